@@ -1,0 +1,163 @@
+/**
+ * The HTTP API (Hono). Routes adapt requests to core functions; every error becomes RFC 9457
+ * problem+json here and nowhere else. The same app runs under Lambda (handler.ts), the local
+ * runner and the tests.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { HTTPException } from 'hono/http-exception';
+import { secureHeaders } from 'hono/secure-headers';
+import type { z } from 'zod';
+import { AccessLogQuery, BatchRequest, HistoryQuery } from '../../schemas/api';
+import { openApiDocument } from '../../schemas/openapi';
+import { authenticate, cachedClientLookup } from '../core/clients';
+import { badRequest, invalidInput, ProblemError, type Problem } from '../core/errors';
+import { ingestBatch, ingestRecord } from '../core/ingest';
+import type { ApiClient } from '../core/model';
+import type { Ports } from '../core/ports';
+import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
+import { fieldErrors, PARSE_OPTIONS } from '../core/validation';
+import { docsPage } from './docs';
+
+export const API_VERSION = '0.1.0';
+const SINGLE_BODY_LIMIT = 64 * 1024;
+const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
+
+type Env = { Variables: { client: ApiClient; requestId: string } };
+
+export interface AppOptions {
+  /** Where to write one JSON line per request; console.log under Lambda. */
+  log?: (line: Record<string, unknown>) => void;
+}
+
+function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {
+  return c.body(JSON.stringify(problem), problem.status as 400, { 'content-type': 'application/problem+json', ...headers });
+}
+
+async function jsonBody(c: Context): Promise<unknown> {
+  const type = c.req.header('content-type') ?? '';
+  if (!/^application\/(.+\+)?json\s*(;|$)/i.test(type)) {
+    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json', [
+      { path: 'Content-Type', message: `must be application/json, got ${type || 'nothing'}`, code: 'content-type' },
+    ]);
+  }
+  const text = await c.req.text();
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest('the body is not valid JSON', [{ path: '/', message: (e as Error).message, code: 'malformed-json' }]);
+  }
+}
+
+function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
+  const parsed = schema.safeParse(c.req.query(), PARSE_OPTIONS);
+  if (!parsed.success) {
+    throw badRequest('invalid query parameters', fieldErrors(parsed.error).map((e) => ({ ...e, path: e.path.replace(/^\//, '') })));
+  }
+  return parsed.data;
+}
+
+const tooLarge = (limit: number) => () => {
+  throw new ProblemError(413, 'payload-too-large', 'Payload too large', `the body exceeds ${limit} bytes`);
+};
+
+export function createApp(ports: Ports, options: AppOptions = {}) {
+  const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
+  const lookup = cachedClientLookup(ports);
+  const app = new Hono<Env>();
+  let openapi: string | undefined;
+
+  app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } }));
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const requestId = c.req.header('x-request-id')?.slice(0, 100) || ports.ids.random(9);
+    c.set('requestId', requestId);
+    await next();
+    c.header('x-request-id', requestId);
+    log({
+      level: c.res.status >= 500 ? 'error' : 'info',
+      requestId,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      clientId: c.get('client')?.clientId,
+    });
+  });
+
+  app.onError((err, c) => {
+    if (err instanceof ProblemError) {
+      return problemResponse(c, err.toProblem(c.req.path), err.status === 401 ? { 'www-authenticate': 'Bearer realm="exchange"' } : {});
+    }
+    if (err instanceof HTTPException && err.status < 500) {
+      return problemResponse(c, { type: '/problems/bad-request', title: 'Bad request', status: err.status, detail: err.message, instance: c.req.path });
+    }
+    log({ level: 'error', requestId: c.get('requestId'), message: err.message, stack: err.stack });
+    return problemResponse(c, {
+      type: '/problems/internal',
+      title: 'Internal error',
+      status: 500,
+      detail: `something failed on our side; quote request id ${c.get('requestId')}`,
+      instance: c.req.path,
+    });
+  });
+  app.notFound((c) => problemResponse(c, { type: '/problems/not-found', title: 'Not found', status: 404, detail: `no route ${c.req.method} ${c.req.path}`, instance: c.req.path }));
+
+  app.get('/health', (c) => c.json({ status: 'ok' }));
+  app.get('/openapi.json', (c) => {
+    openapi ??= JSON.stringify(openApiDocument(API_VERSION));
+    return c.body(openapi, 200, { 'content-type': 'application/json' });
+  });
+  app.get('/docs', (c) => c.html(docsPage(openApiDocument(API_VERSION))));
+
+  const v1 = new Hono<Env>();
+  v1.use('*', async (c, next) => {
+    c.set('client', await authenticate(lookup, c.req.header('authorization')));
+    await next();
+  });
+
+  v1.get('/me', (c) => {
+    const { clientId, department, name, scopes } = c.get('client');
+    return c.json({ clientId, department, name, scopes });
+  });
+
+  v1.post('/records/batch', bodyLimit({ maxSize: BATCH_BODY_LIMIT, onError: tooLarge(BATCH_BODY_LIMIT) }), async (c) => {
+    const parsed = BatchRequest.safeParse(await jsonBody(c), PARSE_OPTIONS);
+    if (!parsed.success) throw invalidInput('invalid batch', fieldErrors(parsed.error));
+    const client = c.get('client');
+    const results = await ingestBatch(ports, client, parsed.data.records);
+    const counts = { created: 0, replayed: 0, rejected: 0 };
+    for (const r of results) counts[r.outcome ?? 'rejected']++;
+    return c.json({
+      results: results.map((r) => ({ ...r, ...(r.record ? { record: presentVersion(r.record, client) } : {}) })),
+      counts,
+    });
+  });
+
+  v1.post('/records', bodyLimit({ maxSize: SINGLE_BODY_LIMIT, onError: tooLarge(SINGLE_BODY_LIMIT) }), async (c) => {
+    const client = c.get('client');
+    const { outcome, record } = await ingestRecord(ports, client, await jsonBody(c));
+    c.header('location', `/v1/records/${record.id}`);
+    if (outcome === 'replayed') c.header('idempotent-replayed', 'true');
+    return c.json(presentVersion(record, client), 201);
+  });
+
+  v1.get('/records/:id', async (c) => c.json(await readRecord(ports, c.get('client'), c.req.param('id'), c.req.header('access-purpose'))));
+
+  v1.get('/enterprises/:creditCode', async (c) =>
+    c.json(await readProfile(ports, c.get('client'), c.req.param('creditCode'), c.req.header('access-purpose'))),
+  );
+
+  v1.get('/enterprises/:creditCode/records', async (c) => {
+    const q = parseQuery(c, HistoryQuery);
+    return c.json(await readHistory(ports, c.get('client'), c.req.param('creditCode'), { ...q, purpose: c.req.header('access-purpose') }));
+  });
+
+  v1.get('/enterprises/:creditCode/access-log', async (c) => {
+    const q = parseQuery(c, AccessLogQuery);
+    return c.json(await readAccessLog(ports, c.get('client'), c.req.param('creditCode'), q.cursor, q.limit));
+  });
+
+  app.route('/v1', v1);
+  return app;
+}

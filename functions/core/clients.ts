@@ -1,0 +1,69 @@
+/**
+ * API clients of department systems (接入系统): keys, authentication, administration.
+ * A key is `edx.<clientId>.<secret>`; only the SHA-256 of the secret is stored. Secrets carry 256
+ * random bits, so a fast hash is enough (no password stretching needed).
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { badRequest, unauthorized } from './errors';
+import { SCOPES, type ApiClient, type Scope } from './model';
+import type { Ports } from './ports';
+
+const KEY_PATTERN = /^edx\.(c[A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/;
+export const DEPARTMENT_PATTERN = /^[a-z][a-z0-9-]{1,31}$/;
+
+const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
+
+export async function createClient(
+  ports: Ports,
+  spec: { department: string; name: string; scopes: string[] },
+): Promise<{ client: ApiClient; apiKey: string }> {
+  const errors = [];
+  if (!DEPARTMENT_PATTERN.test(spec.department)) errors.push({ path: 'department', message: 'lower-case letters, digits and hyphens, 2-32, starting with a letter' });
+  if (!spec.name.trim()) errors.push({ path: 'name', message: 'required' });
+  const unknown = spec.scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length) errors.push({ path: 'scopes', message: `unknown scope(s) ${unknown.join(', ')}; known: ${SCOPES.join(', ')}` });
+  if (errors.length) throw badRequest('invalid client specification', errors);
+
+  const clientId = 'c' + ports.ids.random(9); // 12 base64url characters
+  const secret = ports.ids.random(32);
+  const client: ApiClient = {
+    clientId,
+    department: spec.department,
+    name: spec.name.trim(),
+    scopes: [...new Set(spec.scopes)] as Scope[],
+    keyHash: hashSecret(secret),
+    createdAt: ports.clock.now().toISOString(),
+  };
+  await ports.store.putClient(client);
+  return { client, apiKey: `edx.${clientId}.${secret}` };
+}
+
+export type ClientLookup = (clientId: string) => Promise<ApiClient | undefined>;
+
+/**
+ * A lookup that remembers clients for `ttlMs` so a warm Lambda does not read the table on every
+ * request; a revoked key stops working within that time.
+ */
+export function cachedClientLookup(ports: Ports, ttlMs = 15_000): ClientLookup {
+  const cache = new Map<string, { client: ApiClient | undefined; until: number }>();
+  return async (clientId) => {
+    const now = ports.clock.now().getTime();
+    const hit = cache.get(clientId);
+    if (hit && hit.until > now) return hit.client;
+    const client = await ports.store.getClient(clientId);
+    if (cache.size > 1000) cache.clear();
+    cache.set(clientId, { client, until: now + ttlMs });
+    return client;
+  };
+}
+
+export async function authenticate(lookup: ClientLookup, authorization: string | undefined): Promise<ApiClient> {
+  const match = authorization?.match(/^Bearer (\S+)$/);
+  if (!match) throw unauthorized('send the API key as "Authorization: Bearer <key>"');
+  const parts = KEY_PATTERN.exec(match[1]);
+  if (!parts) throw unauthorized('malformed API key');
+  const client = await lookup(parts[1]);
+  const given = Buffer.from(hashSecret(parts[2]), 'hex');
+  if (!client || client.revokedAt || !timingSafeEqual(given, Buffer.from(client.keyHash, 'hex'))) throw unauthorized('unknown or revoked API key');
+  return client;
+}

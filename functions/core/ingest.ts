@@ -1,0 +1,140 @@
+/**
+ * Ingest (数据归集): validates a posted record, stores it idempotently and keeps its versions.
+ *
+ * A record's identity is (posting department, its own sourceId). Posting the same content again
+ * returns what was stored; different content under the same identity is a conflict unless the
+ * post names the version it corrects, which then becomes the previous version.
+ */
+import { createHash } from 'node:crypto';
+import { recordInputSchema, recordDate, summarise, RECORD_KINDS, type RecordInput, type RecordKind } from '../../schemas/records';
+import type { CreditCodeExceptions } from '../../schemas/credit-code';
+import { conflict, forbidden, invalidInput, ProblemError, type Problem } from './errors';
+import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
+import type { Ports } from './ports';
+import { fieldErrors, PARSE_OPTIONS, recordWarnings } from './validation';
+
+export interface IngestResult {
+  outcome: 'created' | 'replayed';
+  record: StoredVersion;
+}
+
+export const recordId = (department: string, sourceId: string) =>
+  'rec_' + createHash('sha256').update(`${department}\n${sourceId}`).digest('hex').slice(0, 26);
+
+/** Canonical JSON: keys sorted at every level, so equal content always hashes equal. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const contentHash = (input: Pick<RecordInput, 'kind' | 'creditCode' | 'data'>) =>
+  createHash('sha256').update(canonicalJson({ kind: input.kind, creditCode: input.creditCode, data: input.data })).digest('hex');
+
+// The exception list changes rarely; one compiled schema per list object the store hands out.
+let compiled: { exceptions: CreditCodeExceptions; schema: ReturnType<typeof recordInputSchema> } | undefined;
+function schemaFor(exceptions: CreditCodeExceptions) {
+  if (compiled?.exceptions !== exceptions) compiled = { exceptions, schema: recordInputSchema(exceptions) };
+  return compiled.schema;
+}
+
+/** Validates and authorises a posted record without writing anything. */
+export async function validateRecord(ports: Ports, client: ApiClient, body: unknown): Promise<RecordInput> {
+  const kind = (body as { kind?: unknown } | null)?.kind;
+  if (typeof kind === 'string' && (RECORD_KINDS as readonly string[]).includes(kind) && !client.scopes.includes(WRITE_SCOPES[kind as RecordKind])) {
+    throw forbidden(`client ${client.clientId} may not post ${kind} records (needs scope ${WRITE_SCOPES[kind as RecordKind]})`);
+  }
+  const parsed = schemaFor(await ports.store.creditCodeExceptions()).safeParse(body, PARSE_OPTIONS);
+  if (!parsed.success) {
+    const errors = fieldErrors(parsed.error);
+    throw invalidInput(`the record has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`, errors);
+  }
+  const input = parsed.data;
+  if (input.department !== undefined && input.department !== client.department) {
+    throw forbidden(`client ${client.clientId} belongs to department ${client.department} and cannot post as ${input.department}`);
+  }
+  return input;
+}
+
+export async function ingestRecord(ports: Ports, client: ApiClient, body: unknown): Promise<IngestResult> {
+  const input = await validateRecord(ports, client, body);
+  const id = recordId(client.department, input.sourceId);
+  const hash = contentHash(input);
+  const version = (n: number, corrects?: number): StoredVersion => ({
+    id,
+    version: n,
+    kind: input.kind,
+    creditCode: input.creditCode,
+    sourceId: input.sourceId,
+    department: client.department,
+    clientId: client.clientId,
+    receivedAt: ports.clock.now().toISOString(),
+    contentHash: hash,
+    date: recordDate(input.kind, input.data),
+    data: input.data as Record<string, unknown>,
+    summary: summarise(input.kind, input.data),
+    warnings: recordWarnings(input),
+    ...(corrects === undefined ? {} : { corrects }),
+  });
+
+  if (input.corrects === undefined) {
+    const first = version(1);
+    const put = await ports.store.putFirstVersion(first);
+    if (put.created) return { outcome: 'created', record: first };
+    const latest = (await ports.store.latestVersion(id)) ?? put.existing;
+    if (latest.contentHash === hash) return { outcome: 'replayed', record: latest };
+    throw conflict(
+      'record-exists',
+      `record ${input.sourceId} of department ${client.department} already exists with different content (version ${latest.version}); to change it, post with "corrects": ${latest.version}`,
+      { recordId: id, currentVersion: latest.version },
+    );
+  }
+
+  // A correction: at most two tries, in case another correction lands between read and write.
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const latest = await ports.store.latestVersion(id);
+    if (!latest) throw conflict('correction-target-missing', `record ${input.sourceId} of department ${client.department} does not exist; post it without "corrects"`, { recordId: id });
+    if (latest.contentHash === hash) return { outcome: 'replayed', record: latest };
+    if (latest.kind !== input.kind) throw conflict('kind-mismatch', `record ${input.sourceId} is a ${latest.kind} record; a correction cannot change its kind`, { recordId: id });
+    if (latest.version !== input.corrects) {
+      throw conflict('stale-version', `"corrects" names version ${input.corrects} but the current version is ${latest.version}`, {
+        recordId: id,
+        currentVersion: latest.version,
+      });
+    }
+    const next = version(latest.version + 1, latest.version);
+    if (await ports.store.putCorrection(next, latest)) return { outcome: 'created', record: next };
+  }
+  throw conflict('concurrent-correction', `record ${input.sourceId} was corrected concurrently; read it and try again`, { recordId: id });
+}
+
+export interface BatchItemResult {
+  index: number;
+  status: number;
+  outcome?: IngestResult['outcome'];
+  record?: StoredVersion;
+  problem?: Problem;
+}
+
+/** Ingests up to 100 records, a few at a time; each gets its own result and one failure stops nothing. */
+export async function ingestBatch(ports: Ports, client: ApiClient, bodies: unknown[], concurrency = 8): Promise<BatchItemResult[]> {
+  const results: BatchItemResult[] = new Array(bodies.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < bodies.length) {
+      const index = next++;
+      try {
+        const r = await ingestRecord(ports, client, bodies[index]);
+        results[index] = { index, status: 201, outcome: r.outcome, record: r.record };
+      } catch (e) {
+        if (!(e instanceof ProblemError)) throw e;
+        results[index] = { index, status: e.status, problem: e.toProblem() };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, bodies.length) }, worker));
+  return results;
+}

@@ -1,0 +1,79 @@
+/**
+ * Domain types the core works with and the store keeps. Wire shapes live in schemas/.
+ */
+import type { RecordKind, Warning } from '../../schemas/records';
+
+/** One accepted version of a record, as stored. */
+export interface StoredVersion {
+  id: string;
+  version: number;
+  kind: RecordKind;
+  creditCode: string;
+  sourceId: string;
+  department: string;
+  clientId: string;
+  receivedAt: string;
+  contentHash: string;
+  /** Date the record is filed under in the enterprise's history (decision, filing, inspection or registration date). */
+  date: string;
+  data: Record<string, unknown>;
+  summary: Record<string, unknown>;
+  warnings: Warning[];
+  corrects?: number;
+  supersededBy?: number;
+}
+
+/** A live record as the enterprise index holds it: the summary, never the body. */
+export type RecordSummary = Pick<StoredVersion, 'id' | 'version' | 'kind' | 'creditCode' | 'date' | 'summary' | 'department' | 'receivedAt'>;
+
+/** Where a history page stopped: the last record returned. */
+export interface HistoryPosition {
+  date: string;
+  id: string;
+}
+
+export const WRITE_SCOPES = {
+  registration: 'records:write:registration',
+  licence: 'records:write:licence',
+  filing: 'records:write:filing',
+  inspection: 'records:write:inspection',
+  penalty: 'records:write:penalty',
+} as const satisfies Record<RecordKind, string>;
+
+/** What an API client may do. */
+export const SCOPES = [
+  ...Object.values(WRITE_SCOPES),
+  'profiles:read', // read profiles, histories and any record
+  'personal:read', // see personal fields unmasked
+  'audit:read', // list who read an enterprise's data
+] as const;
+export type Scope = (typeof SCOPES)[number];
+
+/** A department system's API client (接入系统). Its key is stored only as a SHA-256 hash. */
+export interface ApiClient {
+  clientId: string;
+  department: string;
+  name: string;
+  scopes: Scope[];
+  keyHash: string;
+  createdAt: string;
+  revokedAt?: string;
+}
+
+/** One read of an enterprise's data (查询日志). */
+export interface AccessLogEntry {
+  creditCode: string;
+  at: string;
+  clientId: string;
+  department: string;
+  purpose: string;
+  /** What was read: profile, history or record <id>. */
+  resource: string;
+}
+
+export interface CreditCodeException {
+  creditCode: string;
+  reason: string;
+  addedBy: string;
+  addedAt: string;
+}

@@ -1,0 +1,153 @@
+/**
+ * Reads of enterprise data: the profile (企业画像), its history, single records and the access log.
+ * Every read of an enterprise's data is logged before the data is returned.
+ */
+import { z } from 'zod';
+import { checkCreditCode, entityKind } from '../../schemas/credit-code';
+import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
+import { badRequest, forbidden, notFound } from './errors';
+import type { AccessLogEntry, ApiClient, HistoryPosition, RecordSummary, StoredVersion } from './model';
+import { maskRecordData } from './privacy';
+import type { Page, Ports } from './ports';
+
+export const RECENT_LIMIT = 10;
+
+/** The calendar date in China (UTC+8, no daylight saving), which decides whether a licence is still valid. */
+export const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+function requireScope(client: ApiClient, scope: ApiClient['scopes'][number]) {
+  if (!client.scopes.includes(scope)) throw forbidden(`client ${client.clientId} lacks scope ${scope}`);
+}
+
+export function requireCreditCode(code: string, exceptions: ReadonlySet<string>) {
+  const check = checkCreditCode(code);
+  if (!check.valid && !exceptions.has(code)) {
+    throw badRequest('not a valid unified social credit code', [
+      { path: 'creditCode', message: check.reason === 'format' ? 'must be 18 characters from 0-9 A-H J-N P Q R T U W X Y' : 'wrong check character (18th)', code: `credit-code-${check.reason}` },
+    ]);
+  }
+}
+
+export function requirePurpose(purpose: string | undefined): string {
+  const p = purpose?.trim();
+  if (!p || p.length > 200) {
+    throw badRequest('state why you read this enterprise’s data', [
+      { path: 'Access-Purpose', message: 'header required: the purpose of the read (1-200 characters), kept in the access log', code: 'purpose-required' },
+    ]);
+  }
+  return p;
+}
+
+async function logAccess(ports: Ports, client: ApiClient, creditCode: string, purpose: string, resource: string) {
+  const entry: AccessLogEntry = { creditCode, at: ports.clock.now().toISOString(), clientId: client.clientId, department: client.department, purpose, resource };
+  await ports.store.appendAccessLog(entry, ports.ids.random(6));
+}
+
+/** A summary field that the schema guarantees is a string (status, dates, action). */
+const text = (r: RecordSummary, field: string) => String(r.summary[field] ?? '');
+const view = (r: RecordSummary) => ({ id: r.id, version: r.version, kind: r.kind, date: r.date, department: r.department, receivedAt: r.receivedAt, ...r.summary });
+const newestFirst = (a: RecordSummary, b: RecordSummary) => (a.date === b.date ? (a.id < b.id ? 1 : -1) : a.date < b.date ? 1 : -1);
+
+export function buildProfile(creditCode: string, records: RecordSummary[], today: string) {
+  const byKind = Object.fromEntries(RECORD_KINDS.map((k) => [k, [] as RecordSummary[]])) as Record<RecordKind, RecordSummary[]>;
+  for (const r of records) byKind[r.kind].push(r);
+  for (const k of RECORD_KINDS) byKind[k].sort(newestFirst);
+
+  const registration = byKind.registration[0];
+  const validLicences = byKind.licence.filter((l) => text(l, 'status') === 'valid' && text(l, 'validTo') >= today && text(l, 'validFrom') <= today);
+  return {
+    creditCode,
+    entityKind: entityKind(creditCode),
+    name: registration ? text(registration, 'name') : null,
+    status: !registration ? 'unregistered' : text(registration, 'action') === 'deregister' ? 'deregistered' : 'active',
+    registration: registration ? view(registration) : null,
+    licences: validLicences.map(view),
+    filings: byKind.filing.map(view),
+    inspections: byKind.inspection.slice(0, RECENT_LIMIT).map(view),
+    penalties: byKind.penalty.slice(0, RECENT_LIMIT).map(view),
+    counts: {
+      registration: byKind.registration.length,
+      licence: byKind.licence.length,
+      validLicence: validLicences.length,
+      filing: byKind.filing.length,
+      inspection: byKind.inspection.length,
+      penalty: byKind.penalty.length,
+    },
+    lastChangedAt: records.reduce((m, r) => (r.receivedAt > m ? r.receivedAt : m), ''),
+    asOf: today,
+  };
+}
+export type Profile = ReturnType<typeof buildProfile>;
+
+export async function readProfile(ports: Ports, client: ApiClient, creditCode: string, purpose: string | undefined): Promise<Profile> {
+  requireScope(client, 'profiles:read');
+  requireCreditCode(creditCode, await ports.store.creditCodeExceptions());
+  const why = requirePurpose(purpose);
+  const [records] = await Promise.all([ports.store.enterpriseRecords(creditCode), logAccess(ports, client, creditCode, why, 'profile')]);
+  if (records.length === 0) throw notFound(`the exchange holds no records about ${creditCode}`);
+  return buildProfile(creditCode, records, chinaDate(ports.clock.now()));
+}
+
+const HistoryCursor = z.strictObject({ d: z.iso.date(), i: z.string().regex(/^rec_[0-9a-f]{26}$/) });
+export const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>, name = 'cursor'): T {
+  try {
+    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw badRequest('the cursor is not one this API returned', [{ path: name, message: 'invalid cursor', code: 'invalid-cursor' }]);
+  }
+}
+
+export async function readHistory(
+  ports: Ports,
+  client: ApiClient,
+  creditCode: string,
+  q: { kind?: RecordKind; cursor?: string; limit: number; purpose?: string },
+): Promise<Page<ReturnType<typeof view>>> {
+  requireScope(client, 'profiles:read');
+  requireCreditCode(creditCode, await ports.store.creditCodeExceptions());
+  const why = requirePurpose(q.purpose);
+  const before: HistoryPosition | undefined = q.cursor ? (({ d, i }) => ({ date: d, id: i }))(decodeCursor(q.cursor, HistoryCursor)) : undefined;
+  const kinds = q.kind ? [q.kind] : RECORD_KINDS;
+  // One query per kind, each already newest first; merging them keeps "newest first" across kinds.
+  const [pages] = await Promise.all([
+    Promise.all(kinds.map((k) => ports.store.enterpriseHistory(creditCode, k, before, q.limit + 1))),
+    logAccess(ports, client, creditCode, why, q.kind ? `history:${q.kind}` : 'history'),
+  ]);
+  const merged = pages.flat().sort(newestFirst);
+  const items = merged.slice(0, q.limit);
+  const last = items[items.length - 1];
+  return { items: items.map(view), ...(merged.length > q.limit && last ? { next: encodeCursor({ d: last.date, i: last.id }) } : {}) };
+}
+
+export function presentVersion(v: StoredVersion, client: ApiClient) {
+  return {
+    id: v.id,
+    version: v.version,
+    kind: v.kind,
+    creditCode: v.creditCode,
+    sourceId: v.sourceId,
+    ...(v.corrects === undefined ? {} : { corrects: v.corrects }),
+    ...(v.supersededBy === undefined ? {} : { supersededBy: v.supersededBy }),
+    data: client.scopes.includes('personal:read') ? v.data : maskRecordData(v.kind, v.data),
+    warnings: v.warnings,
+    provenance: { department: v.department, clientId: v.clientId, receivedAt: v.receivedAt, contentHash: v.contentHash },
+  };
+}
+
+/** One record with every version. Readers need profiles:read, except the department that posted it. */
+export async function readRecord(ports: Ports, client: ApiClient, id: string, purpose: string | undefined) {
+  const why = requirePurpose(purpose);
+  if (!/^rec_[0-9a-f]{26}$/.test(id)) throw notFound(`no record ${id}`);
+  const versions = await ports.store.recordVersions(id);
+  const current = versions[0];
+  if (!current || (current.department !== client.department && !client.scopes.includes('profiles:read'))) throw notFound(`no record ${id}`);
+  await logAccess(ports, client, current.creditCode, why, `record:${id}`);
+  return { ...presentVersion(current, client), versions: versions.map((v) => presentVersion(v, client)) };
+}
+
+export async function readAccessLog(ports: Ports, client: ApiClient, creditCode: string, cursor: string | undefined, limit: number) {
+  requireScope(client, 'audit:read');
+  requireCreditCode(creditCode, await ports.store.creditCodeExceptions());
+  return ports.store.accessLog(creditCode, cursor, limit);
+}

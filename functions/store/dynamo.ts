@@ -1,0 +1,279 @@
+/**
+ * The Store port on DynamoDB. Item shapes come from functions/core/keys.ts; this module only
+ * turns them into requests. The DynamoDB client is created once per process by the caller.
+ */
+import { ConditionalCheckFailedException, TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import {
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+} from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { RecordKind } from '../../schemas/records';
+import { badRequest } from '../core/errors';
+import {
+  ACCESS_LOG_PREFIX,
+  accessLogKey,
+  CLIENTS_PARTITION,
+  clientKey,
+  enterprisePartition,
+  EXCEPTIONS_PARTITION,
+  exceptionKey,
+  GSI1,
+  historyKindPrefix,
+  historySortKey,
+  recordKey,
+  recordPartition,
+} from '../core/keys';
+import type { AccessLogEntry, ApiClient, CreditCodeException, HistoryPosition, RecordSummary, StoredVersion } from '../core/model';
+import type { Page, Store } from '../core/ports';
+
+export interface DynamoStoreOptions {
+  /** Called with the capacity every request consumed (benchmarks); requests ask for it only when set. */
+  onCapacity?: (operation: string, capacity: ConsumedCapacity[]) => void;
+  /** How long the credit code exception list is reused before it is read again. */
+  exceptionsTtlMs?: number;
+}
+
+type Item = Record<string, unknown>;
+const SUMMARY_ATTRIBUTES = ['id', 'version', 'kind', 'creditCode', 'date', 'summary', 'department', 'receivedAt'] as const;
+
+function versionItem(v: StoredVersion, current: boolean): Item {
+  return {
+    ...recordKey(v.id, v.version),
+    ...(current ? { GSI1PK: enterprisePartition(v.creditCode), GSI1SK: historySortKey(v.kind, v.date, v.id) } : {}),
+    ...v,
+  };
+}
+
+function toVersion(item: Item): StoredVersion {
+  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, ...rest } = item;
+  return rest as unknown as StoredVersion;
+}
+
+function toSummary(item: Item): RecordSummary {
+  return Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [a, item[a]])) as unknown as RecordSummary;
+}
+
+export class DynamoStore implements Store {
+  private exceptions: { set: ReadonlySet<string>; until: number } | undefined;
+
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly table: string,
+    private readonly options: DynamoStoreOptions = {},
+  ) {}
+
+  private capacity(operation: string, consumed: ConsumedCapacity | ConsumedCapacity[] | undefined) {
+    if (this.options.onCapacity && consumed) this.options.onCapacity(operation, Array.isArray(consumed) ? consumed : [consumed]);
+  }
+  private get returnCapacity() {
+    return this.options.onCapacity ? ('INDEXES' as const) : undefined;
+  }
+
+  private async queryAll(input: Omit<QueryCommandInput, 'TableName'>, operation: string): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await this.db.send(
+        new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start, ReturnConsumedCapacity: this.returnCapacity }),
+      );
+      this.capacity(operation, out.ConsumedCapacity);
+      items.push(...((out.Items ?? []) as Item[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  async putFirstVersion(v: StoredVersion) {
+    try {
+      const out = await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: versionItem(v, true),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+          ReturnConsumedCapacity: this.returnCapacity,
+        }),
+      );
+      this.capacity('putFirstVersion', out.ConsumedCapacity);
+      return { created: true as const };
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException && e.Item) return { created: false as const, existing: toVersion(unmarshall(e.Item)) };
+      throw e;
+    }
+  }
+
+  async putCorrection(next: StoredVersion, previous: StoredVersion) {
+    try {
+      const out = await this.db.send(
+        new TransactWriteCommand({
+          ReturnConsumedCapacity: this.returnCapacity,
+          TransactItems: [
+            { Put: { TableName: this.table, Item: versionItem(next, true), ConditionExpression: 'attribute_not_exists(PK)' } },
+            {
+              Update: {
+                TableName: this.table,
+                Key: recordKey(previous.id, previous.version),
+                UpdateExpression: 'SET supersededBy = :next REMOVE GSI1PK, GSI1SK',
+                ConditionExpression: 'attribute_exists(GSI1PK) AND attribute_not_exists(supersededBy)',
+                ExpressionAttributeValues: { ':next': next.version },
+              },
+            },
+          ],
+        }),
+      );
+      this.capacity('putCorrection', out.ConsumedCapacity);
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) return false;
+      throw e;
+    }
+  }
+
+  async latestVersion(recordId: string) {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': recordPartition(recordId) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+        ReturnConsumedCapacity: this.returnCapacity,
+      }),
+    );
+    this.capacity('latestVersion', out.ConsumedCapacity);
+    const item = out.Items?.[0];
+    return item ? toVersion(item) : undefined;
+  }
+
+  async recordVersions(recordId: string) {
+    const items = await this.queryAll(
+      { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': recordPartition(recordId) }, ScanIndexForward: false },
+      'recordVersions',
+    );
+    return items.map(toVersion);
+  }
+
+  async enterpriseRecords(creditCode: string) {
+    const items = await this.queryAll(
+      { IndexName: GSI1, KeyConditionExpression: 'GSI1PK = :pk', ExpressionAttributeValues: { ':pk': enterprisePartition(creditCode) } },
+      'enterpriseRecords',
+    );
+    return items.map(toSummary);
+  }
+
+  async enterpriseHistory(creditCode: string, kind: RecordKind, before: HistoryPosition | undefined, limit: number) {
+    const upper = before ? historySortKey(kind, before.date, before.id) : undefined;
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI1,
+        KeyConditionExpression: upper ? 'GSI1PK = :pk AND GSI1SK BETWEEN :lo AND :hi' : 'GSI1PK = :pk AND begins_with(GSI1SK, :lo)',
+        ExpressionAttributeValues: { ':pk': enterprisePartition(creditCode), ':lo': historyKindPrefix(kind), ...(upper ? { ':hi': upper } : {}) },
+        ScanIndexForward: false,
+        // BETWEEN includes the cursor's own record: read one more and drop it.
+        Limit: upper ? limit + 1 : limit,
+        ReturnConsumedCapacity: this.returnCapacity,
+      }),
+    );
+    this.capacity('enterpriseHistory', out.ConsumedCapacity);
+    return (out.Items ?? []).filter((i) => !(before && i.id === before.id && i.date === before.date)).slice(0, limit).map(toSummary);
+  }
+
+  async appendAccessLog(entry: AccessLogEntry, nonce: string) {
+    const out = await this.db.send(
+      new PutCommand({ TableName: this.table, Item: { ...accessLogKey(entry.creditCode, entry.at, nonce), ...entry }, ReturnConsumedCapacity: this.returnCapacity }),
+    );
+    this.capacity('appendAccessLog', out.ConsumedCapacity);
+  }
+
+  async accessLog(creditCode: string, cursor: string | undefined, limit: number): Promise<Page<AccessLogEntry>> {
+    const pk = enterprisePartition(creditCode);
+    let start: Item | undefined;
+    if (cursor) {
+      const sk = Buffer.from(cursor, 'base64url').toString('utf8');
+      if (!sk.startsWith(ACCESS_LOG_PREFIX)) throw badRequest('the cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor', code: 'invalid-cursor' }]);
+      start = { PK: pk, SK: sk };
+    }
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': ACCESS_LOG_PREFIX },
+        ScanIndexForward: false,
+        Limit: limit,
+        ExclusiveStartKey: start,
+      }),
+    );
+    const items = (out.Items ?? []).map(({ PK: _pk, SK: _sk, ...rest }) => rest as AccessLogEntry);
+    const last = out.LastEvaluatedKey?.SK;
+    return { items, ...(typeof last === 'string' ? { next: Buffer.from(last).toString('base64url') } : {}) };
+  }
+
+  async getClient(clientId: string) {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: clientKey(clientId), ReturnConsumedCapacity: this.returnCapacity }));
+    this.capacity('getClient', out.ConsumedCapacity);
+    if (!out.Item) return undefined;
+    const { PK: _pk, SK: _sk, ...client } = out.Item;
+    return client as ApiClient;
+  }
+
+  async putClient(client: ApiClient) {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...clientKey(client.clientId), ...client } }));
+  }
+
+  async listClients() {
+    const items = await this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': CLIENTS_PARTITION } }, 'listClients');
+    return items.map(({ PK: _pk, SK: _sk, ...client }) => client as unknown as ApiClient);
+  }
+
+  async revokeClient(clientId: string, at: string) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: clientKey(clientId),
+          UpdateExpression: 'SET revokedAt = :at',
+          ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+
+  async creditCodeExceptions() {
+    const now = Date.now();
+    if (!this.exceptions || this.exceptions.until <= now) {
+      const list = await this.listCreditCodeExceptions();
+      this.exceptions = { set: new Set(list.map((e) => e.creditCode)), until: now + (this.options.exceptionsTtlMs ?? 60_000) };
+    }
+    return this.exceptions.set;
+  }
+
+  async listCreditCodeExceptions() {
+    const items = await this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': EXCEPTIONS_PARTITION } }, 'listExceptions');
+    return items.map(({ PK: _pk, SK: _sk, ...e }) => e as unknown as CreditCodeException);
+  }
+
+  async putCreditCodeException(e: CreditCodeException) {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...exceptionKey(e.creditCode), ...e } }));
+    this.exceptions = undefined;
+  }
+
+  async deleteCreditCodeException(creditCode: string) {
+    const out = await this.db.send(new DeleteCommand({ TableName: this.table, Key: exceptionKey(creditCode), ReturnValues: 'ALL_OLD' }));
+    this.exceptions = undefined;
+    return out.Attributes !== undefined;
+  }
+}

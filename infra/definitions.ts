@@ -1,0 +1,48 @@
+/**
+ * The table and queues as data, read by both the CDK stack (infra/stack.ts) and the local runner
+ * (local/services.ts), so the local exchange runs on exactly the layout deployed to AWS.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { GSI1 } from '../functions/core/keys';
+
+export const TABLE = {
+  partitionKey: 'PK',
+  sortKey: 'SK',
+  gsi1: {
+    name: GSI1,
+    partitionKey: 'GSI1PK',
+    sortKey: 'GSI1SK',
+    /** The summary and what a profile shows next to it; never the record body (see keys.ts). */
+    projected: ['id', 'version', 'kind', 'creditCode', 'date', 'summary', 'department', 'receivedAt'],
+  },
+  stream: 'NEW_AND_OLD_IMAGES',
+} as const;
+
+export const QUEUES = {
+  delivery: { name: 'exchange-delivery', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  deliveryDlq: { name: 'exchange-delivery-dlq', retentionDays: 14 },
+} as const;
+
+export function createTableInput(tableName: string): CreateTableCommandInput {
+  const { partitionKey, sortKey, gsi1 } = TABLE;
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: partitionKey, KeyType: 'HASH' },
+      { AttributeName: sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: gsi1.name,
+        KeySchema: [
+          { AttributeName: gsi1.partitionKey, KeyType: 'HASH' },
+          { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...gsi1.projected] },
+      },
+    ],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
+  };
+}

@@ -1,0 +1,205 @@
+/**
+ * Requests and responses of the HTTP API, and the route table the OpenAPI document is generated
+ * from (schemas/openapi.ts). Record shapes are in records.ts.
+ */
+import { z } from 'zod';
+import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
+
+export const FieldError = z
+  .strictObject({
+    path: z.string().meta({ description: 'JSON pointer into the body (e.g. /data/validTo), or the name of a header, path or query parameter' }),
+    message: z.string(),
+    code: z.string().optional().meta({ description: 'machine-readable rule, e.g. required, credit-code-check, unknown-field' }),
+  })
+  .meta({ id: 'FieldError' });
+
+export const Problem = z
+  .looseObject({
+    type: z.string().meta({ description: 'URI reference naming the problem type, e.g. /problems/validation-failed' }),
+    title: z.string(),
+    status: z.int(),
+    detail: z.string(),
+    instance: z.string().optional(),
+    errors: z.array(FieldError).optional().meta({ description: 'every invalid field, when the input was invalid' }),
+  })
+  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
+
+export const BATCH_LIMIT = 100;
+export const BatchRequest = z
+  .strictObject({ records: z.array(z.unknown()).min(1).max(BATCH_LIMIT).meta({ description: `1-${BATCH_LIMIT} records, each a RecordInput` }) })
+  .meta({ id: 'BatchRequest' });
+
+export const BatchItemResult = z
+  .strictObject({
+    index: z.int().meta({ description: 'position in the request' }),
+    status: z.int().meta({ description: 'the HTTP status this record alone would have had' }),
+    outcome: z.enum(['created', 'replayed']).optional(),
+    record: RecordVersion.optional(),
+    problem: Problem.optional(),
+  })
+  .meta({ id: 'BatchItemResult' });
+
+export const BatchResponse = z
+  .strictObject({
+    results: z.array(BatchItemResult),
+    counts: z.strictObject({ created: z.int(), replayed: z.int(), rejected: z.int() }),
+  })
+  .meta({ id: 'BatchResponse' });
+
+const SummaryItem = z
+  .looseObject({
+    id: z.string(),
+    version: z.int(),
+    kind: RecordKindSchema,
+    date: z.string(),
+    department: z.string(),
+    receivedAt: z.string(),
+  })
+  .meta({ id: 'RecordSummary', description: 'a live record with the summary fields of its kind (never personal data)' });
+
+export const Profile = z
+  .strictObject({
+    creditCode: z.string(),
+    entityKind: z.enum(['enterprise', 'individual-business', 'farmers-cooperative', 'other']),
+    name: z.string().nullable(),
+    status: z.enum(['active', 'deregistered', 'unregistered']).meta({ description: 'from the latest registration record' }),
+    registration: SummaryItem.nullable().meta({ description: 'latest registration record' }),
+    licences: z.array(SummaryItem).meta({ description: 'licences valid today (status valid, within validFrom-validTo)' }),
+    filings: z.array(SummaryItem),
+    inspections: z.array(SummaryItem).meta({ description: 'the 10 most recent' }),
+    penalties: z.array(SummaryItem).meta({ description: 'the 10 most recent' }),
+    counts: z.strictObject({
+      registration: z.int(),
+      licence: z.int(),
+      validLicence: z.int(),
+      filing: z.int(),
+      inspection: z.int(),
+      penalty: z.int(),
+    }),
+    lastChangedAt: z.string(),
+    asOf: z.string().meta({ description: 'the date (China time) validity was judged on' }),
+  })
+  .meta({ id: 'Profile', title: 'Enterprise profile 企业画像' });
+
+export const HistoryPage = z
+  .strictObject({ items: z.array(SummaryItem), next: z.string().optional().meta({ description: 'cursor of the next page' }) })
+  .meta({ id: 'HistoryPage' });
+
+export const AccessLogEntry = z
+  .strictObject({
+    creditCode: z.string(),
+    at: z.string(),
+    clientId: z.string(),
+    department: z.string(),
+    purpose: z.string(),
+    resource: z.string().meta({ description: 'profile, history[:kind] or record:<id>' }),
+  })
+  .meta({ id: 'AccessLogEntry' });
+export const AccessLogPage = z.strictObject({ items: z.array(AccessLogEntry), next: z.string().optional() }).meta({ id: 'AccessLogPage' });
+
+export const Me = z
+  .strictObject({ clientId: z.string(), department: z.string(), name: z.string(), scopes: z.array(z.string()) })
+  .meta({ id: 'Me', description: 'the calling client' });
+
+export const CreditCodeParam = z.string().meta({ description: 'unified social credit code (统一社会信用代码)', examples: ['91330402MA2B4T1X8Q'] });
+export const HistoryQuery = z.strictObject({
+  kind: RecordKindSchema.optional(),
+  cursor: z.string().max(500).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+export const AccessLogQuery = z.strictObject({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) });
+
+const PURPOSE = { name: 'Access-Purpose', in: 'header', required: true, description: 'why you read this data; kept in the enterprise’s access log' } as const;
+
+export interface Route {
+  method: 'get' | 'post';
+  path: string;
+  summary: string;
+  scopes: string[];
+  params?: { name: string; in: 'path' | 'query' | 'header'; required?: boolean; description: string; schema?: z.ZodType }[];
+  body?: z.ZodType;
+  responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string> }>;
+}
+
+const problems = (...codes: number[]) => Object.fromEntries(codes.map((c) => [c, { description: PROBLEM_TEXT[c], schema: Problem }]));
+const PROBLEM_TEXT: Record<number, string> = {
+  400: 'malformed request: bad JSON, query, cursor or header',
+  401: 'missing, malformed or revoked API key',
+  403: 'the client lacks the scope, or posts as another department',
+  404: 'nothing there, or nothing this client may see',
+  409: 'the record exists with other content, or the correction names a stale version',
+  413: 'body too large',
+  415: 'body is not application/json',
+  422: 'the body is well-formed JSON but some fields are invalid; `errors` names every one',
+};
+
+export const ROUTES: Route[] = [
+  {
+    method: 'post',
+    path: '/v1/records',
+    summary: 'Post one record (registration, licence, filing, inspection or penalty). Idempotent on (department, sourceId).',
+    scopes: ['records:write:<kind>'],
+    body: RecordInput,
+    responses: {
+      201: { description: 'accepted (or the same content posted again: header Idempotent-Replayed: true)', schema: RecordVersion, headers: { Location: 'URL of the record', 'Idempotent-Replayed': 'true on a replay' } },
+      ...problems(400, 401, 403, 409, 413, 415, 422),
+    },
+  },
+  {
+    method: 'post',
+    path: '/v1/records/batch',
+    summary: `Post up to ${BATCH_LIMIT} records; each gets its own result and one bad record stops no other.`,
+    scopes: ['records:write:<kind>'],
+    body: BatchRequest,
+    responses: { 200: { description: 'one result per record, in request order', schema: BatchResponse }, ...problems(400, 401, 413, 415, 422) },
+  },
+  {
+    method: 'get',
+    path: '/v1/records/{id}',
+    summary: 'One record with all its versions, newest first. The posting department may always read its own records.',
+    scopes: ['profiles:read', 'personal:read unmasks personal fields'],
+    params: [{ name: 'id', in: 'path', required: true, description: 'exchange record id (rec_...)' }, PURPOSE],
+    responses: { 200: { description: 'the record', schema: RecordWithVersions }, ...problems(400, 401, 404) },
+  },
+  {
+    method: 'get',
+    path: '/v1/enterprises/{creditCode}',
+    summary: 'The enterprise profile: registration, valid licences, filings, recent inspections and penalties, counts.',
+    scopes: ['profiles:read'],
+    params: [{ name: 'creditCode', in: 'path', required: true, description: 'unified social credit code', schema: CreditCodeParam }, PURPOSE],
+    responses: { 200: { description: 'the profile', schema: Profile }, ...problems(400, 401, 403, 404) },
+  },
+  {
+    method: 'get',
+    path: '/v1/enterprises/{creditCode}/records',
+    summary: 'The enterprise’s live records, newest first, optionally of one kind, a page at a time.',
+    scopes: ['profiles:read'],
+    params: [
+      { name: 'creditCode', in: 'path', required: true, description: 'unified social credit code', schema: CreditCodeParam },
+      { name: 'kind', in: 'query', description: 'only records of this kind', schema: RecordKindSchema },
+      { name: 'cursor', in: 'query', description: '`next` of the previous page' },
+      { name: 'limit', in: 'query', description: 'page size, 1-100, default 20' },
+      PURPOSE,
+    ],
+    responses: { 200: { description: 'a page', schema: HistoryPage }, ...problems(400, 401, 403) },
+  },
+  {
+    method: 'get',
+    path: '/v1/enterprises/{creditCode}/access-log',
+    summary: 'Who read this enterprise’s data, when and why, newest first.',
+    scopes: ['audit:read'],
+    params: [
+      { name: 'creditCode', in: 'path', required: true, description: 'unified social credit code', schema: CreditCodeParam },
+      { name: 'cursor', in: 'query', description: '`next` of the previous page' },
+      { name: 'limit', in: 'query', description: 'page size, 1-100, default 50' },
+    ],
+    responses: { 200: { description: 'a page', schema: AccessLogPage }, ...problems(400, 401, 403) },
+  },
+  {
+    method: 'get',
+    path: '/v1/me',
+    summary: 'The calling client: department and scopes.',
+    scopes: [],
+    responses: { 200: { description: 'the client', schema: Me }, ...problems(401) },
+  },
+];

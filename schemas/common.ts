@@ -1,0 +1,65 @@
+/**
+ * Field types shared by the record kinds: dates, money, code-list fields, privacy classes.
+ */
+import { z } from 'zod';
+import { division, industryName } from './refdata/index';
+
+/**
+ * Privacy class of a field: public (公开) may be published, shared (共享) is for departments,
+ * personal (个人信息) is masked unless the caller holds the `personal:read` scope.
+ */
+export type Privacy = 'public' | 'shared' | 'personal';
+
+declare module 'zod' {
+  interface GlobalMeta {
+    privacy?: Privacy;
+  }
+}
+
+/** Marks a field as personal data: masked in every response unless the caller may see it. */
+export function personal<T extends z.ZodType>(schema: T, description: string): T {
+  return schema.meta({ privacy: 'personal', description: `${description} (personal data, masked without personal:read)` });
+}
+
+/** A calendar date, `YYYY-MM-DD`, that exists. */
+export const IsoDate = z.iso.date().meta({ description: 'calendar date, YYYY-MM-DD', examples: ['2026-03-15'] });
+
+/** 2099-12-31 is how the 双公示 standard writes "long-term" (长期). */
+export const LONG_TERM = '2099-12-31';
+
+/** An amount of money in integer fen (分); the standard's 万元 is only a display unit. */
+export const Fen = z
+  .int()
+  .min(0)
+  .max(Number.MAX_SAFE_INTEGER)
+  .meta({ description: 'amount in fen (分, 1/100 yuan), integer', examples: [500000] });
+
+export const Text = (max: number) => z.string().trim().min(1).max(max);
+
+/** GB/T 2260 administrative division code: must be a current division; a retired one passes with a warning. */
+export const RegionCode = z
+  .string()
+  .regex(/^\d{6}$/, 'must be 6 digits (GB/T 2260)')
+  .refine((code) => division(code) !== undefined, { message: 'not a GB/T 2260 administrative division code' })
+  .meta({ description: '行政区划代码 (GB/T 2260), 6 digits, county level or above', examples: ['330402'] });
+
+/** GB/T 4754-2017 industry code: a section letter, or a 2/3/4-digit division, group or class that exists. */
+export const IndustryCode = z
+  .string()
+  .regex(/^([A-T]|\d{2,4})$/, 'must be a section letter A-T or 2-4 digits (GB/T 4754-2017)')
+  .refine((code) => industryName(code) !== undefined, { message: 'not a GB/T 4754-2017 section, division, group or class' })
+  .meta({ description: '国民经济行业代码 (GB/T 4754-2017): section letter or 2/3/4-digit code', examples: ['5211'] });
+
+/** Code of an item in the permit catalogue (涉企经营许可事项清单). */
+export const CatalogueItemCode = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'letters, digits, dot, underscore or hyphen, at most 40')
+  .meta({ description: '许可事项编码: code of the item in the permit catalogue', examples: ['ZJ-SC-001'] });
+
+/** Identity document of a natural person (证件类型 + 证件号码). */
+export const IdDocument = z.strictObject({
+  type: z
+    .enum(['resident-id', 'passport', 'hk-macao-permit', 'taiwan-permit', 'foreign-permanent-residence', 'other'])
+    .meta({ description: '证件类型: resident ID card (身份证), passport, HK/Macao or Taiwan permit, foreign permanent residence card' }),
+  number: personal(Text(40), '证件号码: document number'),
+});

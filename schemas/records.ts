@@ -1,0 +1,252 @@
+/**
+ * The five record kinds a department posts (fields follow the national 双公示 collection standard;
+ * the standard's Chinese field name is in each description), the envelope they arrive in, and the
+ * record as the exchange returns it.
+ */
+import { z } from 'zod';
+import { Fen, IdDocument, IndustryCode, IsoDate, RegionCode, Text, CatalogueItemCode, personal } from './common';
+import { creditCodeSchema, type CreditCodeExceptions, NO_EXCEPTIONS } from './credit-code';
+
+export const RECORD_KINDS = ['registration', 'licence', 'filing', 'inspection', 'penalty'] as const;
+export type RecordKind = (typeof RECORD_KINDS)[number];
+export const RecordKindSchema = z.enum(RECORD_KINDS).meta({ description: 'record kind' });
+
+const LegalRepresentative = z.strictObject({
+  name: Text(50).meta({ description: '法定代表人/负责人/经营者姓名: name (public on the business licence)' }),
+  idDocument: IdDocument.optional(),
+  phone: personal(z.string().regex(/^\+?[0-9-]{5,20}$/, 'digits, hyphens and an optional leading +').optional(), '联系电话: phone'),
+});
+
+/** Registration (登记注册): establishment, change or deregistration of a market entity. */
+export const RegistrationData = z
+  .strictObject({
+    action: z.enum(['establish', 'change', 'deregister']).meta({ description: '登记类型: establish 设立 / change 变更 / deregister 注销' }),
+    date: IsoDate.meta({ description: '核准日期: date the registration authority approved it' }),
+    name: Text(200).meta({ description: '市场主体名称: registered name' }),
+    entityType: Text(100).meta({ description: '市场主体类型: entity type as registered, e.g. 有限责任公司(自然人投资或控股)' }),
+    legalRepresentative: LegalRepresentative.meta({ description: '法定代表人 (负责人/经营者)' }),
+    address: Text(200).meta({ description: '住所 (经营场所): registered address' }),
+    regionCode: RegionCode.meta({ description: '住所所在地行政区划代码 (GB/T 2260)' }),
+    industryCode: IndustryCode.meta({ description: '行业代码 (GB/T 4754-2017)' }),
+    registeredCapitalFen: Fen.optional().meta({ description: '注册资本 in fen' }),
+    establishedOn: IsoDate.meta({ description: '成立日期' }),
+    businessScope: z
+      .strictObject({
+        licensed: z.array(Text(200)).max(200).meta({ description: '许可项目: scope terms that need a permit before operating' }),
+        general: z.array(Text(200)).max(500).meta({ description: '一般项目: scope terms that need no permit' }),
+      })
+      .meta({ description: '经营范围, split as the scope standard wording catalogue does' }),
+    authority: Text(100).meta({ description: '登记机关: registration authority' }),
+    deregistrationReason: Text(200).optional().meta({ description: '注销原因 (deregister only)' }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.establishedOn > r.date) ctx.addIssue({ code: 'custom', path: ['establishedOn'], message: 'cannot be after the registration date' });
+    if (r.action !== 'deregister' && r.deregistrationReason !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['deregistrationReason'], message: 'only allowed when action is deregister' });
+    }
+  })
+  .meta({ id: 'RegistrationData', title: 'Registration 登记注册' });
+
+/** Administrative licence (行政许可) decision. */
+export const LicenceData = z
+  .strictObject({
+    documentName: Text(100).meta({ description: '行政许可决定文书名称' }),
+    documentNumber: Text(100).meta({ description: '行政许可决定文书号' }),
+    category: z
+      .enum(['ordinary', 'franchise', 'recognition', 'verification', 'registration', 'other'])
+      .meta({ description: '许可类别: ordinary 普通 / franchise 特许 / recognition 认可 / verification 核准 / registration 登记 / other 其他' }),
+    certificateName: Text(100).optional().meta({ description: '许可证书名称' }),
+    certificateNumber: Text(100).optional().meta({ description: '许可编号' }),
+    content: Text(4000).meta({ description: '许可内容' }),
+    decisionDate: IsoDate.meta({ description: '许可决定日期' }),
+    validFrom: IsoDate.meta({ description: '有效期自' }),
+    validTo: IsoDate.meta({ description: '有效期至; 2099-12-31 means long-term (长期)' }),
+    authority: Text(100).meta({ description: '许可机关' }),
+    authorityCreditCode: creditCodeSchema().meta({ description: '许可机关统一社会信用代码' }),
+    catalogueItemCode: CatalogueItemCode,
+    grantMode: z.enum(['ordinary', 'commitment']).meta({ description: '审批方式: ordinary approval 一般审批 / commitment 告知承诺' }),
+    status: z.enum(['valid', 'revoked', 'expired', 'cancelled']).meta({ description: '当前状态: valid 有效 / revoked 撤销 / expired 过期 / cancelled 注销' }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.validTo < r.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'cannot be before validFrom' });
+    if ((r.certificateName === undefined) !== (r.certificateNumber === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['certificateNumber'], message: 'certificateName and certificateNumber come together' });
+    }
+  })
+  .meta({ id: 'LicenceData', title: 'Licence 行政许可' });
+
+/** Filing (备案): a permit turned into a filing under the reform. */
+export const FilingData = z
+  .strictObject({
+    catalogueItemCode: CatalogueItemCode,
+    filingNumber: Text(100).meta({ description: '备案编号' }),
+    department: Text(100).meta({ description: '备案部门' }),
+    date: IsoDate.meta({ description: '备案日期' }),
+    content: Text(2000).optional().meta({ description: '备案内容' }),
+  })
+  .meta({ id: 'FilingData', title: 'Filing 备案' });
+
+export const INSPECTION_RESULTS = {
+  'no-problem': '未发现问题',
+  'not-publicised': '未按规定公示应当公示的信息',
+  'false-publicity': '公示信息隐瞒真实情况、弄虚作假',
+  'unreachable-at-address': '通过登记的住所(经营场所)无法联系',
+  'corrected-on-order': '发现问题已责令改正',
+  'refused-inspection': '不配合检查情节严重',
+  'no-relevant-activity': '未发现开展本次抽查涉及的经营活动',
+  'pending-follow-up': '发现问题待后续处理',
+  other: '其他',
+} as const;
+
+/** Inspection (检查), including 双随机 random inspections and commitment verification. */
+export const InspectionData = z
+  .strictObject({
+    type: z
+      .enum(['random', 'key', 'complaint', 'commitment-verification'])
+      .meta({ description: '检查类型: random 双随机抽查 / key 重点检查 / complaint 投诉举报 / commitment-verification 告知承诺核查' }),
+    department: Text(100).meta({ description: '检查实施机关' }),
+    date: IsoDate.meta({ description: '检查完成日期' }),
+    result: z
+      .enum(Object.keys(INSPECTION_RESULTS) as [keyof typeof INSPECTION_RESULTS, ...(keyof typeof INSPECTION_RESULTS)[]])
+      .meta({ description: `检查结果: ${Object.entries(INSPECTION_RESULTS).map(([k, v]) => `${k} ${v}`).join(' / ')}` }),
+    resultDetail: Text(2000).optional().meta({ description: '检查结果说明' }),
+    public: z.boolean().meta({ description: '是否公示: whether the result is published' }),
+  })
+  .meta({ id: 'InspectionData', title: 'Inspection 检查' });
+
+/** Administrative penalty (行政处罚) decision. */
+export const PenaltyData = z
+  .strictObject({
+    decisionNumber: Text(100).meta({ description: '行政处罚决定书文号' }),
+    violationType: Text(200).meta({ description: '违法行为类型' }),
+    facts: Text(4000).meta({ description: '违法事实' }),
+    legalBasis: Text(2000).meta({ description: '处罚依据' }),
+    categories: z
+      .array(z.enum(['warning', 'fine', 'confiscation', 'suspension', 'licence-revocation', 'detention', 'other']))
+      .min(1)
+      .meta({ description: '处罚类别: warning 警告 / fine 罚款 / confiscation 没收违法所得、非法财物 / suspension 责令停产停业 / licence-revocation 暂扣或者吊销许可证、执照 / detention 行政拘留 / other 其他' }),
+    content: Text(4000).meta({ description: '处罚内容' }),
+    fineFen: Fen.meta({ description: '罚款金额 in fen (the standard shows 万元)' }),
+    confiscationFen: Fen.meta({ description: '没收违法所得、没收非法财物的金额 in fen' }),
+    revokedLicence: z
+      .strictObject({ name: Text(100).meta({ description: '暂扣或吊销证照名称' }), number: Text(100).meta({ description: '暂扣或吊销证照编号' }) })
+      .optional(),
+    decisionDate: IsoDate.meta({ description: '处罚决定日期' }),
+    publicUntil: IsoDate.meta({ description: '公示截止期' }),
+    authority: Text(100).meta({ description: '处罚机关' }),
+    authorityCreditCode: creditCodeSchema().meta({ description: '处罚机关统一社会信用代码' }),
+    legalRepresentative: z
+      .strictObject({ name: Text(50).meta({ description: '法定代表人姓名' }), idDocument: IdDocument.optional() })
+      .optional(),
+  })
+  .superRefine((r, ctx) => {
+    if (r.categories.includes('fine') && r.fineFen === 0) ctx.addIssue({ code: 'custom', path: ['fineFen'], message: 'must be above 0 when categories include fine' });
+    if (!r.categories.includes('fine') && r.fineFen > 0) ctx.addIssue({ code: 'custom', path: ['categories'], message: 'must include fine when fineFen is above 0' });
+    if (r.categories.includes('licence-revocation') && !r.revokedLicence) {
+      ctx.addIssue({ code: 'custom', path: ['revokedLicence'], message: 'required when categories include licence-revocation' });
+    }
+    if (r.publicUntil < r.decisionDate) ctx.addIssue({ code: 'custom', path: ['publicUntil'], message: 'cannot be before decisionDate' });
+  })
+  .meta({ id: 'PenaltyData', title: 'Penalty 行政处罚' });
+
+export const RECORD_DATA = {
+  registration: RegistrationData,
+  licence: LicenceData,
+  filing: FilingData,
+  inspection: InspectionData,
+  penalty: PenaltyData,
+} as const;
+
+export type RegistrationData = z.infer<typeof RegistrationData>;
+export type LicenceData = z.infer<typeof LicenceData>;
+export type FilingData = z.infer<typeof FilingData>;
+export type InspectionData = z.infer<typeof InspectionData>;
+export type PenaltyData = z.infer<typeof PenaltyData>;
+export type RecordData = { [K in RecordKind]: z.infer<(typeof RECORD_DATA)[K]> };
+
+/** The date a record is filed under in an enterprise's history. */
+export function recordDate(kind: RecordKind, data: RecordData[RecordKind]): string {
+  const d = data as Record<string, unknown>;
+  return String(kind === 'licence' || kind === 'penalty' ? d.decisionDate : d.date);
+}
+
+/**
+ * Fields shown for a record in a profile or a history page. None of them is personal, so profile
+ * pages never carry personal data; the whole record is at /v1/records/{id}.
+ */
+export const SUMMARY_FIELDS = {
+  registration: ['action', 'date', 'name', 'entityType', 'address', 'regionCode', 'industryCode', 'registeredCapitalFen', 'establishedOn', 'businessScope', 'authority'],
+  licence: ['documentNumber', 'category', 'certificateName', 'certificateNumber', 'decisionDate', 'validFrom', 'validTo', 'authority', 'catalogueItemCode', 'grantMode', 'status'],
+  filing: ['catalogueItemCode', 'filingNumber', 'department', 'date'],
+  inspection: ['type', 'department', 'date', 'result', 'public'],
+  penalty: ['decisionNumber', 'violationType', 'categories', 'fineFen', 'confiscationFen', 'decisionDate', 'publicUntil', 'authority'],
+} as const satisfies { [K in RecordKind]: readonly (keyof RecordData[K])[] };
+
+export function summarise(kind: RecordKind, data: RecordData[RecordKind]): Record<string, unknown> {
+  const d = data as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const f of SUMMARY_FIELDS[kind]) if (d[f] !== undefined) out[f] = d[f];
+  return out;
+}
+
+const SourceId = z
+  .string()
+  .regex(/^[\p{L}\p{N}._:/-]{1,100}$/u, 'letters, digits and . _ : / - only, at most 100')
+  .meta({ description: "the posting department's own id for this record; with the department it identifies the record" });
+
+/** Builds the envelope schema; the credit code exception list is the only thing that varies. */
+export function recordInputSchema(exceptions: CreditCodeExceptions = NO_EXCEPTIONS) {
+  const common = {
+    sourceId: SourceId,
+    creditCode: creditCodeSchema(exceptions).meta({ description: 'unified social credit code of the enterprise the record is about' }),
+    department: z
+      .string()
+      .optional()
+      .meta({ description: 'posting department; if given it must be the caller’s own (a client cannot post as another department)' }),
+    corrects: z.int().min(1).optional().meta({ description: 'the version this post corrects; required to change a record already accepted' }),
+  };
+  return z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('registration'), ...common, data: RegistrationData }),
+    z.strictObject({ kind: z.literal('licence'), ...common, data: LicenceData }),
+    z.strictObject({ kind: z.literal('filing'), ...common, data: FilingData }),
+    z.strictObject({ kind: z.literal('inspection'), ...common, data: InspectionData }),
+    z.strictObject({ kind: z.literal('penalty'), ...common, data: PenaltyData }),
+  ]);
+}
+
+export const RecordInput = recordInputSchema().meta({ id: 'RecordInput', title: 'A record as a department posts it' });
+export type RecordInput = z.infer<typeof RecordInput>;
+
+export const Warning = z
+  .strictObject({ path: z.string(), code: z.string(), message: z.string() })
+  .meta({ id: 'Warning', description: 'accepted, but worth a look (e.g. a wrong inner check character, a retired region code)' });
+export type Warning = z.infer<typeof Warning>;
+
+export const Provenance = z
+  .strictObject({
+    department: z.string().meta({ description: 'department that posted the version' }),
+    clientId: z.string().meta({ description: 'API client that posted it' }),
+    receivedAt: z.iso.datetime().meta({ description: 'when the exchange accepted it' }),
+    contentHash: z.string().meta({ description: 'SHA-256 of the canonical JSON of kind, creditCode and data' }),
+  })
+  .meta({ id: 'Provenance' });
+
+export const RecordVersion = z
+  .strictObject({
+    id: z.string().meta({ description: 'exchange record id, stable across versions' }),
+    version: z.int().min(1),
+    kind: RecordKindSchema,
+    creditCode: z.string(),
+    sourceId: z.string(),
+    corrects: z.int().optional().meta({ description: 'the version this one corrected' }),
+    supersededBy: z.int().optional().meta({ description: 'present when a later version corrected this one' }),
+    data: z.record(z.string(), z.unknown()).meta({ description: 'the record body of its kind; personal fields masked unless allowed' }),
+    warnings: z.array(Warning),
+    provenance: Provenance,
+  })
+  .meta({ id: 'RecordVersion', title: 'One version of a record' });
+export type RecordVersion = z.infer<typeof RecordVersion>;
+
+export const RecordWithVersions = RecordVersion.extend({
+  versions: z.array(RecordVersion).meta({ description: 'every version, newest first (the first is the current one)' }),
+}).meta({ id: 'RecordWithVersions' });

@@ -1,0 +1,31 @@
+/**
+ * Reference code lists the exchange validates against, generated from the official CSVs by
+ * `npm run refdata` (editions are recorded inside each JSON file).
+ */
+import gbt2260 from './gbt2260.json' with { type: 'json' };
+import gbt4754 from './gbt4754.json' with { type: 'json' };
+
+const current: Record<string, string> = gbt2260.current;
+const retired: Record<string, string> = gbt2260.retired;
+const industry: Record<string, string> = gbt4754.codes;
+
+export const REFDATA_EDITIONS = { gbt2260: gbt2260.edition, gbt4754: gbt4754.edition } as const;
+
+export type Division =
+  | { status: 'current'; code: string; name: string }
+  | { status: 'retired'; code: string; name: string; lastYear: number; successors: string[] };
+
+/** Looks up a GB/T 2260 administrative division code (行政区划代码). */
+export function division(code: string): Division | undefined {
+  const name = current[code];
+  if (name !== undefined) return { status: 'current', code, name };
+  const old = retired[code];
+  if (old === undefined) return undefined;
+  const [oldName, year, successors] = old.split('|');
+  return { status: 'retired', code, name: oldName, lastYear: Number(year), successors: successors ? successors.split(' ') : [] };
+}
+
+/** Name of a GB/T 4754-2017 section, division, group or class (国民经济行业分类), if it exists. */
+export function industryName(code: string): string | undefined {
+  return industry[code];
+}
