@@ -51,8 +51,8 @@ const SummaryItem = z
     id: z.string(),
     version: z.int(),
     kind: RecordKindSchema,
-    date: z.string(),
-    department: z.string(),
+    date: z.string().meta({ description: 'the date the record is filed under: decision, filing, inspection or registration date' }),
+    postedBy: z.string().meta({ description: 'department that posted the record' }),
     receivedAt: z.string(),
   })
   .meta({ id: 'RecordSummary', description: 'a live record with the summary fields of its kind (never personal data)' });

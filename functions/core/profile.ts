@@ -45,7 +45,8 @@ async function logAccess(ports: Ports, client: ApiClient, creditCode: string, pu
 
 /** A summary field that the schema guarantees is a string (status, dates, action). */
 const text = (r: RecordSummary, field: string) => String(r.summary[field] ?? '');
-const view = (r: RecordSummary) => ({ id: r.id, version: r.version, kind: r.kind, date: r.date, department: r.department, receivedAt: r.receivedAt, ...r.summary });
+// Record metadata goes under names no summary field uses (filings and inspections have their own `department`).
+const view = (r: RecordSummary) => ({ id: r.id, version: r.version, kind: r.kind, date: r.date, postedBy: r.department, receivedAt: r.receivedAt, ...r.summary });
 const newestFirst = (a: RecordSummary, b: RecordSummary) => (a.date === b.date ? (a.id < b.id ? 1 : -1) : a.date < b.date ? 1 : -1);
 
 export function buildProfile(creditCode: string, records: RecordSummary[], today: string) {

@@ -1,0 +1,105 @@
+/**
+ * `npm run clients -- <command>`: administers API clients and the credit code exception list.
+ * Talks to the table directly: the local one started by `npm start` (found through
+ * .data/local.json), or the one named by TABLE_NAME (and DYNAMODB_ENDPOINT) on AWS.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createClient } from '../functions/core/clients';
+import { ProblemError } from '../functions/core/errors';
+import { SCOPES } from '../functions/core/model';
+import { runtimePorts } from '../functions/runtime';
+import { checkCreditCode } from '../schemas/credit-code';
+import { useLocalCredentials } from './services';
+
+const USAGE = `usage: npm run clients -- <command>
+  list                                              list clients
+  create --department D --name N --scopes S1,S2     create a client; prints its API key once
+  revoke <clientId>                                 revoke a client's key
+  exceptions list                                   list credit codes accepted despite a wrong check character
+  exceptions add <code> --reason R --by NAME        accept one such code
+  exceptions remove <code>
+scopes: ${SCOPES.join(', ')}`;
+
+function target(): { table: string; dynamodbEndpoint?: string } {
+  if (process.env.TABLE_NAME) return { table: process.env.TABLE_NAME, dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT };
+  const file = resolve(process.env.EXCHANGE_DATA_DIR ?? '.data', 'local.json');
+  if (!existsSync(file)) throw new Error(`no TABLE_NAME set and no local exchange found (${file}); run npm start first`);
+  useLocalCredentials();
+  return JSON.parse(readFileSync(file, 'utf8'));
+}
+
+export async function main(argv: string[], out: (s: string) => void = console.log): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { department: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } },
+  });
+  const [command, sub, arg] = positionals;
+  if (!command) {
+    out(USAGE);
+    return 2;
+  }
+  const ports = runtimePorts(target());
+  const now = () => ports.clock.now().toISOString();
+  switch (command) {
+    case 'list': {
+      for (const c of await ports.store.listClients()) {
+        out(`${c.clientId}  ${c.department.padEnd(12)} ${c.revokedAt ? `REVOKED ${c.revokedAt}` : 'active'}  ${c.name}  [${c.scopes.join(' ')}]`);
+      }
+      return 0;
+    }
+    case 'create': {
+      const { client, apiKey } = await createClient(ports, {
+        department: values.department ?? '',
+        name: values.name ?? '',
+        scopes: (values.scopes ?? '').split(',').filter(Boolean),
+      });
+      out(`created ${client.clientId} for ${client.department} with scopes ${client.scopes.join(' ')}`);
+      out(`API key (shown once, stored only as a hash): ${apiKey}`);
+      return 0;
+    }
+    case 'revoke': {
+      if (!sub) break;
+      const ok = await ports.store.revokeClient(sub, now());
+      out(ok ? `revoked ${sub}; its key stops working within 15 s` : `no active client ${sub}`);
+      return ok ? 0 : 1;
+    }
+    case 'exceptions': {
+      if (sub === 'list') {
+        for (const e of await ports.store.listCreditCodeExceptions()) out(`${e.creditCode}  ${e.addedAt}  ${e.addedBy}  ${e.reason}`);
+        return 0;
+      }
+      if (sub === 'add' && arg && values.reason && values.by) {
+        const check = checkCreditCode(arg);
+        if (!check.valid && check.reason === 'format') {
+          out(`${arg} is not even shaped like a credit code; refusing`);
+          return 1;
+        }
+        if (check.valid) out(`note: ${arg} passes the check already; adding it changes nothing`);
+        await ports.store.putCreditCodeException({ creditCode: arg, reason: values.reason, addedBy: values.by, addedAt: now() });
+        out(`accepted ${arg}; running APIs pick it up within 60 s`);
+        return 0;
+      }
+      if (sub === 'remove' && arg) {
+        const ok = await ports.store.deleteCreditCodeException(arg);
+        out(ok ? `removed ${arg}` : `${arg} was not on the list`);
+        return ok ? 0 : 1;
+      }
+      break;
+    }
+  }
+  out(USAGE);
+  return 2;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  main(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (e) => {
+      console.error(e instanceof ProblemError ? `${e.message}: ${JSON.stringify(e.errors)}` : e instanceof Error ? e.message : e);
+      process.exit(1);
+    },
+  );
+}

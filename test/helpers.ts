@@ -1,0 +1,102 @@
+/**
+ * An exchange for one test file: its own table on the shared DynamoDB Local, the real Hono app on
+ * a real HTTP port, and API clients for the departments the tests act as.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { inject } from 'vitest';
+import { createApp } from '../functions/api/app';
+import { createClient } from '../functions/core/clients';
+import type { Scope } from '../functions/core/model';
+import type { Clock, Ports } from '../functions/core/ports';
+import { runtimePorts } from '../functions/runtime';
+import { ensureTable } from '../local/services';
+
+const WRITE_ALL: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
+
+export const TEST_CLIENTS = {
+  market: { department: 'market', name: '区市场监管局', scopes: [...WRITE_ALL, 'profiles:read'] as Scope[] },
+  transport: { department: 'transport', name: '区交通运输局', scopes: ['records:write:licence', 'records:write:inspection'] as Scope[] },
+  supervision: { department: 'supervision', name: '区监管平台', scopes: ['profiles:read', 'personal:read', 'audit:read'] as Scope[] },
+  credit: { department: 'credit', name: '区信用办', scopes: ['profiles:read'] as Scope[] },
+};
+export type TestClient = keyof typeof TEST_CLIENTS;
+
+export interface CallOptions {
+  as?: TestClient | null;
+  body?: unknown;
+  rawBody?: string;
+  headers?: Record<string, string>;
+  purpose?: string | null;
+}
+
+export interface TestExchange {
+  base: string;
+  table: string;
+  ports: Ports;
+  keys: Record<TestClient, string>;
+  clientIds: Record<TestClient, string>;
+  // Response bodies are whatever JSON the API sent; each test asserts the parts it cares about.
+  call(method: string, path: string, opts?: CallOptions): Promise<{ status: number; headers: Headers; body: any }>;
+  close(): Promise<void>;
+}
+
+export async function newTable(): Promise<{ table: string; dynamodbEndpoint: string }> {
+  const dynamodbEndpoint = inject('dynamodbEndpoint');
+  const table = `t-${randomUUID()}`;
+  await ensureTable(dynamodbEndpoint, table);
+  return { table, dynamodbEndpoint };
+}
+
+export async function startExchange(opts: { clock?: Clock } = {}): Promise<TestExchange> {
+  const { table, dynamodbEndpoint } = await newTable();
+  const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock });
+  const app = createApp(ports, { log: () => {} });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  const keys = {} as Record<TestClient, string>;
+  const clientIds = {} as Record<TestClient, string>;
+  for (const [name, spec] of Object.entries(TEST_CLIENTS) as [TestClient, (typeof TEST_CLIENTS)[TestClient]][]) {
+    const { client, apiKey } = await createClient(ports, spec);
+    keys[name] = apiKey;
+    clientIds[name] = client.clientId;
+  }
+
+  return {
+    base,
+    table,
+    ports,
+    keys,
+    clientIds,
+    async call(method, path, o = {}) {
+      const headers: Record<string, string> = { ...o.headers };
+      const as = o.as === undefined ? 'market' : o.as;
+      if (as) headers.authorization ??= `Bearer ${keys[as]}`;
+      if (o.purpose !== null && method === 'GET') headers['access-purpose'] ??= o.purpose ?? 'test: supervision';
+      let body: string | undefined = o.rawBody;
+      if (o.body !== undefined) {
+        body = JSON.stringify(o.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(base + path, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        // not JSON (docs page)
+      }
+      return { status: res.status, headers: res.headers, body: parsed };
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** A clock the test moves by hand. */
+export function manualClock(start = '2026-11-27T02:00:00.000Z') {
+  let now = new Date(start).getTime();
+  return { now: () => new Date(now), advance: (ms: number) => void (now += ms), set: (iso: string) => void (now = new Date(iso).getTime()) };
+}
