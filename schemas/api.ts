@@ -109,7 +109,7 @@ export const HistoryQuery = z.strictObject({
 });
 export const AccessLogQuery = z.strictObject({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) });
 
-const PURPOSE = { name: 'Access-Purpose', in: 'header', required: true, description: 'why you read this data; kept in the enterprise’s access log' } as const;
+const PURPOSE = { name: 'Access-Purpose', in: 'header', required: true, description: 'why you read this data, 1-200 characters, kept in the enterprise’s access log; percent-encode non-ASCII text (UTF-8)' } as const;
 
 export interface Route {
   method: 'get' | 'post';

@@ -28,8 +28,16 @@ export function requireCreditCode(code: string, exceptions: ReadonlySet<string>)
   }
 }
 
+/** The purpose header; HTTP headers are Latin-1, so Chinese text arrives percent-encoded (UTF-8). */
 export function requirePurpose(purpose: string | undefined): string {
-  const p = purpose?.trim();
+  let p = purpose?.trim();
+  if (p?.includes('%')) {
+    try {
+      p = decodeURIComponent(p).trim();
+    } catch {
+      // not percent-encoding after all: keep it as sent
+    }
+  }
   if (!p || p.length > 200) {
     throw badRequest('state why you read this enterprise’s data', [
       { path: 'Access-Purpose', message: 'header required: the purpose of the read (1-200 characters), kept in the access log', code: 'purpose-required' },

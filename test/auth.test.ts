@@ -1,0 +1,56 @@
+/**
+ * API keys: who may call, revocation, and what a client learns about itself.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startExchange, manualClock, type TestExchange } from './helpers';
+
+let ex: TestExchange;
+const clock = manualClock();
+beforeAll(async () => {
+  ex = await startExchange({ clock });
+});
+afterAll(() => ex.close());
+
+describe('authentication', () => {
+  it('tells a client who it is', async () => {
+    const res = await ex.call('GET', '/v1/me', { as: 'transport' });
+    expect(res.body).toEqual({ clientId: ex.clientIds.transport, department: 'transport', name: '区交通运输局', scopes: ['records:write:licence', 'records:write:inspection'] });
+  });
+
+  it.each([
+    ['no header', {}],
+    ['another scheme', { authorization: `Basic ${Buffer.from('a:b').toString('base64')}` }],
+    ['a malformed key', { authorization: 'Bearer not-a-key' }],
+    ['a wrong secret for a real client', { authorization: 'Bearer PLACEHOLDER' }],
+  ])('refuses %s with 401', async (_n, headers: Record<string, string>) => {
+    if (headers.authorization === 'Bearer PLACEHOLDER') {
+      const [prefix, id] = ex.keys.market.split('.');
+      headers = { authorization: `Bearer ${prefix}.${id}.${'A'.repeat(43)}` };
+    }
+    const res = await ex.call('GET', '/v1/me', { as: null, headers });
+    expect(res.status).toBe(401);
+    expect(res.body.type).toBe('/problems/unauthorized');
+  });
+
+  it('stops accepting a revoked key once the short cache expires', async () => {
+    expect((await ex.call('GET', '/v1/me', { as: 'credit' })).status).toBe(200);
+    expect(await ex.ports.store.revokeClient(ex.clientIds.credit, clock.now().toISOString())).toBe(true);
+    clock.advance(16_000);
+    expect((await ex.call('GET', '/v1/me', { as: 'credit' })).status).toBe(401);
+  });
+
+  it('stores no key, only its hash', async () => {
+    const stored = await ex.ports.store.getClient(ex.clientIds.market);
+    const secret = ex.keys.market.split('.')[2];
+    expect(JSON.stringify(stored)).not.toContain(secret);
+    expect(stored?.keyHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('unknown routes and methods', () => {
+  it('answers problem+json 404', async () => {
+    const res = await ex.call('GET', '/v2/nothing');
+    expect(res.status).toBe(404);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+  });
+});

@@ -1,0 +1,43 @@
+/**
+ * The OpenAPI document is generated from the zod schemas and describes the API that runs.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../schemas/api';
+import { startExchange, type TestExchange } from './helpers';
+
+let ex: TestExchange;
+beforeAll(async () => {
+  ex = await startExchange();
+});
+afterAll(() => ex.close());
+
+describe('/openapi.json', () => {
+  it('is OpenAPI 3.1 with every route, and every $ref resolves', async () => {
+    const res = await ex.call('GET', '/openapi.json', { as: null });
+    expect(res.status).toBe(200);
+    const doc = res.body;
+    expect(doc.openapi).toBe('3.1.0');
+    for (const r of ROUTES) expect(doc.paths[r.path]?.[r.method], `${r.method} ${r.path}`).toBeDefined();
+    const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(10);
+    for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
+  });
+
+  it('carries the standards in field descriptions and marks personal fields', async () => {
+    const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
+    const licence = doc.components.schemas.LicenceData;
+    expect(licence.properties.documentNumber.description).toContain('行政许可决定文书号');
+    expect(licence.additionalProperties).toBe(false);
+    const registration = JSON.stringify(doc.components.schemas.RegistrationData);
+    expect(registration).toContain('"privacy":"personal"');
+    expect(doc.paths['/v1/records'].post.responses['422'].content['application/problem+json']).toBeDefined();
+  });
+
+  it('has a readable docs page', async () => {
+    const res = await fetch(`${ex.base}/docs`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    expect(html).toContain('<code>/v1/enterprises/{creditCode}</code>');
+    expect(html).toContain('行政许可决定文书号');
+  });
+});
