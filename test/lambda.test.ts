@@ -34,7 +34,7 @@ function v2Event(method: string, rawPath: string, opts: { body?: string; headers
       time: '27/Nov/2026:02:00:00 +0000',
       timeEpoch: 1_795_744_800_000,
     },
-  } as LambdaEvent;
+  } as unknown as LambdaEvent;
 }
 
 beforeAll(async () => {

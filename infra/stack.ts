@@ -1,0 +1,160 @@
+/**
+ * The exchange on AWS: HTTP API → api Lambda → one DynamoDB table (stream on), the delivery queue
+ * and its DLQ, alarms. Table and queue settings come from definitions.ts, shared with the local
+ * runner.
+ */
+import { CfnOutput, Duration, RemovalPolicy, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import { HttpApi, HttpStage, type CfnStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Construct } from 'constructs';
+import { QUEUES, TABLE } from './definitions';
+
+export interface ExchangeStackProps extends StackProps {
+  /** Directory holding one folder per bundled function (scripts/build.ts output). */
+  assetsDir: string;
+}
+
+/** DynamoDB actions each function needs, and no more. */
+const TABLE_ACCESS = {
+  api: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+} as const;
+
+export class ExchangeStack extends Stack {
+  readonly table: Table;
+  readonly api: LambdaFunction;
+  readonly httpApi: HttpApi;
+  readonly deliveryQueue: Queue;
+  readonly deliveryDlq: Queue;
+
+  constructor(scope: Construct, id: string, props: ExchangeStackProps) {
+    super(scope, id, props);
+
+    this.table = new Table(this, 'Table', {
+      partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
+      billingMode: BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: TableEncryption.AWS_MANAGED,
+      deletionProtection: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      stream: StreamViewType[TABLE.stream],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE.gsi1.name,
+      partitionKey: { name: TABLE.gsi1.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.gsi1.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...TABLE.gsi1.projected],
+    });
+
+    this.deliveryDlq = new Queue(this, 'DeliveryDlq', {
+      queueName: QUEUES.deliveryDlq.name,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(QUEUES.deliveryDlq.retentionDays),
+    });
+    Validations.of(this.deliveryDlq).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is the dead-letter queue of the delivery queue.' });
+    this.deliveryQueue = new Queue(this, 'DeliveryQueue', {
+      queueName: QUEUES.delivery.name,
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      visibilityTimeout: Duration.seconds(QUEUES.delivery.visibilityTimeoutSeconds),
+      deadLetterQueue: { queue: this.deliveryDlq, maxReceiveCount: QUEUES.delivery.maxReceiveCount },
+    });
+
+    this.api = this.lambda('Api', 'api', props.assetsDir, { memorySize: 1024, timeout: Duration.seconds(15) });
+    this.bindTable(this.api, TABLE_ACCESS.api);
+
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
+    this.httpApi = new HttpApi(this, 'HttpApi', {
+      description: 'Enterprise Data Exchange API',
+      defaultIntegration: new HttpLambdaIntegration('ApiIntegration', this.api),
+      createDefaultStage: false,
+    });
+    const stage = new HttpStage(this, 'DefaultStage', {
+      httpApi: this.httpApi,
+      autoDeploy: true,
+      throttle: { rateLimit: 200, burstLimit: 400 },
+    });
+    (stage.node.defaultChild as CfnStage).accessLogSettings = {
+      destinationArn: accessLogs.logGroupArn,
+      format: JSON.stringify({
+        requestId: '$context.requestId',
+        ip: '$context.identity.sourceIp',
+        time: '$context.requestTime',
+        method: '$context.httpMethod',
+        path: '$context.path',
+        status: '$context.status',
+        latency: '$context.responseLatency',
+        integrationError: '$context.integrationErrorMessage',
+      }),
+    };
+    Validations.of(this.httpApi).acknowledge({
+      id: 'AwsSolutions-APIG4',
+      reason: 'Every /v1 route authenticates the Bearer API key inside the function against hashed keys in the table, with per-client scopes; /health, /openapi.json and /docs are public by design.',
+    });
+
+    const alarms = new Topic(this, 'Alarms', { displayName: 'Enterprise Data Exchange alarms', enforceSSL: true });
+    const alarm = (id: string, metric: Metric, threshold: number, description: string) =>
+      new Alarm(this, id, {
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+        alarmDescription: description,
+      }).addAlarmAction(new SnsAction(alarms));
+    alarm('ApiErrors', this.api.metricErrors({ period: Duration.minutes(5) }), 1, 'The api function failed (unhandled errors, timeouts).');
+    alarm('ApiThrottles', this.api.metricThrottles({ period: Duration.minutes(5) }), 1, 'The api function was throttled.');
+    alarm(
+      'Api5xx',
+      new Metric({ namespace: 'AWS/ApiGateway', metricName: '5xx', dimensionsMap: { ApiId: this.httpApi.apiId, Stage: '$default' }, statistic: 'Sum', period: Duration.minutes(5) }),
+      5,
+      'The HTTP API answered 5xx.',
+    );
+
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint });
+    new CfnOutput(this, 'TableName', { value: this.table.tableName });
+  }
+
+  private lambda(id: string, name: string, assetsDir: string, opts: { memorySize: number; timeout: Duration }) {
+    const fn = new LambdaFunction(this, id, {
+      runtime: Runtime.NODEJS_22_X,
+      architecture: Architecture.ARM_64,
+      code: Code.fromAsset(`${assetsDir}/${name}`),
+      handler: 'index.handler',
+      memorySize: opts.memorySize,
+      timeout: opts.timeout,
+      tracing: Tracing.ACTIVE,
+      environment: { NODE_OPTIONS: '--enable-source-maps' },
+      logGroup: new LogGroup(this, `${id}Logs`, { retention: RetentionDays.ONE_YEAR }),
+    });
+    for (const ack of [
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason: 'AWSLambdaBasicExecutionRole only lets the function write its own logs.',
+      },
+      { id: 'AwsSolutions-IAM5[Resource::*]', reason: 'X-Ray PutTraceSegments and PutTelemetryRecords accept no resource but *.' },
+      { id: 'AwsSolutions-L1', reason: 'Pinned to Node.js 22, the runtime major the code is built and tested on.' },
+    ]) {
+      Validations.of(fn).acknowledge(ack);
+    }
+    return fn;
+  }
+
+  /** Gives a function the table's name and exactly the listed actions on the table and its index. */
+  private bindTable(fn: LambdaFunction, actions: readonly string[]) {
+    fn.addEnvironment('TABLE_NAME', this.table.tableName);
+    fn.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: [...actions], resources: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE.gsi1.name}`] }),
+    );
+  }
+}
