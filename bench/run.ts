@@ -1,0 +1,195 @@
+/**
+ * `npm run bench`: figures for the exchange on the local stack (DynamoDB Local + fauxqs), each
+ * next to a baseline measured in the same run. Prints a table; asserts nothing.
+ */
+import { spawnSync } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { createApp } from '../functions/api/app';
+import { createClient } from '../functions/core/clients';
+import { runtimePorts } from '../functions/runtime';
+import { documentClient } from '../functions/store/aws';
+import { inspection, licence, makeCreditCode } from '../local/samples';
+import { ensureTable, startLocalServices } from '../local/services';
+import { buildFunctions } from '../scripts/build';
+
+const DURATION_MS = Number(process.env.BENCH_MS ?? 4000);
+const out: [string, string][] = [];
+const report = (name: string, value: string) => {
+  out.push([name, value]);
+  console.log(`${name.padEnd(58)} ${value}`);
+};
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+/** Runs `op` from `concurrency` loops for DURATION_MS; returns ops/s and latencies. */
+async function load(concurrency: number, op: (i: number) => Promise<void>) {
+  const latencies: number[] = [];
+  let n = 0;
+  const end = performance.now() + DURATION_MS;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const i = n++;
+        const t = performance.now();
+        await op(i);
+        latencies.push(performance.now() - t);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { rate: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
+}
+
+// A keep-alive node:http client: like the SDK's own transport, and lighter than fetch, so the
+// load generator sharing this process costs the API figures as little as possible.
+const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+function http(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+  return new Promise((ok, fail) => {
+    const req = request(base + path, { method, headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers, agent }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => ok({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', fail);
+    });
+    req.on('error', fail);
+    req.end(body);
+  });
+}
+
+/** A licence whose JSON is about 1 KB, the size the capacity target is stated for. */
+function licenceOf1KB(code: string, sourceId: string) {
+  const base = licence(code, sourceId, { content: '' + 'x' });
+  const pad = 1024 - Buffer.byteLength(JSON.stringify(base));
+  return licence(code, sourceId, { content: '热食类食品制售'.repeat(Math.max(1, Math.floor(pad / 21))) });
+}
+
+const services = await startLocalServices();
+try {
+  const table = 'bench';
+  await ensureTable(services.dynamodbEndpoint, table);
+  const capacity: { op: string; items: ConsumedCapacity[] }[] = [];
+  const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint, store: { onCapacity: (op, items) => capacity.push({ op, items }) } });
+  const { apiKey } = await createClient(ports, { department: 'market', name: 'bench', scopes: ['records:write:licence', 'records:write:inspection', 'profiles:read'] });
+  const app = createApp(ports, { log: () => {} });
+  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json', 'access-purpose': 'bench' };
+  const db = documentClient(services.dynamodbEndpoint);
+  const sample = licenceOf1KB(makeCreditCode('91', '330402', 'MA2BENCH'), 'XK-size');
+  console.log(`record JSON size: ${Buffer.byteLength(JSON.stringify(sample))} bytes; ${DURATION_MS} ms per load run\n`);
+
+  // Warm both paths so the JVM and the Node JIT are not part of the first figure.
+  await load(4, async (i) => void (await db.send(new PutCommand({ TableName: table, Item: { PK: `WARM#${i}`, SK: 'x', body: sample } }))));
+  await load(4, async (i) => {
+    await http(base, 'POST', '/v1/records', headers, JSON.stringify(licenceOf1KB(makeCreditCode('91', '330402', 'MA2WARM0'), `W-${i}`)));
+  });
+
+  // Two baselines: the bare 1 KB item, and the same item with the enterprise-index keys an ingest
+  // writes (so DynamoDB Local maintains the index too); the second isolates the exchange's own cost.
+  for (const concurrency of [1, 16]) {
+    const raw = await load(concurrency, async (i) => {
+      await db.send(new PutCommand({ TableName: table, Item: { PK: `RAW#${concurrency}#${i}`, SK: 'x', body: sample } }));
+    });
+    const rawIndexed = await load(concurrency, async (i) => {
+      await db.send(
+        new PutCommand({
+          TableName: table,
+          Item: { PK: `RAWI#${concurrency}#${i}`, SK: 'V#000001', GSI1PK: `ENT#${i % 100}`, GSI1SK: `licence#2024-03-20#${i}`, data: sample.data, summary: sample.data },
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      );
+    });
+    const ingest = await load(concurrency, async (i) => {
+      const body = JSON.stringify(licenceOf1KB(makeCreditCode('91', '330402', `MA2C${String(concurrency).padStart(2, '0')}${String(i % 100).padStart(2, '0')}`), `XK-${concurrency}-${i}`));
+      const res = await http(base, 'POST', '/v1/records', headers, body);
+      if (res.status !== 201) throw new Error(`ingest answered ${res.status}: ${res.text}`);
+    });
+    report(`raw PutItem, bare item, ${concurrency} concurrent`, `${raw.rate.toFixed(0)} items/s  p50 ${ms(raw.p50)}  p99 ${ms(raw.p99)}`);
+    report(`raw PutItem, same item as ingest, ${concurrency} concurrent`, `${rawIndexed.rate.toFixed(0)} items/s  p50 ${ms(rawIndexed.p50)}  p99 ${ms(rawIndexed.p99)}`);
+    report(`POST /v1/records, ${concurrency} concurrent`, `${ingest.rate.toFixed(0)} records/s  p50 ${ms(ingest.p50)}  p99 ${ms(ingest.p99)}`);
+    report(`  ingest / raw PutItem, bare | same item (target >= 50%)`, `${((100 * ingest.rate) / raw.rate).toFixed(0)}% | ${((100 * ingest.rate) / rawIndexed.rate).toFixed(0)}%`);
+  }
+
+  // Capacity of one ingest and one profile read.
+  const units = (op: string) => {
+    const entries = capacity.filter((c) => c.op === op).flatMap((c) => c.items);
+    const table = entries.reduce((s, c) => s + (c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0), 0);
+    const indexes = entries.reduce((s, c) => s + Object.values(c.GlobalSecondaryIndexes ?? {}).reduce((t, i) => t + (i.CapacityUnits ?? 0), 0), 0);
+    return { table, indexes, total: entries.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0), calls: capacity.filter((c) => c.op === op).length };
+  };
+  capacity.length = 0;
+  const one = await fetch(`${base}/v1/records`, { method: 'POST', headers, body: JSON.stringify(licenceOf1KB(makeCreditCode('91', '330402', 'MA2CAP01'), 'XK-cap')) });
+  if (one.status !== 201) throw new Error(await one.text());
+  const w = units('putFirstVersion');
+  report('write units per ingested 1 KB record (target <= 3)', `${w.total} WCU (table ${w.table}, enterprise index ${w.indexes})`);
+
+  // An enterprise with 1,000 records, posted in batches of 100.
+  const big = makeCreditCode('91', '330402', 'MA2THWND');
+  for (let b = 0; b < 10; b++) {
+    const records = Array.from({ length: 100 }, (_, i) =>
+      (b * 100 + i) % 4 === 0 ? licence(big, `XK-big-${b}-${i}`, { decisionDate: `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}`, validFrom: '2020-01-01', validTo: '2099-12-31' }) : inspection(big, `JC-big-${b}-${i}`, { date: `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}` }),
+    );
+    const res = await fetch(`${base}/v1/records/batch`, { method: 'POST', headers, body: JSON.stringify({ records }) });
+    const body = (await res.json()) as { counts: { created: number }; results: { problem?: unknown }[] };
+    if (body.counts.created !== 100) throw new Error(`batch ${b}: ${JSON.stringify(body.results.find((r) => r.problem))}`);
+  }
+  const small = makeCreditCode('91', '330402', 'MA2TYP01');
+  await fetch(`${base}/v1/records/batch`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ records: Array.from({ length: 20 }, (_, i) => inspection(small, `JC-typ-${i}`, { date: `2025-0${1 + (i % 9)}-1${i % 9}` })) }),
+  });
+
+  for (const [label, code, n] of [['typical enterprise (20 records)', small, 1000], ['enterprise with 1,000 records', big, 200]] as const) {
+    const latencies: number[] = [];
+    for (let i = 0; i < n; i++) {
+      const t = performance.now();
+      await http(base, 'GET', `/v1/enterprises/${code}`, headers);
+      latencies.push(performance.now() - t);
+    }
+    capacity.length = 0;
+    await (await fetch(`${base}/v1/enterprises/${code}`, { headers })).arrayBuffer();
+    const r = units('enterpriseRecords');
+    const log = units('appendAccessLog');
+    report(`profile read, ${label}`, `p50 ${ms(pct(latencies, 50))}  p99 ${ms(pct(latencies, 99))}`);
+    report(`  query pages / read units per profile read`, `${r.calls} page(s), ${r.total} RCU + ${log.total} WCU access log`);
+  }
+
+  server.close();
+  db.destroy();
+
+  // Bundle size and cold import time of the api Lambda, next to an empty module.
+  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
+  const built = await buildFunctions(dir);
+  writeFileSync(join(dir, 'empty.mjs'), 'export const handler = async () => ({});\n');
+  const importTime = (file: string) => {
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const r = spawnSync(process.execPath, ['-e', `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`, '--input-type=module'], {
+        env: { ...process.env, TABLE_NAME: 'bench' },
+        encoding: 'utf8',
+      });
+      times.push(Number(r.stdout.trim()));
+    }
+    return pct(times, 50);
+  };
+  const empty = importTime(join(dir, 'empty.mjs'));
+  const api = importTime(built.api.file);
+  report('api bundle size', `${(built.api.bytes / 1024).toFixed(0)} KB`);
+  report('cold import, api bundle vs empty module (median of 7)', `${ms(api)} vs ${ms(empty)} (${(api / Math.max(empty, 0.01)).toFixed(0)}x)`);
+} finally {
+  await services.stop();
+}
