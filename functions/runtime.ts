@@ -4,16 +4,33 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock, Ids, Ports } from './core/ports';
+import { requireEnv } from './env';
 import { documentClient } from './store/aws';
 import { DynamoStore, type DynamoStoreOptions } from './store/dynamo';
+import { SqsDeliveryQueue, sqsClient } from './store/sqs';
 
 export const systemClock: Clock = { now: () => new Date() };
 export const cryptoIds: Ids = { random: (bytes) => randomBytes(bytes).toString('base64url') };
 
-export function runtimePorts(config: { table: string; dynamodbEndpoint?: string; store?: DynamoStoreOptions; clock?: Clock }): Ports {
+export interface RuntimeConfig {
+  table: string;
+  dynamodbEndpoint?: string;
+  /** The delivery queue; without it the ports have no queue (the api then cannot redrive). */
+  queueUrl?: string;
+  sqsEndpoint?: string;
+  store?: DynamoStoreOptions;
+  clock?: Clock;
+}
+
+export function runtimePorts(config: RuntimeConfig): Ports {
   return {
     store: new DynamoStore(documentClient(config.dynamodbEndpoint), config.table, config.store),
     clock: config.clock ?? systemClock,
     ids: cryptoIds,
+    ...(config.queueUrl ? { queue: new SqsDeliveryQueue(sqsClient(config.sqsEndpoint), config.queueUrl) } : {}),
   };
 }
+
+/** Ports of a Lambda function, from its environment. */
+export const lambdaPorts = (env = process.env): Ports =>
+  runtimePorts({ table: requireEnv('TABLE_NAME'), queueUrl: env.DELIVERY_QUEUE_URL, dynamodbEndpoint: env.DYNAMODB_ENDPOINT, sqsEndpoint: env.SQS_ENDPOINT });

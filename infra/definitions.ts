@@ -3,7 +3,7 @@
  * (local/services.ts), so the local exchange runs on exactly the layout deployed to AWS.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { GSI1 } from '../functions/core/keys';
+import { GSI1, GSI2 } from '../functions/core/keys';
 
 export const TABLE = {
   partitionKey: 'PK',
@@ -15,20 +15,23 @@ export const TABLE = {
     /** The summary and what a profile shows next to it; never the record body (see keys.ts). */
     projected: ['id', 'version', 'kind', 'creditCode', 'date', 'summary', 'department', 'receivedAt'],
   },
+  /** Open notifications per department; projects everything (notifications are small). */
+  gsi2: { name: GSI2, partitionKey: 'GSI2PK', sortKey: 'GSI2SK' },
   stream: 'NEW_AND_OLD_IMAGES',
 } as const;
 
+/** Delivery attempts: the first plus four retries, then the DLQ. */
 export const QUEUES = {
   delivery: { name: 'exchange-delivery', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
   deliveryDlq: { name: 'exchange-delivery-dlq', retentionDays: 14 },
 } as const;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
-  const { partitionKey, sortKey, gsi1 } = TABLE;
+  const { partitionKey, sortKey, gsi1, gsi2 } = TABLE;
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    AttributeDefinitions: [partitionKey, sortKey, gsi1.partitionKey, gsi1.sortKey, gsi2.partitionKey, gsi2.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: partitionKey, KeyType: 'HASH' },
       { AttributeName: sortKey, KeyType: 'RANGE' },
@@ -41,6 +44,14 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
           { AttributeName: gsi1.sortKey, KeyType: 'RANGE' },
         ],
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...gsi1.projected] },
+      },
+      {
+        IndexName: gsi2.name,
+        KeySchema: [
+          { AttributeName: gsi2.partitionKey, KeyType: 'HASH' },
+          { AttributeName: gsi2.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
       },
     ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },

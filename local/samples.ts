@@ -9,6 +9,7 @@ import { RecordInput } from '../schemas/records';
 
 /** A credit code with both check characters right: registry+kind prefix, region, 8-char organisation code body. */
 export function makeCreditCode(prefix: string, region: string, orgBody: string): string {
+  if (!/^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{8}$/.test(prefix + region + orgBody)) throw new Error(`cannot make a credit code from ${prefix} ${region} ${orgBody}`);
   const first17 = prefix + region + orgBody + orgCodeCheckChar(orgBody);
   return first17 + creditCodeCheckChar(first17);
 }

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createClient } from '../functions/core/clients';
 import { ingestRecord } from '../functions/core/ingest';
+import { newWebhookSecret } from '../functions/core/webhooks';
 import type { Scope } from '../functions/core/model';
 import type { Ports } from '../functions/core/ports';
 import { demoRecords } from './samples';
@@ -12,11 +13,23 @@ import { demoRecords } from './samples';
 const ALL_KINDS: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
 export const DEMO_CLIENTS: { department: string; name: string; scopes: Scope[] }[] = [
-  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read'] },
-  { department: 'health', name: '区卫生健康局 卫生监督系统', scopes: ['records:write:licence', 'records:write:inspection', 'records:write:penalty', 'profiles:read'] },
-  { department: 'transport', name: '区交通运输局 运政系统', scopes: ['records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'] },
-  { department: 'credit', name: '区信用办 公共信用信息平台', scopes: ['profiles:read'] },
-  { department: 'supervision', name: '区政务服务管理办公室 监管平台', scopes: ['profiles:read', 'personal:read', 'audit:read'] },
+  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read', 'subscriptions:manage', 'inbox:read'] },
+  {
+    department: 'health',
+    name: '区卫生健康局 卫生监督系统',
+    scopes: ['records:write:licence', 'records:write:inspection', 'records:write:penalty', 'profiles:read', 'subscriptions:manage', 'inbox:read'],
+  },
+  {
+    department: 'transport',
+    name: '区交通运输局 运政系统',
+    scopes: ['records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty', 'subscriptions:manage', 'inbox:read'],
+  },
+  { department: 'credit', name: '区信用办 公共信用信息平台', scopes: ['profiles:read', 'subscriptions:manage', 'inbox:read'] },
+  {
+    department: 'supervision',
+    name: '区政务服务管理办公室 监管平台',
+    scopes: ['profiles:read', 'personal:read', 'audit:read', 'inbox:read', 'subscriptions:manage', 'notifications:oversee'],
+  },
 ];
 
 export interface DemoCredential {
@@ -27,10 +40,46 @@ export interface DemoCredential {
   apiKey: string;
 }
 
+/**
+ * Demo subscriptions: health wants restaurants (industry H) by webhook; transport pulls road
+ * transport registrations (industry 54); credit watches penalties everywhere by webhook.
+ * Returns the webhook subscriptions so the demo receiver can check their signatures.
+ */
+export async function seedSubscriptions(ports: Ports, receiverUrl: (department: string) => string) {
+  const specs = [
+    { department: 'health', name: '餐饮单位许可、检查与处罚', filters: { kinds: ['licence', 'inspection', 'penalty', 'registration'], industryPrefixes: ['H'] }, webhook: true },
+    { department: 'transport', name: '道路运输企业登记', filters: { kinds: ['registration'], industryPrefixes: ['54'] }, webhook: false },
+    { department: 'credit', name: '行政处罚归集', filters: { kinds: ['penalty'] }, webhook: true },
+  ] as const;
+  const out: { department: string; path: string; secret: string }[] = [];
+  for (const spec of specs) {
+    const existing = (await ports.store.listSubscriptions(spec.department)).find((s) => s.name === spec.name);
+    const now = ports.clock.now().toISOString();
+    const url = receiverUrl(spec.department);
+    const sub = existing ?? {
+      id: `sub_${ports.ids.random(12)}`,
+      department: spec.department,
+      name: spec.name,
+      status: 'active' as const,
+      filters: { kinds: [...spec.filters.kinds], ...('industryPrefixes' in spec.filters ? { industryPrefixes: [...spec.filters.industryPrefixes] } : {}) },
+      createdAt: now,
+      updatedAt: now,
+    };
+    if (spec.webhook) sub.webhook = { ...(sub.webhook ?? { secret: newWebhookSecret() }), url };
+    await ports.store.putSubscription(sub);
+    if (sub.webhook) out.push({ department: spec.department, path: new URL(url).pathname, secret: sub.webhook.secret });
+  }
+  return out;
+}
+
 export async function seedDemo(ports: Ports, credentialsFile: string): Promise<DemoCredential[]> {
   let credentials: DemoCredential[] = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, 'utf8')) : [];
-  const alive = await Promise.all(credentials.map(async (c) => !!(await ports.store.getClient(c.clientId))));
-  if (credentials.length !== DEMO_CLIENTS.length || alive.includes(false)) {
+  // Keys on file are reused while their clients exist with the scopes the demo gives them now.
+  const scopesOf = (scopes: readonly string[] | undefined) => [...(scopes ?? [])].sort().join(' ');
+  const current = await Promise.all(
+    credentials.map(async (c) => scopesOf((await ports.store.getClient(c.clientId))?.scopes) === scopesOf(DEMO_CLIENTS.find((d) => d.department === c.department)?.scopes)),
+  );
+  if (credentials.length !== DEMO_CLIENTS.length || current.includes(false)) {
     credentials = [];
     for (const spec of DEMO_CLIENTS) {
       const { client, apiKey } = await createClient(ports, spec);

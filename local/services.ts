@@ -8,7 +8,7 @@ import { mkdirSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand, ResourceNotFoundException, UpdateTableCommand } from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { startFauxqs } from 'fauxqs';
 import { createTableInput, QUEUES } from '../infra/definitions';
@@ -117,14 +117,29 @@ export async function startLocalServices(opts: { dataDir?: string } = {}): Promi
   };
 }
 
-/** Creates the table unless it exists, exactly as infra/definitions.ts describes it. */
+/**
+ * Creates the table unless it exists, exactly as infra/definitions.ts describes it; a table kept
+ * from an older version gets the indexes it lacks.
+ */
 export async function ensureTable(dynamodbEndpoint: string, table: string) {
   const client = new DynamoDBClient({ endpoint: dynamodbEndpoint });
+  const wanted = createTableInput(table);
   try {
-    await client.send(new DescribeTableCommand({ TableName: table }));
+    const existing = await client.send(new DescribeTableCommand({ TableName: table }));
+    const have = new Set((existing.Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName));
+    for (const index of wanted.GlobalSecondaryIndexes ?? []) {
+      if (have.has(index.IndexName)) continue;
+      await client.send(
+        new UpdateTableCommand({
+          TableName: table,
+          AttributeDefinitions: wanted.AttributeDefinitions,
+          GlobalSecondaryIndexUpdates: [{ Create: { IndexName: index.IndexName, KeySchema: index.KeySchema, Projection: index.Projection } }],
+        }),
+      );
+    }
   } catch (e) {
     if (!(e instanceof ResourceNotFoundException)) throw e;
-    await client.send(new CreateTableCommand(createTableInput(table)));
+    await client.send(new CreateTableCommand(wanted));
   } finally {
     client.destroy();
   }

@@ -1,43 +1,71 @@
 /**
  * `npm start`: the whole exchange on this machine. Starts DynamoDB Local and the SQS emulator with
- * their data under .data/, creates the table and queues, seeds demo departments and records, and
- * serves the API on 127.0.0.1.
+ * their data under .data/, creates the table and queues, seeds demo departments, subscriptions and
+ * records, serves the API on 127.0.0.1, plays the event source mappings (stream → fan-out,
+ * queue → delivery, the overdue schedule) and runs a demo webhook receiver that checks signatures.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
+import { deliveryConfig, fanoutConfig } from '../functions/config';
+import { fetchPoster } from '../functions/core/delivery';
+import { escalateOverdue } from '../functions/core/inbox';
+import { deliverHandler } from '../functions/deliver/adapter';
+import { fanoutHandler } from '../functions/fanout/adapter';
 import { runtimePorts } from '../functions/runtime';
+import { every, QueuePoller, StreamPoller } from './pollers';
+import { WebhookReceiver } from './receiver';
 import { ENTERPRISES } from './samples';
-import { seedDemo } from './seed';
+import { seedDemo, seedSubscriptions } from './seed';
 import { ensureQueues, ensureTable, startLocalServices } from './services';
 
 export const DATA_DIR = resolve(process.env.EXCHANGE_DATA_DIR ?? '.data');
-export const LOCAL_CONFIG = resolve(DATA_DIR, 'local.json');
-export const CREDENTIALS_FILE = resolve(DATA_DIR, 'demo-credentials.json');
 const TABLE = 'exchange';
 const PORT = Number(process.env.PORT ?? 3000);
+const RECEIVER_PORT = Number(process.env.RECEIVER_PORT ?? PORT + 1);
+const quiet = !!process.env.EXCHANGE_QUIET;
+// Locally, retries come quickly so a failing receiver is seen within a minute.
+process.env.DELIVERY_RETRY_DELAYS ??= '2,5,10,30';
 
 mkdirSync(DATA_DIR, { recursive: true });
 console.log('Starting DynamoDB Local and the SQS emulator ...');
 const services = await startLocalServices({ dataDir: DATA_DIR });
 await ensureTable(services.dynamodbEndpoint, TABLE);
 const queues = await ensureQueues(services.sqsEndpoint);
-writeFileSync(LOCAL_CONFIG, JSON.stringify({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, sqsEndpoint: services.sqsEndpoint, ...queues }, null, 2) + '\n');
+writeFileSync(
+  resolve(DATA_DIR, 'local.json'),
+  JSON.stringify({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, sqsEndpoint: services.sqsEndpoint, ...queues }, null, 2) + '\n',
+);
 
-const ports = runtimePorts({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint });
-const credentials = await seedDemo(ports, CREDENTIALS_FILE);
-const app = createApp(ports, { log: process.env.EXCHANGE_QUIET ? () => {} : undefined });
+const ports = runtimePorts({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, queueUrl: queues.deliveryQueueUrl, sqsEndpoint: services.sqsEndpoint });
+const receiver = new WebhookReceiver((r) =>
+  console.log(`[demo receiver ${r.path}] ${r.event.type} ${r.event.subject} ${r.duplicate ? '(duplicate, ignored)' : ''}signature ok, webhook-id ${r.id}`),
+);
+await receiver.start(RECEIVER_PORT);
+const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'));
+for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${d}`))) receiver.expect(hook.path, hook.secret);
+
+const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: { allowPrivateTargets: true } });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT });
+const stream = new StreamPoller({
+  dynamodbEndpoint: services.dynamodbEndpoint,
+  table: TABLE,
+  handler: fanoutHandler(ports, fanoutConfig()),
+  checkpointFile: resolve(DATA_DIR, 'stream-checkpoints.json'),
+}).start();
+const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, fetchPoster, deliveryConfig()) }).start();
+const stopSchedule = every(60_000, () => escalateOverdue(ports));
+
 const base = `http://127.0.0.1:${PORT}`;
 const market = credentials.find((c) => c.department === 'market');
-
 console.log(`
 Enterprise Data Exchange is running at ${base}
   API reference: ${base}/docs   OpenAPI: ${base}/openapi.json
-  DynamoDB Local: ${services.dynamodbEndpoint} (data in ${DATA_DIR}/dynamodb)   SQS emulator: ${services.sqsEndpoint}
+  DynamoDB Local: ${services.dynamodbEndpoint} (data in ${DATA_DIR})   SQS emulator: ${services.sqsEndpoint}
+  Demo webhook receiver: ${receiver.url('/hooks/<department>')} (health and credit subscribe by webhook)
 
-Demo department API keys (also in ${CREDENTIALS_FILE}):
+Demo department API keys (also in ${resolve(DATA_DIR, 'demo-credentials.json')}):
 ${credentials.map((c) => `  ${c.department.padEnd(12)} ${c.apiKey}\n  ${''.padEnd(12)} ${c.name}; ${c.scopes.join(' ')}`).join('\n')}
 
 Try it:
@@ -50,7 +78,9 @@ let stopping = false;
 async function shutdown() {
   if (stopping) return;
   stopping = true;
+  stopSchedule();
   server.close();
+  await Promise.all([stream.stop(), queue.stop(), receiver.stop()]);
   await services.stop();
   process.exit(0);
 }

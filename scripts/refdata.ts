@@ -40,7 +40,11 @@ for (const r of rows('gbt2260_history_1981_2024.csv')) {
 }
 
 const industry: Record<string, string> = {};
-for (const r of rows('gbt4754_2017_industry.csv')) industry[r.code] = r.name;
+const sectionOfDivision: Record<string, string> = {};
+for (const r of rows('gbt4754_2017_industry.csv')) {
+  industry[r.code] = r.name;
+  if (r.level === 'division') sectionOfDivision[r.code] = r.section;
+}
 
 const out = 'schemas/refdata';
 writeFileSync(
@@ -52,5 +56,5 @@ writeFileSync(
     retired: Object.fromEntries(Object.entries(retired).map(([code, r]) => [code, `${r.name}|${r.until}|${r.successors}`])),
   }),
 );
-writeFileSync(join(out, 'gbt4754.json'), JSON.stringify({ edition: 'GB/T 4754-2017 (2019 amendment not applied)', codes: industry }));
+writeFileSync(join(out, 'gbt4754.json'), JSON.stringify({ edition: 'GB/T 4754-2017 (2019 amendment not applied)', codes: industry, sectionOfDivision }));
 console.log(`divisions: ${Object.keys(current).length} current, ${Object.keys(retired).length} retired; industry codes: ${Object.keys(industry).length}`);

@@ -11,15 +11,24 @@ import { createClient } from '../functions/core/clients';
 import type { Scope } from '../functions/core/model';
 import type { Clock, Ports } from '../functions/core/ports';
 import { runtimePorts } from '../functions/runtime';
-import { ensureTable } from '../local/services';
+import { ensureQueues, ensureTable } from '../local/services';
+import { deliverHandler } from '../functions/deliver/adapter';
+import { fanoutHandler } from '../functions/fanout/adapter';
+import { DEFAULT_DELIVERY, fetchPoster, type DeliveryConfig } from '../functions/core/delivery';
+import type { FanoutConfig } from '../functions/core/fanout';
+import type { DeliveryQueue } from '../functions/core/ports';
+import { QueuePoller, StreamPoller } from '../local/pollers';
 
 const WRITE_ALL: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
+const PUSH: Scope[] = ['subscriptions:manage', 'inbox:read'];
+
 export const TEST_CLIENTS = {
-  market: { department: 'market', name: '区市场监管局', scopes: [...WRITE_ALL, 'profiles:read'] as Scope[] },
+  market: { department: 'market', name: '区市场监管局', scopes: [...WRITE_ALL, 'profiles:read', ...PUSH] as Scope[] },
   transport: { department: 'transport', name: '区交通运输局', scopes: ['records:write:licence', 'records:write:inspection'] as Scope[] },
-  supervision: { department: 'supervision', name: '区监管平台', scopes: ['profiles:read', 'personal:read', 'audit:read'] as Scope[] },
-  credit: { department: 'credit', name: '区信用办', scopes: ['profiles:read'] as Scope[] },
+  supervision: { department: 'supervision', name: '区监管平台', scopes: ['profiles:read', 'personal:read', 'audit:read', ...PUSH, 'notifications:oversee'] as Scope[] },
+  credit: { department: 'credit', name: '区信用办', scopes: ['profiles:read', ...PUSH] as Scope[] },
+  health: { department: 'health', name: '区卫生健康局', scopes: ['records:write:inspection', ...PUSH] as Scope[] },
 };
 export type TestClient = keyof typeof TEST_CLIENTS;
 
@@ -31,10 +40,18 @@ export interface CallOptions {
   purpose?: string | null;
 }
 
+export interface PushOptions {
+  delivery?: Partial<DeliveryConfig>;
+  fanout?: Partial<FanoutConfig>;
+  /** Wraps the queue the fan-out sends with (to make it fail on purpose). */
+  fanoutQueue?: (queue: DeliveryQueue) => DeliveryQueue;
+}
+
 export interface TestExchange {
   base: string;
   table: string;
   ports: Ports;
+  push?: { stream: StreamPoller; queue: QueuePoller; deliveryQueueUrl: string; dlqUrl: string; sqsEndpoint: string; fanoutConfig: FanoutConfig };
   keys: Record<TestClient, string>;
   clientIds: Record<TestClient, string>;
   // Response bodies are whatever JSON the API sent; each test asserts the parts it cares about.
@@ -49,10 +66,25 @@ export async function newTable(): Promise<{ table: string; dynamodbEndpoint: str
   return { table, dynamodbEndpoint };
 }
 
-export async function startExchange(opts: { clock?: Clock } = {}): Promise<TestExchange> {
+/**
+ * With `push`, the exchange also gets its own delivery queue and DLQ on the SQS emulator, and the
+ * stream and queue pollers run the fan-out and delivery handlers, as `npm start` does.
+ */
+export async function startExchange(opts: { clock?: Clock; push?: PushOptions } = {}): Promise<TestExchange> {
   const { table, dynamodbEndpoint } = await newTable();
-  const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock });
-  const app = createApp(ports, { log: () => {} });
+  const sqsEndpoint = inject('sqsEndpoint');
+  const queues = opts.push ? await ensureQueues(sqsEndpoint, `${table.slice(0, 20)}-`) : undefined;
+  const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint });
+  const app = createApp(ports, { log: () => {}, webhookPolicy: { allowPrivateTargets: !!opts.push } });
+  let push: TestExchange['push'];
+  if (opts.push && queues && ports.queue) {
+    const fanoutConfig: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'supervision', ...opts.push.fanout };
+    const fanoutPorts = { ...ports, queue: opts.push.fanoutQueue ? opts.push.fanoutQueue(ports.queue) : ports.queue };
+    const stream = new StreamPoller({ dynamodbEndpoint, table, handler: fanoutHandler(fanoutPorts, fanoutConfig), idleMs: 20 }).start();
+    const delivery: DeliveryConfig = { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery };
+    const queue = await new QueuePoller({ sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, fetchPoster, delivery), waitSeconds: 1 }).start();
+    push = { stream, queue, ...queues, sqsEndpoint, fanoutConfig };
+  }
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -69,6 +101,7 @@ export async function startExchange(opts: { clock?: Clock } = {}): Promise<TestE
     base,
     table,
     ports,
+    push,
     keys,
     clientIds,
     async call(method, path, o = {}) {
@@ -91,8 +124,22 @@ export async function startExchange(opts: { clock?: Clock } = {}): Promise<TestE
       }
       return { status: res.status, headers: res.headers, body: parsed };
     },
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    async close() {
+      await Promise.all([push?.stream.stop(), push?.queue.stop()]);
+      await new Promise<void>((r) => server.close(() => r()));
+    },
   };
+}
+
+/** Polls `check` until it returns something truthy, or fails after `ms`. */
+export async function waitFor<T>(check: () => Promise<T> | T, ms = 15_000, what = 'condition'): Promise<NonNullable<T>> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v as NonNullable<T>;
+    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
 /** A clock the test moves by hand. */

@@ -17,6 +17,18 @@ import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
 import { fieldErrors, PARSE_OPTIONS } from '../core/validation';
+import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
+import {
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listSubscriptions,
+  rotateSecret,
+  STRICT_WEBHOOKS,
+  updateSubscription,
+  type WebhookPolicy,
+} from '../core/subscriptions';
+import { InboxQuery } from '../../schemas/events';
 import { docsPage } from './docs';
 
 export const API_VERSION = '0.1.0';
@@ -28,6 +40,8 @@ type Env = { Variables: { client: ApiClient; requestId: string } };
 export interface AppOptions {
   /** Where to write one JSON line per request; console.log under Lambda. */
   log?: (line: Record<string, unknown>) => void;
+  /** Which webhook URLs subscriptions may use; strict (public HTTPS only) unless told otherwise. */
+  webhookPolicy?: WebhookPolicy;
 }
 
 function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {
@@ -64,6 +78,7 @@ const tooLarge = (limit: number) => () => {
 export function createApp(ports: Ports, options: AppOptions = {}) {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
   const lookup = cachedClientLookup(ports);
+  const webhooks = options.webhookPolicy ?? STRICT_WEBHOOKS;
   const app = new Hono<Env>();
   let openapi: string | undefined;
 
@@ -157,6 +172,28 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     const q = parseQuery(c, AccessLogQuery);
     return c.json(await readAccessLog(ports, c.get('client'), c.req.param('creditCode'), q.cursor, q.limit));
   });
+
+  const small = bodyLimit({ maxSize: SINGLE_BODY_LIMIT, onError: tooLarge(SINGLE_BODY_LIMIT) });
+  v1.post('/subscriptions', small, async (c) => c.json(await createSubscription(ports, c.get('client'), await jsonBody(c), webhooks), 201));
+  v1.get('/subscriptions', async (c) => c.json({ items: await listSubscriptions(ports, c.get('client')) }));
+  v1.get('/subscriptions/:id', async (c) => c.json(await getSubscription(ports, c.get('client'), c.req.param('id'))));
+  v1.patch('/subscriptions/:id', small, async (c) => c.json(await updateSubscription(ports, c.get('client'), c.req.param('id'), await jsonBody(c), webhooks)));
+  v1.delete('/subscriptions/:id', async (c) => {
+    await deleteSubscription(ports, c.get('client'), c.req.param('id'));
+    return c.body(null, 204);
+  });
+  v1.post('/subscriptions/:id/rotate-secret', async (c) => c.json(await rotateSecret(ports, c.get('client'), c.req.param('id'))));
+
+  v1.get('/inbox', async (c) => {
+    const q = parseQuery(c, InboxQuery);
+    return c.json(await listInbox(ports, c.get('client'), { open: q.open === 'true', cursor: q.cursor, limit: q.limit }));
+  });
+  // Registered before /notifications/:id so "overdue" is not taken for an id.
+  v1.get('/notifications/overdue', async (c) => c.json(await listOverdue(ports, c.get('client'), c.req.query('department'))));
+  v1.get('/notifications/:id', async (c) => c.json(await readNotification(ports, c.get('client'), c.req.param('id'))));
+  v1.post('/notifications/:id/ack', async (c) => c.json(await acknowledge(ports, c.get('client'), c.req.param('id'))));
+  v1.post('/notifications/:id/feedback', small, async (c) => c.json(await giveFeedback(ports, c.get('client'), c.req.param('id'), await jsonBody(c)), 201));
+  v1.post('/deliveries/redrive', async (c) => c.json(await redrive(ports, c.get('client'))));
 
   app.route('/v1', v1);
   return app;

@@ -1,8 +1,8 @@
 /** Lambda entry point of the HTTP API: adapts API Gateway events to the Hono app. */
 import { handle } from 'hono/aws-lambda';
-import { requireEnv } from '../env';
-import { runtimePorts } from '../runtime';
+import { webhookPolicy } from '../config';
+import { lambdaPorts } from '../runtime';
 import { createApp } from './app';
 
-export const app = createApp(runtimePorts({ table: requireEnv('TABLE_NAME') }));
+export const app = createApp(lambdaPorts(), { webhookPolicy: webhookPolicy() });
 export const handler = handle(app);

@@ -1,6 +1,7 @@
 /**
  * Domain types the core works with and the store keeps. Wire shapes live in schemas/.
  */
+import type { Feedback, Notification, SubscriptionFilters } from '../../schemas/events';
 import type { RecordKind, Warning } from '../../schemas/records';
 
 /** One accepted version of a record, as stored. */
@@ -46,6 +47,9 @@ export const SCOPES = [
   'profiles:read', // read profiles, histories and any record
   'personal:read', // see personal fields unmasked
   'audit:read', // list who read an enterprise's data
+  'subscriptions:manage', // create, change and delete the department's subscriptions
+  'inbox:read', // read, acknowledge and feed back on the department's notifications; redrive its deliveries
+  'notifications:oversee', // see every department's overdue notifications
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -76,4 +80,31 @@ export interface CreditCodeException {
   reason: string;
   addedBy: string;
   addedAt: string;
+}
+
+/** A department's subscription (订阅). The webhook secret is kept to sign with; the API never shows it again. */
+export interface StoredSubscription {
+  id: string;
+  department: string;
+  name: string;
+  status: 'active' | 'paused';
+  filters: SubscriptionFilters;
+  webhook?: {
+    url: string;
+    secret: string;
+    /** The secret before the last rotation, still signed with until `previousSecretUntil`. */
+    previousSecret?: string;
+    previousSecretUntil?: string;
+  };
+  createdAt: string;
+  updatedAt: string;
+}
+
+export type StoredNotification = Notification & { feedbackIds?: string[] };
+export type { Feedback };
+
+/** What the delivery queue carries: a reference, so a rotated secret or a paused subscription takes effect. */
+export interface DeliveryMessage {
+  department: string;
+  notificationId: string;
 }

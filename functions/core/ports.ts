@@ -3,7 +3,18 @@
  * system clock and crypto ids in production; tests pass the same DynamoDB store and a fixed clock.
  */
 import type { RecordKind } from '../../schemas/records';
-import type { AccessLogEntry, ApiClient, CreditCodeException, HistoryPosition, RecordSummary, StoredVersion } from './model';
+import type {
+  AccessLogEntry,
+  ApiClient,
+  CreditCodeException,
+  DeliveryMessage,
+  Feedback,
+  HistoryPosition,
+  RecordSummary,
+  StoredNotification,
+  StoredSubscription,
+  StoredVersion,
+} from './model';
 
 export interface Page<T> {
   items: T[];
@@ -32,11 +43,43 @@ export interface Store {
   listClients(): Promise<ApiClient[]>;
   revokeClient(clientId: string, at: string): Promise<boolean>;
 
+  /** The latest live registration record of an enterprise, if any. */
+  latestRegistration(creditCode: string): Promise<RecordSummary | undefined>;
+
+  putSubscription(s: StoredSubscription): Promise<void>;
+  getSubscription(department: string, id: string): Promise<StoredSubscription | undefined>;
+  /** A department's subscriptions, or every subscription when no department is given. */
+  listSubscriptions(department?: string): Promise<StoredSubscription[]>;
+  deleteSubscription(department: string, id: string): Promise<boolean>;
+
+  /** Writes a notification unless it exists; then returns the stored one. */
+  putNotification(n: StoredNotification): Promise<{ created: true } | { created: false; existing: StoredNotification }>;
+  getNotification(department: string, id: string): Promise<StoredNotification | undefined>;
+  /** Oldest first; `open` lists only notifications not yet acknowledged. */
+  listNotifications(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>>;
+  /** Records a delivery outcome; never overwrites a delivered status with a failure. */
+  updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']): Promise<void>;
+  acknowledge(department: string, id: string, at: string, clientId: string): Promise<StoredNotification | undefined>;
+  /** Appends feedback once per feedback id (and acknowledges); returns the notification after the change. */
+  addFeedback(department: string, id: string, feedback: Feedback, feedbackId: string): Promise<StoredNotification | undefined>;
+  /** Marks an open notification escalated; false if it was acknowledged or escalated meanwhile. */
+  markEscalated(department: string, id: string, at: string): Promise<boolean>;
+
   creditCodeExceptions(): Promise<ReadonlySet<string>>;
   listCreditCodeExceptions(): Promise<CreditCodeException[]>;
   putCreditCodeException(e: CreditCodeException): Promise<void>;
   deleteCreditCodeException(creditCode: string): Promise<boolean>;
 }
+
+/** The SQS delivery queue. */
+export interface DeliveryQueue {
+  send(messages: DeliveryMessage[]): Promise<void>;
+  /** Makes a received message visible again only after `seconds` (retry with growing delay). */
+  retryLater(receiptHandle: string, seconds: number): Promise<void>;
+}
+
+/** An outgoing HTTP POST to a department's webhook. */
+export type WebhookPoster = (url: string, headers: Record<string, string>, body: string, timeoutMs: number) => Promise<{ status: number }>;
 
 export interface Clock {
   now(): Date;
@@ -51,4 +94,6 @@ export interface Ports {
   store: Store;
   clock: Clock;
   ids: Ids;
+  /** Present where something is sent: fan-out, delivery, redrive. */
+  queue?: DeliveryQueue;
 }

@@ -25,12 +25,31 @@ import {
   EXCEPTIONS_PARTITION,
   exceptionKey,
   GSI1,
+  GSI2,
   historyKindPrefix,
+  INBOX_PREFIX,
+  inboxPartition,
+  notificationKey,
+  openPartition,
+  openSortKey,
+  SUBSCRIPTIONS_PARTITION,
+  subscriptionKey,
+  subscriptionPrefix,
   historySortKey,
   recordKey,
   recordPartition,
 } from '../core/keys';
-import type { AccessLogEntry, ApiClient, CreditCodeException, HistoryPosition, RecordSummary, StoredVersion } from '../core/model';
+import type {
+  AccessLogEntry,
+  ApiClient,
+  CreditCodeException,
+  Feedback,
+  HistoryPosition,
+  RecordSummary,
+  StoredNotification,
+  StoredSubscription,
+  StoredVersion,
+} from '../core/model';
 import type { Page, Store } from '../core/ports';
 
 export interface DynamoStoreOptions {
@@ -46,15 +65,30 @@ const SUMMARY_ATTRIBUTES = ['id', 'version', 'kind', 'creditCode', 'date', 'summ
 function versionItem(v: StoredVersion, current: boolean): Item {
   return {
     ...recordKey(v.id, v.version),
+    type: 'record-version',
     ...(current ? { GSI1PK: enterprisePartition(v.creditCode), GSI1SK: historySortKey(v.kind, v.date, v.id) } : {}),
     ...v,
   };
 }
 
 function toVersion(item: Item): StoredVersion {
-  const { PK: _pk, SK: _sk, GSI1PK: _gpk, GSI1SK: _gsk, ...rest } = item;
+  const { type: _type, ...rest } = strip<Item>(item);
   return rest as unknown as StoredVersion;
 }
+
+const strip = <T>({ PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest }: Item) => rest as T;
+
+function notificationItem(n: StoredNotification): Item {
+  const eventTime = n.event.time;
+  return {
+    ...notificationKey(n.department, n.id),
+    type: 'notification',
+    ...(n.acknowledgedAt ? {} : { GSI2PK: openPartition(n.department), GSI2SK: openSortKey(eventTime, n.id) }),
+    ...n,
+  };
+}
+
+const invalidCursor = () => badRequest('the cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor', code: 'invalid-cursor' }]);
 
 function toSummary(item: Item): RecordSummary {
   return Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [a, item[a]])) as unknown as RecordSummary;
@@ -199,7 +233,7 @@ export class DynamoStore implements Store {
     let start: Item | undefined;
     if (cursor) {
       const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-      if (!sk.startsWith(ACCESS_LOG_PREFIX)) throw badRequest('the cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor', code: 'invalid-cursor' }]);
+      if (!sk.startsWith(ACCESS_LOG_PREFIX)) throw invalidCursor();
       start = { PK: pk, SK: sk };
     }
     const out = await this.db.send(
@@ -242,6 +276,187 @@ export class DynamoStore implements Store {
           Key: clientKey(clientId),
           UpdateExpression: 'SET revokedAt = :at',
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return false;
+      throw e;
+    }
+  }
+
+  async latestRegistration(creditCode: string) {
+    const out = await this.db.send(
+      new QueryCommand({
+        TableName: this.table,
+        IndexName: GSI1,
+        KeyConditionExpression: 'GSI1PK = :pk AND begins_with(GSI1SK, :kind)',
+        ExpressionAttributeValues: { ':pk': enterprisePartition(creditCode), ':kind': historyKindPrefix('registration') },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? toSummary(item) : undefined;
+  }
+
+  async putSubscription(sub: StoredSubscription) {
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...subscriptionKey(sub.department, sub.id), type: 'subscription', ...sub } }));
+  }
+
+  async getSubscription(department: string, id: string) {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: subscriptionKey(department, id), ConsistentRead: true }));
+    return out.Item ? strip<StoredSubscription & { type?: string }>(out.Item) : undefined;
+  }
+
+  async listSubscriptions(department?: string) {
+    const items = await this.queryAll(
+      department
+        ? { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :dept)', ExpressionAttributeValues: { ':pk': SUBSCRIPTIONS_PARTITION, ':dept': subscriptionPrefix(department) } }
+        : { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': SUBSCRIPTIONS_PARTITION } },
+      'listSubscriptions',
+    );
+    return items.map((i) => {
+      const { type: _t, ...sub } = strip<StoredSubscription & { type?: string }>(i);
+      return sub;
+    });
+  }
+
+  async deleteSubscription(department: string, id: string) {
+    const out = await this.db.send(new DeleteCommand({ TableName: this.table, Key: subscriptionKey(department, id), ReturnValues: 'ALL_OLD' }));
+    return out.Attributes !== undefined;
+  }
+
+  private toNotification(item: Item): StoredNotification {
+    const { type: _t, ...n } = strip<StoredNotification & { type?: string }>(item);
+    return n;
+  }
+
+  async putNotification(n: StoredNotification) {
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.table,
+          Item: notificationItem(n),
+          ConditionExpression: 'attribute_not_exists(PK)',
+          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+        }),
+      );
+      return { created: true as const };
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException && e.Item) return { created: false as const, existing: this.toNotification(unmarshall(e.Item)) };
+      throw e;
+    }
+  }
+
+  async getNotification(department: string, id: string) {
+    const out = await this.db.send(new GetCommand({ TableName: this.table, Key: notificationKey(department, id), ConsistentRead: true }));
+    return out.Item ? this.toNotification(out.Item) : undefined;
+  }
+
+  async listNotifications(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>> {
+    let start: Item | undefined;
+    if (q.cursor) {
+      try {
+        start = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as Item;
+      } catch {
+        throw invalidCursor();
+      }
+      const expected = q.open ? openPartition(department) : inboxPartition(department);
+      if (!start || (q.open ? start.GSI2PK : start.PK) !== expected) throw invalidCursor();
+    }
+    const out = await this.db.send(
+      new QueryCommand(
+        q.open
+          ? {
+              TableName: this.table,
+              IndexName: GSI2,
+              KeyConditionExpression: 'GSI2PK = :pk',
+              ExpressionAttributeValues: { ':pk': openPartition(department) },
+              Limit: q.limit,
+              ExclusiveStartKey: start,
+            }
+          : {
+              TableName: this.table,
+              KeyConditionExpression: 'PK = :pk AND begins_with(SK, :n)',
+              ExpressionAttributeValues: { ':pk': inboxPartition(department), ':n': INBOX_PREFIX },
+              Limit: q.limit,
+              ExclusiveStartKey: start,
+            },
+      ),
+    );
+    return {
+      items: (out.Items ?? []).map((i) => this.toNotification(i)),
+      ...(out.LastEvaluatedKey ? { next: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}),
+    };
+  }
+
+  async updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: 'SET delivery = :d',
+          // A late failure report must not undo a delivery that already succeeded.
+          ConditionExpression: delivery.status === 'delivered' ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND delivery.#s <> :delivered',
+          ExpressionAttributeNames: delivery.status === 'delivered' ? undefined : { '#s': 'status' },
+          ExpressionAttributeValues: { ':d': delivery, ...(delivery.status === 'delivered' ? {} : { ':delivered': 'delivered' }) },
+        }),
+      );
+    } catch (e) {
+      if (!(e instanceof ConditionalCheckFailedException)) throw e;
+    }
+  }
+
+  async acknowledge(department: string, id: string, at: string, clientId: string) {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: 'SET acknowledgedAt = if_not_exists(acknowledgedAt, :at), acknowledgedBy = if_not_exists(acknowledgedBy, :by) REMOVE GSI2PK, GSI2SK',
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':at': at, ':by': clientId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? this.toNotification(out.Attributes) : undefined;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return undefined;
+      throw e;
+    }
+  }
+
+  async addFeedback(department: string, id: string, feedback: Feedback, feedbackId: string) {
+    try {
+      const out = await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: notificationKey(department, id),
+          UpdateExpression:
+            'SET feedback = list_append(feedback, :f), acknowledgedAt = if_not_exists(acknowledgedAt, :at), acknowledgedBy = if_not_exists(acknowledgedBy, :by) ADD feedbackIds :ids REMOVE GSI2PK, GSI2SK',
+          ConditionExpression: 'attribute_exists(PK) AND NOT contains(feedbackIds, :id) AND size(feedback) < :max',
+          ExpressionAttributeValues: { ':f': [feedback], ':at': feedback.at, ':by': feedback.clientId, ':ids': new Set([feedbackId]), ':id': feedbackId, ':max': 20 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes ? this.toNotification(out.Attributes) : undefined;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException) return this.getNotification(department, id);
+      throw e;
+    }
+  }
+
+  async markEscalated(department: string, id: string, at: string) {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: 'SET escalatedAt = :at',
+          ConditionExpression: 'attribute_exists(GSI2PK) AND attribute_not_exists(escalatedAt)',
           ExpressionAttributeValues: { ':at': at },
         }),
       );

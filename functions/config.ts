@@ -1,0 +1,32 @@
+/**
+ * Settings of the push side, from the environment with defaults; a malformed value fails at
+ * start with the variable's name.
+ */
+import type { DeliveryConfig } from './core/delivery';
+import type { FanoutConfig } from './core/fanout';
+import type { WebhookPolicy } from './core/subscriptions';
+
+function numberEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got ${raw}`);
+  return n;
+}
+
+export function fanoutConfig(): FanoutConfig {
+  return {
+    ackWithinHours: numberEnv('ACK_WITHIN_HOURS', 72),
+    supervisingDepartment: process.env.SUPERVISING_DEPARTMENT || 'supervision',
+  };
+}
+
+export function deliveryConfig(): DeliveryConfig {
+  const delays = (process.env.DELIVERY_RETRY_DELAYS ?? '10,60,300,1800').split(',').map(Number);
+  if (delays.some((d) => !Number.isFinite(d) || d < 0)) throw new Error(`environment variable DELIVERY_RETRY_DELAYS must be comma-separated seconds`);
+  return { timeoutMs: numberEnv('DELIVERY_TIMEOUT_MS', 5000), retryDelaysSeconds: delays, maxAttempts: numberEnv('DELIVERY_MAX_ATTEMPTS', 5) };
+}
+
+export function webhookPolicy(): WebhookPolicy {
+  return { allowPrivateTargets: process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true' };
+}

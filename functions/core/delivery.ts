@@ -1,0 +1,89 @@
+/**
+ * Delivery (推送): POSTs a notification's event to the department's webhook, signed. A 2xx marks
+ * it delivered; anything else is retried with growing delay, and after the last attempt the
+ * notification says failed with the last error while the message goes on to the DLQ.
+ */
+import type { DeliveryMessage } from './model';
+import type { Ports, WebhookPoster } from './ports';
+import { signingSecrets } from './subscriptions';
+import { webhookHeaders } from './webhooks';
+
+export interface DeliveryConfig {
+  timeoutMs: number;
+  /** Delay before attempt 2, 3, ...; the last entry repeats. */
+  retryDelaysSeconds: number[];
+  /** Attempts before giving up; equals the queue's maxReceiveCount. */
+  maxAttempts: number;
+}
+
+export const DEFAULT_DELIVERY: DeliveryConfig = { timeoutMs: 5000, retryDelaysSeconds: [10, 60, 300, 1800], maxAttempts: 5 };
+
+export interface QueueMessage {
+  messageId: string;
+  body: string;
+  receiptHandle: string;
+  /** 1 on the first receive. */
+  receiveCount: number;
+}
+
+export const fetchPoster: WebhookPoster = async (url, headers, body, timeoutMs) => {
+  const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+  await res.body?.cancel();
+  return { status: res.status };
+};
+
+type Outcome = 'done' | 'retry';
+
+async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig): Promise<Outcome> {
+  let ref: DeliveryMessage;
+  try {
+    ref = JSON.parse(m.body) as DeliveryMessage;
+  } catch {
+    return 'retry'; // not ours: let it reach the DLQ for someone to look at
+  }
+  const n = await ports.store.getNotification(ref.department, ref.notificationId);
+  if (!n || n.delivery.mode !== 'webhook' || n.delivery.status === 'delivered' || n.acknowledgedAt) return 'done';
+  const sub = n.delivery.subscriptionId ? await ports.store.getSubscription(n.department, n.delivery.subscriptionId) : undefined;
+  const now = ports.clock.now();
+  const attempt = { attempts: m.receiveCount, lastAttemptAt: now.toISOString() };
+  if (!sub?.webhook || sub.status !== 'active') {
+    const lastError = !sub ? 'subscription deleted' : sub.status !== 'active' ? 'subscription paused' : 'subscription has no webhook';
+    await ports.store.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'failed', lastError });
+    return 'done';
+  }
+
+  const body = JSON.stringify(n.event);
+  let error: string;
+  try {
+    const headers = webhookHeaders(signingSecrets(sub, now), n.id, Math.floor(now.getTime() / 1000), body);
+    const res = await post(sub.webhook.url, headers, body, config.timeoutMs);
+    if (res.status >= 200 && res.status < 300) {
+      await ports.store.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'delivered', deliveredAt: ports.clock.now().toISOString(), lastError: undefined });
+      return 'done';
+    }
+    error = `HTTP ${res.status}`;
+  } catch (e) {
+    const err = e as Error;
+    error = err.name === 'TimeoutError' ? `timed out after ${config.timeoutMs} ms` : `${err.message}${err.cause instanceof Error ? `: ${err.cause.message}` : ''}`;
+  }
+
+  const last = m.receiveCount >= config.maxAttempts;
+  await ports.store.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: last ? 'failed' : 'queued', lastError: error });
+  const delays = config.retryDelaysSeconds;
+  // After the last attempt the message becomes visible at once, so the queue moves it to the DLQ.
+  await ports.queue?.retryLater(m.receiptHandle, last ? 0 : delays[Math.min(m.receiveCount - 1, delays.length - 1)]);
+  return 'retry';
+}
+
+/** Delivers a batch; returns the ids of messages to retry (Lambda's batchItemFailures). */
+export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: QueueMessage[], config: DeliveryConfig = DEFAULT_DELIVERY): Promise<string[]> {
+  const outcomes = await Promise.all(
+    messages.map((m) =>
+      deliverOne(ports, post, m, config).catch((e: unknown) => {
+        console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: m.messageId, error: String(e) }));
+        return 'retry' as const;
+      }),
+    ),
+  );
+  return messages.filter((_, i) => outcomes[i] === 'retry').map((m) => m.messageId);
+}

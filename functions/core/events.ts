@@ -1,0 +1,61 @@
+/**
+ * The events the exchange emits (CloudEvents 1.0), with ids derived from what they are about, so
+ * every retry of every step produces the same id.
+ */
+import { createHash } from 'node:crypto';
+import { EVENT_TYPES, type CloudEvent } from '../../schemas/events';
+import { notificationId } from './keys';
+import type { Feedback, StoredNotification, StoredVersion } from './model';
+
+const digest = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
+export const eventId = (about: string) => `evt_${digest(about, 26)}`;
+/** One notification per event and receiving department. */
+export const notificationIdFor = (event: CloudEvent, department: string) => notificationId(event.time, digest(`${event.id}\n${department}`, 16));
+
+export function recordEvent(v: StoredVersion): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: eventId(`record:${v.id}:${v.version}`),
+    source: `/v1/records/${v.id}`,
+    type: v.version === 1 ? EVENT_TYPES.recordCreated : EVENT_TYPES.recordCorrected,
+    subject: v.creditCode,
+    time: v.receivedAt,
+    datacontenttype: 'application/json',
+    data: {
+      recordId: v.id,
+      version: v.version,
+      ...(v.corrects === undefined ? {} : { corrects: v.corrects }),
+      kind: v.kind,
+      creditCode: v.creditCode,
+      postedBy: v.department,
+      date: v.date,
+      summary: v.summary,
+    },
+  };
+}
+
+export function feedbackEvent(n: StoredNotification, feedback: Feedback, index: number): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: eventId(`feedback:${n.id}:${index}`),
+    source: `/v1/notifications/${n.id}`,
+    type: EVENT_TYPES.feedback,
+    subject: n.event.subject,
+    time: feedback.at,
+    datacontenttype: 'application/json',
+    data: { notificationId: n.id, about: { eventId: n.event.id, type: n.event.type, source: n.event.source }, from: n.department, feedback },
+  };
+}
+
+export function overdueEvent(n: StoredNotification): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: eventId(`overdue:${n.id}`),
+    source: `/v1/notifications/${n.id}`,
+    type: EVENT_TYPES.overdue,
+    subject: n.event.subject,
+    time: n.escalatedAt ?? n.ackBy,
+    datacontenttype: 'application/json',
+    data: { notificationId: n.id, department: n.department, ackBy: n.ackBy, about: { eventId: n.event.id, type: n.event.type, source: n.event.source } },
+  };
+}

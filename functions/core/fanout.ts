@@ -1,0 +1,158 @@
+/**
+ * Fan-out (推送分发): turns each change on the table's stream into events, decides which
+ * departments receive each, writes one notification per department and queues webhook
+ * deliveries.
+ *
+ * Every step is safe to repeat: notifications are written only if absent, and a notification
+ * still waiting for its webhook is queued again when its change is replayed, so a crash between
+ * the inbox write and the queue send loses nothing (the stream retries the batch).
+ */
+import type { CloudEvent } from '../../schemas/events';
+import { EVENT_TYPES } from '../../schemas/events';
+import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent } from './events';
+import type { DeliveryMessage, RecordSummary, StoredNotification, StoredSubscription, StoredVersion } from './model';
+import type { Ports } from './ports';
+import { matches } from './subscriptions';
+
+export interface FanoutConfig {
+  /** How long a department has to acknowledge a notification before it is escalated. */
+  ackWithinHours: number;
+  /** Receives the escalation of every overdue notification. */
+  supervisingDepartment: string;
+}
+
+/** One change from the stream, images already unmarshalled. */
+export interface StreamChange {
+  eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
+  sequenceNumber: string;
+  newImage?: Record<string, unknown>;
+  oldImage?: Record<string, unknown>;
+}
+
+interface Receiver {
+  department: string;
+  reasons: string[];
+  webhookSubscription?: string;
+}
+
+const withoutKeys = <T>(image: Record<string, unknown>): T => {
+  const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, GSI2PK: _e, GSI2SK: _f, type: _t, ...rest } = image;
+  return rest as T;
+};
+
+/** The first active subscription of a department with a webhook: where its directed events go. */
+function webhookOf(subs: StoredSubscription[], department: string): string | undefined {
+  return subs.filter((s) => s.department === department && s.status === 'active' && s.webhook).sort((a, b) => (a.id < b.id ? -1 : 1))[0]?.id;
+}
+
+export class Fanout {
+  private readonly registrations = new Map<string, Promise<RecordSummary | undefined>>();
+  private subscriptions?: Promise<StoredSubscription[]>;
+
+  constructor(
+    private readonly ports: Ports,
+    private readonly config: FanoutConfig,
+  ) {}
+
+  private subs() {
+    return (this.subscriptions ??= this.ports.store.listSubscriptions());
+  }
+
+  private registration(creditCode: string) {
+    let r = this.registrations.get(creditCode);
+    if (!r) this.registrations.set(creditCode, (r = this.ports.store.latestRegistration(creditCode)));
+    return r;
+  }
+
+  /** Events a change produces, each with the departments that receive it. */
+  private async eventsOf(change: StreamChange): Promise<{ event: CloudEvent; receivers: Receiver[] }[]> {
+    const type = change.newImage?.type;
+    if (change.eventName === 'INSERT' && type === 'record-version' && change.newImage) {
+      const version = withoutKeys<StoredVersion>(change.newImage);
+      const subs = (await this.subs()).filter((s) => s.status === 'active' && s.department !== version.department);
+      const registration = version.kind === 'registration' ? undefined : await this.registration(version.creditCode);
+      const byDepartment = new Map<string, Receiver>();
+      for (const s of subs.sort((a, b) => (a.id < b.id ? -1 : 1))) {
+        if (!matches(s.filters, { record: version, registration })) continue;
+        const r = byDepartment.get(s.department) ?? { department: s.department, reasons: [] };
+        r.reasons.push(`subscription:${s.id}`);
+        if (!r.webhookSubscription && s.webhook) r.webhookSubscription = s.id;
+        byDepartment.set(s.department, r);
+      }
+      return [{ event: recordEvent(version), receivers: [...byDepartment.values()] }];
+    }
+    if (change.eventName === 'MODIFY' && type === 'notification' && change.newImage && change.oldImage) {
+      const now = withoutKeys<StoredNotification>(change.newImage);
+      const before = withoutKeys<StoredNotification>(change.oldImage);
+      const out: { event: CloudEvent; receivers: Receiver[] }[] = [];
+      const subs = await this.subs();
+      const isRecordEvent = now.event.type === EVENT_TYPES.recordCreated || now.event.type === EVENT_TYPES.recordCorrected;
+      const poster = typeof now.event.data.postedBy === 'string' ? now.event.data.postedBy : undefined;
+      if (isRecordEvent && poster) {
+        for (let i = before.feedback.length; i < now.feedback.length; i++) {
+          out.push({ event: feedbackEvent(now, now.feedback[i], i), receivers: [{ department: poster, reasons: ['feedback'], webhookSubscription: webhookOf(subs, poster) }] });
+        }
+      }
+      if (now.escalatedAt && !before.escalatedAt) {
+        const sup = this.config.supervisingDepartment;
+        out.push({ event: overdueEvent(now), receivers: [{ department: sup, reasons: ['escalation'], webhookSubscription: webhookOf(subs, sup) }] });
+      }
+      return out;
+    }
+    return [];
+  }
+
+  private notification(event: CloudEvent, r: Receiver): StoredNotification {
+    return {
+      id: notificationIdFor(event, r.department),
+      department: r.department,
+      event,
+      reasons: r.reasons,
+      createdAt: this.ports.clock.now().toISOString(),
+      ackBy: new Date(Date.parse(event.time) + this.config.ackWithinHours * 3600_000).toISOString(),
+      delivery: r.webhookSubscription
+        ? { mode: 'webhook', status: 'queued', subscriptionId: r.webhookSubscription, attempts: 0 }
+        : { mode: 'pull', status: 'none', attempts: 0 },
+      feedback: [],
+    };
+  }
+
+  /** Handles one change completely: notifications written, deliveries queued. */
+  async handle(change: StreamChange): Promise<number> {
+    let written = 0;
+    const messages: DeliveryMessage[] = [];
+    for (const { event, receivers } of await this.eventsOf(change)) {
+      await Promise.all(
+        receivers.map(async (r) => {
+          const n = this.notification(event, r);
+          const put = await this.ports.store.putNotification(n);
+          const stored = put.created ? n : put.existing;
+          if (put.created) written++;
+          if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id });
+        }),
+      );
+    }
+    if (messages.length) {
+      if (!this.ports.queue) throw new Error('fan-out needs the delivery queue');
+      await this.ports.queue.send(messages);
+    }
+    return written;
+  }
+}
+
+/**
+ * Processes a stream batch in order and stops at the first change that fails, returning its
+ * sequence number: the event source then retries from there (Lambda's reportBatchItemFailures).
+ */
+export async function fanoutBatch(ports: Ports, changes: StreamChange[], config: FanoutConfig): Promise<{ failed?: string; notifications: number; error?: unknown }> {
+  const fanout = new Fanout(ports, config);
+  let notifications = 0;
+  for (const change of changes) {
+    try {
+      notifications += await fanout.handle(change);
+    } catch (error) {
+      return { failed: change.sequenceNumber, notifications, error };
+    }
+  }
+  return { notifications };
+}

@@ -1,0 +1,170 @@
+/**
+ * Subscriptions (订阅): a department's standing request to be told about records, by webhook
+ * and/or in its inbox. Each department sees and changes only its own.
+ */
+import { isIP } from 'node:net';
+import type { z } from 'zod';
+import { SubscriptionCreate, SubscriptionUpdate, type SubscriptionFilters } from '../../schemas/events';
+import { industrySection } from '../../schemas/refdata/index';
+import { badRequest, forbidden, invalidInput, notFound } from './errors';
+import type { ApiClient, RecordSummary, StoredSubscription, StoredVersion } from './model';
+import type { Ports } from './ports';
+import { fieldErrors, PARSE_OPTIONS } from './validation';
+import { newWebhookSecret } from './webhooks';
+
+export interface WebhookPolicy {
+  /** Lets webhooks point at http:// and private or loopback addresses (the local runner and tests). */
+  allowPrivateTargets: boolean;
+}
+export const STRICT_WEBHOOKS: WebhookPolicy = { allowPrivateTargets: false };
+
+/** How long the old secret keeps signing after a rotation, so receivers can switch without a gap. */
+export const ROTATION_OVERLAP_MS = 24 * 3600_000;
+
+function isPrivateAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal')) return true;
+  if (isIP(h) === 4) {
+    const [a, b] = h.split('.').map(Number);
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (isIP(h) === 6) return h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('::ffff:');
+  return false;
+}
+
+function checkWebhookUrl(url: string, policy: WebhookPolicy) {
+  if (policy.allowPrivateTargets) return;
+  const u = new URL(url);
+  const errors = [];
+  if (u.protocol !== 'https:') errors.push({ path: '/webhook/url', message: 'must use https', code: 'insecure-webhook' });
+  if (isPrivateAddress(u.hostname)) errors.push({ path: '/webhook/url', message: 'must not point at a private, loopback or link-local address', code: 'private-webhook' });
+  if (errors.length) throw invalidInput('the webhook URL is not allowed', errors);
+}
+
+const requireScope = (client: ApiClient) => {
+  if (!client.scopes.includes('subscriptions:manage')) throw forbidden(`client ${client.clientId} lacks scope subscriptions:manage`);
+};
+
+function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
+  const parsed = schema.safeParse(body, PARSE_OPTIONS);
+  if (!parsed.success) throw invalidInput('invalid subscription', fieldErrors(parsed.error));
+  return parsed.data;
+}
+
+/** A subscription as the API shows it: never the secret, only its last four characters. */
+export function presentSubscription(s: StoredSubscription) {
+  return {
+    id: s.id,
+    department: s.department,
+    name: s.name,
+    status: s.status,
+    filters: s.filters,
+    ...(s.webhook ? { webhook: { url: s.webhook.url, secretHint: s.webhook.secret.slice(-4) } } : {}),
+    createdAt: s.createdAt,
+    updatedAt: s.updatedAt,
+  };
+}
+
+export async function createSubscription(ports: Ports, client: ApiClient, body: unknown, policy: WebhookPolicy) {
+  requireScope(client);
+  const input = parse(SubscriptionCreate, body);
+  if (input.webhook) checkWebhookUrl(input.webhook.url, policy);
+  const now = ports.clock.now().toISOString();
+  const secret = input.webhook ? newWebhookSecret() : undefined;
+  const sub: StoredSubscription = {
+    id: `sub_${ports.ids.random(12)}`,
+    department: client.department,
+    name: input.name,
+    status: 'active',
+    filters: input.filters,
+    ...(input.webhook && secret ? { webhook: { url: input.webhook.url, secret } } : {}),
+    createdAt: now,
+    updatedAt: now,
+  };
+  await ports.store.putSubscription(sub);
+  return { ...presentSubscription(sub), ...(secret ? { webhookSecret: secret } : {}) };
+}
+
+async function own(ports: Ports, client: ApiClient, id: string) {
+  requireScope(client);
+  if (!/^sub_[A-Za-z0-9_-]{16}$/.test(id)) throw notFound(`no subscription ${id}`);
+  const sub = await ports.store.getSubscription(client.department, id);
+  if (!sub) throw notFound(`no subscription ${id}`);
+  return sub;
+}
+
+export async function listSubscriptions(ports: Ports, client: ApiClient) {
+  requireScope(client);
+  return (await ports.store.listSubscriptions(client.department)).map(presentSubscription);
+}
+
+export const getSubscription = async (ports: Ports, client: ApiClient, id: string) => presentSubscription(await own(ports, client, id));
+
+export async function updateSubscription(ports: Ports, client: ApiClient, id: string, body: unknown, policy: WebhookPolicy) {
+  const sub = await own(ports, client, id);
+  const input = parse(SubscriptionUpdate, body);
+  if (Object.keys(input).length === 0) throw badRequest('nothing to change', [{ path: '/', message: 'give at least one of name, status, filters, webhook' }]);
+  if (input.webhook) checkWebhookUrl(input.webhook.url, policy);
+  let secret: string | undefined;
+  const next: StoredSubscription = {
+    ...sub,
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.status !== undefined ? { status: input.status } : {}),
+    ...(input.filters !== undefined ? { filters: input.filters } : {}),
+    updatedAt: ports.clock.now().toISOString(),
+  };
+  if (input.webhook === null) delete next.webhook;
+  else if (input.webhook) next.webhook = sub.webhook ? { ...sub.webhook, url: input.webhook.url } : { url: input.webhook.url, secret: (secret = newWebhookSecret()) };
+  await ports.store.putSubscription(next);
+  return { ...presentSubscription(next), ...(secret ? { webhookSecret: secret } : {}) };
+}
+
+export async function deleteSubscription(ports: Ports, client: ApiClient, id: string) {
+  await own(ports, client, id);
+  await ports.store.deleteSubscription(client.department, id);
+}
+
+/** A new signing secret, shown once; the old one keeps signing alongside it for a day. */
+export async function rotateSecret(ports: Ports, client: ApiClient, id: string) {
+  const sub = await own(ports, client, id);
+  if (!sub.webhook) throw badRequest('this subscription has no webhook', [{ path: 'id', message: 'no webhook to rotate the secret of' }]);
+  const now = ports.clock.now();
+  const secret = newWebhookSecret();
+  const next: StoredSubscription = {
+    ...sub,
+    webhook: { url: sub.webhook.url, secret, previousSecret: sub.webhook.secret, previousSecretUntil: new Date(now.getTime() + ROTATION_OVERLAP_MS).toISOString() },
+    updatedAt: now.toISOString(),
+  };
+  await ports.store.putSubscription(next);
+  return { ...presentSubscription(next), webhookSecret: secret };
+}
+
+/** The secrets a delivery is signed with now: the current one, and the previous one during the overlap. */
+export function signingSecrets(sub: StoredSubscription, now: Date): string[] {
+  if (!sub.webhook) return [];
+  const { secret, previousSecret, previousSecretUntil } = sub.webhook;
+  return previousSecret && previousSecretUntil && previousSecretUntil > now.toISOString() ? [secret, previousSecret] : [secret];
+}
+
+/** What filters are matched against: the record, and where the enterprise is and what it does. */
+export interface MatchTarget {
+  record: Pick<StoredVersion, 'kind' | 'creditCode' | 'summary'>;
+  registration?: RecordSummary;
+}
+
+export function matches(filters: SubscriptionFilters, t: MatchTarget): boolean {
+  const { record, registration } = t;
+  const reg = registration?.summary ?? (record.kind === 'registration' ? record.summary : undefined);
+  // Chars 3-8 of a credit code are the registering authority's division: the region when no registration is known.
+  const region = typeof reg?.regionCode === 'string' ? reg.regionCode : record.creditCode.slice(2, 8);
+  const industry = typeof reg?.industryCode === 'string' ? reg.industryCode : undefined;
+  const item = record.summary.catalogueItemCode;
+  if (filters.kinds && !filters.kinds.includes(record.kind)) return false;
+  if (filters.creditCodes && !filters.creditCodes.includes(record.creditCode)) return false;
+  if (filters.catalogueItemCodes && !(typeof item === 'string' && filters.catalogueItemCodes.includes(item))) return false;
+  if (filters.regionPrefixes && !filters.regionPrefixes.some((p) => region.startsWith(p))) return false;
+  if (filters.industryPrefixes && !(industry && filters.industryPrefixes.some((p) => (/^[A-T]$/.test(p) ? industrySection(industry) === p : industry.startsWith(p))))) {
+    return false;
+  }
+  return true;
+}

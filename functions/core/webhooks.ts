@@ -1,0 +1,47 @@
+/**
+ * Webhook signatures the Standard Webhooks way: `webhook-id`, `webhook-timestamp` (unix seconds)
+ * and `webhook-signature: v1,<base64 HMAC-SHA256 of "<id>.<timestamp>.<body>">`, keyed with the
+ * base64 part of a `whsec_` secret. Several signatures, space-separated, cover a secret rotation.
+ */
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+
+export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+function sign(secret: string, id: string, timestamp: number, body: string): string {
+  const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
+  return createHmac('sha256', key).update(`${id}.${timestamp}.${body}`).digest('base64');
+}
+
+export function webhookHeaders(secrets: string[], id: string, timestamp: number, body: string): Record<string, string> {
+  return {
+    'content-type': 'application/json',
+    'webhook-id': id,
+    'webhook-timestamp': String(timestamp),
+    'webhook-signature': secrets.map((s) => `v1,${sign(s, id, timestamp, body)}`).join(' '),
+  };
+}
+
+export type VerifyResult = { ok: true; id: string } | { ok: false; reason: 'missing-headers' | 'stale-timestamp' | 'bad-signature' };
+
+/** What a receiver runs: the signature must match and the timestamp be within `toleranceSeconds` of now. */
+export function verifyWebhook(
+  secret: string,
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  toleranceSeconds = 300,
+): VerifyResult {
+  const id = headers['webhook-id'];
+  const ts = headers['webhook-timestamp'];
+  const sigs = headers['webhook-signature'];
+  if (typeof id !== 'string' || typeof ts !== 'string' || typeof sigs !== 'string') return { ok: false, reason: 'missing-headers' };
+  const timestamp = Number(ts);
+  if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { ok: false, reason: 'stale-timestamp' };
+  const expected = Buffer.from(sign(secret, id, timestamp, body));
+  for (const s of sigs.split(' ')) {
+    const [version, value] = s.split(',');
+    const given = Buffer.from(value ?? '');
+    if (version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected)) return { ok: true, id };
+  }
+  return { ok: false, reason: 'bad-signature' };
+}

@@ -1,0 +1,7 @@
+/** Lambda entry point of delivery: SQS batches → signed webhook POSTs, with partial batch failures. */
+import { deliveryConfig } from '../config';
+import { fetchPoster } from '../core/delivery';
+import { lambdaPorts } from '../runtime';
+import { deliverHandler } from './adapter';
+
+export const handler = deliverHandler(lambdaPorts(), fetchPoster, deliveryConfig());

@@ -1,0 +1,24 @@
+/** Adapts DynamoDB stream events (as Lambda delivers them) to the fan-out core and back. */
+import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { fanoutBatch, type FanoutConfig, type StreamChange } from '../core/fanout';
+import type { Ports } from '../core/ports';
+
+export function toChanges(event: DynamoDBStreamEvent): StreamChange[] {
+  return event.Records.map((r) => ({
+    eventName: r.eventName ?? 'MODIFY',
+    sequenceNumber: r.dynamodb?.SequenceNumber ?? '',
+    ...(r.dynamodb?.NewImage ? { newImage: unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>) } : {}),
+    ...(r.dynamodb?.OldImage ? { oldImage: unmarshall(r.dynamodb.OldImage as Record<string, AttributeValue>) } : {}),
+  }));
+}
+
+export function fanoutHandler(ports: Ports, config: FanoutConfig) {
+  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+    const result = await fanoutBatch(ports, toChanges(event), config);
+    if (!result.failed) return { batchItemFailures: [] };
+    console.error(JSON.stringify({ level: 'error', message: 'fan-out failed; the batch is retried from this record', sequenceNumber: result.failed, error: String(result.error) }));
+    return { batchItemFailures: [{ itemIdentifier: result.failed }] };
+  };
+}

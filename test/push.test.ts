@@ -1,0 +1,229 @@
+/**
+ * Push and feedback end to end, on the real local services: subscriptions, stream fan-out,
+ * signed webhook delivery to a real HTTP receiver, pull, acknowledgement and feedback.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Notification, Subscription } from '../schemas/events';
+import { filing, inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
+import { WebhookReceiver } from '../local/receiver';
+import { startExchange, waitFor, type TestClient, type TestExchange } from './helpers';
+
+let ex: TestExchange;
+const receiver = new WebhookReceiver();
+
+beforeAll(async () => {
+  ex = await startExchange({ push: {} });
+  await receiver.start();
+});
+afterAll(async () => {
+  await ex.close();
+  await receiver.stop();
+});
+
+async function subscribe(as: TestClient, body: Record<string, unknown>) {
+  const res = await ex.call('POST', '/v1/subscriptions', { as, body });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  if (res.body.webhookSecret) receiver.expect(new URL(res.body.webhook.url).pathname, res.body.webhookSecret);
+  return res.body;
+}
+/** For waitFor: an empty list is "not yet". */
+const some = <T>(xs: T[]) => (xs.length ? xs : undefined);
+const inbox = async (as: TestClient, query = '') => (await ex.call('GET', `/v1/inbox${query}`, { as })).body.items as Notification[];
+const post = async (body: unknown, as: TestClient = 'market') => {
+  const res = await ex.call('POST', '/v1/records', { as, body });
+  if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+  return res.body;
+};
+
+describe('subscriptions', () => {
+  it('are created with a secret shown once, listed, paused and deleted by their own department only', async () => {
+    const created = await ex.call('POST', '/v1/subscriptions', {
+      as: 'credit',
+      body: { name: '处罚归集', filters: { kinds: ['penalty'] }, webhook: { url: receiver.url('/hooks/credit-a') } },
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
+    expect(created.body.webhook.secretHint).toBe(created.body.webhookSecret.slice(-4));
+    const id = created.body.id;
+
+    const listed = await ex.call('GET', '/v1/subscriptions', { as: 'credit' });
+    expect(listed.body.items.map((s: { id: string }) => s.id)).toContain(id);
+    expect(JSON.stringify(listed.body)).not.toContain(created.body.webhookSecret);
+    expect(Subscription.safeParse(listed.body.items[0]).success).toBe(true);
+
+    expect((await ex.call('GET', `/v1/subscriptions/${id}`, { as: 'health' })).status).toBe(404);
+    expect((await ex.call('DELETE', `/v1/subscriptions/${id}`, { as: 'health' })).status).toBe(404);
+
+    const paused = await ex.call('PATCH', `/v1/subscriptions/${id}`, { as: 'credit', body: { status: 'paused' } });
+    expect(paused.body.status).toBe('paused');
+    expect(paused.body.webhookSecret).toBeUndefined();
+
+    const rotated = await ex.call('POST', `/v1/subscriptions/${id}/rotate-secret`, { as: 'credit' });
+    expect(rotated.body.webhookSecret).toMatch(/^whsec_/);
+    expect(rotated.body.webhookSecret).not.toBe(created.body.webhookSecret);
+
+    expect((await ex.call('DELETE', `/v1/subscriptions/${id}`, { as: 'credit' })).status).toBe(204);
+    expect((await ex.call('GET', `/v1/subscriptions/${id}`, { as: 'credit' })).status).toBe(404);
+  });
+
+  it('name every bad filter, and need the scope', async () => {
+    const bad = await ex.call('POST', '/v1/subscriptions', {
+      as: 'credit',
+      body: { name: '', filters: { kinds: ['permit'], regionPrefixes: ['3'], industryPrefixes: ['Z9'] }, webhook: { url: 'ftp://x' } },
+    });
+    expect(bad.status).toBe(422);
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
+      ['/filters/industryPrefixes/0', '/filters/kinds/0', '/filters/regionPrefixes/0', '/name', '/webhook/url'].sort(),
+    );
+    expect((await ex.call('POST', '/v1/subscriptions', { as: 'transport', body: { name: 'x' } })).status).toBe(403);
+  });
+
+  it('refuse plain-http and private webhook targets on a strict exchange', async () => {
+    const strict = await startExchange();
+    try {
+      for (const url of ['http://example.gov.cn/hook', 'https://127.0.0.1/hook', 'https://10.1.2.3/hook', 'https://169.254.169.254/latest', 'https://[::1]/x']) {
+        const res = await strict.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: 'x', webhook: { url } } });
+        expect(res.status, url).toBe(422);
+      }
+      expect((await strict.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: 'x', webhook: { url: 'https://credit.example.gov.cn/hook' } } })).status).toBe(201);
+    } finally {
+      await strict.close();
+    }
+  });
+});
+
+describe('fan-out and delivery', () => {
+  it('pushes a signed CloudEvent to the subscribed department, and to nobody else', async () => {
+    const code = makeCreditCode('91', '330402', 'MA2PU5H1');
+    const sub = await subscribe('health', { name: '南湖检查', filters: { kinds: ['inspection'], regionPrefixes: ['3304'] }, webhook: { url: receiver.url('/hooks/health-1') } });
+    const record = await post(inspection(code, 'JC-push-1'));
+
+    const got = await waitFor(() => receiver.received.find((r) => r.event.subject === code && r.path === '/hooks/health-1'), 15_000, 'the webhook');
+    expect(got.event).toMatchObject({
+      specversion: '1.0',
+      type: 'cn.edx.record.created',
+      subject: code,
+      source: `/v1/records/${record.id}`,
+      datacontenttype: 'application/json',
+      data: { recordId: record.id, version: 1, kind: 'inspection', postedBy: 'market', summary: { result: 'no-problem' } },
+    });
+    expect(got.id).toMatch(/^ntf_/);
+
+    const items = await waitFor(async () => some((await inbox('health')).filter((n) => n.event.subject === code && n.delivery.status === 'delivered')));
+    expect(items).toHaveLength(1);
+    expect(items[0]).toMatchObject({ reasons: [`subscription:${sub.id}`], delivery: { mode: 'webhook', attempts: 1, subscriptionId: sub.id } });
+    expect(Notification.safeParse(items[0]).success).toBe(true);
+    expect((await inbox('market')).filter((n) => n.event.subject === code)).toEqual([]);
+    expect((await inbox('credit')).filter((n) => n.event.subject === code)).toEqual([]);
+  });
+
+  it('never carries personal data in an event', async () => {
+    const code = makeCreditCode('91', '330402', 'MA2PU5H2');
+    await subscribe('credit', { name: '监视', filters: { creditCodes: [code] } });
+    await post(penalty(code, 'CF-push-2'));
+    const [n] = await waitFor(async () => some((await inbox('credit')).filter((i) => i.event.subject === code)));
+    expect(JSON.stringify(n)).not.toContain('330402198805120027');
+    expect(n.delivery).toMatchObject({ mode: 'pull', status: 'none' });
+  });
+
+  it('matches industry and region through the enterprise registration, and catalogue items on the record', async () => {
+    const restaurant = makeCreditCode('91', '330402', 'MA2PU5H3');
+    const haulier = makeCreditCode('91', '330411', 'MA2PU5H4');
+    const catering = await subscribe('supervision', { name: '餐饮', filters: { industryPrefixes: ['H'], kinds: ['licence'] } });
+    const roads = await subscribe('supervision', { name: '道路运输', filters: { industryPrefixes: ['54'], regionPrefixes: ['330411'] } });
+    const food = await subscribe('supervision', { name: '食品许可事项', filters: { catalogueItemCodes: ['ZJ-SC-FOOD-01'] } });
+
+    await post(registration(restaurant, 'DJ-p3', { industryCode: '6210' }));
+    await post(registration(haulier, 'DJ-p4', { industryCode: '5431', regionCode: '330411' }));
+    await waitFor(async () => (await inbox('supervision')).some((n) => n.event.subject === haulier));
+    await post(licence(restaurant, 'XK-p3'));
+    await post(licence(haulier, 'XK-p4', { catalogueItemCode: 'ZJ-JT-ROAD-02' }));
+
+    const reasonsFor = async (code: string, kind: string) => {
+      const n = await waitFor(async () => (await inbox('supervision', '?limit=100')).find((i) => i.event.subject === code && i.event.data.kind === kind));
+      return n.reasons.sort();
+    };
+    expect(await reasonsFor(restaurant, 'licence')).toEqual([`subscription:${catering.id}`, `subscription:${food.id}`].sort());
+    expect(await reasonsFor(haulier, 'licence')).toEqual([`subscription:${roads.id}`]);
+    expect(await reasonsFor(haulier, 'registration')).toEqual([`subscription:${roads.id}`]);
+    expect((await inbox('supervision', '?limit=100')).some((i) => i.event.subject === restaurant && i.event.data.kind === 'registration')).toBe(false);
+  });
+
+  it('sends a corrected record as a corrected event with a new id', async () => {
+    const code = makeCreditCode('91', '330402', 'MA2PU5H5');
+    await subscribe('credit', { name: '更正', filters: { creditCodes: [code] } });
+    await post(inspection(code, 'JC-p5'));
+    await post({ ...inspection(code, 'JC-p5', { result: 'corrected-on-order' }), corrects: 1 });
+    const items = await waitFor(async () => {
+      const all = (await inbox('credit', '?limit=100')).filter((i) => i.event.subject === code);
+      return all.length === 2 ? all : undefined;
+    });
+    expect(items.map((i) => i.event.type).sort()).toEqual(['cn.edx.record.corrected', 'cn.edx.record.created']);
+    expect(new Set(items.map((i) => i.event.id)).size).toBe(2);
+  });
+
+  it('stops pushing to a paused subscription', async () => {
+    const code = makeCreditCode('91', '330402', 'MA2PU5H6');
+    const sub = await subscribe('supervision', { name: '暂停', filters: { kinds: ['filing'], creditCodes: [code] }, webhook: { url: receiver.url('/hooks/paused') } });
+    await ex.call('PATCH', `/v1/subscriptions/${sub.id}`, { as: 'supervision', body: { status: 'paused' } });
+    await post(filing(code, 'BA-p6'));
+    const marker = makeCreditCode('91', '330402', 'MA2PU5H7');
+    await subscribe('supervision', { name: '标记', filters: { kinds: ['filing'], creditCodes: [marker] } });
+    await post(filing(marker, 'BA-p7'));
+    await waitFor(async () => (await inbox('supervision', '?limit=100')).some((n) => n.event.subject === marker));
+    expect((await inbox('supervision', '?limit=100')).some((n) => n.event.subject === code)).toBe(false);
+    expect(receiver.received.some((r) => r.path === '/hooks/paused')).toBe(false);
+  });
+});
+
+describe('pull, acknowledgement and feedback', () => {
+  it('lists open notifications oldest first, resumably, until acknowledged', async () => {
+    const code = makeCreditCode('91', '330402', 'MA2PULL1');
+    await subscribe('credit', { name: '拉取', filters: { creditCodes: [code] } });
+    for (let i = 0; i < 5; i++) await post(inspection(code, `JC-pull-${i}`, { date: `2026-0${i + 1}-01` }));
+    await waitFor(async () => (await inbox('credit', '?open=true&limit=100')).filter((n) => n.event.subject === code).length === 5);
+
+    const seen: Notification[] = [];
+    let cursor = '';
+    do {
+      const res = await ex.call('GET', `/v1/inbox?open=true&limit=2${cursor ? `&cursor=${cursor}` : ''}`, { as: 'credit' });
+      seen.push(...res.body.items);
+      cursor = res.body.next ?? '';
+    } while (cursor);
+    const mine = seen.filter((n) => n.event.subject === code);
+    expect(mine.map((n) => n.event.data.date)).toEqual(['2026-01-01', '2026-02-01', '2026-03-01', '2026-04-01', '2026-05-01']);
+
+    const first = await ex.call('POST', `/v1/notifications/${mine[0].id}/ack`, { as: 'credit' });
+    expect(first.status).toBe(200);
+    expect(first.body.acknowledgedBy).toBe(ex.clientIds.credit);
+    const again = await ex.call('POST', `/v1/notifications/${mine[0].id}/ack`, { as: 'credit' });
+    expect(again.body.acknowledgedAt).toBe(first.body.acknowledgedAt);
+    const open = (await inbox('credit', '?open=true&limit=100')).filter((n) => n.event.subject === code);
+    expect(open.map((n) => n.id)).toEqual(mine.slice(1).map((n) => n.id));
+    expect((await inbox('credit', '?limit=100')).filter((n) => n.event.subject === code)).toHaveLength(5);
+
+    expect((await ex.call('POST', `/v1/notifications/${mine[1].id}/ack`, { as: 'health' })).status).toBe(404);
+    expect((await ex.call('GET', '/v1/inbox?cursor=garbage', { as: 'credit' })).status).toBe(400);
+  });
+
+  it('delivers feedback to the department that posted the record', async () => {
+    const code = makeCreditCode('91', '330402', 'MA2FDBK1');
+    await subscribe('health', { name: '反馈', filters: { creditCodes: [code] } });
+    const market = await subscribe('market', { name: '反馈接收', filters: { creditCodes: [makeCreditCode('91', '110101', 'MA2N0NE1')] }, webhook: { url: receiver.url('/hooks/market') } });
+    await post(licence(code, 'XK-fb'));
+    const [n] = await waitFor(async () => some((await inbox('health', '?limit=100')).filter((i) => i.event.subject === code)));
+
+    const bad = await ex.call('POST', `/v1/notifications/${n.id}/feedback`, { as: 'health', body: { outcome: 'whatever' } });
+    expect(bad.status).toBe(422);
+    const fb = await ex.call('POST', `/v1/notifications/${n.id}/feedback`, { as: 'health', body: { outcome: 'taken-into-supervision', comment: '已纳入日常监管' } });
+    expect(fb.status).toBe(201);
+    expect(fb.body.acknowledgedAt).toBeDefined();
+    await ex.call('POST', `/v1/notifications/${n.id}/feedback`, { as: 'health', body: { outcome: 'taken-into-supervision', comment: '已纳入日常监管' } });
+
+    const pushed = await waitFor(() => receiver.received.find((r) => r.path === '/hooks/market' && r.event.type === 'cn.edx.notification.feedback' && r.event.subject === code));
+    expect(pushed.event.data).toMatchObject({ from: 'health', feedback: { outcome: 'taken-into-supervision', comment: '已纳入日常监管', department: 'health' } });
+    const marketInbox = await waitFor(async () => some((await inbox('market', '?limit=100')).filter((i) => i.event.type === 'cn.edx.notification.feedback' && i.event.subject === code)));
+    expect(marketInbox).toHaveLength(1);
+    expect(marketInbox[0]).toMatchObject({ reasons: ['feedback'], delivery: { subscriptionId: market.id } });
+  });
+});
