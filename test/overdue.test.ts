@@ -1,0 +1,58 @@
+/**
+ * Nothing sits unacknowledged unseen: a notification past its acknowledge-by time is listed as
+ * overdue, and the scheduled job escalates it once to the supervising department.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { escalateOverdue } from '../functions/core/inbox';
+import { inspection, makeCreditCode } from '../local/samples';
+import type { Notification } from '../schemas/events';
+import { startExchange, waitFor, type TestExchange } from './helpers';
+
+// Real time plus an offset the test moves: the stream and queue keep working while "days pass".
+let offset = 0;
+const clock = { now: () => new Date(Date.now() + offset) };
+let ex: TestExchange;
+
+beforeAll(async () => {
+  ex = await startExchange({ clock, push: { fanout: { ackWithinHours: 72 } } });
+});
+afterAll(() => ex.close());
+
+const code = makeCreditCode('91', '330402', 'MA2DUE01');
+const items = async (as: 'credit' | 'supervision', q = '?limit=100') => (await ex.call('GET', `/v1/inbox${q}`, { as })).body.items as Notification[];
+
+describe('overdue notifications', () => {
+  it('are listed for the supervisor and escalated once, and acknowledged ones are not', async () => {
+    await ex.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: '逾期', filters: { creditCodes: [code] } } });
+    await ex.call('POST', '/v1/records', { body: inspection(code, 'JC-due-1') });
+    await ex.call('POST', '/v1/records', { body: inspection(code, 'JC-due-2', { date: '2025-07-01' }) });
+    const [first, second] = await waitFor(async () => {
+      const mine = (await items('credit')).filter((n) => n.event.subject === code);
+      return mine.length === 2 ? mine : undefined;
+    });
+    expect(Date.parse(first.ackBy) - Date.parse(first.event.time)).toBe(72 * 3600_000);
+    await ex.call('POST', `/v1/notifications/${second.id}/ack`, { as: 'credit' });
+
+    expect((await ex.call('GET', '/v1/notifications/overdue', { as: 'supervision' })).body.items.filter((n: Notification) => n.event.subject === code)).toEqual([]);
+    offset = 73 * 3600_000;
+
+    const overdue = await ex.call('GET', '/v1/notifications/overdue', { as: 'supervision' });
+    expect(overdue.body.items.map((n: Notification) => n.id)).toEqual([first.id]);
+    expect((await ex.call('GET', '/v1/notifications/overdue?department=credit', { as: 'supervision' })).body.items).toHaveLength(1);
+    expect((await ex.call('GET', '/v1/notifications/overdue', { as: 'credit' })).status).toBe(403);
+
+    expect(await escalateOverdue(ex.ports)).toEqual({ escalated: 1 });
+    expect(await escalateOverdue(ex.ports)).toEqual({ escalated: 0 });
+
+    const escalation = await waitFor(async () => (await items('supervision')).find((n) => n.event.type === 'cn.edx.notification.overdue'));
+    expect(escalation).toMatchObject({
+      reasons: ['escalation'],
+      event: { subject: code, data: { notificationId: first.id, department: 'credit', ackBy: first.ackBy } },
+    });
+    expect((await ex.call('GET', `/v1/notifications/${first.id}`, { as: 'credit' })).body.escalatedAt).toBeDefined();
+
+    // The escalation itself is never escalated again, even when the supervisor is slow too.
+    offset = 200 * 3600_000;
+    expect(await escalateOverdue(ex.ports)).toEqual({ escalated: 0 });
+  });
+});
