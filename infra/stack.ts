@@ -10,7 +10,10 @@ import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
+import { Architecture, Code, FilterCriteria, FilterRule, Function as LambdaFunction, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
@@ -24,8 +27,14 @@ export interface ExchangeStackProps extends StackProps {
 
 /** DynamoDB actions each function needs, and no more. */
 const TABLE_ACCESS = {
-  api: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  api: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
+  fanout: ['dynamodb:Query', 'dynamodb:PutItem'],
+  deliver: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  overdue: ['dynamodb:Query', 'dynamodb:UpdateItem'],
 } as const;
+
+/** How often the overdue job looks for notifications nobody acknowledged in time. */
+const OVERDUE_EVERY = Duration.minutes(15);
 
 export class ExchangeStack extends Stack {
   readonly table: Table;
@@ -33,6 +42,10 @@ export class ExchangeStack extends Stack {
   readonly httpApi: HttpApi;
   readonly deliveryQueue: Queue;
   readonly deliveryDlq: Queue;
+  readonly fanout: LambdaFunction;
+  readonly deliver: LambdaFunction;
+  readonly overdue: LambdaFunction;
+  readonly fanoutFailures: Queue;
 
   constructor(scope: Construct, id: string, props: ExchangeStackProps) {
     super(scope, id, props);
@@ -46,6 +59,12 @@ export class ExchangeStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       stream: StreamViewType[TABLE.stream],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: TABLE.gsi2.name,
+      partitionKey: { name: TABLE.gsi2.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: TABLE.gsi2.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.ALL,
     });
     this.table.addGlobalSecondaryIndex({
       indexName: TABLE.gsi1.name,
@@ -72,6 +91,40 @@ export class ExchangeStack extends Stack {
 
     this.api = this.lambda('Api', 'api', props.assetsDir, { memorySize: 1024, timeout: Duration.seconds(15) });
     this.bindTable(this.api, TABLE_ACCESS.api);
+    this.bindQueue(this.api, ['sqs:SendMessage']);
+
+    // Stream → fan-out: new record versions and changed notifications only; a failing batch is
+    // bisected and retried from the failed record, and what still fails is kept in a queue.
+    this.fanoutFailures = new Queue(this, 'FanoutFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    Validations.of(this.fanoutFailures).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is the on-failure destination of the stream fan-out.' });
+    this.fanout = this.lambda('Fanout', 'fanout', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(60) });
+    this.bindTable(this.fanout, TABLE_ACCESS.fanout);
+    this.bindQueue(this.fanout, ['sqs:SendMessage']);
+    this.fanout.addEventSource(
+      new DynamoEventSource(this.table, {
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 100,
+        bisectBatchOnError: true,
+        retryAttempts: 10,
+        maxRecordAge: Duration.days(1),
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.fanoutFailures),
+        filters: [
+          FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('record-version') } } } }),
+          FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('notification') } } } }),
+        ],
+      }),
+    );
+
+    // Queue → delivery, reporting partial batch failures so one bad endpoint holds back no other.
+    this.deliver = this.lambda('Deliver', 'deliver', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(30) });
+    this.bindTable(this.deliver, TABLE_ACCESS.deliver);
+    this.bindQueue(this.deliver, ['sqs:ChangeMessageVisibility']);
+    this.deliver.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }));
+
+    this.overdue = this.lambda('Overdue', 'overdue', props.assetsDir, { memorySize: 512, timeout: Duration.minutes(5) });
+    this.bindTable(this.overdue, TABLE_ACCESS.overdue);
+    new Rule(this, 'OverdueSchedule', { schedule: Schedule.rate(OVERDUE_EVERY), targets: [new LambdaTarget(this.overdue)] });
 
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: RetentionDays.ONE_YEAR });
     this.httpApi = new HttpApi(this, 'HttpApi', {
@@ -114,6 +167,18 @@ export class ExchangeStack extends Stack {
       }).addAlarmAction(new SnsAction(alarms));
     alarm('ApiErrors', this.api.metricErrors({ period: Duration.minutes(5) }), 1, 'The api function failed (unhandled errors, timeouts).');
     alarm('ApiThrottles', this.api.metricThrottles({ period: Duration.minutes(5) }), 1, 'The api function was throttled.');
+    for (const [id, fn] of [['Fanout', this.fanout], ['Deliver', this.deliver], ['Overdue', this.overdue]] as const) {
+      alarm(`${id}Errors`, fn.metricErrors({ period: Duration.minutes(5) }), 1, `The ${id.toLowerCase()} function failed.`);
+    }
+    alarm('DeliveryDlqDepth', this.deliveryDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1, 'Deliveries gave up: a department webhook failed every attempt.');
+    alarm('FanoutFailuresDepth', this.fanoutFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1, 'Stream records could not be fanned out.');
+    alarm('DeliveryAge', this.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }), 900, 'A delivery has waited more than 15 minutes.');
+    alarm(
+      'FanoutIteratorAge',
+      new Metric({ namespace: 'AWS/Lambda', metricName: 'IteratorAge', dimensionsMap: { FunctionName: this.fanout.functionName }, statistic: 'Maximum', period: Duration.minutes(5) }),
+      60_000,
+      'Fan-out is more than a minute behind the table.',
+    );
     alarm(
       'Api5xx',
       new Metric({ namespace: 'AWS/ApiGateway', metricName: '5xx', dimensionsMap: { ApiId: this.httpApi.apiId, Stage: '$default' }, statistic: 'Sum', period: Duration.minutes(5) }),
@@ -150,11 +215,21 @@ export class ExchangeStack extends Stack {
     return fn;
   }
 
-  /** Gives a function the table's name and exactly the listed actions on the table and its index. */
+  /** Gives a function the table's name and exactly the listed actions on the table and its indexes. */
   private bindTable(fn: LambdaFunction, actions: readonly string[]) {
     fn.addEnvironment('TABLE_NAME', this.table.tableName);
     fn.addToRolePolicy(
-      new PolicyStatement({ effect: Effect.ALLOW, actions: [...actions], resources: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE.gsi1.name}`] }),
+      new PolicyStatement({
+        effect: Effect.ALLOW,
+        actions: [...actions],
+        resources: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE.gsi1.name}`, `${this.table.tableArn}/index/${TABLE.gsi2.name}`],
+      }),
     );
+  }
+
+  /** Gives a function the delivery queue's URL and exactly the listed actions on it. */
+  private bindQueue(fn: LambdaFunction, actions: readonly string[]) {
+    fn.addEnvironment('DELIVERY_QUEUE_URL', this.deliveryQueue.queueUrl);
+    fn.addToRolePolicy(new PolicyStatement({ effect: Effect.ALLOW, actions: [...actions], resources: [this.deliveryQueue.queueArn] }));
   }
 }

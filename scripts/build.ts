@@ -8,6 +8,9 @@ import { join, resolve } from 'node:path';
 
 export const ENTRY_POINTS = {
   api: 'functions/api/handler.ts',
+  fanout: 'functions/fanout/handler.ts',
+  deliver: 'functions/deliver/handler.ts',
+  overdue: 'functions/overdue/handler.ts',
 } as const;
 export type FunctionName = keyof typeof ENTRY_POINTS;
 

@@ -50,7 +50,7 @@ describe('table', () => {
 
   it('projects record summaries into the enterprise index, never record bodies', () => {
     const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
-    const gsi = table.Properties.GlobalSecondaryIndexes[0];
+    const gsi = table.Properties.GlobalSecondaryIndexes.find((i: { IndexName: string }) => i.IndexName === 'GSI1');
     expect(gsi.IndexName).toBe('GSI1');
     expect(gsi.Projection.ProjectionType).toBe('INCLUDE');
     expect(gsi.Projection.NonKeyAttributes).toContain('summary');
@@ -58,23 +58,40 @@ describe('table', () => {
   });
 });
 
-describe('api function', () => {
-  it('runs on Node.js 22 on arm64 with the table name', () => {
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Runtime: 'nodejs22.x',
-      Architectures: ['arm64'],
-      Handler: 'index.handler',
-      TracingConfig: { Mode: 'Active' },
-      Environment: { Variables: Match.objectLike({ TABLE_NAME: Match.anyValue() }) },
-    });
+/** The actions a function's role may take, by service prefix. */
+function actionsOf(logicalIdPrefix: string, service: string): string[] {
+  const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith(`${logicalIdPrefix}ServiceRoleDefaultPolicy`));
+  return policies
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()))
+    .filter((a: string) => a.startsWith(`${service}:`))
+    .sort();
+}
+
+describe('functions', () => {
+  it('all run on Node.js 22 on arm64 with the table name', () => {
+    const fns = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fns).toHaveLength(4);
+    for (const fn of fns) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
+    }
   });
 
-  it('may do exactly what the api needs on the table: no scans, deletes or batch writes', () => {
-    const policies = Object.values(template.findResources('AWS::IAM::Policy'));
-    const dynamoActions = policies.flatMap((p) =>
-      p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()).filter((a: string) => a.startsWith('dynamodb:')),
-    );
-    expect(dynamoActions.sort()).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+  it('may each do exactly what they need on the table: no scans or batch writes anywhere', () => {
+    expect(actionsOf('Api', 'dynamodb')).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
+    // Reading the stream (DescribeStream, GetRecords, GetShardIterator, ListStreams) comes with the event source.
+    expect(actionsOf('Fanout', 'dynamodb').filter((a) => !/Stream|GetRecords|GetShardIterator/.test(a))).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
+    expect(actionsOf('Deliver', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(actionsOf('Overdue', 'dynamodb')).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
+    const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
+    expect(all.filter((a: string) => /dynamodb:(Scan|BatchWriteItem|\*)$/.test(a))).toEqual([]);
+  });
+
+  it('send to the delivery queue only where they must', () => {
+    expect(actionsOf('Api', 'sqs')).toEqual(['sqs:SendMessage']);
+    expect(actionsOf('Fanout', 'sqs')).toContain('sqs:SendMessage');
+    expect(actionsOf('Deliver', 'sqs')).toEqual(expect.arrayContaining(['sqs:ChangeMessageVisibility', 'sqs:DeleteMessage', 'sqs:ReceiveMessage']));
+    expect(actionsOf('Overdue', 'sqs')).toEqual([]);
   });
 
   it('is reached through an HTTP API stage with access logs and throttling', () => {
@@ -87,10 +104,47 @@ describe('api function', () => {
     });
   });
 
-  it('raises alarms on errors, throttles and 5xx', () => {
+  it('raises alarms on errors, throttles, 5xx, DLQ depth, delivery age and fan-out lag', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(['5xx', 'Errors', 'Throttles']);
+    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(
+      ['5xx', 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors', 'Errors', 'Errors', 'IteratorAge', 'Throttles'].sort(),
+    );
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+  });
+});
+
+describe('event sources', () => {
+  it('feed the stream to fan-out: inserts of record versions and changes of notifications, bisected, retried, with an on-failure queue', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'StreamArn'] }),
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
+      FilterCriteria: {
+        Filters: [
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] } } } }) },
+        ],
+      },
+    });
+  });
+
+  it('feed the delivery queue to delivery with partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryQueue'), 'Arn'] }),
+      BatchSize: 10,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('run the overdue job every 15 minutes', () => {
+    template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'rate(15 minutes)', Targets: [Match.objectLike({ Arn: Match.anyValue() })] });
+  });
+
+  it('index open notifications for pulls, redrive and the overdue job', () => {
+    const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
+    expect(table.Properties.GlobalSecondaryIndexes.find((i: { IndexName: string }) => i.IndexName === 'GSI2')).toMatchObject({ Projection: { ProjectionType: 'ALL' } });
   });
 });
 
@@ -102,7 +156,7 @@ describe('delivery queue', () => {
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'exchange-delivery-dlq', SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
-    template.resourceCountIs('AWS::SQS::QueuePolicy', 2);
+    template.resourceCountIs('AWS::SQS::QueuePolicy', 3);
   });
 });
 
