@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
+import { FeedbackInput, InboxPage, Notification, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
   .strictObject({
@@ -112,7 +113,7 @@ export const AccessLogQuery = z.strictObject({ cursor: z.string().max(500).optio
 const PURPOSE = { name: 'Access-Purpose', in: 'header', required: true, description: 'why you read this data, 1-200 characters, kept in the enterprise’s access log; percent-encode non-ASCII text (UTF-8)' } as const;
 
 export interface Route {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
   scopes: string[];
@@ -194,6 +195,106 @@ export const ROUTES: Route[] = [
       { name: 'limit', in: 'query', description: 'page size, 1-100, default 50' },
     ],
     responses: { 200: { description: 'a page', schema: AccessLogPage }, ...problems(400, 401, 403) },
+  },
+  {
+    method: 'post',
+    path: '/v1/subscriptions',
+    summary: 'Subscribe the department to records by kind, catalogue item, industry, region or a watch list; by webhook and/or pull.',
+    scopes: ['subscriptions:manage'],
+    body: SubscriptionCreate,
+    responses: { 201: { description: 'created; webhookSecret is shown only now', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 415, 422) },
+  },
+  {
+    method: 'get',
+    path: '/v1/subscriptions',
+    summary: 'The department’s subscriptions.',
+    scopes: ['subscriptions:manage'],
+    responses: { 200: { description: 'the list', schema: z.strictObject({ items: z.array(Subscription) }) }, ...problems(401, 403) },
+  },
+  {
+    method: 'get',
+    path: '/v1/subscriptions/{id}',
+    summary: 'One of the department’s subscriptions.',
+    scopes: ['subscriptions:manage'],
+    params: [{ name: 'id', in: 'path', required: true, description: 'sub_...' }],
+    responses: { 200: { description: 'the subscription', schema: Subscription }, ...problems(401, 403, 404) },
+  },
+  {
+    method: 'patch',
+    path: '/v1/subscriptions/{id}',
+    summary: 'Rename, pause or resume, change filters or the webhook URL.',
+    scopes: ['subscriptions:manage'],
+    params: [{ name: 'id', in: 'path', required: true, description: 'sub_...' }],
+    body: SubscriptionUpdate,
+    responses: { 200: { description: 'the subscription after the change', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404, 415, 422) },
+  },
+  {
+    method: 'delete',
+    path: '/v1/subscriptions/{id}',
+    summary: 'Delete a subscription; notifications already written stay in the inbox.',
+    scopes: ['subscriptions:manage'],
+    params: [{ name: 'id', in: 'path', required: true, description: 'sub_...' }],
+    responses: { 204: { description: 'deleted' }, ...problems(401, 403, 404) },
+  },
+  {
+    method: 'post',
+    path: '/v1/subscriptions/{id}/rotate-secret',
+    summary: 'A new webhook signing secret, shown once; deliveries carry signatures with both secrets for 24 hours.',
+    scopes: ['subscriptions:manage'],
+    params: [{ name: 'id', in: 'path', required: true, description: 'sub_...' }],
+    responses: { 200: { description: 'the subscription with its new secret', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404) },
+  },
+  {
+    method: 'get',
+    path: '/v1/inbox',
+    summary: 'The department’s notifications, oldest first, a page at a time; open=true lists only those not yet acknowledged.',
+    scopes: ['inbox:read'],
+    params: [
+      { name: 'open', in: 'query', description: 'true: only unacknowledged notifications' },
+      { name: 'cursor', in: 'query', description: '`next` of the previous page' },
+      { name: 'limit', in: 'query', description: 'page size, 1-100, default 50' },
+    ],
+    responses: { 200: { description: 'a page', schema: InboxPage }, ...problems(400, 401, 403) },
+  },
+  {
+    method: 'get',
+    path: '/v1/notifications/overdue',
+    summary: 'Notifications nobody acknowledged before their acknowledge-by time, across departments.',
+    scopes: ['notifications:oversee'],
+    params: [{ name: 'department', in: 'query', description: 'only this department' }],
+    responses: { 200: { description: 'oldest deadline first', schema: z.strictObject({ items: z.array(Notification) }) }, ...problems(401, 403) },
+  },
+  {
+    method: 'get',
+    path: '/v1/notifications/{id}',
+    summary: 'One notification of the department, with its delivery state and feedback.',
+    scopes: ['inbox:read'],
+    params: [{ name: 'id', in: 'path', required: true, description: 'ntf_...' }],
+    responses: { 200: { description: 'the notification', schema: Notification }, ...problems(401, 403, 404) },
+  },
+  {
+    method: 'post',
+    path: '/v1/notifications/{id}/ack',
+    summary: 'Acknowledge a notification (idempotent: the first acknowledgement is kept).',
+    scopes: ['inbox:read'],
+    params: [{ name: 'id', in: 'path', required: true, description: 'ntf_...' }],
+    responses: { 200: { description: 'the acknowledged notification', schema: Notification }, ...problems(401, 403, 404) },
+  },
+  {
+    method: 'post',
+    path: '/v1/notifications/{id}/feedback',
+    summary: 'Feed back on a record notification; the department that posted the record receives it as an event. Also acknowledges.',
+    scopes: ['inbox:read'],
+    params: [{ name: 'id', in: 'path', required: true, description: 'ntf_...' }],
+    body: FeedbackInput,
+    responses: { 201: { description: 'the notification with the feedback', schema: Notification }, ...problems(400, 401, 403, 404, 415, 422) },
+  },
+  {
+    method: 'post',
+    path: '/v1/deliveries/redrive',
+    summary: 'Queue every failed webhook delivery of the department again.',
+    scopes: ['inbox:read'],
+    responses: { 200: { description: 'what was queued', schema: z.strictObject({ redriven: z.int(), notificationIds: z.array(z.string()) }) }, ...problems(401, 403) },
   },
   {
     method: 'get',

@@ -23,6 +23,17 @@ describe('/openapi.json', () => {
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();
   });
 
+  it('documents every route the app serves', async () => {
+    const { createApp } = await import('../functions/api/app');
+    const app = createApp(ex.ports, { log: () => {} });
+    const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
+    const served = app.routes
+      .filter((r) => r.path.startsWith('/v1/') && r.method !== 'ALL')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m} ${path}`));
+    expect(new Set(served)).toEqual(new Set(documented));
+  });
+
   it('carries the standards in field descriptions and marks personal fields', async () => {
     const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
     const licence = doc.components.schemas.LicenceData;
