@@ -118,7 +118,7 @@ export class StreamPoller {
         }
         iterators.set(shardId, out.NextShardIterator);
       }
-      if (!busy) await sleep(this.o.idleMs ?? 100);
+      if (!busy) await sleep(this.o.idleMs ?? 25);
     }
   }
 

@@ -34,7 +34,9 @@ export const fetchPoster: WebhookPoster = async (url, headers, body, timeoutMs) 
 
 type Outcome = 'done' | 'retry';
 
-async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig): Promise<Outcome> {
+type SubscriptionLookup = (department: string, id: string) => ReturnType<Ports['store']['getSubscription']>;
+
+async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig, subscription: SubscriptionLookup): Promise<Outcome> {
   let ref: DeliveryMessage;
   try {
     ref = JSON.parse(m.body) as DeliveryMessage;
@@ -43,7 +45,7 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
   }
   const n = await ports.store.getNotification(ref.department, ref.notificationId);
   if (!n || n.delivery.mode !== 'webhook' || n.delivery.status === 'delivered' || n.acknowledgedAt) return 'done';
-  const sub = n.delivery.subscriptionId ? await ports.store.getSubscription(n.department, n.delivery.subscriptionId) : undefined;
+  const sub = n.delivery.subscriptionId ? await subscription(n.department, n.delivery.subscriptionId) : undefined;
   const now = ports.clock.now();
   const attempt = { attempts: m.receiveCount, lastAttemptAt: now.toISOString() };
   if (!sub?.webhook || sub.status !== 'active') {
@@ -77,9 +79,16 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
 
 /** Delivers a batch; returns the ids of messages to retry (Lambda's batchItemFailures). */
 export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: QueueMessage[], config: DeliveryConfig = DEFAULT_DELIVERY): Promise<string[]> {
+  // A batch often holds several deliveries for one subscription: read each subscription once.
+  const subs = new Map<string, ReturnType<SubscriptionLookup>>();
+  const subscription: SubscriptionLookup = (department, id) => {
+    const key = `${department}#${id}`;
+    if (!subs.has(key)) subs.set(key, ports.store.getSubscription(department, id));
+    return subs.get(key) as ReturnType<SubscriptionLookup>;
+  };
   const outcomes = await Promise.all(
     messages.map((m) =>
-      deliverOne(ports, post, m, config).catch((e: unknown) => {
+      deliverOne(ports, post, m, config, subscription).catch((e: unknown) => {
         console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: m.messageId, error: String(e) }));
         return 'retry' as const;
       }),
