@@ -123,9 +123,8 @@ describe('duplicates', () => {
     const s = await scenario('/hooks/dup-stream');
     const record = await s.post();
     await waitFor(() => s.arrivals().length > 0);
-    const versions = await ex.ports.store.recordVersions(record.id);
-    const { PK: _p, SK: _s, ...stored } = { PK: '', SK: '', ...versions[0] };
-    const change: StreamChange = { eventName: 'INSERT', sequenceNumber: '1', newImage: { ...stored, type: 'record-version' } };
+    const [version] = await ex.ports.store.recordVersions(record.id);
+    const change: StreamChange = { eventName: 'INSERT', sequenceNumber: '1', after: { type: 'record-version', value: version } };
     const again = await fanoutBatch(ex.ports, [change, change], ex.push?.fanoutConfig ?? { ackWithinHours: 72, supervisingDepartment: 'supervision' });
     expect(again).toEqual({ notifications: 0 });
     const all = ((await ex.call('GET', '/v1/inbox?limit=100', { as: 'health' })).body.items as Notification[]).filter((i) => i.event.subject === s.code);

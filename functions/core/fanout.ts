@@ -21,12 +21,15 @@ export interface FanoutConfig {
   supervisingDepartment: string;
 }
 
-/** One change from the stream, images already unmarshalled. */
+/** What changed on the table, as the stream adapter read it. */
+export type ChangedEntity = { type: 'record-version'; value: StoredVersion } | { type: 'notification'; value: StoredNotification } | { type: 'other' };
+
+/** One change from the stream. */
 export interface StreamChange {
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
   sequenceNumber: string;
-  newImage?: Record<string, unknown>;
-  oldImage?: Record<string, unknown>;
+  after?: ChangedEntity;
+  before?: ChangedEntity;
 }
 
 interface Receiver {
@@ -34,11 +37,6 @@ interface Receiver {
   reasons: string[];
   webhookSubscription?: string;
 }
-
-const withoutKeys = <T>(image: Record<string, unknown>): T => {
-  const { PK: _a, SK: _b, GSI1PK: _c, GSI1SK: _d, GSI2PK: _e, GSI2SK: _f, type: _t, ...rest } = image;
-  return rest as T;
-};
 
 /** The first active subscription of a department with a webhook: where its directed events go. */
 function webhookOf(subs: StoredSubscription[], department: string): string | undefined {
@@ -66,9 +64,9 @@ export class Fanout {
 
   /** Events a change produces, each with the departments that receive it. */
   private async eventsOf(change: StreamChange): Promise<{ event: CloudEvent; receivers: Receiver[] }[]> {
-    const type = change.newImage?.type;
-    if (change.eventName === 'INSERT' && type === 'record-version' && change.newImage) {
-      const version = withoutKeys<StoredVersion>(change.newImage);
+    const { after, before: prior } = change;
+    if (change.eventName === 'INSERT' && after?.type === 'record-version') {
+      const version = after.value;
       const subs = (await this.subs()).filter((s) => s.status === 'active' && s.department !== version.department);
       const registration = version.kind === 'registration' ? undefined : await this.registration(version.creditCode);
       const byDepartment = new Map<string, Receiver>();
@@ -81,9 +79,9 @@ export class Fanout {
       }
       return [{ event: recordEvent(version), receivers: [...byDepartment.values()] }];
     }
-    if (change.eventName === 'MODIFY' && type === 'notification' && change.newImage && change.oldImage) {
-      const now = withoutKeys<StoredNotification>(change.newImage);
-      const before = withoutKeys<StoredNotification>(change.oldImage);
+    if (change.eventName === 'MODIFY' && after?.type === 'notification' && prior?.type === 'notification') {
+      const now = after.value;
+      const before = prior.value;
       const out: { event: CloudEvent; receivers: Receiver[] }[] = [];
       const subs = await this.subs();
       const isRecordEvent = now.event.type === EVENT_TYPES.recordCreated || now.event.type === EVENT_TYPES.recordCorrected;

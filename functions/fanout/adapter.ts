@@ -4,13 +4,14 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { fanoutBatch, type FanoutConfig, type StreamChange } from '../core/fanout';
 import type { Ports } from '../core/ports';
+import { entityFromItem } from '../store/dynamo';
 
 export function toChanges(event: DynamoDBStreamEvent): StreamChange[] {
   return event.Records.map((r) => ({
     eventName: r.eventName ?? 'MODIFY',
     sequenceNumber: r.dynamodb?.SequenceNumber ?? '',
-    ...(r.dynamodb?.NewImage ? { newImage: unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>) } : {}),
-    ...(r.dynamodb?.OldImage ? { oldImage: unmarshall(r.dynamodb.OldImage as Record<string, AttributeValue>) } : {}),
+    after: entityFromItem(r.dynamodb?.NewImage && unmarshall(r.dynamodb.NewImage as Record<string, AttributeValue>)),
+    before: entityFromItem(r.dynamodb?.OldImage && unmarshall(r.dynamodb.OldImage as Record<string, AttributeValue>)),
   }));
 }
 

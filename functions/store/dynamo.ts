@@ -50,6 +50,7 @@ import type {
   StoredSubscription,
   StoredVersion,
 } from '../core/model';
+import type { ChangedEntity } from '../core/fanout';
 import type { Page, Store } from '../core/ports';
 
 export interface DynamoStoreOptions {
@@ -74,6 +75,19 @@ function versionItem(v: StoredVersion, current: boolean): Item {
 function toVersion(item: Item): StoredVersion {
   const { type: _type, ...rest } = strip<Item>(item);
   return rest as unknown as StoredVersion;
+}
+
+function toNotification(item: Item): StoredNotification {
+  const { type: _t, ...n } = strip<StoredNotification & { type?: string }>(item);
+  return n;
+}
+
+/** What a table item is, for readers of the stream: the entities fan-out reacts to, or something else. */
+export function entityFromItem(item: Item | undefined): ChangedEntity | undefined {
+  if (!item) return undefined;
+  if (item.type === 'record-version') return { type: 'record-version', value: toVersion(item) };
+  if (item.type === 'notification') return { type: 'notification', value: toNotification(item) };
+  return { type: 'other' };
 }
 
 const strip = <T>({ PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest }: Item) => rest as T;
@@ -328,11 +342,6 @@ export class DynamoStore implements Store {
     return out.Attributes !== undefined;
   }
 
-  private toNotification(item: Item): StoredNotification {
-    const { type: _t, ...n } = strip<StoredNotification & { type?: string }>(item);
-    return n;
-  }
-
   async putNotification(n: StoredNotification) {
     try {
       await this.db.send(
@@ -345,14 +354,14 @@ export class DynamoStore implements Store {
       );
       return { created: true as const };
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException && e.Item) return { created: false as const, existing: this.toNotification(unmarshall(e.Item)) };
+      if (e instanceof ConditionalCheckFailedException && e.Item) return { created: false as const, existing: toNotification(unmarshall(e.Item)) };
       throw e;
     }
   }
 
   async getNotification(department: string, id: string) {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: notificationKey(department, id), ConsistentRead: true }));
-    return out.Item ? this.toNotification(out.Item) : undefined;
+    return out.Item ? toNotification(out.Item) : undefined;
   }
 
   async listNotifications(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>> {
@@ -387,7 +396,7 @@ export class DynamoStore implements Store {
       ),
     );
     return {
-      items: (out.Items ?? []).map((i) => this.toNotification(i)),
+      items: (out.Items ?? []).map((i) => toNotification(i)),
       ...(out.LastEvaluatedKey ? { next: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}),
     };
   }
@@ -422,7 +431,7 @@ export class DynamoStore implements Store {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return out.Attributes ? this.toNotification(out.Attributes) : undefined;
+      return out.Attributes ? toNotification(out.Attributes) : undefined;
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException) return undefined;
       throw e;
@@ -442,7 +451,7 @@ export class DynamoStore implements Store {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      return out.Attributes ? this.toNotification(out.Attributes) : undefined;
+      return out.Attributes ? toNotification(out.Attributes) : undefined;
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException) return this.getNotification(department, id);
       throw e;
