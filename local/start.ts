@@ -10,7 +10,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
 import { deliveryConfig, fanoutConfig } from '../functions/config';
 import { fetchPoster } from '../functions/core/delivery';
-import { escalateOverdue } from '../functions/core/inbox';
+import { escalateOverdue } from '../functions/core/overdue';
 import { deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
 import { runtimePorts } from '../functions/runtime';

@@ -6,12 +6,9 @@ import { z } from 'zod';
 import { CatalogueItemCode } from './common';
 import { RECORD_KINDS, RecordKindSchema } from './records';
 
-export const EVENT_TYPES = {
-  recordCreated: 'cn.edx.record.created',
-  recordCorrected: 'cn.edx.record.corrected',
-  feedback: 'cn.edx.notification.feedback',
-  overdue: 'cn.edx.notification.overdue',
-} as const;
+import { EVENT_TYPES } from './event-types';
+
+export { EVENT_TYPES };
 
 /** A CloudEvents 1.0 event in the JSON format; `id` is stable across every retry and receiver. */
 export const CloudEvent = z

@@ -56,5 +56,7 @@ writeFileSync(
     retired: Object.fromEntries(Object.entries(retired).map(([code, r]) => [code, `${r.name}|${r.until}|${r.successors}`])),
   }),
 );
-writeFileSync(join(out, 'gbt4754.json'), JSON.stringify({ edition: 'GB/T 4754-2017 (2019 amendment not applied)', codes: industry, sectionOfDivision }));
+writeFileSync(join(out, 'gbt4754.json'), JSON.stringify({ edition: 'GB/T 4754-2017 (2019 amendment not applied)', codes: industry }));
+// Small on purpose: subscription matching (in the fan-out function) needs only this.
+writeFileSync(join(out, 'gbt4754-sections.json'), JSON.stringify({ edition: 'GB/T 4754-2017', sectionOfDivision }));
 console.log(`divisions: ${Object.keys(current).length} current, ${Object.keys(retired).length} retired; industry codes: ${Object.keys(industry).length}`);

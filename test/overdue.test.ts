@@ -3,7 +3,7 @@
  * overdue, and the scheduled job escalates it once to the supervising department.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { escalateOverdue } from '../functions/core/inbox';
+import { escalateOverdue } from '../functions/core/overdue';
 import { inspection, makeCreditCode } from '../local/samples';
 import type { Notification } from '../schemas/events';
 import { startExchange, waitFor, type TestExchange } from './helpers';

@@ -5,8 +5,7 @@
  */
 import type { DeliveryMessage } from './model';
 import type { Ports, WebhookPoster } from './ports';
-import { signingSecrets } from './subscriptions';
-import { webhookHeaders } from './webhooks';
+import { signingSecrets, webhookHeaders } from './webhooks';
 
 export interface DeliveryConfig {
   timeoutMs: number;

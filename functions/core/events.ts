@@ -3,7 +3,8 @@
  * every retry of every step produces the same id.
  */
 import { createHash } from 'node:crypto';
-import { EVENT_TYPES, type CloudEvent } from '../../schemas/events';
+import { EVENT_TYPES } from '../../schemas/event-types';
+import type { CloudEvent } from '../../schemas/events';
 import { notificationId } from './keys';
 import type { Feedback, StoredNotification, StoredVersion } from './model';
 

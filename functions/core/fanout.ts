@@ -7,12 +7,12 @@
  * still waiting for its webhook is queued again when its change is replayed, so a crash between
  * the inbox write and the queue send loses nothing (the stream retries the batch).
  */
+import { isRecordEventType } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
-import { EVENT_TYPES } from '../../schemas/events';
 import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent } from './events';
 import type { DeliveryMessage, RecordSummary, StoredNotification, StoredSubscription, StoredVersion } from './model';
 import type { Ports } from './ports';
-import { matches } from './subscriptions';
+import { matches } from './matching';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
@@ -84,9 +84,8 @@ export class Fanout {
       const before = prior.value;
       const out: { event: CloudEvent; receivers: Receiver[] }[] = [];
       const subs = await this.subs();
-      const isRecordEvent = now.event.type === EVENT_TYPES.recordCreated || now.event.type === EVENT_TYPES.recordCorrected;
       const poster = typeof now.event.data.postedBy === 'string' ? now.event.data.postedBy : undefined;
-      if (isRecordEvent && poster) {
+      if (isRecordEventType(now.event.type) && poster) {
         for (let i = before.feedback.length; i < now.feedback.length; i++) {
           out.push({ event: feedbackEvent(now, now.feedback[i], i), receivers: [{ department: poster, reasons: ['feedback'], webhookSubscription: webhookOf(subs, poster) }] });
         }

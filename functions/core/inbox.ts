@@ -1,13 +1,15 @@
 /**
  * A department's inbox (收件箱): pulling notifications, acknowledging them, feeding back, redriving
- * failed deliveries; and for supervisors, what is overdue, with the job that escalates it.
+ * failed deliveries; and for supervisors, what is overdue (see overdue.ts).
  */
 import { createHash } from 'node:crypto';
-import { EVENT_TYPES, FeedbackInput } from '../../schemas/events';
+import { isRecordEventType } from '../../schemas/event-types';
+import { FeedbackInput } from '../../schemas/events';
 import { badRequest, forbidden, invalidInput, notFound } from './errors';
 import { isNotificationId } from './keys';
 import type { ApiClient, StoredNotification } from './model';
 import type { Ports } from './ports';
+import { overdueNotifications } from './overdue';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
 
 function requireScope(client: ApiClient, scope: 'inbox:read' | 'notifications:oversee') {
@@ -47,7 +49,7 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
   const parsed = FeedbackInput.safeParse(body, PARSE_OPTIONS);
   if (!parsed.success) throw invalidInput('invalid feedback', fieldErrors(parsed.error));
   const n = await own(ports, client, id);
-  if (n.event.type !== EVENT_TYPES.recordCreated && n.event.type !== EVENT_TYPES.recordCorrected) {
+  if (!isRecordEventType(n.event.type)) {
     throw badRequest('feedback is taken on record notifications only', [{ path: 'id', message: `${id} is a ${n.event.type} notification` }]);
   }
   const { outcome, comment } = parsed.data;
@@ -78,41 +80,7 @@ export async function redrive(ports: Ports, client: ApiClient) {
   return { redriven: failed.length, notificationIds: failed.map((n) => n.id) };
 }
 
-async function departments(ports: Ports): Promise<string[]> {
-  const [clients, subs] = await Promise.all([ports.store.listClients(), ports.store.listSubscriptions()]);
-  return [...new Set([...clients.map((c) => c.department), ...subs.map((s) => s.department)])].sort();
-}
-
-/** Open notifications past their acknowledge-by time, across departments (or one). */
-export async function overdueNotifications(ports: Ports, department?: string): Promise<StoredNotification[]> {
-  const now = ports.clock.now().toISOString();
-  const out: StoredNotification[] = [];
-  for (const d of department ? [department] : await departments(ports)) {
-    let cursor: string | undefined;
-    do {
-      const page = await ports.store.listNotifications(d, { open: true, cursor, limit: 100 });
-      out.push(...page.items.filter((n) => n.ackBy < now));
-      cursor = page.next;
-    } while (cursor);
-  }
-  return out.sort((a, b) => (a.ackBy < b.ackBy ? -1 : 1));
-}
-
 export async function listOverdue(ports: Ports, client: ApiClient, department?: string) {
   requireScope(client, 'notifications:oversee');
   return { items: (await overdueNotifications(ports, department)).map(presentNotification) };
-}
-
-/**
- * The scheduled job: marks each overdue notification escalated once; the stream turns the mark
- * into an escalation event for the supervising department. Escalations are not escalated again.
- */
-export async function escalateOverdue(ports: Ports): Promise<{ escalated: number }> {
-  let escalated = 0;
-  const now = ports.clock.now().toISOString();
-  for (const n of await overdueNotifications(ports)) {
-    if (n.escalatedAt || n.event.type === EVENT_TYPES.overdue) continue;
-    if (await ports.store.markEscalated(n.department, n.id, now)) escalated++;
-  }
-  return { escalated };
 }

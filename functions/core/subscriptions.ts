@@ -4,10 +4,9 @@
  */
 import { isIP } from 'node:net';
 import type { z } from 'zod';
-import { SubscriptionCreate, SubscriptionUpdate, type SubscriptionFilters } from '../../schemas/events';
-import { industrySection } from '../../schemas/refdata/index';
+import { SubscriptionCreate, SubscriptionUpdate } from '../../schemas/events';
 import { badRequest, forbidden, invalidInput, notFound } from './errors';
-import type { ApiClient, RecordSummary, StoredSubscription, StoredVersion } from './model';
+import type { ApiClient, StoredSubscription } from './model';
 import type { Ports } from './ports';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
 import { newWebhookSecret } from './webhooks';
@@ -144,27 +143,4 @@ export function signingSecrets(sub: StoredSubscription, now: Date): string[] {
   if (!sub.webhook) return [];
   const { secret, previousSecret, previousSecretUntil } = sub.webhook;
   return previousSecret && previousSecretUntil && previousSecretUntil > now.toISOString() ? [secret, previousSecret] : [secret];
-}
-
-/** What filters are matched against: the record, and where the enterprise is and what it does. */
-export interface MatchTarget {
-  record: Pick<StoredVersion, 'kind' | 'creditCode' | 'summary'>;
-  registration?: RecordSummary;
-}
-
-export function matches(filters: SubscriptionFilters, t: MatchTarget): boolean {
-  const { record, registration } = t;
-  const reg = registration?.summary ?? (record.kind === 'registration' ? record.summary : undefined);
-  // Chars 3-8 of a credit code are the registering authority's division: the region when no registration is known.
-  const region = typeof reg?.regionCode === 'string' ? reg.regionCode : record.creditCode.slice(2, 8);
-  const industry = typeof reg?.industryCode === 'string' ? reg.industryCode : undefined;
-  const item = record.summary.catalogueItemCode;
-  if (filters.kinds && !filters.kinds.includes(record.kind)) return false;
-  if (filters.creditCodes && !filters.creditCodes.includes(record.creditCode)) return false;
-  if (filters.catalogueItemCodes && !(typeof item === 'string' && filters.catalogueItemCodes.includes(item))) return false;
-  if (filters.regionPrefixes && !filters.regionPrefixes.some((p) => region.startsWith(p))) return false;
-  if (filters.industryPrefixes && !(industry && filters.industryPrefixes.some((p) => (/^[A-T]$/.test(p) ? industrySection(industry) === p : industry.startsWith(p))))) {
-    return false;
-  }
-  return true;
 }

@@ -4,8 +4,16 @@
  * base64 part of a `whsec_` secret. Several signatures, space-separated, cover a secret rotation.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { StoredSubscription } from './model';
 
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
+
+/** The secrets a delivery is signed with now: the current one, and the previous one during the rotation overlap. */
+export function signingSecrets(sub: StoredSubscription, now: Date): string[] {
+  if (!sub.webhook) return [];
+  const { secret, previousSecret, previousSecretUntil } = sub.webhook;
+  return previousSecret && previousSecretUntil && previousSecretUntil > now.toISOString() ? [secret, previousSecret] : [secret];
+}
 
 function sign(secret: string, id: string, timestamp: number, body: string): string {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');

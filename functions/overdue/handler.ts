@@ -1,5 +1,5 @@
 /** Lambda entry point of the scheduled overdue job: escalates notifications nobody acknowledged in time. */
-import { escalateOverdue } from '../core/inbox';
+import { escalateOverdue } from '../core/overdue';
 import { lambdaPorts } from '../runtime';
 
 const ports = lambdaPorts();

@@ -8,7 +8,6 @@ import gbt4754 from './gbt4754.json' with { type: 'json' };
 const current: Record<string, string> = gbt2260.current;
 const retired: Record<string, string> = gbt2260.retired;
 const industry: Record<string, string> = gbt4754.codes;
-const sectionOfDivision: Record<string, string> = gbt4754.sectionOfDivision;
 
 export const REFDATA_EDITIONS = { gbt2260: gbt2260.edition, gbt4754: gbt4754.edition } as const;
 
@@ -31,7 +30,4 @@ export function industryName(code: string): string | undefined {
   return industry[code];
 }
 
-/** The section letter (门类) a GB/T 4754-2017 code belongs to. */
-export function industrySection(code: string): string | undefined {
-  return /^[A-T]$/.test(code) ? code : sectionOfDivision[code.slice(0, 2)];
-}
+export { industrySection } from './industry-sections';

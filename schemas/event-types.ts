@@ -1,0 +1,9 @@
+/** The CloudEvents types the exchange emits (kept free of zod: the push functions import only this). */
+export const EVENT_TYPES = {
+  recordCreated: 'cn.edx.record.created',
+  recordCorrected: 'cn.edx.record.corrected',
+  feedback: 'cn.edx.notification.feedback',
+  overdue: 'cn.edx.notification.overdue',
+} as const;
+
+export const isRecordEventType = (type: string) => type === EVENT_TYPES.recordCreated || type === EVENT_TYPES.recordCorrected;
