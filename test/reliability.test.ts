@@ -6,6 +6,7 @@
  */
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { publicOnlyPoster } from '../functions/core/delivery';
 import { fanoutBatch, type StreamChange } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
 import { verifyWebhook, webhookHeaders } from '../functions/core/webhooks';
@@ -194,5 +195,26 @@ describe('signatures', () => {
     const stale = await fetch(receiver.url('/hooks/tamper'), { method: 'POST', headers: webhookHeaders([secret], 'ntf_4', ts - 3600, body), body });
     expect(stale.status).toBe(401);
     expect(receiver.rejected.filter((r) => r.path === '/hooks/tamper').map((r) => r.reason)).toEqual(['bad-signature', 'stale-timestamp']);
+  });
+});
+
+describe('webhook targets at send time', () => {
+  const sent: string[] = [];
+  const post = async (url: string) => {
+    sent.push(url);
+    return { status: 204 };
+  };
+  const resolvesTo = (address: string) => async () => [{ address }];
+
+  it('are refused when the name now resolves to a private address', async () => {
+    await expect(publicOnlyPoster(post, resolvesTo('10.0.0.5'))('https://hooks.example.gov.cn/x', {}, '{}', 100)).rejects.toThrow(/private address 10\.0\.0\.5/);
+    await expect(publicOnlyPoster(post, resolvesTo('169.254.169.254'))('https://hooks.example.gov.cn/x', {}, '{}', 100)).rejects.toThrow(/private/);
+    await expect(publicOnlyPoster(post, resolvesTo('203.0.113.9'))('https://127.0.0.1/x', {}, '{}', 100)).rejects.toThrow(/private/);
+    expect(sent).toEqual([]);
+  });
+
+  it('are posted to when the name resolves to a public address', async () => {
+    expect(await publicOnlyPoster(post, resolvesTo('203.0.113.9'))('https://hooks.example.gov.cn/x', {}, '{}', 100)).toEqual({ status: 204 });
+    expect(sent).toEqual(['https://hooks.example.gov.cn/x']);
   });
 });

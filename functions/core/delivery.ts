@@ -3,9 +3,10 @@
  * it delivered; anything else is retried with growing delay, and after the last attempt the
  * notification says failed with the last error while the message goes on to the DLQ.
  */
+import { lookup } from 'node:dns/promises';
 import type { DeliveryMessage } from './model';
 import type { Ports, WebhookPoster } from './ports';
-import { signingSecrets, webhookHeaders } from './webhooks';
+import { isPrivateAddress, signingSecrets, webhookHeaders } from './webhooks';
 
 export interface DeliveryConfig {
   timeoutMs: number;
@@ -30,6 +31,20 @@ export const fetchPoster: WebhookPoster = async (url, headers, body, timeoutMs) 
   await res.body?.cancel();
   return { status: res.status };
 };
+
+/**
+ * A poster that first resolves the webhook's host and refuses private addresses: the name was
+ * checked when the subscription was saved, but what it resolves to can change since.
+ */
+export function publicOnlyPoster(post: WebhookPoster = fetchPoster, resolve = (host: string) => lookup(host, { all: true })): WebhookPoster {
+  return async (url, headers, body, timeoutMs) => {
+    const host = new URL(url).hostname;
+    const addresses = isPrivateAddress(host) ? [{ address: host }] : await resolve(host);
+    const blocked = addresses.find((a) => isPrivateAddress(a.address));
+    if (blocked) throw new Error(`refused: ${host} resolves to the private address ${blocked.address}`);
+    return post(url, headers, body, timeoutMs);
+  };
+}
 
 type Outcome = 'done' | 'retry';
 

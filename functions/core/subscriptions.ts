@@ -2,14 +2,13 @@
  * Subscriptions (订阅): a department's standing request to be told about records, by webhook
  * and/or in its inbox. Each department sees and changes only its own.
  */
-import { isIP } from 'node:net';
 import type { z } from 'zod';
 import { SubscriptionCreate, SubscriptionUpdate } from '../../schemas/events';
 import { badRequest, forbidden, invalidInput, notFound } from './errors';
 import type { ApiClient, StoredSubscription } from './model';
 import type { Ports } from './ports';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
-import { newWebhookSecret } from './webhooks';
+import { isPrivateAddress, newWebhookSecret } from './webhooks';
 
 export interface WebhookPolicy {
   /** Lets webhooks point at http:// and private or loopback addresses (the local runner and tests). */
@@ -19,17 +18,6 @@ export const STRICT_WEBHOOKS: WebhookPolicy = { allowPrivateTargets: false };
 
 /** How long the old secret keeps signing after a rotation, so receivers can switch without a gap. */
 export const ROTATION_OVERLAP_MS = 24 * 3600_000;
-
-function isPrivateAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal')) return true;
-  if (isIP(h) === 4) {
-    const [a, b] = h.split('.').map(Number);
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (isIP(h) === 6) return h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('::ffff:');
-  return false;
-}
 
 function checkWebhookUrl(url: string, policy: WebhookPolicy) {
   if (policy.allowPrivateTargets) return;

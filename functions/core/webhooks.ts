@@ -4,6 +4,7 @@
  * base64 part of a `whsec_` secret. Several signatures, space-separated, cover a secret rotation.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { isIP } from 'node:net';
 import type { StoredSubscription } from './model';
 
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -27,6 +28,18 @@ export function webhookHeaders(secrets: string[], id: string, timestamp: number,
     'webhook-timestamp': String(timestamp),
     'webhook-signature': secrets.map((s) => `v1,${sign(s, id, timestamp, body)}`).join(' '),
   };
+}
+
+/** Loopback, private, link-local, carrier-grade NAT and unspecified addresses, and local names. */
+export function isPrivateAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal')) return true;
+  if (isIP(h) === 4) {
+    const [a, b] = h.split('.').map(Number);
+    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
+  }
+  if (isIP(h) === 6) return h === '::' || h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('::ffff:');
+  return false;
 }
 
 export type VerifyResult = { ok: true; id: string } | { ok: false; reason: 'missing-headers' | 'stale-timestamp' | 'bad-signature' };
