@@ -9,15 +9,15 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
 import { AccessLogQuery, BatchRequest, HistoryQuery } from '../../schemas/api';
+import { InboxQuery } from '../../schemas/events';
 import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
 import { badRequest, invalidInput, ProblemError, type Problem } from '../core/errors';
+import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
 import { ingestBatch, ingestRecord } from '../core/ingest';
 import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
-import { fieldErrors, PARSE_OPTIONS } from '../core/validation';
-import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
 import {
   createSubscription,
   deleteSubscription,
@@ -28,7 +28,7 @@ import {
   updateSubscription,
   type WebhookPolicy,
 } from '../core/subscriptions';
-import { InboxQuery } from '../../schemas/events';
+import { fieldErrors, PARSE_OPTIONS } from '../core/validation';
 import { docsPage } from './docs';
 
 export const API_VERSION = '0.1.0';
@@ -80,7 +80,16 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   const lookup = cachedClientLookup(ports);
   const webhooks = options.webhookPolicy ?? STRICT_WEBHOOKS;
   const app = new Hono<Env>();
-  let openapi: string | undefined;
+  const small = bodyLimit({ maxSize: SINGLE_BODY_LIMIT, onError: tooLarge(SINGLE_BODY_LIMIT) });
+  // Built on first request, not at cold start.
+  let openapi: { json: string; html: string } | undefined;
+  const docs = () => {
+    if (!openapi) {
+      const doc = openApiDocument(API_VERSION);
+      openapi = { json: JSON.stringify(doc), html: docsPage(doc) };
+    }
+    return openapi;
+  };
 
   app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } }));
   app.use('*', async (c, next) => {
@@ -119,11 +128,8 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   app.notFound((c) => problemResponse(c, { type: '/problems/not-found', title: 'Not found', status: 404, detail: `no route ${c.req.method} ${c.req.path}`, instance: c.req.path }));
 
   app.get('/health', (c) => c.json({ status: 'ok' }));
-  app.get('/openapi.json', (c) => {
-    openapi ??= JSON.stringify(openApiDocument(API_VERSION));
-    return c.body(openapi, 200, { 'content-type': 'application/json' });
-  });
-  app.get('/docs', (c) => c.html(docsPage(openApiDocument(API_VERSION))));
+  app.get('/openapi.json', (c) => c.body(docs().json, 200, { 'content-type': 'application/json' }));
+  app.get('/docs', (c) => c.html(docs().html));
 
   const v1 = new Hono<Env>();
   v1.use('*', async (c, next) => {
@@ -149,7 +155,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     });
   });
 
-  v1.post('/records', bodyLimit({ maxSize: SINGLE_BODY_LIMIT, onError: tooLarge(SINGLE_BODY_LIMIT) }), async (c) => {
+  v1.post('/records', small, async (c) => {
     const client = c.get('client');
     const { outcome, record } = await ingestRecord(ports, client, await jsonBody(c));
     c.header('location', `/v1/records/${record.id}`);
@@ -173,7 +179,6 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     return c.json(await readAccessLog(ports, c.get('client'), c.req.param('creditCode'), q.cursor, q.limit));
   });
 
-  const small = bodyLimit({ maxSize: SINGLE_BODY_LIMIT, onError: tooLarge(SINGLE_BODY_LIMIT) });
   v1.post('/subscriptions', small, async (c) => c.json(await createSubscription(ports, c.get('client'), await jsonBody(c), webhooks), 201));
   v1.get('/subscriptions', async (c) => c.json({ items: await listSubscriptions(ports, c.get('client')) }));
   v1.get('/subscriptions/:id', async (c) => c.json(await getSubscription(ports, c.get('client'), c.req.param('id'))));

@@ -36,7 +36,10 @@ export const fetchPoster: WebhookPoster = async (url, headers, body, timeoutMs) 
  * A poster that first resolves the webhook's host and refuses private addresses: the name was
  * checked when the subscription was saved, but what it resolves to can change since.
  */
-export function publicOnlyPoster(post: WebhookPoster = fetchPoster, resolve = (host: string) => lookup(host, { all: true })): WebhookPoster {
+export function publicOnlyPoster(
+  post: WebhookPoster = fetchPoster,
+  resolve: (host: string) => Promise<{ address: string }[]> = (host) => lookup(host, { all: true }),
+): WebhookPoster {
   return async (url, headers, body, timeoutMs) => {
     const host = new URL(url).hostname;
     const addresses = isPrivateAddress(host) ? [{ address: host }] : await resolve(host);
