@@ -263,6 +263,14 @@ describe('batches', () => {
     expect((await ex.call('GET', `/v1/enterprises/${c}`)).body.counts).toMatchObject({ inspection: 1, licence: 1, penalty: 0 });
   });
 
+  it('refuses a record over 64 KB inside a batch, alone', async () => {
+    const c = makeCreditCode('91', '330402', 'MA2BAT04');
+    const big = { ...inspection(c, 'JC-big'), data: { ...inspection(c, 'JC-big').data, resultDetail: '很'.repeat(30_000) } };
+    const res = await ex.call('POST', '/v1/records/batch', { body: { records: [big, inspection(c, 'JC-small')] } });
+    expect(res.body.results.map((r: { status: number }) => r.status)).toEqual([413, 201]);
+    expect(res.body.results[0].problem.type).toBe('/problems/payload-too-large');
+  });
+
   it('takes at most 100 records', async () => {
     const c = makeCreditCode('91', '330402', 'MA2BAT02');
     const records = Array.from({ length: 101 }, (_, i) => inspection(c, `JC-${i}`));

@@ -14,7 +14,7 @@ import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
 import { badRequest, invalidInput, ProblemError, type Problem } from '../core/errors';
 import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
-import { ingestBatch, ingestRecord } from '../core/ingest';
+import { ingestBatch, ingestRecord, MAX_RECORD_BYTES } from '../core/ingest';
 import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
@@ -32,7 +32,7 @@ import { fieldErrors, PARSE_OPTIONS } from '../core/validation';
 import { docsPage } from './docs';
 
 export const API_VERSION = '0.1.0';
-const SINGLE_BODY_LIMIT = 64 * 1024;
+const SINGLE_BODY_LIMIT = MAX_RECORD_BYTES;
 const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 
 type Env = { Variables: { client: ApiClient; requestId: string } };

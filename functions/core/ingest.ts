@@ -41,8 +41,13 @@ function schemaFor(exceptions: CreditCodeExceptions) {
   return compiled.schema;
 }
 
+/** The largest record accepted, alone or in a batch: its versions and summary stay far below DynamoDB's 400 KB item limit. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+
 /** Validates and authorises a posted record without writing anything. */
 export async function validateRecord(ports: Ports, client: ApiClient, body: unknown): Promise<RecordInput> {
+  const size = Buffer.byteLength(JSON.stringify(body) ?? '');
+  if (size > MAX_RECORD_BYTES) throw new ProblemError(413, 'payload-too-large', 'Payload too large', `the record is ${size} bytes; at most ${MAX_RECORD_BYTES} are accepted`);
   const kind = (body as { kind?: unknown } | null)?.kind;
   if (typeof kind === 'string' && (RECORD_KINDS as readonly string[]).includes(kind) && !client.scopes.includes(WRITE_SCOPES[kind as RecordKind])) {
     throw forbidden(`client ${client.clientId} may not post ${kind} records (needs scope ${WRITE_SCOPES[kind as RecordKind]})`);
