@@ -5,6 +5,7 @@
 import type { DeliveryConfig } from './core/delivery';
 import type { FanoutConfig } from './core/fanout';
 import type { WebhookPolicy } from './core/subscriptions';
+import { QUEUES } from '../infra/definitions';
 
 function numberEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -24,7 +25,7 @@ export function fanoutConfig(): FanoutConfig {
 export function deliveryConfig(): DeliveryConfig {
   const delays = (process.env.DELIVERY_RETRY_DELAYS ?? '10,60,300,1800').split(',').map(Number);
   if (delays.some((d) => !Number.isFinite(d) || d < 0)) throw new Error(`environment variable DELIVERY_RETRY_DELAYS must be comma-separated seconds`);
-  return { timeoutMs: numberEnv('DELIVERY_TIMEOUT_MS', 5000), retryDelaysSeconds: delays, maxAttempts: numberEnv('DELIVERY_MAX_ATTEMPTS', 5) };
+  return { timeoutMs: numberEnv('DELIVERY_TIMEOUT_MS', 5000), retryDelaysSeconds: delays, maxAttempts: numberEnv('DELIVERY_MAX_ATTEMPTS', QUEUES.delivery.maxReceiveCount) };
 }
 
 export function webhookPolicy(): WebhookPolicy {

@@ -20,9 +20,13 @@ export const TABLE = {
   stream: 'NEW_AND_OLD_IMAGES',
 } as const;
 
-/** Delivery attempts: the first plus four retries, then the DLQ. */
+/**
+ * Delivery attempts: the first plus four retries, then the DLQ. The visibility timeout is six
+ * times the deliver function's timeout (30 s), as AWS advises for SQS event sources.
+ */
+export const DELIVER_TIMEOUT_SECONDS = 30;
 export const QUEUES = {
-  delivery: { name: 'exchange-delivery', visibilityTimeoutSeconds: 60, maxReceiveCount: 5 },
+  delivery: { name: 'exchange-delivery', visibilityTimeoutSeconds: 6 * DELIVER_TIMEOUT_SECONDS, maxReceiveCount: 5 },
   deliveryDlq: { name: 'exchange-delivery-dlq', retentionDays: 14 },
 } as const;
 

@@ -18,7 +18,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { QUEUES, TABLE } from './definitions';
+import { DELIVER_TIMEOUT_SECONDS, QUEUES, TABLE } from './definitions';
 
 export interface ExchangeStackProps extends StackProps {
   /** Directory holding one folder per bundled function (scripts/build.ts output). */
@@ -117,7 +117,7 @@ export class ExchangeStack extends Stack {
     );
 
     // Queue → delivery, reporting partial batch failures so one bad endpoint holds back no other.
-    this.deliver = this.lambda('Deliver', 'deliver', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(30) });
+    this.deliver = this.lambda('Deliver', 'deliver', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS) });
     this.bindTable(this.deliver, TABLE_ACCESS.deliver);
     this.bindQueue(this.deliver, ['sqs:ChangeMessageVisibility']);
     this.deliver.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }));
