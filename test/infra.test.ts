@@ -153,6 +153,7 @@ describe('delivery queue', () => {
     template.hasResourceProperties('AWS::SQS::Queue', {
       QueueName: 'exchange-delivery',
       SqsManagedSseEnabled: true,
+      VisibilityTimeout: 180, // six times the deliver function's 30 s timeout
       RedrivePolicy: { deadLetterTargetArn: Match.anyValue(), maxReceiveCount: 5 },
     });
     template.hasResourceProperties('AWS::SQS::Queue', { QueueName: 'exchange-delivery-dlq', SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
