@@ -111,7 +111,10 @@ export class ExchangeStack extends Stack {
         onFailure: new SqsDlq(this.fanoutFailures),
         filters: [
           FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('record-version') } } } }),
-          FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('notification') } } } }),
+          // Of changed notifications only those with feedback or an escalation mark can raise an
+          // event; delivery-status updates (most changes) never wake the function.
+          FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('notification') }, lastFeedbackAt: { S: FilterRule.exists() } } } }),
+          FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('notification') }, escalatedAt: { S: FilterRule.exists() } } } }),
         ],
       }),
     );

@@ -128,6 +128,7 @@ export const Notification = z
     acknowledgedAt: z.string().optional(),
     acknowledgedBy: z.string().optional(),
     feedback: z.array(Feedback),
+    lastFeedbackAt: z.string().optional(),
     escalatedAt: z.string().optional(),
   })
   .meta({ id: 'Notification', title: 'Notification 推送通知' });

@@ -114,7 +114,7 @@ describe('functions', () => {
 });
 
 describe('event sources', () => {
-  it('feed the stream to fan-out: inserts of record versions and changes of notifications, bisected, retried, with an on-failure queue', () => {
+  it('feed the stream to fan-out: inserts of record versions and notifications given feedback or escalated, bisected, retried, with an on-failure queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'StreamArn'] }),
       BisectBatchOnFunctionError: true,
@@ -124,7 +124,8 @@ describe('event sources', () => {
       FilterCriteria: {
         Filters: [
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version'] } } } }) },
-          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, lastFeedbackAt: { S: [{ exists: true }] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, escalatedAt: { S: [{ exists: true }] } } } }) },
         ],
       },
     });

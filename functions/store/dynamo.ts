@@ -445,7 +445,7 @@ export class DynamoStore implements Store {
           TableName: this.table,
           Key: notificationKey(department, id),
           UpdateExpression:
-            'SET feedback = list_append(feedback, :f), acknowledgedAt = if_not_exists(acknowledgedAt, :at), acknowledgedBy = if_not_exists(acknowledgedBy, :by) ADD feedbackIds :ids REMOVE GSI2PK, GSI2SK',
+            'SET feedback = list_append(feedback, :f), lastFeedbackAt = :at, acknowledgedAt = if_not_exists(acknowledgedAt, :at), acknowledgedBy = if_not_exists(acknowledgedBy, :by) ADD feedbackIds :ids REMOVE GSI2PK, GSI2SK',
           ConditionExpression: 'attribute_exists(PK) AND NOT contains(feedbackIds, :id) AND size(feedback) < :max',
           ExpressionAttributeValues: { ':f': [feedback], ':at': feedback.at, ':by': feedback.clientId, ':ids': new Set([feedbackId]), ':id': feedbackId, ':max': 20 },
           ReturnValues: 'ALL_NEW',
