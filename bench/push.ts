@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
-import { DEFAULT_DELIVERY, fetchPoster } from '../functions/core/delivery';
+import { DEFAULT_DELIVERY, httpPoster } from '../functions/core/delivery';
 import { newWebhookSecret } from '../functions/core/webhooks';
 import { deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
@@ -45,7 +45,7 @@ try {
 
   // The same pollers and handlers `npm start` runs.
   const stream = new StreamPoller({ dynamodbEndpoint: services.dynamodbEndpoint, table, handler: fanoutHandler(ports, { ackWithinHours: 72, supervisingDepartment: 'supervision' }) }).start();
-  const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, fetchPoster, DEFAULT_DELIVERY), concurrency: 8 }).start();
+  const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), DEFAULT_DELIVERY), concurrency: 8 }).start();
 
   // Bare emulator rate: send in batches of 10 and receive+delete with 4 consumers, as delivery does.
   const sqs = new SQSClient({ endpoint: services.sqsEndpoint });

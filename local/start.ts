@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
 import { deliveryConfig, fanoutConfig } from '../functions/config';
-import { fetchPoster } from '../functions/core/delivery';
+import { httpPoster } from '../functions/core/delivery';
 import { escalateOverdue } from '../functions/core/overdue';
 import { deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
@@ -54,7 +54,7 @@ const stream = new StreamPoller({
   handler: fanoutHandler(ports, fanoutConfig()),
   checkpointFile: resolve(DATA_DIR, 'stream-checkpoints.json'),
 }).start();
-const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, fetchPoster, deliveryConfig()) }).start();
+const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), deliveryConfig()) }).start();
 const stopSchedule = every(60_000, () => escalateOverdue(ports));
 
 const base = `http://127.0.0.1:${PORT}`;

@@ -14,7 +14,7 @@ import { runtimePorts } from '../functions/runtime';
 import { ensureQueues, ensureTable } from '../local/services';
 import { deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
-import { DEFAULT_DELIVERY, fetchPoster, type DeliveryConfig } from '../functions/core/delivery';
+import { DEFAULT_DELIVERY, httpPoster, type DeliveryConfig } from '../functions/core/delivery';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
 import { QueuePoller, StreamPoller } from '../local/pollers';
@@ -82,7 +82,7 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions } 
     const fanoutPorts = { ...ports, queue: opts.push.fanoutQueue ? opts.push.fanoutQueue(ports.queue) : ports.queue };
     const stream = new StreamPoller({ dynamodbEndpoint, table, handler: fanoutHandler(fanoutPorts, fanoutConfig), idleMs: 20 }).start();
     const delivery: DeliveryConfig = { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery };
-    const queue = await new QueuePoller({ sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, fetchPoster, delivery), waitSeconds: 1 }).start();
+    const queue = await new QueuePoller({ sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), delivery), waitSeconds: 1 }).start();
     push = { stream, queue, ...queues, sqsEndpoint, fanoutConfig };
   }
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });

@@ -6,7 +6,7 @@
  */
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { publicOnlyPoster } from '../functions/core/delivery';
+import { httpPoster } from '../functions/core/delivery';
 import { fanoutBatch, type StreamChange } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
 import { verifyWebhook, webhookHeaders } from '../functions/core/webhooks';
@@ -199,22 +199,25 @@ describe('signatures', () => {
 });
 
 describe('webhook targets at send time', () => {
-  const sent: string[] = [];
-  const post = async (url: string) => {
-    sent.push(url);
-    return { status: 204 };
-  };
-  const resolvesTo = (address: string) => async () => [{ address }];
+  // The receiver listens on 127.0.0.1; these names resolve wherever the test says.
+  const resolvesTo = (address: string) => (_host: string, cb: (err: Error | null, a: { address: string; family: number }[]) => void) =>
+    cb(null, [{ address, family: 4 }]);
+  const body = '{}';
 
-  it('are refused when the name now resolves to a private address', async () => {
-    await expect(publicOnlyPoster(post, resolvesTo('10.0.0.5'))('https://hooks.example.gov.cn/x', {}, '{}', 100)).rejects.toThrow(/private address 10\.0\.0\.5/);
-    await expect(publicOnlyPoster(post, resolvesTo('169.254.169.254'))('https://hooks.example.gov.cn/x', {}, '{}', 100)).rejects.toThrow(/private/);
-    await expect(publicOnlyPoster(post, resolvesTo('203.0.113.9'))('https://127.0.0.1/x', {}, '{}', 100)).rejects.toThrow(/private/);
-    expect(sent).toEqual([]);
+  it('are refused when the name resolves to a private address, before any connection', async () => {
+    const strict = (address: string) => httpPoster({ allowPrivateTargets: false, resolve: resolvesTo(address) });
+    const before = receiver.hits;
+    await expect(strict('127.0.0.1')(`http://hooks.example.gov.cn:${receiver.port}/x`, {}, body, 1000)).rejects.toThrow(/private address 127\.0\.0\.1/);
+    await expect(strict('10.0.0.5')('https://hooks.example.gov.cn/x', {}, body, 1000)).rejects.toThrow(/private address 10\.0\.0\.5/);
+    await expect(strict('169.254.169.254')('https://hooks.example.gov.cn/x', {}, body, 1000)).rejects.toThrow(/private/);
+    await expect(strict('203.0.113.9')(`http://127.0.0.1:${receiver.port}/x`, {}, body, 1000)).rejects.toThrow(/private/);
+    expect(receiver.hits).toBe(before);
   });
 
-  it('are posted to when the name resolves to a public address', async () => {
-    expect(await publicOnlyPoster(post, resolvesTo('203.0.113.9'))('https://hooks.example.gov.cn/x', {}, '{}', 100)).toEqual({ status: 204 });
-    expect(sent).toEqual(['https://hooks.example.gov.cn/x']);
+  it('are reached through the checked lookup when private targets are allowed (the local runner)', async () => {
+    const local = httpPoster({ allowPrivateTargets: true });
+    receiver.behaviour = { kind: 'status', status: 202 };
+    expect(await local(`http://localhost:${receiver.port}/x`, {}, body, 1000)).toEqual({ status: 202 });
+    receiver.behaviour = { kind: 'ok' };
   });
 });

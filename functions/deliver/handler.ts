@@ -1,7 +1,7 @@
 /** Lambda entry point of delivery: SQS batches → signed webhook POSTs, with partial batch failures. */
 import { deliveryConfig, webhookPolicy } from '../config';
-import { fetchPoster, publicOnlyPoster } from '../core/delivery';
+import { httpPoster } from '../core/delivery';
 import { lambdaPorts } from '../runtime';
 import { deliverHandler } from './adapter';
 
-export const handler = deliverHandler(lambdaPorts(), webhookPolicy().allowPrivateTargets ? fetchPoster : publicOnlyPoster(), deliveryConfig());
+export const handler = deliverHandler(lambdaPorts(), httpPoster(webhookPolicy()), deliveryConfig());
