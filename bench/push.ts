@@ -16,6 +16,7 @@ import { runtimePorts } from '../functions/runtime';
 import { QueuePoller, StreamPoller } from '../local/pollers';
 import { WebhookReceiver } from '../local/receiver';
 import { inspection, makeCreditCode } from '../local/samples';
+import { FANOUT_STREAM_FILTERS } from '../infra/definitions';
 import { ensureQueues, ensureTable, startLocalServices } from '../local/services';
 
 const DEPARTMENTS = 50;
@@ -44,7 +45,7 @@ try {
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
 
   // The same pollers and handlers `npm start` runs.
-  const stream = new StreamPoller({ dynamodbEndpoint: services.dynamodbEndpoint, table, handler: fanoutHandler(ports, { ackWithinHours: 72, supervisingDepartment: 'supervision' }) }).start();
+  const stream = new StreamPoller({ dynamodbEndpoint: services.dynamodbEndpoint, table, filters: FANOUT_STREAM_FILTERS, handler: fanoutHandler(ports, { ackWithinHours: 72, supervisingDepartment: 'supervision' }) }).start();
   const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), DEFAULT_DELIVERY), concurrency: 8 }).start();
 
   // Bare emulator rate: send in batches of 10 and receive+delete with 4 consumers, as delivery does.

@@ -21,6 +21,17 @@ export const TABLE = {
 } as const;
 
 /**
+ * Which stream records wake fan-out, as Lambda event filter patterns: new record versions, and
+ * notifications that carry feedback or an escalation mark (delivery-status updates never do).
+ * The stack and the local stream poller apply the same patterns.
+ */
+export const FANOUT_STREAM_FILTERS = [
+  { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version'] } } } },
+  { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, lastFeedbackAt: { S: [{ exists: true }] } } } },
+  { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, escalatedAt: { S: [{ exists: true }] } } } },
+];
+
+/**
  * Delivery attempts: the first plus four retries, then the DLQ. The visibility timeout is six
  * times the deliver function's timeout (30 s), as AWS advises for SQS event sources.
  */

@@ -12,13 +12,13 @@ import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, Tabl
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
-import { Architecture, Code, FilterCriteria, FilterRule, Function as LambdaFunction, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Code, Function as LambdaFunction, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DELIVER_TIMEOUT_SECONDS, QUEUES, TABLE } from './definitions';
+import { DELIVER_TIMEOUT_SECONDS, FANOUT_STREAM_FILTERS, QUEUES, TABLE } from './definitions';
 
 export interface ExchangeStackProps extends StackProps {
   /** Directory holding one folder per bundled function (scripts/build.ts output). */
@@ -109,13 +109,7 @@ export class ExchangeStack extends Stack {
         maxRecordAge: Duration.days(1),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.fanoutFailures),
-        filters: [
-          FilterCriteria.filter({ eventName: FilterRule.isEqual('INSERT'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('record-version') } } } }),
-          // Of changed notifications only those with feedback or an escalation mark can raise an
-          // event; delivery-status updates (most changes) never wake the function.
-          FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('notification') }, lastFeedbackAt: { S: FilterRule.exists() } } } }),
-          FilterCriteria.filter({ eventName: FilterRule.isEqual('MODIFY'), dynamodb: { NewImage: { type: { S: FilterRule.isEqual('notification') }, escalatedAt: { S: FilterRule.exists() } } } }),
-        ],
+        filters: FANOUT_STREAM_FILTERS.map((pattern) => ({ pattern: JSON.stringify(pattern) })),
       }),
     );
 

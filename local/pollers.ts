@@ -27,6 +27,8 @@ export interface StreamPollerOptions {
   onFailure?: (record: DynamoDBRecord, error: unknown) => void;
   /** Keeps the per-shard position here, so a restart resumes where it stopped. */
   checkpointFile?: string;
+  /** Lambda event filter patterns; records matching none are skipped without calling the handler. */
+  filters?: object[];
   idleMs?: number;
 }
 
@@ -43,6 +45,21 @@ function toLambdaRecord(r: _Record, streamArn: string): DynamoDBRecord {
       ApproximateCreationDateTime: r.dynamodb?.ApproximateCreationDateTime ? Math.floor(r.dynamodb.ApproximateCreationDateTime.getTime() / 1000) : undefined,
     },
   } as DynamoDBRecord;
+}
+
+/**
+ * Lambda's event filtering, for the patterns this project uses: a list matches a value in it, or
+ * `{ exists: true }` matches a present field; an object descends into the record.
+ */
+export function matchesPattern(value: unknown, pattern: unknown): boolean {
+  if (Array.isArray(pattern)) {
+    return pattern.some((p) => (p && typeof p === 'object' && 'exists' in p ? (value !== undefined) === (p as { exists: boolean }).exists : p === value));
+  }
+  if (pattern && typeof pattern === 'object') {
+    const v = (value ?? {}) as Record<string, unknown>;
+    return Object.entries(pattern).every(([k, p]) => matchesPattern(v[k], p));
+  }
+  return pattern === value;
 }
 
 export class StreamPoller {
@@ -111,11 +128,12 @@ export class StreamPoller {
           continue;
         }
         const out = await this.streams.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.o.batchSize ?? 100 }));
-        const records = (out.Records ?? []).map((r) => toLambdaRecord(r, streamArn));
-        if (records.length) {
-          busy = true;
-          await this.process(shardId, records, 0);
-        }
+        const all = (out.Records ?? []).map((r) => toLambdaRecord(r, streamArn));
+        const filters = this.o.filters;
+        const records = filters ? all.filter((r) => filters.some((f) => matchesPattern(r, f))) : all;
+        if (records.length) await this.process(shardId, records, 0);
+        else if (all.length) this.checkpoint(shardId, all[all.length - 1].dynamodb?.SequenceNumber ?? '');
+        busy ||= all.length > 0;
         iterators.set(shardId, out.NextShardIterator);
       }
       if (!busy) await sleep(this.o.idleMs ?? 25);

@@ -18,6 +18,7 @@ import { every, QueuePoller, StreamPoller } from './pollers';
 import { WebhookReceiver } from './receiver';
 import { ENTERPRISES } from './samples';
 import { seedDemo, seedSubscriptions } from './seed';
+import { FANOUT_STREAM_FILTERS } from '../infra/definitions';
 import { ensureQueues, ensureTable, startLocalServices } from './services';
 
 export const DATA_DIR = resolve(process.env.EXCHANGE_DATA_DIR ?? '.data');
@@ -51,7 +52,8 @@ const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT });
 const stream = new StreamPoller({
   dynamodbEndpoint: services.dynamodbEndpoint,
   table: TABLE,
-  handler: fanoutHandler(ports, fanoutConfig()),
+  filters: FANOUT_STREAM_FILTERS,
+    handler: fanoutHandler(ports, fanoutConfig()),
   checkpointFile: resolve(DATA_DIR, 'stream-checkpoints.json'),
 }).start();
 const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), deliveryConfig()) }).start();

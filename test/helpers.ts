@@ -11,6 +11,7 @@ import { createClient } from '../functions/core/clients';
 import type { Scope } from '../functions/core/model';
 import type { Clock, Ports } from '../functions/core/ports';
 import { runtimePorts } from '../functions/runtime';
+import { FANOUT_STREAM_FILTERS } from '../infra/definitions';
 import { ensureQueues, ensureTable } from '../local/services';
 import { deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
@@ -80,7 +81,8 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions } 
   if (opts.push && queues && ports.queue) {
     const fanoutConfig: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'supervision', ...opts.push.fanout };
     const fanoutPorts = { ...ports, queue: opts.push.fanoutQueue ? opts.push.fanoutQueue(ports.queue) : ports.queue };
-    const stream = new StreamPoller({ dynamodbEndpoint, table, handler: fanoutHandler(fanoutPorts, fanoutConfig), idleMs: 20 }).start();
+    const stream = new StreamPoller({ dynamodbEndpoint, table, filters: FANOUT_STREAM_FILTERS,
+    handler: fanoutHandler(fanoutPorts, fanoutConfig), idleMs: 20 }).start();
     const delivery: DeliveryConfig = { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery };
     const queue = await new QueuePoller({ sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), delivery), waitSeconds: 1 }).start();
     push = { stream, queue, ...queues, sqsEndpoint, fanoutConfig };

@@ -67,3 +67,19 @@ describe('stream poller', () => {
     ]);
   });
 });
+
+describe('event filters', () => {
+  it('pass what the fan-out mapping asks for and skip the rest, as Lambda does', async () => {
+    const { FANOUT_STREAM_FILTERS } = await import('../infra/definitions');
+    const { matchesPattern } = await import('../local/pollers');
+    const rec = (eventName: string, image: Record<string, unknown>) => ({ eventName, dynamodb: { NewImage: image } });
+    const wakes = (r: object) => FANOUT_STREAM_FILTERS.some((f) => matchesPattern(r, f));
+    expect(wakes(rec('INSERT', { type: { S: 'record-version' } }))).toBe(true);
+    expect(wakes(rec('MODIFY', { type: { S: 'record-version' } }))).toBe(false);
+    expect(wakes(rec('INSERT', { type: { S: 'notification' } }))).toBe(false);
+    expect(wakes(rec('MODIFY', { type: { S: 'notification' }, delivery: { M: {} } }))).toBe(false);
+    expect(wakes(rec('MODIFY', { type: { S: 'notification' }, lastFeedbackAt: { S: '2026-11-27T00:00:00Z' } }))).toBe(true);
+    expect(wakes(rec('MODIFY', { type: { S: 'notification' }, escalatedAt: { S: '2026-11-27T00:00:00Z' } }))).toBe(true);
+    expect(wakes(rec('INSERT', { type: { S: 'subscription' } }))).toBe(false);
+  });
+});
