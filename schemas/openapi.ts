@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { ROUTES } from './api';
+import { CloudEvent } from './events';
 import { REFDATA_EDITIONS } from './refdata/index';
 
 export function openApiDocument(version: string) {
@@ -52,6 +53,24 @@ export function openApiDocument(version: string) {
     };
   }
 
+  const header = (name: string, description: string) => ({ name, in: 'header', required: true, description, schema: { type: 'string' } });
+  const webhooks = {
+    event: {
+      post: {
+        summary: 'What the exchange POSTs to a subscription’s webhook: one CloudEvent per notification',
+        description:
+          'Signed the Standard Webhooks way. Verify webhook-signature, reject timestamps more than 5 minutes off, and dedupe on webhook-id: a retry carries the same id. Answer 2xx within 5 s; anything else is retried after 10 s, 1, 5 and 30 min.',
+        parameters: [
+          header('webhook-id', 'the notification id (ntf_...), the same on every retry'),
+          header('webhook-timestamp', 'unix seconds when this attempt was signed'),
+          header('webhook-signature', 'space-separated v1,<base64 HMAC-SHA256 of "id.timestamp.body"> keyed with the base64 part of the whsec_ secret; two during a secret rotation'),
+        ],
+        requestBody: { required: true, content: { 'application/json': { schema: json(CloudEvent) } } },
+        responses: { '2XX': { description: 'received' } },
+      },
+    },
+  };
+
   return {
     openapi: '3.1.0',
     info: {
@@ -65,5 +84,6 @@ export function openApiDocument(version: string) {
       schemas: components,
     },
     paths,
+    webhooks,
   };
 }

@@ -34,6 +34,14 @@ describe('/openapi.json', () => {
     expect(new Set(served)).toEqual(new Set(documented));
   });
 
+  it('describes the signed webhook payload', async () => {
+    const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
+    const hook = doc.webhooks.event.post;
+    expect(hook.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CloudEvent' });
+    expect(hook.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
+    expect(doc.components.schemas.CloudEvent.properties.specversion.const).toBe('1.0');
+  });
+
   it('carries the standards in field descriptions and marks personal fields', async () => {
     const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
     const licence = doc.components.schemas.LicenceData;
@@ -50,5 +58,6 @@ describe('/openapi.json', () => {
     const html = await res.text();
     expect(html).toContain('<code>/v1/enterprises/{creditCode}</code>');
     expect(html).toContain('行政许可决定文书号');
+    expect(html).toContain('<code>webhook-signature</code>');
   });
 });

@@ -28,6 +28,10 @@ export function docsPage(doc: Doc): string {
       return `<section><h3><span class="m">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3><p>${esc(o.summary)}</p>${o.description ? `<p><i>${esc(o.description)}</i></p>` : ''}${params}<ul>${responses}</ul></section>`;
     }),
   );
+  const hooks = Object.entries(doc.webhooks).map(([name, { post }]) => {
+    const headers = post.parameters.map((p) => `<li><code>${esc(p.name)}</code>: ${esc(p.description)}</li>`).join('');
+    return `<section><h3><span class="m">POST</span> your webhook (<code>${esc(name)}</code>)</h3><p>${esc(post.summary)}</p><p>${esc(post.description)}</p><ul>${headers}</ul><p>Body: <a href="#CloudEvent">CloudEvent</a></p></section>`;
+  });
   const schemas = Object.entries(doc.components.schemas as Record<string, Record<string, unknown>>)
     .map(([name, s]) => `<section id="${esc(name)}"><h3>${esc(name)}</h3>${s.title ? `<p>${esc(s.title)}</p>` : ''}${s.description ? `<p>${esc(s.description)}</p>` : ''}${schemaTable(s)}</section>`)
     .join('');
@@ -36,5 +40,5 @@ export function docsPage(doc: Doc): string {
 table{border-collapse:collapse;width:100%}td,th{border:1px solid #ddd;padding:.2em .4em;vertical-align:top;text-align:left}.m{color:#fff;background:#2a6;padding:0 .4em;border-radius:3px}section{margin-bottom:1.5rem}</style></head>
 <body><h1>${esc(doc.info.title)} <small>v${esc(doc.info.version)}</small></h1><p>${esc(doc.info.description)}</p>
 <p>Authenticate with <code>Authorization: Bearer &lt;API key&gt;</code>. Errors are RFC 9457 <code>application/problem+json</code> with <code>errors[]</code> naming every bad field (<span id="problems">problem types under /problems/</span>). Machine-readable: <a href="/openapi.json">/openapi.json</a>.</p>
-<h2>Operations</h2>${ops.join('')}<h2>Schemas</h2>${schemas}</body></html>`;
+<h2>Operations</h2>${ops.join('')}<h2>Webhooks</h2>${hooks.join('')}<h2>Schemas</h2>${schemas}</body></html>`;
 }
