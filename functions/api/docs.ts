@@ -5,6 +5,8 @@
 type Doc = ReturnType<typeof import('../../schemas/openapi').openApiDocument>;
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Escaped prose, with `backticked` words shown as code. */
+const prose = (s: unknown) => esc(s).replace(/`([^`]+)`/g, '<code>$1</code>');
 
 function schemaTable(schema: Record<string, unknown> | undefined): string {
   const props = schema?.properties as Record<string, Record<string, unknown>> | undefined;
@@ -12,7 +14,7 @@ function schemaTable(schema: Record<string, unknown> | undefined): string {
   const required = new Set((schema?.required as string[] | undefined) ?? []);
   const rows = Object.entries(props).map(([name, p]) => {
     const type = p.$ref ? String(p.$ref).split('/').pop() : p.enum ? (p.enum as unknown[]).join(' | ') : (p.type ?? (p.const !== undefined ? JSON.stringify(p.const) : ''));
-    return `<tr><td><code>${esc(name)}</code>${required.has(name) ? ' *' : ''}</td><td>${esc(type)}</td><td>${esc(p.description ?? '')}</td></tr>`;
+    return `<tr><td><code>${esc(name)}</code>${required.has(name) ? ' *' : ''}</td><td>${esc(type)}</td><td>${prose(p.description ?? '')}</td></tr>`;
   });
   return `<table><tr><th>field</th><th>type</th><th>description</th></tr>${rows.join('')}</table>`;
 }
@@ -22,10 +24,10 @@ export function docsPage(doc: Doc): string {
     Object.entries(methods).map(([method, op]) => {
       const o = op as { summary: string; description?: string; parameters: { name: string; in: string; required: boolean; description: string }[]; responses: Record<string, { description: string }> };
       const params = o.parameters.length
-        ? `<ul>${o.parameters.map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ', required' : ''}): ${esc(p.description)}</li>`).join('')}</ul>`
+        ? `<ul>${o.parameters.map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ', required' : ''}): ${prose(p.description)}</li>`).join('')}</ul>`
         : '';
-      const responses = Object.entries(o.responses).map(([s, r]) => `<li><b>${esc(s)}</b> ${esc(r.description)}</li>`).join('');
-      return `<section><h3><span class="m">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3><p>${esc(o.summary)}</p>${o.description ? `<p><i>${esc(o.description)}</i></p>` : ''}${params}<ul>${responses}</ul></section>`;
+      const responses = Object.entries(o.responses).map(([s, r]) => `<li><b>${esc(s)}</b> ${prose(r.description)}</li>`).join('');
+      return `<section><h3><span class="m">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3><p>${prose(o.summary)}</p>${o.description ? `<p><i>${prose(o.description)}</i></p>` : ''}${params}<ul>${responses}</ul></section>`;
     }),
   );
   const hooks = Object.entries(doc.webhooks).map(([name, { post }]) => {
