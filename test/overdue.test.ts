@@ -30,7 +30,7 @@ describe('overdue notifications', () => {
       const mine = (await items('credit')).filter((n) => n.event.subject === code);
       return mine.length === 2 ? mine : undefined;
     });
-    expect(Date.parse(first.ackBy) - Date.parse(first.event.time)).toBe(72 * 3600_000);
+    expect(Date.parse(first.ackBy) - Date.parse(first.createdAt)).toBe(72 * 3600_000);
     await ex.call('POST', `/v1/notifications/${second.id}/ack`, { as: 'credit' });
 
     expect((await ex.call('GET', '/v1/notifications/overdue', { as: 'supervision' })).body.items.filter((n: Notification) => n.event.subject === code)).toEqual([]);

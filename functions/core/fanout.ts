@@ -100,13 +100,16 @@ export class Fanout {
   }
 
   private notification(event: CloudEvent, r: Receiver): StoredNotification {
+    const now = this.ports.clock.now();
     return {
       id: notificationIdFor(event, r.department),
       department: r.department,
       event,
       reasons: r.reasons,
-      createdAt: this.ports.clock.now().toISOString(),
-      ackBy: new Date(Date.parse(event.time) + this.config.ackWithinHours * 3600_000).toISOString(),
+      createdAt: now.toISOString(),
+      // Counted from when the department could first see it, so a fan-out catching up after an
+      // outage does not hand out notifications that are overdue already.
+      ackBy: new Date(now.getTime() + this.config.ackWithinHours * 3600_000).toISOString(),
       delivery: r.webhookSubscription
         ? { mode: 'webhook', status: 'queued', subscriptionId: r.webhookSubscription, attempts: 0 }
         : { mode: 'pull', status: 'none', attempts: 0 },
