@@ -16,7 +16,7 @@ afterAll(() => running.forEach((p) => p.exitCode === null && p.kill('SIGKILL')))
 
 async function start(port: number): Promise<{ proc: ChildProcess; output: () => string }> {
   const proc = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'local/start.ts'], {
-    env: { ...process.env, PORT: String(port), EXCHANGE_DATA_DIR: dataDir, EXCHANGE_QUIET: '1' },
+    env: { ...process.env, PORT: String(port), RECEIVER_PORT: String(await freePort()), EXCHANGE_DATA_DIR: dataDir, EXCHANGE_QUIET: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   running.push(proc);
