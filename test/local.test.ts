@@ -38,7 +38,7 @@ async function stop(proc: ChildProcess) {
 }
 
 describe('npm start', () => {
-  it('serves the seeded demo, takes a record, and keeps data and keys across a restart', async () => {
+  it('serves the seeded demo, takes and pushes a record, and keeps data and keys across a restart', async () => {
     const port = await freePort();
     const first = await start(port);
     const credentials = JSON.parse(readFileSync(join(dataDir, 'demo-credentials.json'), 'utf8')) as { department: string; apiKey: string }[];
@@ -58,6 +58,12 @@ describe('npm start', () => {
       body: JSON.stringify(inspection(code, 'JC-readme', { date: '2026-11-20' })),
     });
     expect(posted.status).toBe(201);
+    // The whole loop runs: fan-out, queue, signed delivery to the demo receiver (health subscribes to restaurants).
+    const pushes = () => first.output().split(`[demo receiver /hooks/health] cn.edx.record.created ${code}`).length - 1;
+    const seeded = pushes();
+    const deadline = Date.now() + 20_000;
+    while (pushes() === seeded && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    expect(pushes()).toBe(seeded + 1);
     const after = (await (await fetch(`${base}/v1/enterprises/${code}`, { headers: auth })).json()) as Profile;
     expect(after.counts.inspection).toBe(before.counts.inspection + 1);
     expect(await stop(first.proc)).toBe(0);
