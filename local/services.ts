@@ -40,7 +40,7 @@ export function ensureJava(log: (s: string) => void = console.log) {
     const r = spawnSync('sh', ['-c', install], { stdio: 'inherit' });
     if (r.status === 0) return;
   }
-  throw new Error(`DynamoDB Local needs Java 17. Install it with: sudo ${install}`);
+  throw new Error('DynamoDB Local needs Java 17. Install it with: sudo apt-get update && sudo apt-get install -y openjdk-17-jre-headless');
 }
 
 function dynamoDbLocalDir(): string {

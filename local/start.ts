@@ -31,7 +31,11 @@ process.env.DELIVERY_RETRY_DELAYS ??= '2,5,10,30';
 
 mkdirSync(DATA_DIR, { recursive: true });
 console.log('Starting DynamoDB Local and the SQS emulator ...');
-const services = await startLocalServices({ dataDir: DATA_DIR });
+const services = await startLocalServices({ dataDir: DATA_DIR }).catch((e: Error) => {
+  // Java missing, a port taken, a broken data folder: say what and stop, without a stack trace.
+  console.error(`Cannot start the local services: ${e.message}`);
+  process.exit(1);
+});
 await ensureTable(services.dynamodbEndpoint, TABLE);
 const queues = await ensureQueues(services.sqsEndpoint);
 writeFileSync(
