@@ -117,10 +117,17 @@ try {
       const res = await http(base, 'POST', '/v1/records', headers, body);
       if (res.status !== 201) throw new Error(`ingest answered ${res.status}: ${res.text}`);
     });
+    // The same request through the app without a socket: what the exchange itself adds to a PutItem.
+    const inProcess = await load(concurrency, async (i) => {
+      const body = JSON.stringify(licenceOf1KB(makeCreditCode('91', '330402', `MA2D${String(concurrency).padStart(2, '0')}${String(i % 100).padStart(2, '0')}`), `XP-${concurrency}-${i}`));
+      const res = await app.request('/v1/records', { method: 'POST', headers, body });
+      if (res.status !== 201) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
+    });
     report(`raw PutItem, bare item, ${concurrency} concurrent`, `${raw.rate.toFixed(0)} items/s  p50 ${ms(raw.p50)}  p99 ${ms(raw.p99)}`);
     report(`raw PutItem, same item as ingest, ${concurrency} concurrent`, `${rawIndexed.rate.toFixed(0)} items/s  p50 ${ms(rawIndexed.p50)}  p99 ${ms(rawIndexed.p99)}`);
     report(`POST /v1/records, ${concurrency} concurrent`, `${ingest.rate.toFixed(0)} records/s  p50 ${ms(ingest.p50)}  p99 ${ms(ingest.p99)}`);
     report(`  ingest / raw PutItem, bare | same item (target >= 50%)`, `${((100 * ingest.rate) / raw.rate).toFixed(0)}% | ${((100 * ingest.rate) / rawIndexed.rate).toFixed(0)}%`);
+    report(`POST /v1/records in-process (no socket), ${concurrency} concurrent`, `${inProcess.rate.toFixed(0)} records/s  p50 ${ms(inProcess.p50)}  p99 ${ms(inProcess.p99)} (${((100 * inProcess.rate) / raw.rate).toFixed(0)}% of raw)`);
   }
 
   // Capacity of one ingest and one profile read.
