@@ -91,6 +91,9 @@ export async function startLocalServices(opts: { dataDir?: string } = {}): Promi
     args.push('-inMemory');
   }
   const proc = spawn('java', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Java outlives a Node process that exits without stopping it; this takes it along.
+  const killOnExit = () => proc.exitCode === null && proc.kill('SIGKILL');
+  process.once('exit', killOnExit);
   let output = '';
   const keep = (b: Buffer) => (output = (output + b.toString()).slice(-4000));
   proc.stdout?.on('data', keep);
@@ -106,6 +109,7 @@ export async function startLocalServices(opts: { dataDir?: string } = {}): Promi
     dynamodbEndpoint,
     sqsEndpoint: sqs.address,
     async stop() {
+      process.off('exit', killOnExit);
       await sqs.stop();
       if (proc.exitCode === null) {
         const exited = new Promise((r) => proc.once('exit', r));

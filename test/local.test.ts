@@ -12,7 +12,15 @@ import { freePort } from '../local/services';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'exchange-data-'));
 const running: ChildProcess[] = [];
-afterAll(() => running.forEach((p) => p.exitCode === null && p.kill('SIGKILL')));
+// A failed test leaves `npm start` running: stop it gracefully so it stops DynamoDB Local too.
+afterAll(async () => {
+  for (const p of running.filter((r) => r.exitCode === null)) {
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+    if (p.exitCode === null) p.kill('SIGKILL');
+  }
+});
 
 async function start(port: number): Promise<{ proc: ChildProcess; output: () => string }> {
   const proc = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--import', 'tsx', 'local/start.ts'], {
