@@ -4,7 +4,7 @@
  * random bits, so a fast hash is enough (no password stretching needed).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { badRequest, unauthorized } from './errors';
+import { badRequest, forbidden, unauthorized } from './errors';
 import { SCOPES, type ApiClient, type Scope } from './model';
 import type { Ports } from './ports';
 
@@ -55,6 +55,11 @@ export function cachedClientLookup(ports: Ports, ttlMs = 15_000): ClientLookup {
     cache.set(clientId, { client, until: now + ttlMs });
     return client;
   };
+}
+
+/** Every scoped operation starts here: a 403 naming the scope that is missing. */
+export function requireScope(client: ApiClient, scope: Scope) {
+  if (!client.scopes.includes(scope)) throw forbidden(`client ${client.clientId} lacks scope ${scope}`);
 }
 
 export async function authenticate(lookup: ClientLookup, authorization: string | undefined): Promise<ApiClient> {

@@ -5,16 +5,13 @@
 import { createHash } from 'node:crypto';
 import { isRecordEventType } from '../../schemas/event-types';
 import { FeedbackInput } from '../../schemas/events';
-import { badRequest, forbidden, invalidInput, notFound } from './errors';
+import { requireScope } from './clients';
+import { badRequest, invalidInput, notFound } from './errors';
 import { isNotificationId } from './keys';
 import type { ApiClient, StoredNotification } from './model';
 import type { Ports } from './ports';
 import { overdueNotifications } from './overdue';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
-
-function requireScope(client: ApiClient, scope: 'inbox:read' | 'notifications:oversee') {
-  if (!client.scopes.includes(scope)) throw forbidden(`client ${client.clientId} lacks scope ${scope}`);
-}
 
 export function presentNotification(n: StoredNotification) {
   const { feedbackIds: _ids, ...shown } = n;
@@ -68,13 +65,7 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
 export async function redrive(ports: Ports, client: ApiClient) {
   requireScope(client, 'inbox:read');
   if (!ports.queue) throw new Error('redrive needs the delivery queue');
-  const failed: StoredNotification[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await ports.store.listNotifications(client.department, { open: true, cursor, limit: 100 });
-    failed.push(...page.items.filter((n) => n.delivery.mode === 'webhook' && n.delivery.status === 'failed'));
-    cursor = page.next;
-  } while (cursor);
+  const failed = (await ports.store.openNotifications(client.department)).filter((n) => n.delivery.mode === 'webhook' && n.delivery.status === 'failed');
   for (const n of failed) await ports.store.updateDelivery(n.department, n.id, { ...n.delivery, status: 'queued' });
   await ports.queue.send(failed.map((n) => ({ department: n.department, notificationId: n.id })));
   return { redriven: failed.length, notificationIds: failed.map((n) => n.id) };

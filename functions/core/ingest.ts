@@ -89,7 +89,8 @@ export async function ingestRecord(ports: Ports, client: ApiClient, body: unknow
     const first = version(1);
     const put = await ports.store.putFirstVersion(first);
     if (put.created) return { outcome: 'created', record: first };
-    const latest = (await ports.store.latestVersion(id)) ?? put.existing;
+    // The failed write returned version 1; only if it was corrected since is there a later one to read.
+    const latest = put.existing.supersededBy === undefined ? put.existing : ((await ports.store.latestVersion(id)) ?? put.existing);
     if (latest.contentHash === hash) return { outcome: 'replayed', record: latest };
     throw conflict(
       'record-exists',

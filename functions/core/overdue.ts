@@ -16,12 +16,7 @@ export async function overdueNotifications(ports: Ports, department?: string): P
   const now = ports.clock.now().toISOString();
   const out: StoredNotification[] = [];
   for (const d of department ? [department] : await departments(ports)) {
-    let cursor: string | undefined;
-    do {
-      const page = await ports.store.listNotifications(d, { open: true, cursor, limit: 100 });
-      out.push(...page.items.filter((n) => n.ackBy < now));
-      cursor = page.next;
-    } while (cursor);
+    out.push(...(await ports.store.openNotifications(d)).filter((n) => n.ackBy < now));
   }
   return out.sort((a, b) => (a.ackBy < b.ackBy ? -1 : 1));
 }

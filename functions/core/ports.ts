@@ -57,6 +57,8 @@ export interface Store {
   getNotification(department: string, id: string): Promise<StoredNotification | undefined>;
   /** Oldest first; `open` lists only notifications not yet acknowledged. */
   listNotifications(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>>;
+  /** Every notification of a department not yet acknowledged, oldest first. */
+  openNotifications(department: string): Promise<StoredNotification[]>;
   /** Records a delivery outcome; never overwrites a delivered status with a failure. */
   updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']): Promise<void>;
   acknowledge(department: string, id: string, at: string, clientId: string): Promise<StoredNotification | undefined>;

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import { checkCreditCode, entityKind } from '../../schemas/credit-code';
 import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
-import { badRequest, forbidden, notFound } from './errors';
+import { requireScope } from './clients';
+import { badRequest, invalidCursor, notFound } from './errors';
 import type { AccessLogEntry, ApiClient, HistoryPosition, RecordSummary, StoredVersion } from './model';
 import { maskRecordData } from './privacy';
 import type { Page, Ports } from './ports';
@@ -14,10 +15,6 @@ export const RECENT_LIMIT = 10;
 
 /** The calendar date in China (UTC+8, no daylight saving), which decides whether a licence is still valid. */
 export const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-
-function requireScope(client: ApiClient, scope: ApiClient['scopes'][number]) {
-  if (!client.scopes.includes(scope)) throw forbidden(`client ${client.clientId} lacks scope ${scope}`);
-}
 
 export function requireCreditCode(code: string, exceptions: ReadonlySet<string>) {
   const check = checkCreditCode(code);
@@ -103,7 +100,7 @@ export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>, name = 'cu
   try {
     return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw badRequest('the cursor is not one this API returned', [{ path: name, message: 'invalid cursor', code: 'invalid-cursor' }]);
+    throw invalidCursor(name);
   }
 }
 

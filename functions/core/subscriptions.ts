@@ -4,7 +4,8 @@
  */
 import type { z } from 'zod';
 import { SubscriptionCreate, SubscriptionUpdate } from '../../schemas/events';
-import { badRequest, forbidden, invalidInput, notFound } from './errors';
+import { requireScope } from './clients';
+import { badRequest, invalidInput, notFound } from './errors';
 import type { ApiClient, StoredSubscription } from './model';
 import type { Ports } from './ports';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
@@ -28,9 +29,6 @@ function checkWebhookUrl(url: string, policy: WebhookPolicy) {
   if (errors.length) throw invalidInput('the webhook URL is not allowed', errors);
 }
 
-const requireScope = (client: ApiClient) => {
-  if (!client.scopes.includes('subscriptions:manage')) throw forbidden(`client ${client.clientId} lacks scope subscriptions:manage`);
-};
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const parsed = schema.safeParse(body, PARSE_OPTIONS);
@@ -53,7 +51,7 @@ export function presentSubscription(s: StoredSubscription) {
 }
 
 export async function createSubscription(ports: Ports, client: ApiClient, body: unknown, policy: WebhookPolicy) {
-  requireScope(client);
+  requireScope(client, 'subscriptions:manage');
   const input = parse(SubscriptionCreate, body);
   if (input.webhook) checkWebhookUrl(input.webhook.url, policy);
   const now = ports.clock.now().toISOString();
@@ -73,7 +71,7 @@ export async function createSubscription(ports: Ports, client: ApiClient, body: 
 }
 
 async function own(ports: Ports, client: ApiClient, id: string) {
-  requireScope(client);
+  requireScope(client, 'subscriptions:manage');
   if (!/^sub_[A-Za-z0-9_-]{16}$/.test(id)) throw notFound(`no subscription ${id}`);
   const sub = await ports.store.getSubscription(client.department, id);
   if (!sub) throw notFound(`no subscription ${id}`);
@@ -81,7 +79,7 @@ async function own(ports: Ports, client: ApiClient, id: string) {
 }
 
 export async function listSubscriptions(ports: Ports, client: ApiClient) {
-  requireScope(client);
+  requireScope(client, 'subscriptions:manage');
   return (await ports.store.listSubscriptions(client.department)).map(presentSubscription);
 }
 

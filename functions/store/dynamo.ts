@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import type { RecordKind } from '../../schemas/records';
-import { badRequest } from '../core/errors';
+import { invalidCursor } from '../core/errors';
 import {
   ACCESS_LOG_PREFIX,
   accessLogKey,
@@ -102,7 +102,15 @@ function notificationItem(n: StoredNotification): Item {
   };
 }
 
-const invalidCursor = () => badRequest('the cursor is not one this API returned', [{ path: 'cursor', message: 'invalid cursor', code: 'invalid-cursor' }]);
+/** Runs a conditional write; undefined when its condition did not hold. */
+async function unlessConditionFails<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return undefined;
+    throw e;
+  }
+}
 
 function toSummary(item: Item): RecordSummary {
   return Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [a, item[a]])) as unknown as RecordSummary;
@@ -138,23 +146,29 @@ export class DynamoStore implements Store {
     return items;
   }
 
-  async putFirstVersion(v: StoredVersion) {
+  /** Writes `item` unless its key exists; returns the item already there, read from the failed condition itself. */
+  private async putIfAbsent(item: Item, operation: string): Promise<Item | undefined> {
     try {
       const out = await this.db.send(
         new PutCommand({
           TableName: this.table,
-          Item: versionItem(v, true),
+          Item: item,
           ConditionExpression: 'attribute_not_exists(PK)',
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
           ReturnConsumedCapacity: this.returnCapacity,
         }),
       );
-      this.capacity('putFirstVersion', out.ConsumedCapacity);
-      return { created: true as const };
+      this.capacity(operation, out.ConsumedCapacity);
+      return undefined;
     } catch (e) {
-      if (e instanceof ConditionalCheckFailedException && e.Item) return { created: false as const, existing: toVersion(unmarshall(e.Item)) };
+      if (e instanceof ConditionalCheckFailedException && e.Item) return unmarshall(e.Item);
       throw e;
     }
+  }
+
+  async putFirstVersion(v: StoredVersion) {
+    const existing = await this.putIfAbsent(versionItem(v, true), 'putFirstVersion');
+    return existing ? { created: false as const, existing: toVersion(existing) } : { created: true as const };
   }
 
   async putCorrection(next: StoredVersion, previous: StoredVersion) {
@@ -283,8 +297,8 @@ export class DynamoStore implements Store {
   }
 
   async revokeClient(clientId: string, at: string) {
-    try {
-      await this.db.send(
+    const out = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: clientKey(clientId),
@@ -292,12 +306,9 @@ export class DynamoStore implements Store {
           ConditionExpression: 'attribute_exists(PK) AND attribute_not_exists(revokedAt)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return false;
-      throw e;
-    }
+      ),
+    );
+    return out !== undefined;
   }
 
   async latestRegistration(creditCode: string) {
@@ -343,20 +354,8 @@ export class DynamoStore implements Store {
   }
 
   async putNotification(n: StoredNotification) {
-    try {
-      await this.db.send(
-        new PutCommand({
-          TableName: this.table,
-          Item: notificationItem(n),
-          ConditionExpression: 'attribute_not_exists(PK)',
-          ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
-        }),
-      );
-      return { created: true as const };
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException && e.Item) return { created: false as const, existing: toNotification(unmarshall(e.Item)) };
-      throw e;
-    }
+    const existing = await this.putIfAbsent(notificationItem(n), 'putNotification');
+    return existing ? { created: false as const, existing: toNotification(existing) } : { created: true as const };
   }
 
   async getNotification(department: string, id: string) {
@@ -401,9 +400,17 @@ export class DynamoStore implements Store {
     };
   }
 
+  async openNotifications(department: string) {
+    const items = await this.queryAll(
+      { IndexName: GSI2, KeyConditionExpression: 'GSI2PK = :pk', ExpressionAttributeValues: { ':pk': openPartition(department) } },
+      'openNotifications',
+    );
+    return items.map(toNotification);
+  }
+
   async updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']) {
-    try {
-      await this.db.send(
+    await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: notificationKey(department, id),
@@ -413,15 +420,13 @@ export class DynamoStore implements Store {
           ExpressionAttributeNames: delivery.status === 'delivered' ? undefined : { '#s': 'status' },
           ExpressionAttributeValues: { ':d': delivery, ...(delivery.status === 'delivered' ? {} : { ':delivered': 'delivered' }) },
         }),
-      );
-    } catch (e) {
-      if (!(e instanceof ConditionalCheckFailedException)) throw e;
-    }
+      ),
+    );
   }
 
   async acknowledge(department: string, id: string, at: string, clientId: string) {
-    try {
-      const out = await this.db.send(
+    const out = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: notificationKey(department, id),
@@ -430,17 +435,14 @@ export class DynamoStore implements Store {
           ExpressionAttributeValues: { ':at': at, ':by': clientId },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return out.Attributes ? toNotification(out.Attributes) : undefined;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return undefined;
-      throw e;
-    }
+      ),
+    );
+    return out?.Attributes ? toNotification(out.Attributes) : undefined;
   }
 
   async addFeedback(department: string, id: string, feedback: Feedback, feedbackId: string) {
-    try {
-      const out = await this.db.send(
+    const out = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: notificationKey(department, id),
@@ -450,17 +452,15 @@ export class DynamoStore implements Store {
           ExpressionAttributeValues: { ':f': [feedback], ':at': feedback.at, ':by': feedback.clientId, ':ids': new Set([feedbackId]), ':id': feedbackId, ':max': 20 },
           ReturnValues: 'ALL_NEW',
         }),
-      );
-      return out.Attributes ? toNotification(out.Attributes) : undefined;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return this.getNotification(department, id);
-      throw e;
-    }
+      ),
+    );
+    // The condition fails for a repeated feedback (or a missing notification): answer with what is stored.
+    return out?.Attributes ? toNotification(out.Attributes) : this.getNotification(department, id);
   }
 
   async markEscalated(department: string, id: string, at: string) {
-    try {
-      await this.db.send(
+    const out = await unlessConditionFails(
+      this.db.send(
         new UpdateCommand({
           TableName: this.table,
           Key: notificationKey(department, id),
@@ -468,12 +468,9 @@ export class DynamoStore implements Store {
           ConditionExpression: 'attribute_exists(GSI2PK) AND attribute_not_exists(escalatedAt)',
           ExpressionAttributeValues: { ':at': at },
         }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof ConditionalCheckFailedException) return false;
-      throw e;
-    }
+      ),
+    );
+    return out !== undefined;
   }
 
   async creditCodeExceptions() {
