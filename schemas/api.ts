@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
-import { FeedbackInput, InboxPage, Notification, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
+import { pageQuery } from './common';
+import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
   .strictObject({
@@ -103,21 +104,24 @@ export const Me = z
   .meta({ id: 'Me', description: 'the calling client' });
 
 export const CreditCodeParam = z.string().meta({ description: 'unified social credit code (统一社会信用代码)', examples: ['91330402MA2B4T1X8Q'] });
-export const HistoryQuery = z.strictObject({
-  kind: RecordKindSchema.optional(),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
-});
-export const AccessLogQuery = z.strictObject({ cursor: z.string().max(500).optional(), limit: z.coerce.number().int().min(1).max(100).default(50) });
+export const HistoryQuery = z.strictObject({ kind: RecordKindSchema.optional().meta({ description: 'only records of this kind' }), ...pageQuery(20) });
+export const AccessLogQuery = z.strictObject(pageQuery(50));
 
-const PURPOSE = { name: 'Access-Purpose', in: 'header', required: true, description: 'why you read this data, 1-200 characters, kept in the enterprise’s access log; percent-encode non-ASCII text (UTF-8)' } as const;
+type Param = { name: string; in: 'path' | 'header'; required: true; description: string; schema?: z.ZodType };
+const PURPOSE: Param = { name: 'Access-Purpose', in: 'header', required: true, description: 'why you read this data, 1-200 characters, kept in the enterprise’s access log; percent-encode non-ASCII text (UTF-8)' };
+const CREDIT_CODE: Param = { name: 'creditCode', in: 'path', required: true, description: 'unified social credit code', schema: CreditCodeParam };
+const RECORD_ID: Param = { name: 'id', in: 'path', required: true, description: 'exchange record id (rec_...)' };
+const SUBSCRIPTION_ID: Param = { name: 'id', in: 'path', required: true, description: 'sub_...' };
+const NOTIFICATION_ID: Param = { name: 'id', in: 'path', required: true, description: 'ntf_...' };
 
 export interface Route {
   method: 'get' | 'post' | 'patch' | 'delete';
   path: string;
   summary: string;
   scopes: string[];
-  params?: { name: string; in: 'path' | 'query' | 'header'; required?: boolean; description: string; schema?: z.ZodType }[];
+  params?: Param[];
+  /** The schema the app parses the query string with; the documented parameters come from it. */
+  query?: z.ZodObject;
   body?: z.ZodType;
   responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string> }>;
 }
@@ -159,7 +163,7 @@ export const ROUTES: Route[] = [
     path: '/v1/records/{id}',
     summary: 'One record with all its versions, newest first. The posting department may always read its own records.',
     scopes: ['profiles:read', 'personal:read unmasks personal fields'],
-    params: [{ name: 'id', in: 'path', required: true, description: 'exchange record id (rec_...)' }, PURPOSE],
+    params: [RECORD_ID, PURPOSE],
     responses: { 200: { description: 'the record', schema: RecordWithVersions }, ...problems(400, 401, 404) },
   },
   {
@@ -167,7 +171,7 @@ export const ROUTES: Route[] = [
     path: '/v1/enterprises/{creditCode}',
     summary: 'The enterprise profile: registration, valid licences, filings, recent inspections and penalties, counts.',
     scopes: ['profiles:read'],
-    params: [{ name: 'creditCode', in: 'path', required: true, description: 'unified social credit code', schema: CreditCodeParam }, PURPOSE],
+    params: [CREDIT_CODE, PURPOSE],
     responses: { 200: { description: 'the profile', schema: Profile }, ...problems(400, 401, 403, 404) },
   },
   {
@@ -175,13 +179,8 @@ export const ROUTES: Route[] = [
     path: '/v1/enterprises/{creditCode}/records',
     summary: 'The enterprise’s live records, newest first, optionally of one kind, a page at a time.',
     scopes: ['profiles:read'],
-    params: [
-      { name: 'creditCode', in: 'path', required: true, description: 'unified social credit code', schema: CreditCodeParam },
-      { name: 'kind', in: 'query', description: 'only records of this kind', schema: RecordKindSchema },
-      { name: 'cursor', in: 'query', description: '`next` of the previous page' },
-      { name: 'limit', in: 'query', description: 'page size, 1-100, default 20' },
-      PURPOSE,
-    ],
+    params: [CREDIT_CODE, PURPOSE],
+    query: HistoryQuery,
     responses: { 200: { description: 'a page', schema: HistoryPage }, ...problems(400, 401, 403) },
   },
   {
@@ -189,11 +188,8 @@ export const ROUTES: Route[] = [
     path: '/v1/enterprises/{creditCode}/access-log',
     summary: 'Who read this enterprise’s data, when and why, newest first.',
     scopes: ['audit:read'],
-    params: [
-      { name: 'creditCode', in: 'path', required: true, description: 'unified social credit code', schema: CreditCodeParam },
-      { name: 'cursor', in: 'query', description: '`next` of the previous page' },
-      { name: 'limit', in: 'query', description: 'page size, 1-100, default 50' },
-    ],
+    params: [CREDIT_CODE],
+    query: AccessLogQuery,
     responses: { 200: { description: 'a page', schema: AccessLogPage }, ...problems(400, 401, 403) },
   },
   {
@@ -216,7 +212,7 @@ export const ROUTES: Route[] = [
     path: '/v1/subscriptions/{id}',
     summary: 'One of the department’s subscriptions.',
     scopes: ['subscriptions:manage'],
-    params: [{ name: 'id', in: 'path', required: true, description: 'sub_...' }],
+    params: [SUBSCRIPTION_ID],
     responses: { 200: { description: 'the subscription', schema: Subscription }, ...problems(401, 403, 404) },
   },
   {
@@ -224,7 +220,7 @@ export const ROUTES: Route[] = [
     path: '/v1/subscriptions/{id}',
     summary: 'Rename, pause or resume, change filters or the webhook URL.',
     scopes: ['subscriptions:manage'],
-    params: [{ name: 'id', in: 'path', required: true, description: 'sub_...' }],
+    params: [SUBSCRIPTION_ID],
     body: SubscriptionUpdate,
     responses: { 200: { description: 'the subscription after the change', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404, 415, 422) },
   },
@@ -233,7 +229,7 @@ export const ROUTES: Route[] = [
     path: '/v1/subscriptions/{id}',
     summary: 'Delete a subscription; notifications already written stay in the inbox.',
     scopes: ['subscriptions:manage'],
-    params: [{ name: 'id', in: 'path', required: true, description: 'sub_...' }],
+    params: [SUBSCRIPTION_ID],
     responses: { 204: { description: 'deleted' }, ...problems(401, 403, 404) },
   },
   {
@@ -241,7 +237,7 @@ export const ROUTES: Route[] = [
     path: '/v1/subscriptions/{id}/rotate-secret',
     summary: 'A new webhook signing secret, shown once; deliveries carry signatures with both secrets for 24 hours.',
     scopes: ['subscriptions:manage'],
-    params: [{ name: 'id', in: 'path', required: true, description: 'sub_...' }],
+    params: [SUBSCRIPTION_ID],
     responses: { 200: { description: 'the subscription with its new secret', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404) },
   },
   {
@@ -249,11 +245,7 @@ export const ROUTES: Route[] = [
     path: '/v1/inbox',
     summary: 'The department’s notifications, oldest first, a page at a time; open=true lists only those not yet acknowledged.',
     scopes: ['inbox:read'],
-    params: [
-      { name: 'open', in: 'query', description: 'true: only unacknowledged notifications' },
-      { name: 'cursor', in: 'query', description: '`next` of the previous page' },
-      { name: 'limit', in: 'query', description: 'page size, 1-100, default 50' },
-    ],
+    query: InboxQuery,
     responses: { 200: { description: 'a page', schema: InboxPage }, ...problems(400, 401, 403) },
   },
   {
@@ -261,7 +253,7 @@ export const ROUTES: Route[] = [
     path: '/v1/notifications/overdue',
     summary: 'Notifications nobody acknowledged before their acknowledge-by time, across departments.',
     scopes: ['notifications:oversee'],
-    params: [{ name: 'department', in: 'query', description: 'only this department' }],
+    query: OverdueQuery,
     responses: { 200: { description: 'oldest deadline first', schema: z.strictObject({ items: z.array(Notification) }) }, ...problems(401, 403) },
   },
   {
@@ -269,7 +261,7 @@ export const ROUTES: Route[] = [
     path: '/v1/notifications/{id}',
     summary: 'One notification of the department, with its delivery state and feedback.',
     scopes: ['inbox:read'],
-    params: [{ name: 'id', in: 'path', required: true, description: 'ntf_...' }],
+    params: [NOTIFICATION_ID],
     responses: { 200: { description: 'the notification', schema: Notification }, ...problems(401, 403, 404) },
   },
   {
@@ -277,7 +269,7 @@ export const ROUTES: Route[] = [
     path: '/v1/notifications/{id}/ack',
     summary: 'Acknowledge a notification (idempotent: the first acknowledgement is kept).',
     scopes: ['inbox:read'],
-    params: [{ name: 'id', in: 'path', required: true, description: 'ntf_...' }],
+    params: [NOTIFICATION_ID],
     responses: { 200: { description: 'the acknowledged notification', schema: Notification }, ...problems(401, 403, 404) },
   },
   {
@@ -285,7 +277,7 @@ export const ROUTES: Route[] = [
     path: '/v1/notifications/{id}/feedback',
     summary: 'Feed back on a record notification; the department that posted the record receives it as an event. Also acknowledges.',
     scopes: ['inbox:read'],
-    params: [{ name: 'id', in: 'path', required: true, description: 'ntf_...' }],
+    params: [NOTIFICATION_ID],
     body: FeedbackInput,
     responses: { 201: { description: 'the notification with the feedback', schema: Notification }, ...problems(400, 401, 403, 404, 415, 422) },
   },

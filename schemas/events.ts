@@ -3,7 +3,7 @@
  * (one per event and receiving department) and feedback on them.
  */
 import { z } from 'zod';
-import { CatalogueItemCode } from './common';
+import { CatalogueItemCode, pageQuery } from './common';
 import { RECORD_KINDS, RecordKindSchema } from './records';
 
 import { EVENT_TYPES } from './event-types';
@@ -136,7 +136,7 @@ export type Notification = z.infer<typeof Notification>;
 
 export const InboxQuery = z.strictObject({
   open: z.enum(['true', 'false']).optional().meta({ description: 'true: only notifications not yet acknowledged' }),
-  cursor: z.string().max(500).optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
+  ...pageQuery(50),
 });
+export const OverdueQuery = z.strictObject({ department: z.string().max(32).optional().meta({ description: 'only this department' }) });
 export const InboxPage = z.strictObject({ items: z.array(Notification), next: z.string().optional() }).meta({ id: 'InboxPage' });

@@ -32,13 +32,16 @@ export function openApiDocument(version: string) {
       summary: r.summary,
       ...(r.scopes.length ? { description: `Scopes: ${r.scopes.join('; ')}.` } : {}),
       security: [{ apiKey: [] }],
-      parameters: (r.params ?? []).map((p) => ({
-        name: p.name,
-        in: p.in,
-        required: p.required ?? false,
-        description: p.description,
-        schema: p.schema ? json(p.schema) : { type: 'string' },
-      })),
+      parameters: [
+        ...(r.params ?? []).map((p) => ({ name: p.name, in: p.in, required: true, description: p.description, schema: p.schema ? json(p.schema) : { type: 'string' } })),
+        ...Object.entries((r.query?.shape ?? {}) as Record<string, z.ZodType>).map(([name, field]) => ({
+          name,
+          in: 'query',
+          required: !field.safeParse(undefined).success,
+          description: field.meta()?.description ?? '',
+          schema: json(field),
+        })),
+      ],
       ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body) } } } } : {}),
       responses: Object.fromEntries(
         Object.entries(r.responses).map(([status, res]) => [

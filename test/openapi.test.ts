@@ -34,6 +34,14 @@ describe('/openapi.json', () => {
     expect(new Set(served)).toEqual(new Set(documented));
   });
 
+  it('documents query parameters from the schemas the app parses them with', async () => {
+    const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
+    const params = doc.paths['/v1/enterprises/{creditCode}/records'].get.parameters;
+    expect(params.find((p: { name: string }) => p.name === 'limit')).toMatchObject({ in: 'query', required: false, schema: { default: 20, maximum: 100 } });
+    expect(params.find((p: { name: string }) => p.name === 'kind').schema.enum).toEqual(['registration', 'licence', 'filing', 'inspection', 'penalty']);
+    expect(doc.paths['/v1/inbox'].get.parameters.map((p: { name: string }) => p.name)).toEqual(['open', 'cursor', 'limit']);
+  });
+
   it('describes the signed webhook payload', async () => {
     const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
     const hook = doc.webhooks.event.post;

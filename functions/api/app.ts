@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
 import { AccessLogQuery, BatchRequest, HistoryQuery } from '../../schemas/api';
-import { InboxQuery } from '../../schemas/events';
+import { InboxQuery, OverdueQuery } from '../../schemas/events';
 import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
 import { badRequest, invalidInput, ProblemError, type Problem } from '../core/errors';
@@ -194,7 +194,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     return c.json(await listInbox(ports, c.get('client'), { open: q.open === 'true', cursor: q.cursor, limit: q.limit }));
   });
   // Registered before /notifications/:id so "overdue" is not taken for an id.
-  v1.get('/notifications/overdue', async (c) => c.json(await listOverdue(ports, c.get('client'), c.req.query('department'))));
+  v1.get('/notifications/overdue', async (c) => c.json(await listOverdue(ports, c.get('client'), parseQuery(c, OverdueQuery).department)));
   v1.get('/notifications/:id', async (c) => c.json(await readNotification(ports, c.get('client'), c.req.param('id'))));
   v1.post('/notifications/:id/ack', async (c) => c.json(await acknowledge(ports, c.get('client'), c.req.param('id'))));
   v1.post('/notifications/:id/feedback', small, async (c) => c.json(await giveFeedback(ports, c.get('client'), c.req.param('id'), await jsonBody(c)), 201));
