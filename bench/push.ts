@@ -8,15 +8,12 @@ import { serve } from '@hono/node-server';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
-import { DEFAULT_DELIVERY, httpPoster } from '../functions/core/delivery';
+import { DEFAULT_DELIVERY } from '../functions/core/delivery';
+import { startEventSources } from '../local/event-sources';
 import { newWebhookSecret } from '../functions/core/webhooks';
-import { deliverHandler } from '../functions/deliver/adapter';
-import { fanoutHandler } from '../functions/fanout/adapter';
 import { runtimePorts } from '../functions/runtime';
-import { QueuePoller, StreamPoller } from '../local/pollers';
 import { WebhookReceiver } from '../local/receiver';
 import { inspection, makeCreditCode } from '../local/samples';
-import { FANOUT_STREAM_FILTERS } from '../infra/definitions';
 import { ensureQueues, ensureTable, startLocalServices } from '../local/services';
 
 const DEPARTMENTS = 50;
@@ -45,8 +42,16 @@ try {
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
 
   // The same pollers and handlers `npm start` runs.
-  const stream = new StreamPoller({ dynamodbEndpoint: services.dynamodbEndpoint, table, filters: FANOUT_STREAM_FILTERS, handler: fanoutHandler(ports, { ackWithinHours: 72, supervisingDepartment: 'supervision' }) }).start();
-  const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), DEFAULT_DELIVERY), concurrency: 8 }).start();
+  const sources = await startEventSources({
+    ports,
+    dynamodbEndpoint: services.dynamodbEndpoint,
+    table,
+    sqsEndpoint: services.sqsEndpoint,
+    queueUrl: queues.deliveryQueueUrl,
+    fanout: { ackWithinHours: 72, supervisingDepartment: 'supervision' },
+    delivery: DEFAULT_DELIVERY,
+    queueConcurrency: 8,
+  });
 
   // Bare emulator rate: send in batches of 10 and receive+delete with 4 consumers, as delivery does.
   const sqs = new SQSClient({ endpoint: services.sqsEndpoint });
@@ -121,7 +126,7 @@ try {
   report('  fan-out deliveries / bare SQS rate', `${((100 * deliveries) / seconds / bareRate).toFixed(0)}%`);
   report('  duplicates seen by the receivers', String(receiver.received.slice(before).filter((r) => r.duplicate).length));
 
-  await Promise.all([stream.stop(), queue.stop()]);
+  await sources.stop();
   sqs.destroy();
   server.close();
 } finally {

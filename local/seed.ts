@@ -5,9 +5,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createClient } from '../functions/core/clients';
 import { ingestRecord } from '../functions/core/ingest';
-import { newWebhookSecret } from '../functions/core/webhooks';
+import { createSubscription, listSubscriptions, updateSubscription } from '../functions/core/subscriptions';
 import type { Scope } from '../functions/core/model';
 import type { Ports } from '../functions/core/ports';
+import type { SubscriptionFilters } from '../schemas/events';
 import { demoRecords } from './samples';
 
 const ALL_KINDS: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
@@ -41,35 +42,36 @@ export interface DemoCredential {
 }
 
 /**
- * Demo subscriptions: health wants restaurants (industry H) by webhook; transport pulls road
- * transport registrations (industry 54); credit watches penalties everywhere by webhook.
- * Returns the webhook subscriptions so the demo receiver can check their signatures.
+ * Demo subscriptions: health wants restaurants (industry section H) by webhook; transport pulls
+ * road transport registrations (industry 54); credit takes every penalty by webhook. Made through
+ * the same core calls as the API, as each department's own client. Returns the webhook
+ * subscriptions' paths and secrets so the demo receiver can check signatures.
  */
 export async function seedSubscriptions(ports: Ports, receiverUrl: (department: string) => string) {
-  const specs = [
-    { department: 'health', name: '餐饮单位许可、检查与处罚', filters: { kinds: ['licence', 'inspection', 'penalty', 'registration'], industryPrefixes: ['H'] }, webhook: true },
+  const specs: { department: string; name: string; filters: SubscriptionFilters; webhook: boolean }[] = [
+    { department: 'health', name: '餐饮单位许可、检查与处罚', filters: { kinds: ['registration', 'licence', 'inspection', 'penalty'], industryPrefixes: ['H'] }, webhook: true },
     { department: 'transport', name: '道路运输企业登记', filters: { kinds: ['registration'], industryPrefixes: ['54'] }, webhook: false },
     { department: 'credit', name: '行政处罚归集', filters: { kinds: ['penalty'] }, webhook: true },
-  ] as const;
-  const out: { department: string; path: string; secret: string }[] = [];
+  ];
+  const local = { allowPrivateTargets: true };
+  const clients = (await ports.store.listClients()).filter((c) => !c.revokedAt && c.scopes.includes('subscriptions:manage'));
+  const hooks: { department: string; path: string; secret: string }[] = [];
   for (const spec of specs) {
-    const existing = (await ports.store.listSubscriptions(spec.department)).find((s) => s.name === spec.name);
-    const now = ports.clock.now().toISOString();
+    const client = clients.find((c) => c.department === spec.department);
+    if (!client) throw new Error(`no demo client of ${spec.department} may manage subscriptions`);
     const url = receiverUrl(spec.department);
-    const sub = existing ?? {
-      id: `sub_${ports.ids.random(12)}`,
-      department: spec.department,
-      name: spec.name,
-      status: 'active' as const,
-      filters: { kinds: [...spec.filters.kinds], ...('industryPrefixes' in spec.filters ? { industryPrefixes: [...spec.filters.industryPrefixes] } : {}) },
-      createdAt: now,
-      updatedAt: now,
-    };
-    if (spec.webhook) sub.webhook = { ...(sub.webhook ?? { secret: newWebhookSecret() }), url };
-    await ports.store.putSubscription(sub);
-    if (sub.webhook) out.push({ department: spec.department, path: new URL(url).pathname, secret: sub.webhook.secret });
+    const webhook = spec.webhook ? { url } : undefined;
+    const existing = (await listSubscriptions(ports, client)).find((s) => s.name === spec.name);
+    const sub = existing
+      ? existing.webhook && webhook && existing.webhook.url !== url
+        ? await updateSubscription(ports, client, existing.id, { webhook }, local) // the receiver moved to another port
+        : existing
+      : await createSubscription(ports, client, { name: spec.name, filters: spec.filters, ...(webhook ? { webhook } : {}) }, local);
+    // The demo receiver plays the department and needs its secret: this local process may read it from the table.
+    const secret = sub.webhook ? (await ports.store.getSubscription(spec.department, sub.id))?.webhook?.secret : undefined;
+    if (secret) hooks.push({ department: spec.department, path: new URL(url).pathname, secret });
   }
-  return out;
+  return hooks;
 }
 
 export async function seedDemo(ports: Ports, credentialsFile: string): Promise<DemoCredential[]> {

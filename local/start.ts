@@ -9,16 +9,13 @@ import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
 import { deliveryConfig, fanoutConfig } from '../functions/config';
-import { httpPoster } from '../functions/core/delivery';
 import { escalateOverdue } from '../functions/core/overdue';
-import { deliverHandler } from '../functions/deliver/adapter';
-import { fanoutHandler } from '../functions/fanout/adapter';
 import { runtimePorts } from '../functions/runtime';
-import { every, QueuePoller, StreamPoller } from './pollers';
+import { startEventSources } from './event-sources';
+import { every } from './pollers';
 import { WebhookReceiver } from './receiver';
 import { ENTERPRISES } from './samples';
 import { seedDemo, seedSubscriptions } from './seed';
-import { FANOUT_STREAM_FILTERS } from '../infra/definitions';
 import { ensureQueues, ensureTable, startLocalServices } from './services';
 
 export const DATA_DIR = resolve(process.env.EXCHANGE_DATA_DIR ?? '.data');
@@ -53,14 +50,16 @@ for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${
 
 const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: { allowPrivateTargets: true } });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT });
-const stream = new StreamPoller({
+const eventSources = await startEventSources({
+  ports,
   dynamodbEndpoint: services.dynamodbEndpoint,
   table: TABLE,
-  filters: FANOUT_STREAM_FILTERS,
-    handler: fanoutHandler(ports, fanoutConfig()),
+  sqsEndpoint: services.sqsEndpoint,
+  queueUrl: queues.deliveryQueueUrl,
+  fanout: fanoutConfig(),
+  delivery: deliveryConfig(),
   checkpointFile: resolve(DATA_DIR, 'stream-checkpoints.json'),
-}).start();
-const queue = await new QueuePoller({ sqsEndpoint: services.sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), deliveryConfig()) }).start();
+});
 const stopSchedule = every(60_000, () => escalateOverdue(ports));
 
 const base = `http://127.0.0.1:${PORT}`;
@@ -86,7 +85,7 @@ async function shutdown() {
   stopping = true;
   stopSchedule();
   server.close();
-  await Promise.all([stream.stop(), queue.stop(), receiver.stop()]);
+  await Promise.all([eventSources.stop(), receiver.stop()]);
   await services.stop();
   process.exit(0);
 }

@@ -11,14 +11,11 @@ import { createClient } from '../functions/core/clients';
 import type { Scope } from '../functions/core/model';
 import type { Clock, Ports } from '../functions/core/ports';
 import { runtimePorts } from '../functions/runtime';
-import { FANOUT_STREAM_FILTERS } from '../infra/definitions';
 import { ensureQueues, ensureTable } from '../local/services';
-import { deliverHandler } from '../functions/deliver/adapter';
-import { fanoutHandler } from '../functions/fanout/adapter';
-import { DEFAULT_DELIVERY, httpPoster, type DeliveryConfig } from '../functions/core/delivery';
+import { DEFAULT_DELIVERY, type DeliveryConfig } from '../functions/core/delivery';
+import { startEventSources, type EventSources } from '../local/event-sources';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
-import { QueuePoller, StreamPoller } from '../local/pollers';
 
 const WRITE_ALL: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
@@ -52,7 +49,7 @@ export interface TestExchange {
   base: string;
   table: string;
   ports: Ports;
-  push?: { stream: StreamPoller; queue: QueuePoller; deliveryQueueUrl: string; dlqUrl: string; sqsEndpoint: string; fanoutConfig: FanoutConfig };
+  push?: { sources: EventSources; deliveryQueueUrl: string; dlqUrl: string; sqsEndpoint: string; fanoutConfig: FanoutConfig };
   keys: Record<TestClient, string>;
   clientIds: Record<TestClient, string>;
   // Response bodies are whatever JSON the API sent; each test asserts the parts it cares about.
@@ -81,11 +78,18 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions } 
   if (opts.push && queues && ports.queue) {
     const fanoutConfig: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'supervision', ...opts.push.fanout };
     const fanoutPorts = { ...ports, queue: opts.push.fanoutQueue ? opts.push.fanoutQueue(ports.queue) : ports.queue };
-    const stream = new StreamPoller({ dynamodbEndpoint, table, filters: FANOUT_STREAM_FILTERS,
-    handler: fanoutHandler(fanoutPorts, fanoutConfig), idleMs: 20 }).start();
-    const delivery: DeliveryConfig = { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery };
-    const queue = await new QueuePoller({ sqsEndpoint, queueUrl: queues.deliveryQueueUrl, handler: deliverHandler(ports, httpPoster({ allowPrivateTargets: true }), delivery), waitSeconds: 1 }).start();
-    push = { stream, queue, ...queues, sqsEndpoint, fanoutConfig };
+    const sources = await startEventSources({
+      ports,
+      fanoutPorts,
+      dynamodbEndpoint,
+      table,
+      sqsEndpoint,
+      queueUrl: queues.deliveryQueueUrl,
+      fanout: fanoutConfig,
+      delivery: { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery },
+      streamIdleMs: 20,
+    });
+    push = { sources, ...queues, sqsEndpoint, fanoutConfig };
   }
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
@@ -127,7 +131,7 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions } 
       return { status: res.status, headers: res.headers, body: parsed };
     },
     async close() {
-      await Promise.all([push?.stream.stop(), push?.queue.stop()]);
+      await push?.sources.stop();
       await new Promise<void>((r) => server.close(() => r()));
     },
   };

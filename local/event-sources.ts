@@ -1,0 +1,52 @@
+/**
+ * The stack's two event source mappings, played locally with the same handlers and filters:
+ * the table's stream → fan-out, the delivery queue → delivery. Used by `npm start`, the tests and
+ * the benchmarks.
+ */
+import { httpPoster, type DeliveryConfig } from '../functions/core/delivery';
+import type { FanoutConfig } from '../functions/core/fanout';
+import type { Ports } from '../functions/core/ports';
+import { deliverHandler } from '../functions/deliver/adapter';
+import { fanoutHandler } from '../functions/fanout/adapter';
+import { FANOUT_STREAM_FILTERS } from '../infra/definitions';
+import { QueuePoller, StreamPoller } from './pollers';
+
+export interface EventSourceOptions {
+  ports: Ports;
+  dynamodbEndpoint: string;
+  table: string;
+  sqsEndpoint: string;
+  queueUrl: string;
+  fanout: FanoutConfig;
+  delivery: DeliveryConfig;
+  /** Ports fan-out runs with, when they differ (tests make its queue fail on purpose). */
+  fanoutPorts?: Ports;
+  checkpointFile?: string;
+  streamIdleMs?: number;
+  queueConcurrency?: number;
+}
+
+export interface EventSources {
+  stream: StreamPoller;
+  queue: QueuePoller;
+  stop(): Promise<void>;
+}
+
+export async function startEventSources(o: EventSourceOptions): Promise<EventSources> {
+  const stream = new StreamPoller({
+    dynamodbEndpoint: o.dynamodbEndpoint,
+    table: o.table,
+    filters: FANOUT_STREAM_FILTERS,
+    handler: fanoutHandler(o.fanoutPorts ?? o.ports, o.fanout),
+    checkpointFile: o.checkpointFile,
+    idleMs: o.streamIdleMs,
+  }).start();
+  // Locally, departments' webhooks live on this machine: private targets are allowed.
+  const queue = await new QueuePoller({
+    sqsEndpoint: o.sqsEndpoint,
+    queueUrl: o.queueUrl,
+    handler: deliverHandler(o.ports, httpPoster({ allowPrivateTargets: true }), o.delivery),
+    concurrency: o.queueConcurrency,
+  }).start();
+  return { stream, queue, stop: async () => void (await Promise.all([stream.stop(), queue.stop()])) };
+}
