@@ -72,14 +72,23 @@ function versionItem(v: StoredVersion, current: boolean): Item {
   };
 }
 
-function toVersion(item: Item): StoredVersion {
-  const { type: _type, ...rest } = strip<Item>(item);
-  return rest as unknown as StoredVersion;
-}
+/** An item without the table's bookkeeping (keys, index keys, entity type): the domain object stored in it. */
+const strip = <T>({ PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, type: _t, ...rest }: Item) => rest as T;
+const toVersion = (item: Item) => strip<StoredVersion>(item);
+const toNotification = (item: Item) => strip<StoredNotification>(item);
 
-function toNotification(item: Item): StoredNotification {
-  const { type: _t, ...n } = strip<StoredNotification & { type?: string }>(item);
-  return n;
+/** Cursors are the last evaluated key, opaque to callers; `belongs` checks one came from this listing. */
+const toCursor = (key: Item | undefined) => (key ? { next: Buffer.from(JSON.stringify(key)).toString('base64url') } : {});
+function fromCursor(cursor: string | undefined, belongs: (key: Item) => boolean): Item | undefined {
+  if (!cursor) return undefined;
+  let key: unknown;
+  try {
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor();
+  }
+  if (!key || typeof key !== 'object' || !belongs(key as Item)) throw invalidCursor();
+  return key as Item;
 }
 
 /** What a table item is, for readers of the stream: the entities fan-out reacts to, or something else. */
@@ -89,8 +98,6 @@ export function entityFromItem(item: Item | undefined): ChangedEntity | undefine
   if (item.type === 'notification') return { type: 'notification', value: toNotification(item) };
   return { type: 'other' };
 }
-
-const strip = <T>({ PK: _pk, SK: _sk, GSI1PK: _a, GSI1SK: _b, GSI2PK: _c, GSI2SK: _d, ...rest }: Item) => rest as T;
 
 function notificationItem(n: StoredNotification): Item {
   const eventTime = n.event.time;
@@ -258,12 +265,7 @@ export class DynamoStore implements Store {
 
   async accessLog(creditCode: string, cursor: string | undefined, limit: number): Promise<Page<AccessLogEntry>> {
     const pk = enterprisePartition(creditCode);
-    let start: Item | undefined;
-    if (cursor) {
-      const sk = Buffer.from(cursor, 'base64url').toString('utf8');
-      if (!sk.startsWith(ACCESS_LOG_PREFIX)) throw invalidCursor();
-      start = { PK: pk, SK: sk };
-    }
+    const start = fromCursor(cursor, (k) => k.PK === pk && typeof k.SK === 'string' && k.SK.startsWith(ACCESS_LOG_PREFIX));
     const out = await this.db.send(
       new QueryCommand({
         TableName: this.table,
@@ -274,17 +276,13 @@ export class DynamoStore implements Store {
         ExclusiveStartKey: start,
       }),
     );
-    const items = (out.Items ?? []).map(({ PK: _pk, SK: _sk, ...rest }) => rest as AccessLogEntry);
-    const last = out.LastEvaluatedKey?.SK;
-    return { items, ...(typeof last === 'string' ? { next: Buffer.from(last).toString('base64url') } : {}) };
+    return { items: (out.Items ?? []).map((i) => strip<AccessLogEntry>(i)), ...toCursor(out.LastEvaluatedKey) };
   }
 
   async getClient(clientId: string) {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: clientKey(clientId), ReturnConsumedCapacity: this.returnCapacity }));
     this.capacity('getClient', out.ConsumedCapacity);
-    if (!out.Item) return undefined;
-    const { PK: _pk, SK: _sk, ...client } = out.Item;
-    return client as ApiClient;
+    return out.Item ? strip<ApiClient>(out.Item) : undefined;
   }
 
   async putClient(client: ApiClient) {
@@ -293,7 +291,7 @@ export class DynamoStore implements Store {
 
   async listClients() {
     const items = await this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': CLIENTS_PARTITION } }, 'listClients');
-    return items.map(({ PK: _pk, SK: _sk, ...client }) => client as unknown as ApiClient);
+    return items.map((i) => strip<ApiClient>(i));
   }
 
   async revokeClient(clientId: string, at: string) {
@@ -332,7 +330,7 @@ export class DynamoStore implements Store {
 
   async getSubscription(department: string, id: string) {
     const out = await this.db.send(new GetCommand({ TableName: this.table, Key: subscriptionKey(department, id), ConsistentRead: true }));
-    return out.Item ? strip<StoredSubscription & { type?: string }>(out.Item) : undefined;
+    return out.Item ? strip<StoredSubscription>(out.Item) : undefined;
   }
 
   async listSubscriptions(department?: string) {
@@ -342,10 +340,7 @@ export class DynamoStore implements Store {
         : { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': SUBSCRIPTIONS_PARTITION } },
       'listSubscriptions',
     );
-    return items.map((i) => {
-      const { type: _t, ...sub } = strip<StoredSubscription & { type?: string }>(i);
-      return sub;
-    });
+    return items.map((i) => strip<StoredSubscription>(i));
   }
 
   async deleteSubscription(department: string, id: string) {
@@ -364,16 +359,7 @@ export class DynamoStore implements Store {
   }
 
   async listNotifications(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>> {
-    let start: Item | undefined;
-    if (q.cursor) {
-      try {
-        start = JSON.parse(Buffer.from(q.cursor, 'base64url').toString('utf8')) as Item;
-      } catch {
-        throw invalidCursor();
-      }
-      const expected = q.open ? openPartition(department) : inboxPartition(department);
-      if (!start || (q.open ? start.GSI2PK : start.PK) !== expected) throw invalidCursor();
-    }
+    const start = fromCursor(q.cursor, (k) => (q.open ? k.GSI2PK === openPartition(department) : k.PK === inboxPartition(department)));
     const out = await this.db.send(
       new QueryCommand(
         q.open
@@ -396,7 +382,7 @@ export class DynamoStore implements Store {
     );
     return {
       items: (out.Items ?? []).map((i) => toNotification(i)),
-      ...(out.LastEvaluatedKey ? { next: Buffer.from(JSON.stringify(out.LastEvaluatedKey)).toString('base64url') } : {}),
+      ...toCursor(out.LastEvaluatedKey),
     };
   }
 
@@ -484,7 +470,7 @@ export class DynamoStore implements Store {
 
   async listCreditCodeExceptions() {
     const items = await this.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': EXCEPTIONS_PARTITION } }, 'listExceptions');
-    return items.map(({ PK: _pk, SK: _sk, ...e }) => e as unknown as CreditCodeException);
+    return items.map((i) => strip<CreditCodeException>(i));
   }
 
   async putCreditCodeException(e: CreditCodeException) {
