@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
-import { pageQuery } from './common';
+import { pageOf, pageQuery } from './common';
 import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
@@ -83,9 +83,7 @@ export const Profile = z
   })
   .meta({ id: 'Profile', title: 'Enterprise profile 企业画像' });
 
-export const HistoryPage = z
-  .strictObject({ items: z.array(SummaryItem), next: z.string().optional().meta({ description: 'cursor of the next page' }) })
-  .meta({ id: 'HistoryPage' });
+export const HistoryPage = pageOf(SummaryItem, 'HistoryPage');
 
 export const AccessLogEntry = z
   .strictObject({
@@ -97,7 +95,7 @@ export const AccessLogEntry = z
     resource: z.string().meta({ description: 'profile, history[:kind] or record:<id>' }),
   })
   .meta({ id: 'AccessLogEntry' });
-export const AccessLogPage = z.strictObject({ items: z.array(AccessLogEntry), next: z.string().optional() }).meta({ id: 'AccessLogPage' });
+export const AccessLogPage = pageOf(AccessLogEntry, 'AccessLogPage');
 
 export const Me = z
   .strictObject({ clientId: z.string(), department: z.string(), name: z.string(), scopes: z.array(z.string()) })

@@ -36,6 +36,10 @@ export const Fen = z
 
 export const Text = (max: number) => z.string().trim().min(1).max(max);
 
+/** One page of a listing: the items, and the cursor of the next page unless this is the last. */
+export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
+  z.strictObject({ items: z.array(item), next: z.string().optional().meta({ description: 'cursor of the next page; absent on the last' }) }).meta({ id });
+
 /** The paging fields of every listing's query string. */
 export const pageQuery = (defaultLimit: number) => ({
   cursor: z.string().max(500).optional().meta({ description: '`next` of the previous page' }),

@@ -3,7 +3,7 @@
  * (one per event and receiving department) and feedback on them.
  */
 import { z } from 'zod';
-import { CatalogueItemCode, pageQuery } from './common';
+import { CatalogueItemCode, pageOf, pageQuery } from './common';
 import { RECORD_KINDS, RecordKindSchema } from './records';
 
 import { EVENT_TYPES } from './event-types';
@@ -139,4 +139,4 @@ export const InboxQuery = z.strictObject({
   ...pageQuery(50),
 });
 export const OverdueQuery = z.strictObject({ department: z.string().max(32).optional().meta({ description: 'only this department' }) });
-export const InboxPage = z.strictObject({ items: z.array(Notification), next: z.string().optional() }).meta({ id: 'InboxPage' });
+export const InboxPage = pageOf(Notification, 'InboxPage');
