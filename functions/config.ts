@@ -2,10 +2,9 @@
  * Settings of the push side, from the environment with defaults; a malformed value fails at
  * start with the variable's name.
  */
-import type { DeliveryConfig } from './core/delivery';
+import { DEFAULT_DELIVERY, type DeliveryConfig } from './core/delivery';
 import type { FanoutConfig } from './core/fanout';
 import type { WebhookPolicy } from './core/subscriptions';
-import { QUEUES } from '../infra/definitions';
 
 function numberEnv(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -23,9 +22,9 @@ export function fanoutConfig(): FanoutConfig {
 }
 
 export function deliveryConfig(): DeliveryConfig {
-  const delays = (process.env.DELIVERY_RETRY_DELAYS ?? '10,60,300,1800').split(',').map(Number);
+  const delays = (process.env.DELIVERY_RETRY_DELAYS ?? DEFAULT_DELIVERY.retryDelaysSeconds.join(',')).split(',').map(Number);
   if (delays.some((d) => !Number.isFinite(d) || d < 0)) throw new Error(`environment variable DELIVERY_RETRY_DELAYS must be comma-separated seconds`);
-  return { timeoutMs: numberEnv('DELIVERY_TIMEOUT_MS', 5000), retryDelaysSeconds: delays, maxAttempts: numberEnv('DELIVERY_MAX_ATTEMPTS', QUEUES.delivery.maxReceiveCount) };
+  return { timeoutMs: numberEnv('DELIVERY_TIMEOUT_MS', DEFAULT_DELIVERY.timeoutMs), retryDelaysSeconds: delays, maxAttempts: numberEnv('DELIVERY_MAX_ATTEMPTS', DEFAULT_DELIVERY.maxAttempts) };
 }
 
 export function webhookPolicy(): WebhookPolicy {

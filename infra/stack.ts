@@ -18,7 +18,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { DELIVER_TIMEOUT_SECONDS, FANOUT_STREAM_FILTERS, QUEUES, TABLE } from './definitions';
+import { FANOUT_STREAM_FILTERS, INDEXES, TABLE } from '../functions/store/table';
+import { DELIVER_TIMEOUT_SECONDS, QUEUES } from './definitions';
 
 export interface ExchangeStackProps extends StackProps {
   /** Directory holding one folder per bundled function (scripts/build.ts output). */
@@ -61,17 +62,17 @@ export class ExchangeStack extends Stack {
       stream: StreamViewType[TABLE.stream],
     });
     this.table.addGlobalSecondaryIndex({
-      indexName: TABLE.gsi2.name,
-      partitionKey: { name: TABLE.gsi2.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE.gsi2.sortKey, type: AttributeType.STRING },
+      indexName: INDEXES.open.name,
+      partitionKey: { name: INDEXES.open.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: INDEXES.open.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
     this.table.addGlobalSecondaryIndex({
-      indexName: TABLE.gsi1.name,
-      partitionKey: { name: TABLE.gsi1.partitionKey, type: AttributeType.STRING },
-      sortKey: { name: TABLE.gsi1.sortKey, type: AttributeType.STRING },
+      indexName: INDEXES.enterprise.name,
+      partitionKey: { name: INDEXES.enterprise.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: INDEXES.enterprise.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
-      nonKeyAttributes: [...TABLE.gsi1.projected],
+      nonKeyAttributes: [...INDEXES.enterprise.projection],
     });
 
     this.deliveryDlq = new Queue(this, 'DeliveryDlq', {
@@ -219,7 +220,7 @@ export class ExchangeStack extends Stack {
       new PolicyStatement({
         effect: Effect.ALLOW,
         actions: [...actions],
-        resources: [this.table.tableArn, `${this.table.tableArn}/index/${TABLE.gsi1.name}`, `${this.table.tableArn}/index/${TABLE.gsi2.name}`],
+        resources: [this.table.tableArn, ...TABLE.indexes.map((i) => `${this.table.tableArn}/index/${i.name}`)],
       }),
     );
   }

@@ -8,7 +8,7 @@ import type { FanoutConfig } from '../functions/core/fanout';
 import type { Ports } from '../functions/core/ports';
 import { deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
-import { FANOUT_STREAM_FILTERS } from '../infra/definitions';
+import { FANOUT_STREAM_FILTERS } from '../functions/store/table';
 import { QueuePoller, StreamPoller } from './pollers';
 
 export interface EventSourceOptions {

@@ -10,6 +10,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { INDEXES, SUMMARY_ATTRIBUTES, TABLE } from '../functions/store/table';
 import { ExchangeStack } from '../infra/stack';
 import { buildFunctions } from '../scripts/build';
 
@@ -50,11 +51,18 @@ describe('table', () => {
 
   it('projects record summaries into the enterprise index, never record bodies', () => {
     const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
-    const gsi = table.Properties.GlobalSecondaryIndexes.find((i: { IndexName: string }) => i.IndexName === 'GSI1');
-    expect(gsi.IndexName).toBe('GSI1');
-    expect(gsi.Projection.ProjectionType).toBe('INCLUDE');
-    expect(gsi.Projection.NonKeyAttributes).toContain('summary');
-    expect(gsi.Projection.NonKeyAttributes).not.toContain('data');
+    const indexes: { IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[] = table.Properties.GlobalSecondaryIndexes;
+    expect(indexes.map((i) => i.IndexName).sort()).toEqual(TABLE.indexes.map((i) => i.name).sort());
+    const gsi = indexes.find((i) => i.IndexName === INDEXES.enterprise.name);
+    expect(gsi?.KeySchema).toEqual([
+      { AttributeName: 'GSI1PK', KeyType: 'HASH' },
+      { AttributeName: 'GSI1SK', KeyType: 'RANGE' },
+    ]);
+    expect(gsi?.Projection.ProjectionType).toBe('INCLUDE');
+    expect([...(gsi?.Projection.NonKeyAttributes ?? [])].sort()).toEqual([...SUMMARY_ATTRIBUTES].sort());
+    expect(gsi?.Projection.NonKeyAttributes).toContain('summary');
+    expect(gsi?.Projection.NonKeyAttributes).not.toContain('data');
+    expect(indexes.find((i) => i.IndexName === INDEXES.open.name)?.Projection).toEqual({ ProjectionType: 'ALL' });
   });
 });
 

@@ -8,7 +8,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
-import { recordKey } from '../functions/core/keys';
+import { recordKey } from '../functions/store/table';
 import { ingestRecord } from '../functions/core/ingest';
 import { runtimePorts } from '../functions/runtime';
 import { WebhookReceiver } from '../local/receiver';

@@ -70,7 +70,7 @@ describe('stream poller', () => {
 
 describe('event filters', () => {
   it('pass what the fan-out mapping asks for and skip the rest, as Lambda does', async () => {
-    const { FANOUT_STREAM_FILTERS } = await import('../infra/definitions');
+    const { FANOUT_STREAM_FILTERS } = await import('../functions/store/table');
     const { matchesPattern } = await import('../local/pollers');
     const rec = (eventName: string, image: Record<string, unknown>) => ({ eventName, dynamodb: { NewImage: image } });
     const wakes = (r: object) => FANOUT_STREAM_FILTERS.some((f) => matchesPattern(r, f));

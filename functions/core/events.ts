@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import { EVENT_TYPES } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
-import { notificationId } from './keys';
+import { notificationId } from './ids';
 import type { Feedback, StoredNotification, StoredVersion } from './model';
 
 const digest = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);

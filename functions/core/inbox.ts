@@ -7,7 +7,7 @@ import { isRecordEventType } from '../../schemas/event-types';
 import { FeedbackInput } from '../../schemas/events';
 import { requireScope } from './clients';
 import { badRequest, invalidInput, notFound } from './errors';
-import { isNotificationId } from './keys';
+import { isNotificationId } from './ids';
 import type { ApiClient, StoredNotification } from './model';
 import type { Ports } from './ports';
 import { overdueNotifications } from './overdue';

@@ -25,7 +25,7 @@ export interface StoredVersion {
 }
 
 /** A live record as the enterprise index holds it: the summary, never the body. */
-export type RecordSummary = Pick<StoredVersion, 'id' | 'version' | 'kind' | 'creditCode' | 'date' | 'summary' | 'department' | 'receivedAt'>;
+export type { RecordSummary } from '../store/table';
 
 /** Where a history page stopped: the last record returned. */
 export interface HistoryPosition {

@@ -24,21 +24,23 @@ import {
   enterprisePartition,
   EXCEPTIONS_PARTITION,
   exceptionKey,
-  GSI1,
-  GSI2,
+  INDEXES,
+  ITEM_TYPES,
+  SUMMARY_ATTRIBUTES,
+  enterpriseIndexKey,
+  openIndexKey,
   historyKindPrefix,
   INBOX_PREFIX,
   inboxPartition,
   notificationKey,
   openPartition,
-  openSortKey,
   SUBSCRIPTIONS_PARTITION,
   subscriptionKey,
   subscriptionPrefix,
   historySortKey,
   recordKey,
   recordPartition,
-} from '../core/keys';
+} from './table';
 import type {
   AccessLogEntry,
   ApiClient,
@@ -61,13 +63,14 @@ export interface DynamoStoreOptions {
 }
 
 type Item = Record<string, unknown>;
-const SUMMARY_ATTRIBUTES = ['id', 'version', 'kind', 'creditCode', 'date', 'summary', 'department', 'receivedAt'] as const;
+const GSI1 = INDEXES.enterprise.name;
+const GSI2 = INDEXES.open.name;
 
 function versionItem(v: StoredVersion, current: boolean): Item {
   return {
     ...recordKey(v.id, v.version),
-    type: 'record-version',
-    ...(current ? { GSI1PK: enterprisePartition(v.creditCode), GSI1SK: historySortKey(v.kind, v.date, v.id) } : {}),
+    type: ITEM_TYPES.recordVersion,
+    ...(current ? enterpriseIndexKey(v.creditCode, v.kind, v.date, v.id) : {}),
     ...v,
   };
 }
@@ -94,8 +97,8 @@ function fromCursor(cursor: string | undefined, belongs: (key: Item) => boolean)
 /** What a table item is, for readers of the stream: the entities fan-out reacts to, or something else. */
 export function entityFromItem(item: Item | undefined): ChangedEntity | undefined {
   if (!item) return undefined;
-  if (item.type === 'record-version') return { type: 'record-version', value: toVersion(item) };
-  if (item.type === 'notification') return { type: 'notification', value: toNotification(item) };
+  if (item.type === ITEM_TYPES.recordVersion) return { type: 'record-version', value: toVersion(item) };
+  if (item.type === ITEM_TYPES.notification) return { type: 'notification', value: toNotification(item) };
   return { type: 'other' };
 }
 
@@ -103,8 +106,8 @@ function notificationItem(n: StoredNotification): Item {
   const eventTime = n.event.time;
   return {
     ...notificationKey(n.department, n.id),
-    type: 'notification',
-    ...(n.acknowledgedAt ? {} : { GSI2PK: openPartition(n.department), GSI2SK: openSortKey(eventTime, n.id) }),
+    type: ITEM_TYPES.notification,
+    ...(n.acknowledgedAt ? {} : openIndexKey(n.department, eventTime, n.id)),
     ...n,
   };
 }
@@ -258,7 +261,7 @@ export class DynamoStore implements Store {
 
   async appendAccessLog(entry: AccessLogEntry, nonce: string) {
     const out = await this.db.send(
-      new PutCommand({ TableName: this.table, Item: { ...accessLogKey(entry.creditCode, entry.at, nonce), ...entry }, ReturnConsumedCapacity: this.returnCapacity }),
+      new PutCommand({ TableName: this.table, Item: { ...accessLogKey(entry.creditCode, entry.at, nonce), type: ITEM_TYPES.accessLog, ...entry }, ReturnConsumedCapacity: this.returnCapacity }),
     );
     this.capacity('appendAccessLog', out.ConsumedCapacity);
   }
@@ -286,7 +289,7 @@ export class DynamoStore implements Store {
   }
 
   async putClient(client: ApiClient) {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...clientKey(client.clientId), ...client } }));
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...clientKey(client.clientId), type: ITEM_TYPES.client, ...client } }));
   }
 
   async listClients() {
@@ -325,7 +328,7 @@ export class DynamoStore implements Store {
   }
 
   async putSubscription(sub: StoredSubscription) {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...subscriptionKey(sub.department, sub.id), type: 'subscription', ...sub } }));
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...subscriptionKey(sub.department, sub.id), type: ITEM_TYPES.subscription, ...sub } }));
   }
 
   async getSubscription(department: string, id: string) {
@@ -474,7 +477,7 @@ export class DynamoStore implements Store {
   }
 
   async putCreditCodeException(e: CreditCodeException) {
-    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...exceptionKey(e.creditCode), ...e } }));
+    await this.db.send(new PutCommand({ TableName: this.table, Item: { ...exceptionKey(e.creditCode), type: ITEM_TYPES.creditCodeException, ...e } }));
     this.exceptions = undefined;
   }
 

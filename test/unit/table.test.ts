@@ -1,0 +1,132 @@
+/**
+ * The table module's header documents the key layout, the indexes and the access patterns; these
+ * tests hold the header to the code, so a key or index changed in one place fails here.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  accessLogKey,
+  clientKey,
+  enterpriseIndexKey,
+  exceptionKey,
+  FANOUT_STREAM_FILTERS,
+  INDEXES,
+  ITEM_TYPES,
+  notificationKey,
+  openIndexKey,
+  recordKey,
+  subscriptionKey,
+  SUMMARY_ATTRIBUTES,
+  TABLE,
+} from '../../functions/store/table';
+
+const header = readFileSync(new URL('../../functions/store/table.ts', import.meta.url), 'utf8').split('*/')[0];
+
+/** The rows of the markdown table that follows `title` in the header, as trimmed cells. */
+function docTable(title: string): string[][] {
+  const lines = header.split('\n').map((l) => l.replace(/^\s*\*\s?/, ''));
+  const start = lines.findIndex((l) => l.startsWith(title));
+  expect(start, `header has a "${title}" table`).toBeGreaterThanOrEqual(0);
+  const rows: string[][] = [];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith('|')) break;
+    rows.push(line.split('|').slice(1, -1).map((c) => c.trim()));
+  }
+  return rows.slice(2); // heading and rule
+}
+
+// Sample values for the placeholders the header writes in angle brackets.
+const sample = {
+  recordId: 'rec_1',
+  version6: '000007',
+  creditCode: '91350200MA2XYZ1234',
+  kind: 'licence',
+  date: '2026-11-27',
+  at: '2026-11-27T10:00:00.000Z',
+  nonce: 'n0nce',
+  clientId: 'cAbCdEfGhIjKl',
+  department: 'health',
+  id: 'ntf_20261127100000123_0123456789abcdef',
+  eventTime: '2026-11-27T10:00:00.123Z',
+};
+const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
+
+/** The keys each item type's builders produce from the samples. */
+const built: Record<string, { PK: string; SK: string; index?: Record<string, string> }> = {
+  [ITEM_TYPES.recordVersion]: { ...recordKey(sample.recordId, 7), index: enterpriseIndexKey(sample.creditCode, 'licence', sample.date, sample.recordId) },
+  [ITEM_TYPES.accessLog]: accessLogKey(sample.creditCode, sample.at, sample.nonce),
+  [ITEM_TYPES.client]: clientKey(sample.clientId),
+  [ITEM_TYPES.creditCodeException]: exceptionKey(sample.creditCode),
+  [ITEM_TYPES.subscription]: subscriptionKey(sample.department, sample.id),
+  [ITEM_TYPES.notification]: { ...notificationKey(sample.department, sample.id), index: openIndexKey(sample.department, sample.eventTime, sample.id) },
+};
+
+describe('the items table in the header', () => {
+  const rows = docTable('Items');
+
+  it('has one row per item type, and no other', () => {
+    expect(rows.map((r) => r[0]).sort()).toEqual(Object.values(ITEM_TYPES).sort());
+  });
+
+  it.each(Object.values(ITEM_TYPES))('documents the keys %s items are written with', (type) => {
+    const [, pk, sk, index] = rows.find((r) => r[0] === type) ?? [];
+    const keys = built[type];
+    expect(fill(pk)).toBe(keys.PK);
+    expect(fill(sk)).toBe(keys.SK);
+    if (keys.index) {
+      const [name, partition, , sort] = index.split(' ');
+      const def = Object.values(INDEXES).find((i) => i.name === name);
+      expect(def, `index ${name} exists`).toBeDefined();
+      expect(fill(partition)).toBe(keys.index[def?.partitionKey ?? '']);
+      expect(fill(sort)).toBe(keys.index[def?.sortKey ?? '']);
+    } else {
+      expect(index).toBe('');
+    }
+  });
+});
+
+describe('the indexes table in the header', () => {
+  const rows = docTable('Indexes');
+
+  it('names every index the table has, with its projection', () => {
+    expect(rows.map((r) => r[0])).toEqual(TABLE.indexes.map((i) => i.name));
+    for (const index of TABLE.indexes) {
+      const projection = rows.find((r) => r[0] === index.name)?.[2];
+      expect(projection).toBe(index.projection === 'ALL' ? 'ALL' : index.projection.join(', '));
+    }
+  });
+
+  it('keeps record bodies out of the enterprise index', () => {
+    expect(INDEXES.enterprise.projection).toEqual(SUMMARY_ATTRIBUTES);
+    expect(SUMMARY_ATTRIBUTES).not.toContain('data');
+  });
+});
+
+describe('the access patterns table in the header', () => {
+  const rows = docTable('Access patterns');
+
+  it('gives every pattern an operation and a cost', () => {
+    expect(rows.length).toBeGreaterThan(10);
+    for (const [pattern, operation, cost] of rows) {
+      expect(operation, pattern).not.toBe('');
+      expect(cost, pattern).toMatch(/RCU|WCU|page|quer/);
+    }
+  });
+
+  it('queries only indexes that exist', () => {
+    const names = TABLE.indexes.map((i) => i.name);
+    for (const [pattern, operation] of rows) {
+      for (const used of operation.match(/GSI\d+/g) ?? []) expect(names, pattern).toContain(used);
+    }
+  });
+});
+
+describe('fan-out stream filters', () => {
+  it('wake fan-out for new record versions and for feedback or escalation on a notification', () => {
+    expect(FANOUT_STREAM_FILTERS).toEqual([
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version'] } } } },
+      { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, lastFeedbackAt: { S: [{ exists: true }] } } } },
+      { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, escalatedAt: { S: [{ exists: true }] } } } },
+    ]);
+  });
+});
