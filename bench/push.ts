@@ -80,7 +80,7 @@ try {
   const secret = newWebhookSecret();
   receiver.expect('/hooks/health', secret);
   const now = new Date().toISOString();
-  await ports.store.putSubscription({ ...one, webhook: { url: receiver.url('/hooks/health'), secret }, createdAt: now, updatedAt: now });
+  await ports.subscriptions.put({ ...one, webhook: { url: receiver.url('/hooks/health'), secret }, createdAt: now, updatedAt: now });
   const code = makeCreditCode('91', '330402', 'MA2LAT00');
   const latencies: number[] = [];
   for (let i = 0; i < 60; i++) {
@@ -92,14 +92,14 @@ try {
     if (i >= 10) latencies.push(performance.now() - t); // the first ten warm everything up
   }
   report('end to end, POST → webhook received (50 sequential)', `p50 ${pct(latencies, 50).toFixed(0)} ms  p99 ${pct(latencies, 99).toFixed(0)} ms`);
-  await ports.store.deleteSubscription('health', one.id);
+  await ports.subscriptions.delete('health', one.id);
 
   // Fan-out throughput: 50 departments subscribed to every inspection by webhook.
   for (let d = 0; d < DEPARTMENTS; d++) {
     const dept = `dept-${String(d).padStart(2, '0')}`;
     const s = newWebhookSecret();
     receiver.expect(`/hooks/${dept}`, s);
-    await ports.store.putSubscription({
+    await ports.subscriptions.put({
       id: `sub_fan${String(d).padStart(13, '0')}`,
       department: dept,
       name: 'all inspections',

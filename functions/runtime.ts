@@ -1,12 +1,12 @@
 /**
- * Wires the core's ports to real infrastructure: the DynamoDB store, the system clock and
+ * Wires the core's ports to real infrastructure: the DynamoDB entity stores, the system clock and
  * crypto-random ids. Used by the Lambda entry points, the local runner, the CLI and the tests.
  */
 import { randomBytes } from 'node:crypto';
 import type { Clock, Ids, Ports } from './core/ports';
 import { requireEnv } from './env';
 import { documentClient } from './store/aws';
-import { DynamoStore, type DynamoStoreOptions } from './store/dynamo';
+import { dynamoStores, type DynamoStoreOptions } from './store/index';
 import { SqsDeliveryQueue, sqsClient } from './store/sqs';
 
 export const systemClock: Clock = { now: () => new Date() };
@@ -24,7 +24,7 @@ export interface RuntimeConfig {
 
 export function runtimePorts(config: RuntimeConfig): Ports {
   return {
-    store: new DynamoStore(documentClient(config.dynamodbEndpoint), config.table, config.store),
+    ...dynamoStores(documentClient(config.dynamodbEndpoint), config.table, config.store),
     clock: config.clock ?? systemClock,
     ids: cryptoIds,
     ...(config.queueUrl ? { queue: new SqsDeliveryQueue(sqsClient(config.sqsEndpoint), config.queueUrl) } : {}),

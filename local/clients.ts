@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient } from '../functions/core/clients';
+import { addCreditCodeException, EXCEPTIONS_TTL_MS, removeCreditCodeException } from '../functions/core/credit-code-exceptions';
 import { ProblemError } from '../functions/core/errors';
 import { SCOPES } from '../functions/core/model';
 import { runtimePorts } from '../functions/runtime';
@@ -45,7 +46,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
   const now = () => ports.clock.now().toISOString();
   switch (command) {
     case 'list': {
-      for (const c of await ports.store.listClients()) {
+      for (const c of await ports.clients.list()) {
         out(`${c.clientId}  ${c.department.padEnd(12)} ${c.revokedAt ? `REVOKED ${c.revokedAt}` : 'active'}  ${c.name}  [${c.scopes.join(' ')}]`);
       }
       return 0;
@@ -62,13 +63,13 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     }
     case 'revoke': {
       if (!sub) break;
-      const ok = await ports.store.revokeClient(sub, now());
+      const ok = await ports.clients.revoke(sub, now());
       out(ok ? `revoked ${sub}; its key stops working within 15 s` : `no active client ${sub}`);
       return ok ? 0 : 1;
     }
     case 'exceptions': {
       if (sub === 'list') {
-        for (const e of await ports.store.listCreditCodeExceptions()) out(`${e.creditCode}  ${e.addedAt}  ${e.addedBy}  ${e.reason}`);
+        for (const e of await ports.creditCodeExceptions.list()) out(`${e.creditCode}  ${e.addedAt}  ${e.addedBy}  ${e.reason}`);
         return 0;
       }
       if (sub === 'add' && arg && values.reason && values.by) {
@@ -78,12 +79,12 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
           return 1;
         }
         if (check.valid) out(`note: ${arg} passes the check already; adding it changes nothing`);
-        await ports.store.putCreditCodeException({ creditCode: arg, reason: values.reason, addedBy: values.by, addedAt: now() });
-        out(`accepted ${arg}; running APIs pick it up within 60 s`);
+        await addCreditCodeException(ports, { creditCode: arg, reason: values.reason, addedBy: values.by, addedAt: now() });
+        out(`accepted ${arg}; running APIs pick it up within ${EXCEPTIONS_TTL_MS / 1000} s`);
         return 0;
       }
       if (sub === 'remove' && arg) {
-        const ok = await ports.store.deleteCreditCodeException(arg);
+        const ok = await removeCreditCodeException(ports, arg);
         out(ok ? `removed ${arg}` : `${arg} was not on the list`);
         return ok ? 0 : 1;
       }

@@ -3,7 +3,8 @@
  * the table's stream → fan-out, the delivery queue → delivery. Used by `npm start`, the tests and
  * the benchmarks.
  */
-import { httpPoster, type DeliveryConfig } from '../functions/core/delivery';
+import { httpPoster } from '../functions/adapters/webhook-poster';
+import type { DeliveryConfig } from '../functions/core/delivery';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { Ports } from '../functions/core/ports';
 import { deliverHandler } from '../functions/deliver/adapter';

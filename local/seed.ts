@@ -54,7 +54,7 @@ export async function seedSubscriptions(ports: Ports, receiverUrl: (department: 
     { department: 'credit', name: '行政处罚归集', filters: { kinds: ['penalty'] }, webhook: true },
   ];
   const local = { allowPrivateTargets: true };
-  const clients = (await ports.store.listClients()).filter((c) => !c.revokedAt && c.scopes.includes('subscriptions:manage'));
+  const clients = (await ports.clients.list()).filter((c) => !c.revokedAt && c.scopes.includes('subscriptions:manage'));
   const hooks: { department: string; path: string; secret: string }[] = [];
   for (const spec of specs) {
     const client = clients.find((c) => c.department === spec.department);
@@ -68,7 +68,7 @@ export async function seedSubscriptions(ports: Ports, receiverUrl: (department: 
         : existing
       : await createSubscription(ports, client, { name: spec.name, filters: spec.filters, ...(webhook ? { webhook } : {}) }, local);
     // The demo receiver plays the department and needs its secret: this local process may read it from the table.
-    const secret = sub.webhook ? (await ports.store.getSubscription(spec.department, sub.id))?.webhook?.secret : undefined;
+    const secret = sub.webhook ? (await ports.subscriptions.get(spec.department, sub.id))?.webhook?.secret : undefined;
     if (secret) hooks.push({ department: spec.department, path: new URL(url).pathname, secret });
   }
   return hooks;
@@ -79,7 +79,7 @@ export async function seedDemo(ports: Ports, credentialsFile: string): Promise<D
   // Keys on file are reused while their clients exist with the scopes the demo gives them now.
   const scopesOf = (scopes: readonly string[] | undefined) => [...(scopes ?? [])].sort().join(' ');
   const current = await Promise.all(
-    credentials.map(async (c) => scopesOf((await ports.store.getClient(c.clientId))?.scopes) === scopesOf(DEMO_CLIENTS.find((d) => d.department === c.department)?.scopes)),
+    credentials.map(async (c) => scopesOf((await ports.clients.get(c.clientId))?.scopes) === scopesOf(DEMO_CLIENTS.find((d) => d.department === c.department)?.scopes)),
   );
   if (credentials.length !== DEMO_CLIENTS.length || current.includes(false)) {
     credentials = [];
@@ -90,7 +90,7 @@ export async function seedDemo(ports: Ports, credentialsFile: string): Promise<D
     writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
   }
   for (const [department, record] of demoRecords()) {
-    const client = await ports.store.getClient(credentials.find((c) => c.department === department)?.clientId ?? '');
+    const client = await ports.clients.get(credentials.find((c) => c.department === department)?.clientId ?? '');
     if (!client) throw new Error(`no demo client for ${department}`);
     await ingestRecord(ports, client, record);
   }

@@ -34,13 +34,13 @@ describe('authentication', () => {
 
   it('stops accepting a revoked key once the short cache expires', async () => {
     expect((await ex.call('GET', '/v1/me', { as: 'credit' })).status).toBe(200);
-    expect(await ex.ports.store.revokeClient(ex.clientIds.credit, clock.now().toISOString())).toBe(true);
+    expect(await ex.ports.clients.revoke(ex.clientIds.credit, clock.now().toISOString())).toBe(true);
     clock.advance(16_000);
     expect((await ex.call('GET', '/v1/me', { as: 'credit' })).status).toBe(401);
   });
 
   it('stores no key, only its hash', async () => {
-    const stored = await ex.ports.store.getClient(ex.clientIds.market);
+    const stored = await ex.ports.clients.get(ex.clientIds.market);
     const secret = ex.keys.market.split('.')[2];
     expect(JSON.stringify(stored)).not.toContain(secret);
     expect(stored?.keyHash).toMatch(/^[0-9a-f]{64}$/);

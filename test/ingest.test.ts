@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AUTHORITIES, ENTERPRISES, filing, inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
+import { addCreditCodeException } from '../functions/core/credit-code-exceptions';
 import { startExchange, type TestExchange } from './helpers';
 
 let ex: TestExchange;
@@ -152,7 +153,7 @@ describe('national standards', () => {
   it('lets a code on the administrator-kept exception list in, and no other with a wrong check character', async () => {
     const pilot = wrong18th(makeCreditCode('91', '350200', 'M0001234'));
     const typo = wrong18th(makeCreditCode('91', '350200', 'M0001235'));
-    await ex.ports.store.putCreditCodeException({ creditCode: pilot, reason: 'pilot issuance, verified with the registry', addedBy: 'admin', addedAt: '2026-11-27T00:00:00Z' });
+    await addCreditCodeException(ex.ports, { creditCode: pilot, reason: 'pilot issuance, verified with the registry', addedBy: 'admin', addedAt: '2026-11-27T00:00:00Z' });
     const ok = await ex.call('POST', '/v1/records', { body: { ...inspection(code, 'JC-pilot'), creditCode: pilot } });
     expect(ok.status).toBe(201);
     expect(ok.body.warnings).toEqual([expect.objectContaining({ code: 'credit-code-exception' })]);

@@ -47,7 +47,7 @@ describe('push Lambdas', () => {
     const secret = newWebhookSecret();
     receiver.expect('/hooks/health', secret);
     const now = new Date().toISOString();
-    await ports.store.putSubscription({
+    await ports.subscriptions.put({
       id: 'sub_lambda0000000001',
       department: 'health',
       name: 'lambda',

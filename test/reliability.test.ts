@@ -6,7 +6,7 @@
  */
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { httpPoster } from '../functions/core/delivery';
+import { httpPoster } from '../functions/adapters/webhook-poster';
 import { fanoutBatch, type StreamChange } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
 import { verifyWebhook, webhookHeaders } from '../functions/core/webhooks';
@@ -124,7 +124,7 @@ describe('duplicates', () => {
     const s = await scenario('/hooks/dup-stream');
     const record = await s.post();
     await waitFor(() => s.arrivals().length > 0);
-    const [version] = await ex.ports.store.recordVersions(record.id);
+    const [version] = await ex.ports.records.versions(record.id);
     const change: StreamChange = { eventName: 'INSERT', sequenceNumber: '1', after: { type: 'record-version', value: version } };
     const again = await fanoutBatch(ex.ports, [change, change], ex.push?.fanoutConfig ?? { ackWithinHours: 72, supervisingDepartment: 'supervision' });
     expect(again).toEqual({ notifications: 0 });

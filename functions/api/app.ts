@@ -12,7 +12,8 @@ import { AccessLogQuery, BatchRequest, HistoryQuery } from '../../schemas/api';
 import { InboxQuery, OverdueQuery } from '../../schemas/events';
 import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
-import { badRequest, invalidInput, ProblemError, type Problem } from '../core/errors';
+import { badRequest, invalidCursor, invalidInput, ProblemError, type Problem } from '../core/errors';
+import { InvalidCursor } from '../core/store-errors';
 import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
 import { ingestBatch, ingestRecord, MAX_RECORD_BYTES } from '../core/ingest';
 import type { ApiClient } from '../core/model';
@@ -75,6 +76,12 @@ const tooLarge = (limit: number) => () => {
   throw new ProblemError(413, 'payload-too-large', 'Payload too large', `the body exceeds ${limit} bytes`);
 };
 
+/** The one place where errors raised below the api (neutral store errors) become problems. */
+function asProblem(err: Error): Error {
+  if (err instanceof InvalidCursor) return invalidCursor(err.parameter);
+  return err;
+}
+
 export function createApp(ports: Ports, options: AppOptions = {}) {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
   const lookup = cachedClientLookup(ports);
@@ -109,7 +116,8 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     });
   });
 
-  app.onError((err, c) => {
+  app.onError((caught, c) => {
+    const err = asProblem(caught);
     if (err instanceof ProblemError) {
       return problemResponse(c, err.toProblem(c.req.path), err.status === 401 ? { 'www-authenticate': 'Bearer realm="exchange"' } : {});
     }

@@ -34,7 +34,7 @@ export async function createClient(
     keyHash: hashSecret(secret),
     createdAt: ports.clock.now().toISOString(),
   };
-  await ports.store.putClient(client);
+  await ports.clients.put(client);
   return { client, apiKey: `edx.${clientId}.${secret}` };
 }
 
@@ -50,7 +50,7 @@ export function cachedClientLookup(ports: Ports, ttlMs = 15_000): ClientLookup {
     const now = ports.clock.now().getTime();
     const hit = cache.get(clientId);
     if (hit && hit.until > now) return hit.client;
-    const client = await ports.store.getClient(clientId);
+    const client = await ports.clients.get(clientId);
     if (cache.size > 1000) cache.clear();
     cache.set(clientId, { client, until: now + ttlMs });
     return client;

@@ -3,12 +3,9 @@
  * it delivered; anything else is retried with growing delay, and after the last attempt the
  * notification says failed with the last error while the message goes on to the DLQ.
  */
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
 import type { DeliveryMessage } from './model';
 import type { Ports, WebhookPoster } from './ports';
-import { isPrivateAddress, signingSecrets, webhookHeaders } from './webhooks';
+import { signingSecrets, webhookHeaders } from './webhooks';
 
 export interface DeliveryConfig {
   timeoutMs: number;
@@ -28,49 +25,9 @@ export interface QueueMessage {
   receiveCount: number;
 }
 
-type Resolve = (host: string, callback: (err: Error | null, addresses: LookupAddress[]) => void) => void;
-const resolveAll: Resolve = (host, callback) => dnsLookup(host, { all: true }, callback);
-
-/**
- * POSTs over node:http(s), following no redirects. Unless private targets are allowed, the
- * address is checked where the connection is made (the socket's own lookup), so a name that
- * resolves to a private address, even only since the subscription was saved, is never reached.
- */
-export function httpPoster(opts: { allowPrivateTargets: boolean; resolve?: Resolve }): WebhookPoster {
-  const resolve = opts.resolve ?? resolveAll;
-  const refuse = (host: string, address: string) => new Error(`refused: ${host} resolves to the private address ${address}`);
-  return (url, headers, body, timeoutMs) =>
-    new Promise((ok, fail) => {
-      const u = new URL(url);
-      // An IP literal is never looked up, so it is checked here.
-      if (!opts.allowPrivateTargets && isPrivateAddress(u.hostname)) return fail(refuse(u.hostname, u.hostname));
-      const guardedLookup = (host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
-        resolve(host, (err, addresses) => {
-          if (err) return callback(err);
-          const blocked = addresses.find((a) => isPrivateAddress(a.address));
-          if (blocked) return callback(refuse(host, blocked.address));
-          if (options.all) return callback(null, addresses);
-          callback(null, addresses[0]?.address, addresses[0]?.family);
-        });
-      const req = (u.protocol === 'https:' ? httpsRequest : httpRequest)(
-        u,
-        { method: 'POST', headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) }, ...(opts.allowPrivateTargets ? {} : { lookup: guardedLookup as never }) },
-        (res) => {
-          res.resume();
-          res.on('end', () => ok({ status: res.statusCode ?? 0 }));
-          res.on('error', fail);
-        },
-      );
-      const timer = setTimeout(() => req.destroy(Object.assign(new Error(`timed out after ${timeoutMs} ms`), { name: 'TimeoutError' })), timeoutMs);
-      req.on('close', () => clearTimeout(timer));
-      req.on('error', fail);
-      req.end(body);
-    });
-}
-
 type Outcome = 'done' | 'retry';
 
-type SubscriptionLookup = (department: string, id: string) => ReturnType<Ports['store']['getSubscription']>;
+type SubscriptionLookup = (department: string, id: string) => ReturnType<Ports['subscriptions']['get']>;
 
 async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig, subscription: SubscriptionLookup): Promise<Outcome> {
   let ref: DeliveryMessage;
@@ -79,14 +36,14 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
   } catch {
     return 'retry'; // not ours: let it reach the DLQ for someone to look at
   }
-  const n = await ports.store.getNotification(ref.department, ref.notificationId);
+  const n = await ports.notifications.get(ref.department, ref.notificationId);
   if (!n || n.delivery.mode !== 'webhook' || n.delivery.status === 'delivered' || n.acknowledgedAt) return 'done';
   const sub = n.delivery.subscriptionId ? await subscription(n.department, n.delivery.subscriptionId) : undefined;
   const now = ports.clock.now();
   const attempt = { attempts: m.receiveCount, lastAttemptAt: now.toISOString() };
   if (!sub?.webhook || sub.status !== 'active') {
     const lastError = !sub ? 'subscription deleted' : sub.status !== 'active' ? 'subscription paused' : 'subscription has no webhook';
-    await ports.store.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'failed', lastError });
+    await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'failed', lastError });
     return 'done';
   }
 
@@ -96,7 +53,7 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
     const headers = webhookHeaders(signingSecrets(sub, now), n.id, Math.floor(now.getTime() / 1000), body);
     const res = await post(sub.webhook.url, headers, body, config.timeoutMs);
     if (res.status >= 200 && res.status < 300) {
-      await ports.store.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'delivered', deliveredAt: ports.clock.now().toISOString(), lastError: undefined });
+      await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'delivered', deliveredAt: ports.clock.now().toISOString(), lastError: undefined });
       return 'done';
     }
     error = `HTTP ${res.status}`;
@@ -106,7 +63,7 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
   }
 
   const last = m.receiveCount >= config.maxAttempts;
-  await ports.store.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: last ? 'failed' : 'queued', lastError: error });
+  await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: last ? 'failed' : 'queued', lastError: error });
   const delays = config.retryDelaysSeconds;
   // After the last attempt the message becomes visible at once, so the queue moves it to the DLQ.
   await ports.queue?.retryLater(m.receiptHandle, last ? 0 : delays[Math.min(m.receiveCount - 1, delays.length - 1)]);
@@ -119,7 +76,7 @@ export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: 
   const subs = new Map<string, ReturnType<SubscriptionLookup>>();
   const subscription: SubscriptionLookup = (department, id) => {
     const key = `${department}#${id}`;
-    if (!subs.has(key)) subs.set(key, ports.store.getSubscription(department, id));
+    if (!subs.has(key)) subs.set(key, ports.subscriptions.get(department, id));
     return subs.get(key) as ReturnType<SubscriptionLookup>;
   };
   const outcomes = await Promise.all(

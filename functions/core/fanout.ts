@@ -10,7 +10,7 @@
 import { isRecordEventType } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
 import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent } from './events';
-import type { DeliveryMessage, RecordSummary, StoredNotification, StoredSubscription, StoredVersion } from './model';
+import type { ChangedEntity, DeliveryMessage, RecordSummary, StoredNotification, StoredSubscription } from './model';
 import type { Ports } from './ports';
 import { matches } from './matching';
 
@@ -21,8 +21,6 @@ export interface FanoutConfig {
   supervisingDepartment: string;
 }
 
-/** What changed on the table, as the stream adapter read it. */
-export type ChangedEntity = { type: 'record-version'; value: StoredVersion } | { type: 'notification'; value: StoredNotification } | { type: 'other' };
 
 /** One change from the stream. */
 export interface StreamChange {
@@ -53,12 +51,12 @@ export class Fanout {
   ) {}
 
   private subs() {
-    return (this.subscriptions ??= this.ports.store.listSubscriptions());
+    return (this.subscriptions ??= this.ports.subscriptions.list());
   }
 
   private registration(creditCode: string) {
     let r = this.registrations.get(creditCode);
-    if (!r) this.registrations.set(creditCode, (r = this.ports.store.latestRegistration(creditCode)));
+    if (!r) this.registrations.set(creditCode, (r = this.ports.records.latestRegistration(creditCode)));
     return r;
   }
 
@@ -125,7 +123,7 @@ export class Fanout {
       await Promise.all(
         receivers.map(async (r) => {
           const n = this.notification(event, r);
-          const put = await this.ports.store.putNotification(n);
+          const put = await this.ports.notifications.put(n);
           const stored = put.created ? n : put.existing;
           if (put.created) written++;
           if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id });

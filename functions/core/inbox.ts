@@ -20,13 +20,13 @@ export function presentNotification(n: StoredNotification) {
 
 export async function listInbox(ports: Ports, client: ApiClient, q: { open: boolean; cursor?: string; limit: number }) {
   requireScope(client, 'inbox:read');
-  const page = await ports.store.listNotifications(client.department, q);
+  const page = await ports.notifications.list(client.department, q);
   return { items: page.items.map(presentNotification), ...(page.next ? { next: page.next } : {}) };
 }
 
 async function own(ports: Ports, client: ApiClient, id: string) {
   requireScope(client, 'inbox:read');
-  const n = isNotificationId(id) ? await ports.store.getNotification(client.department, id) : undefined;
+  const n = isNotificationId(id) ? await ports.notifications.get(client.department, id) : undefined;
   if (!n) throw notFound(`no notification ${id} for department ${client.department}`);
   return n;
 }
@@ -36,7 +36,7 @@ export const readNotification = async (ports: Ports, client: ApiClient, id: stri
 /** Idempotent: acknowledging twice keeps the first time and who did it. */
 export async function acknowledge(ports: Ports, client: ApiClient, id: string) {
   await own(ports, client, id);
-  const n = await ports.store.acknowledge(client.department, id, ports.clock.now().toISOString(), client.clientId);
+  const n = await ports.notifications.acknowledge(client.department, id, ports.clock.now().toISOString(), client.clientId);
   if (!n) throw notFound(`no notification ${id}`);
   return presentNotification(n);
 }
@@ -51,7 +51,7 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
   }
   const { outcome, comment } = parsed.data;
   const feedbackId = createHash('sha256').update(`${client.clientId}\n${outcome}\n${comment ?? ''}`).digest('hex').slice(0, 16);
-  const after = await ports.store.addFeedback(
+  const after = await ports.notifications.addFeedback(
     client.department,
     id,
     { outcome, ...(comment ? { comment } : {}), at: ports.clock.now().toISOString(), clientId: client.clientId, department: client.department },
@@ -65,8 +65,8 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
 export async function redrive(ports: Ports, client: ApiClient) {
   requireScope(client, 'inbox:read');
   if (!ports.queue) throw new Error('redrive needs the delivery queue');
-  const failed = (await ports.store.openNotifications(client.department)).filter((n) => n.delivery.mode === 'webhook' && n.delivery.status === 'failed');
-  for (const n of failed) await ports.store.updateDelivery(n.department, n.id, { ...n.delivery, status: 'queued' });
+  const failed = (await ports.notifications.open(client.department)).filter((n) => n.delivery.mode === 'webhook' && n.delivery.status === 'failed');
+  for (const n of failed) await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, status: 'queued' });
   await ports.queue.send(failed.map((n) => ({ department: n.department, notificationId: n.id })));
   return { redriven: failed.length, notificationIds: failed.map((n) => n.id) };
 }

@@ -11,6 +11,7 @@ import type { CreditCodeExceptions } from '../../schemas/credit-code';
 import { conflict, forbidden, invalidInput, ProblemError, type Problem } from './errors';
 import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
 import type { Ports } from './ports';
+import { exceptionCodes } from './credit-code-exceptions';
 import { fieldErrors, PARSE_OPTIONS, recordWarnings } from './validation';
 
 export interface IngestResult {
@@ -52,7 +53,7 @@ export async function validateRecord(ports: Ports, client: ApiClient, body: unkn
   if (typeof kind === 'string' && (RECORD_KINDS as readonly string[]).includes(kind) && !client.scopes.includes(WRITE_SCOPES[kind as RecordKind])) {
     throw forbidden(`client ${client.clientId} may not post ${kind} records (needs scope ${WRITE_SCOPES[kind as RecordKind]})`);
   }
-  const parsed = schemaFor(await ports.store.creditCodeExceptions()).safeParse(body, PARSE_OPTIONS);
+  const parsed = schemaFor(await exceptionCodes(ports)).safeParse(body, PARSE_OPTIONS);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
     throw invalidInput(`the record has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`, errors);
@@ -87,10 +88,10 @@ export async function ingestRecord(ports: Ports, client: ApiClient, body: unknow
 
   if (input.corrects === undefined) {
     const first = version(1);
-    const put = await ports.store.putFirstVersion(first);
+    const put = await ports.records.putFirstVersion(first);
     if (put.created) return { outcome: 'created', record: first };
     // The failed write returned version 1; only if it was corrected since is there a later one to read.
-    const latest = put.existing.supersededBy === undefined ? put.existing : ((await ports.store.latestVersion(id)) ?? put.existing);
+    const latest = put.existing.supersededBy === undefined ? put.existing : ((await ports.records.latestVersion(id)) ?? put.existing);
     if (latest.contentHash === hash) return { outcome: 'replayed', record: latest };
     throw conflict(
       'record-exists',
@@ -101,7 +102,7 @@ export async function ingestRecord(ports: Ports, client: ApiClient, body: unknow
 
   // A correction: at most two tries, in case another correction lands between read and write.
   for (let attempt = 0; attempt < 2; attempt++) {
-    const latest = await ports.store.latestVersion(id);
+    const latest = await ports.records.latestVersion(id);
     if (!latest) throw conflict('correction-target-missing', `record ${input.sourceId} of department ${client.department} does not exist; post it without "corrects"`, { recordId: id });
     if (latest.contentHash === hash) return { outcome: 'replayed', record: latest };
     if (latest.kind !== input.kind) throw conflict('kind-mismatch', `record ${input.sourceId} is a ${latest.kind} record; a correction cannot change its kind`, { recordId: id });
@@ -112,7 +113,7 @@ export async function ingestRecord(ports: Ports, client: ApiClient, body: unknow
       });
     }
     const next = version(latest.version + 1, latest.version);
-    if (await ports.store.putCorrection(next, latest)) return { outcome: 'created', record: next };
+    if (await ports.records.putCorrection(next, latest)) return { outcome: 'created', record: next };
   }
   throw conflict('concurrent-correction', `record ${input.sourceId} was corrected concurrently; read it and try again`, { recordId: id });
 }

@@ -108,3 +108,6 @@ export interface DeliveryMessage {
   department: string;
   notificationId: string;
 }
+
+/** What changed on the table, as the stream adapter read it. */
+export type ChangedEntity = { type: 'record-version'; value: StoredVersion } | { type: 'notification'; value: StoredNotification } | { type: 'other' };

@@ -7,7 +7,7 @@ import type { StoredNotification } from './model';
 import type { Ports } from './ports';
 
 async function departments(ports: Ports): Promise<string[]> {
-  const [clients, subs] = await Promise.all([ports.store.listClients(), ports.store.listSubscriptions()]);
+  const [clients, subs] = await Promise.all([ports.clients.list(), ports.subscriptions.list()]);
   return [...new Set([...clients.map((c) => c.department), ...subs.map((s) => s.department)])].sort();
 }
 
@@ -16,7 +16,7 @@ export async function overdueNotifications(ports: Ports, department?: string): P
   const now = ports.clock.now().toISOString();
   const out: StoredNotification[] = [];
   for (const d of department ? [department] : await departments(ports)) {
-    out.push(...(await ports.store.openNotifications(d)).filter((n) => n.ackBy < now));
+    out.push(...(await ports.notifications.open(d)).filter((n) => n.ackBy < now));
   }
   return out.sort((a, b) => (a.ackBy < b.ackBy ? -1 : 1));
 }
@@ -30,7 +30,7 @@ export async function escalateOverdue(ports: Ports): Promise<{ escalated: number
   const now = ports.clock.now().toISOString();
   for (const n of await overdueNotifications(ports)) {
     if (n.escalatedAt || n.event.type === EVENT_TYPES.overdue) continue;
-    if (await ports.store.markEscalated(n.department, n.id, now)) escalated++;
+    if (await ports.notifications.markEscalated(n.department, n.id, now)) escalated++;
   }
   return { escalated };
 }

@@ -1,6 +1,8 @@
 /**
- * What the core needs from the outside world. Adapters: functions/store/dynamo.ts (store), the
- * system clock and crypto ids in production; tests pass the same DynamoDB store and a fixed clock.
+ * What the core needs from the outside world: one small store per entity, the delivery queue,
+ * the webhook poster, the clock and the id source. Adapters: functions/store/ (DynamoDB, SQS),
+ * functions/adapters/ (network), functions/runtime.ts wires them; test/fakes/ holds in-memory
+ * stores for the unit tier.
  */
 import type { RecordKind } from '../../schemas/records';
 import type {
@@ -22,43 +24,60 @@ export interface Page<T> {
   next?: string;
 }
 
-export interface Store {
+/** Record versions (记录) and the enterprise index. */
+export interface RecordStore {
   /** Writes version 1 unless the record exists; then returns what is stored as version 1. */
   putFirstVersion(v: StoredVersion): Promise<{ created: true } | { created: false; existing: StoredVersion }>;
   /** Writes `next` and marks `previous` superseded in one transaction; false if `previous` is no longer current. */
   putCorrection(next: StoredVersion, previous: StoredVersion): Promise<boolean>;
   latestVersion(recordId: string): Promise<StoredVersion | undefined>;
   /** Every version, newest first. */
-  recordVersions(recordId: string): Promise<StoredVersion[]>;
+  versions(recordId: string): Promise<StoredVersion[]>;
   /** Every live record of an enterprise, ordered by kind, then date, then id. */
   enterpriseRecords(creditCode: string): Promise<RecordSummary[]>;
   /** Live records of one kind older than `before`, newest first. */
   enterpriseHistory(creditCode: string, kind: RecordKind, before: HistoryPosition | undefined, limit: number): Promise<RecordSummary[]>;
-
-  appendAccessLog(entry: AccessLogEntry, nonce: string): Promise<void>;
-  accessLog(creditCode: string, cursor: string | undefined, limit: number): Promise<Page<AccessLogEntry>>;
-
-  getClient(clientId: string): Promise<ApiClient | undefined>;
-  putClient(client: ApiClient): Promise<void>;
-  listClients(): Promise<ApiClient[]>;
-  revokeClient(clientId: string, at: string): Promise<boolean>;
-
   /** The latest live registration record of an enterprise, if any. */
   latestRegistration(creditCode: string): Promise<RecordSummary | undefined>;
+}
 
-  putSubscription(s: StoredSubscription): Promise<void>;
-  getSubscription(department: string, id: string): Promise<StoredSubscription | undefined>;
+/** Who read which enterprise's data, when and why. */
+export interface AccessLogStore {
+  append(entry: AccessLogEntry, nonce: string): Promise<void>;
+  /** Newest first. */
+  list(creditCode: string, cursor: string | undefined, limit: number): Promise<Page<AccessLogEntry>>;
+}
+
+export interface ClientStore {
+  get(clientId: string): Promise<ApiClient | undefined>;
+  put(client: ApiClient): Promise<void>;
+  list(): Promise<ApiClient[]>;
+  /** False if the client does not exist or was already revoked. */
+  revoke(clientId: string, at: string): Promise<boolean>;
+}
+
+export interface CreditCodeExceptionStore {
+  list(): Promise<CreditCodeException[]>;
+  put(e: CreditCodeException): Promise<void>;
+  delete(creditCode: string): Promise<boolean>;
+}
+
+export interface SubscriptionStore {
+  put(s: StoredSubscription): Promise<void>;
+  get(department: string, id: string): Promise<StoredSubscription | undefined>;
   /** A department's subscriptions, or every subscription when no department is given. */
-  listSubscriptions(department?: string): Promise<StoredSubscription[]>;
-  deleteSubscription(department: string, id: string): Promise<boolean>;
+  list(department?: string): Promise<StoredSubscription[]>;
+  delete(department: string, id: string): Promise<boolean>;
+}
 
+export interface NotificationStore {
   /** Writes a notification unless it exists; then returns the stored one. */
-  putNotification(n: StoredNotification): Promise<{ created: true } | { created: false; existing: StoredNotification }>;
-  getNotification(department: string, id: string): Promise<StoredNotification | undefined>;
+  put(n: StoredNotification): Promise<{ created: true } | { created: false; existing: StoredNotification }>;
+  get(department: string, id: string): Promise<StoredNotification | undefined>;
   /** Oldest first; `open` lists only notifications not yet acknowledged. */
-  listNotifications(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>>;
+  list(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>>;
   /** Every notification of a department not yet acknowledged, oldest first. */
-  openNotifications(department: string): Promise<StoredNotification[]>;
+  open(department: string): Promise<StoredNotification[]>;
   /** Records a delivery outcome; never overwrites a delivered status with a failure. */
   updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']): Promise<void>;
   acknowledge(department: string, id: string, at: string, clientId: string): Promise<StoredNotification | undefined>;
@@ -66,11 +85,16 @@ export interface Store {
   addFeedback(department: string, id: string, feedback: Feedback, feedbackId: string): Promise<StoredNotification | undefined>;
   /** Marks an open notification escalated; false if it was acknowledged or escalated meanwhile. */
   markEscalated(department: string, id: string, at: string): Promise<boolean>;
+}
 
-  creditCodeExceptions(): Promise<ReadonlySet<string>>;
-  listCreditCodeExceptions(): Promise<CreditCodeException[]>;
-  putCreditCodeException(e: CreditCodeException): Promise<void>;
-  deleteCreditCodeException(creditCode: string): Promise<boolean>;
+/** One store per entity; a new entity adds its port here and its adapter under functions/store/. */
+export interface Stores {
+  records: RecordStore;
+  accessLog: AccessLogStore;
+  clients: ClientStore;
+  creditCodeExceptions: CreditCodeExceptionStore;
+  subscriptions: SubscriptionStore;
+  notifications: NotificationStore;
 }
 
 /** The SQS delivery queue. */
@@ -92,8 +116,7 @@ export interface Ids {
   random(bytes: number): string;
 }
 
-export interface Ports {
-  store: Store;
+export interface Ports extends Stores {
   clock: Clock;
   ids: Ids;
   /** Present where something is sent: fan-out, delivery, redrive. */

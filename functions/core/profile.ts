@@ -6,8 +6,10 @@ import { z } from 'zod';
 import { checkCreditCode, entityKind } from '../../schemas/credit-code';
 import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
 import { requireScope } from './clients';
-import { badRequest, invalidCursor, notFound } from './errors';
+import { badRequest, notFound } from './errors';
 import type { AccessLogEntry, ApiClient, HistoryPosition, RecordSummary, StoredVersion } from './model';
+import { exceptionCodes } from './credit-code-exceptions';
+import { decodeCursor, encodeCursor } from './cursor';
 import { maskRecordData } from './privacy';
 import type { Page, Ports } from './ports';
 
@@ -45,7 +47,7 @@ export function requirePurpose(purpose: string | undefined): string {
 
 async function logAccess(ports: Ports, client: ApiClient, creditCode: string, purpose: string, resource: string) {
   const entry: AccessLogEntry = { creditCode, at: ports.clock.now().toISOString(), clientId: client.clientId, department: client.department, purpose, resource };
-  await ports.store.appendAccessLog(entry, ports.ids.random(6));
+  await ports.accessLog.append(entry, ports.ids.random(6));
 }
 
 /** A summary field that the schema guarantees is a string (status, dates, action). */
@@ -87,23 +89,14 @@ export type Profile = ReturnType<typeof buildProfile>;
 
 export async function readProfile(ports: Ports, client: ApiClient, creditCode: string, purpose: string | undefined): Promise<Profile> {
   requireScope(client, 'profiles:read');
-  requireCreditCode(creditCode, await ports.store.creditCodeExceptions());
+  requireCreditCode(creditCode, await exceptionCodes(ports));
   const why = requirePurpose(purpose);
-  const [records] = await Promise.all([ports.store.enterpriseRecords(creditCode), logAccess(ports, client, creditCode, why, 'profile')]);
+  const [records] = await Promise.all([ports.records.enterpriseRecords(creditCode), logAccess(ports, client, creditCode, why, 'profile')]);
   if (records.length === 0) throw notFound(`the exchange holds no records about ${creditCode}`);
   return buildProfile(creditCode, records, chinaDate(ports.clock.now()));
 }
 
 const HistoryCursor = z.strictObject({ d: z.iso.date(), i: z.string().regex(/^rec_[0-9a-f]{26}$/) });
-export const encodeCursor = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-export function decodeCursor<T>(cursor: string, schema: z.ZodType<T>, name = 'cursor'): T {
-  try {
-    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
-  } catch {
-    throw invalidCursor(name);
-  }
-}
-
 export async function readHistory(
   ports: Ports,
   client: ApiClient,
@@ -111,13 +104,13 @@ export async function readHistory(
   q: { kind?: RecordKind; cursor?: string; limit: number; purpose?: string },
 ): Promise<Page<ReturnType<typeof view>>> {
   requireScope(client, 'profiles:read');
-  requireCreditCode(creditCode, await ports.store.creditCodeExceptions());
+  requireCreditCode(creditCode, await exceptionCodes(ports));
   const why = requirePurpose(q.purpose);
-  const before: HistoryPosition | undefined = q.cursor ? (({ d, i }) => ({ date: d, id: i }))(decodeCursor(q.cursor, HistoryCursor)) : undefined;
+  const before: HistoryPosition | undefined = q.cursor ? (({ d, i }) => ({ date: d, id: i }))(decodeCursor(q.cursor, (p) => HistoryCursor.safeParse(p).data)) : undefined;
   const kinds = q.kind ? [q.kind] : RECORD_KINDS;
   // One query per kind, each already newest first; merging them keeps "newest first" across kinds.
   const [pages] = await Promise.all([
-    Promise.all(kinds.map((k) => ports.store.enterpriseHistory(creditCode, k, before, q.limit + 1))),
+    Promise.all(kinds.map((k) => ports.records.enterpriseHistory(creditCode, k, before, q.limit + 1))),
     logAccess(ports, client, creditCode, why, q.kind ? `history:${q.kind}` : 'history'),
   ]);
   const merged = pages.flat().sort(newestFirst);
@@ -145,7 +138,7 @@ export function presentVersion(v: StoredVersion, client: ApiClient) {
 export async function readRecord(ports: Ports, client: ApiClient, id: string, purpose: string | undefined) {
   const why = requirePurpose(purpose);
   if (!/^rec_[0-9a-f]{26}$/.test(id)) throw notFound(`no record ${id}`);
-  const versions = await ports.store.recordVersions(id);
+  const versions = await ports.records.versions(id);
   const current = versions[0];
   if (!current || (current.department !== client.department && !client.scopes.includes('profiles:read'))) throw notFound(`no record ${id}`);
   await logAccess(ports, client, current.creditCode, why, `record:${id}`);
@@ -154,6 +147,6 @@ export async function readRecord(ports: Ports, client: ApiClient, id: string, pu
 
 export async function readAccessLog(ports: Ports, client: ApiClient, creditCode: string, cursor: string | undefined, limit: number) {
   requireScope(client, 'audit:read');
-  requireCreditCode(creditCode, await ports.store.creditCodeExceptions());
-  return ports.store.accessLog(creditCode, cursor, limit);
+  requireCreditCode(creditCode, await exceptionCodes(ports));
+  return ports.accessLog.list(creditCode, cursor, limit);
 }

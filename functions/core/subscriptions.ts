@@ -66,21 +66,21 @@ export async function createSubscription(ports: Ports, client: ApiClient, body: 
     createdAt: now,
     updatedAt: now,
   };
-  await ports.store.putSubscription(sub);
+  await ports.subscriptions.put(sub);
   return { ...presentSubscription(sub), ...(secret ? { webhookSecret: secret } : {}) };
 }
 
 async function own(ports: Ports, client: ApiClient, id: string) {
   requireScope(client, 'subscriptions:manage');
   if (!/^sub_[A-Za-z0-9_-]{16}$/.test(id)) throw notFound(`no subscription ${id}`);
-  const sub = await ports.store.getSubscription(client.department, id);
+  const sub = await ports.subscriptions.get(client.department, id);
   if (!sub) throw notFound(`no subscription ${id}`);
   return sub;
 }
 
 export async function listSubscriptions(ports: Ports, client: ApiClient) {
   requireScope(client, 'subscriptions:manage');
-  return (await ports.store.listSubscriptions(client.department)).map(presentSubscription);
+  return (await ports.subscriptions.list(client.department)).map(presentSubscription);
 }
 
 export const getSubscription = async (ports: Ports, client: ApiClient, id: string) => presentSubscription(await own(ports, client, id));
@@ -100,13 +100,13 @@ export async function updateSubscription(ports: Ports, client: ApiClient, id: st
   };
   if (input.webhook === null) delete next.webhook;
   else if (input.webhook) next.webhook = sub.webhook ? { ...sub.webhook, url: input.webhook.url } : { url: input.webhook.url, secret: (secret = newWebhookSecret()) };
-  await ports.store.putSubscription(next);
+  await ports.subscriptions.put(next);
   return { ...presentSubscription(next), ...(secret ? { webhookSecret: secret } : {}) };
 }
 
 export async function deleteSubscription(ports: Ports, client: ApiClient, id: string) {
   await own(ports, client, id);
-  await ports.store.deleteSubscription(client.department, id);
+  await ports.subscriptions.delete(client.department, id);
 }
 
 /** A new signing secret, shown once; the old one keeps signing alongside it for a day. */
@@ -120,13 +120,6 @@ export async function rotateSecret(ports: Ports, client: ApiClient, id: string) 
     webhook: { url: sub.webhook.url, secret, previousSecret: sub.webhook.secret, previousSecretUntil: new Date(now.getTime() + ROTATION_OVERLAP_MS).toISOString() },
     updatedAt: now.toISOString(),
   };
-  await ports.store.putSubscription(next);
+  await ports.subscriptions.put(next);
   return { ...presentSubscription(next), webhookSecret: secret };
-}
-
-/** The secrets a delivery is signed with now: the current one, and the previous one during the overlap. */
-export function signingSecrets(sub: StoredSubscription, now: Date): string[] {
-  if (!sub.webhook) return [];
-  const { secret, previousSecret, previousSecretUntil } = sub.webhook;
-  return previousSecret && previousSecretUntil && previousSecretUntil > now.toISOString() ? [secret, previousSecret] : [secret];
 }

@@ -4,7 +4,7 @@ import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { fanoutBatch, type FanoutConfig, type StreamChange } from '../core/fanout';
 import type { Ports } from '../core/ports';
-import { entityFromItem } from '../store/dynamo';
+import { entityFromItem } from '../store/stream';
 
 export function toChanges(event: DynamoDBStreamEvent): StreamChange[] {
   return event.Records.map((r) => ({

@@ -1,0 +1,14 @@
+/**
+ * Errors a store raises, in terms of neither the database nor HTTP. The api turns them into
+ * problem responses in one place (functions/api/app.ts).
+ */
+export class InvalidCursor extends Error {
+  constructor(
+    /** The query parameter the cursor came in. */
+    readonly parameter = 'cursor',
+    options?: ErrorOptions,
+  ) {
+    super('the cursor is not one this API returned', options);
+    this.name = 'InvalidCursor';
+  }
+}

@@ -1,0 +1,104 @@
+/**
+ * What every entity store shares: the table's name and document client, paging, put-if-absent,
+ * conditional writes, the cursor of a listing, stripping table bookkeeping from items, and
+ * capacity metering as SDK middleware (so no store method reports capacity by hand).
+ */
+import { ConditionalCheckFailedException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { decodeCursor, encodeCursor } from '../core/cursor';
+import type { Page } from '../core/ports';
+import { ATTR, BOOKKEEPING } from './table';
+
+export type Item = Record<string, unknown>;
+export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
+
+/**
+ * Receives the capacity each request consumed (benchmarks). `operation` is the command and what
+ * it touched: the written item's type or the queried index, e.g. `PutCommand record-version`,
+ * `QueryCommand GSI1`, `GetCommand`.
+ */
+export type CapacityListener = (operation: string, capacity: ConsumedCapacity[]) => void;
+
+/** The item's own `type`, marshalled or not (the middleware may see either form). */
+function itemType(item: unknown): string | undefined {
+  const t = (item as Item | undefined)?.[ATTR.type];
+  if (typeof t === 'string') return t;
+  const s = (t as { S?: unknown } | undefined)?.S;
+  return typeof s === 'string' ? s : undefined;
+}
+
+/** Asks every request for its consumed capacity and hands it to `listener`. */
+export function meterCapacity(db: DynamoDBDocumentClient, listener: CapacityListener) {
+  db.middlewareStack.add(
+    (next, context) => async (args) => {
+      const input = args.input as Item;
+      input.ReturnConsumedCapacity ??= 'INDEXES';
+      const out = await next(args);
+      const consumed = (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+      const target = itemType(input.Item) ?? (typeof input.IndexName === 'string' ? input.IndexName : undefined);
+      if (consumed) listener([context.commandName, target].filter(Boolean).join(' '), [consumed].flat());
+      return out;
+    },
+    { step: 'initialize', name: 'meterCapacity' },
+  );
+}
+
+/** An item without the table's bookkeeping (keys, index keys, entity type): the domain object stored in it. */
+export function strip<T>(item: Item): T {
+  const rest = { ...item };
+  for (const a of BOOKKEEPING) delete rest[a];
+  return rest as T;
+}
+
+export class TableClient {
+  constructor(
+    readonly db: DynamoDBDocumentClient,
+    readonly table: string,
+  ) {}
+
+  /** Every item a query matches, following pages. */
+  async queryAll(input: QueryInput): Promise<Item[]> {
+    const items: Item[] = [];
+    let start: Item | undefined;
+    do {
+      const out = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
+      items.push(...((out.Items ?? []) as Item[]));
+      start = out.LastEvaluatedKey;
+    } while (start);
+    return items;
+  }
+
+  /**
+   * One page of a query. The cursor is the last evaluated key, opaque to callers; `belongs` checks
+   * that a cursor came from this very listing, so one cannot be replayed against another.
+   */
+  async queryPage<T>(input: QueryInput, cursor: string | undefined, belongs: (key: Item) => boolean, as: (item: Item) => T): Promise<Page<T>> {
+    const start = cursor ? decodeCursor(cursor, (k) => (k && typeof k === 'object' && belongs(k as Item) ? (k as Item) : undefined)) : undefined;
+    const out = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
+    return { items: ((out.Items ?? []) as Item[]).map(as), ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  /** Writes `item` unless its key exists; returns the item already there, read from the failed condition itself. */
+  async putIfAbsent(item: Item): Promise<Item | undefined> {
+    try {
+      await this.db.send(
+        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: `attribute_not_exists(${ATTR.pk})`, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
+      );
+      return undefined;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException && e.Item) return unmarshall(e.Item);
+      throw e;
+    }
+  }
+}
+
+/** Runs a conditional write; undefined when its condition did not hold. */
+export async function unlessConditionFails<T>(write: Promise<T>): Promise<T | undefined> {
+  try {
+    return await write;
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException) return undefined;
+    throw e;
+  }
+}

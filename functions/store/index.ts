@@ -1,0 +1,28 @@
+/** Every entity store on one table, sharing one client. */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Stores } from '../core/ports';
+import { DynamoAccessLogStore } from './access-log';
+import { meterCapacity, TableClient, type CapacityListener } from './client';
+import { DynamoClientStore } from './clients';
+import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
+import { DynamoNotificationStore } from './notifications';
+import { DynamoRecordStore } from './records';
+import { DynamoSubscriptionStore } from './subscriptions';
+
+export interface DynamoStoreOptions {
+  /** Receives the capacity every request consumed (benchmarks); requests ask for it only when set. */
+  onCapacity?: CapacityListener;
+}
+
+export function dynamoStores(db: DynamoDBDocumentClient, table: string, options: DynamoStoreOptions = {}): Stores {
+  if (options.onCapacity) meterCapacity(db, options.onCapacity);
+  const t = new TableClient(db, table);
+  return {
+    records: new DynamoRecordStore(t),
+    accessLog: new DynamoAccessLogStore(t),
+    clients: new DynamoClientStore(t),
+    creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),
+    subscriptions: new DynamoSubscriptionStore(t),
+    notifications: new DynamoNotificationStore(t),
+  };
+}

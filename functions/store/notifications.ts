@@ -1,0 +1,120 @@
+/** Notifications, the departments' inboxes (收件箱), on DynamoDB (the NotificationStore port). */
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { Feedback, StoredNotification } from '../core/model';
+import type { NotificationStore } from '../core/ports';
+import { strip, unlessConditionFails, type Item, type TableClient } from './client';
+import { ATTR, INBOX_PREFIX, inboxPartition, INDEXES, ITEM_TYPES, notificationKey, openIndexKey, openPartition } from './table';
+
+const OPEN = INDEXES.open;
+/** At most this many feedback entries per notification, so an item stays far below 400 KB. */
+const MAX_FEEDBACK = 20;
+
+function notificationItem(n: StoredNotification): Item {
+  return {
+    ...notificationKey(n.department, n.id),
+    [ATTR.type]: ITEM_TYPES.notification,
+    ...(n.acknowledgedAt ? {} : openIndexKey(n.department, n.event.time, n.id)),
+    ...n,
+  };
+}
+
+export const toNotification = (item: Item) => strip<StoredNotification>(item);
+
+export class DynamoNotificationStore implements NotificationStore {
+  constructor(private readonly t: TableClient) {}
+
+  async put(n: StoredNotification) {
+    const existing = await this.t.putIfAbsent(notificationItem(n));
+    return existing ? { created: false as const, existing: toNotification(existing) } : { created: true as const };
+  }
+
+  async get(department: string, id: string) {
+    const out = await this.t.db.send(new GetCommand({ TableName: this.t.table, Key: notificationKey(department, id), ConsistentRead: true }));
+    return out.Item ? toNotification(out.Item) : undefined;
+  }
+
+  list(department: string, q: { open: boolean; cursor?: string; limit: number }) {
+    return q.open
+      ? this.t.queryPage(
+          { IndexName: OPEN.name, KeyConditionExpression: `${OPEN.partitionKey} = :pk`, ExpressionAttributeValues: { ':pk': openPartition(department) }, Limit: q.limit },
+          q.cursor,
+          (k) => k[OPEN.partitionKey] === openPartition(department),
+          toNotification,
+        )
+      : this.t.queryPage(
+          { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :n)', ExpressionAttributeValues: { ':pk': inboxPartition(department), ':n': INBOX_PREFIX }, Limit: q.limit },
+          q.cursor,
+          (k) => k.PK === inboxPartition(department),
+          toNotification,
+        );
+  }
+
+  async open(department: string) {
+    const items = await this.t.queryAll({ IndexName: OPEN.name, KeyConditionExpression: `${OPEN.partitionKey} = :pk`, ExpressionAttributeValues: { ':pk': openPartition(department) } });
+    return items.map(toNotification);
+  }
+
+  async updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']) {
+    await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: 'SET delivery = :d',
+          // A late failure report must not undo a delivery that already succeeded.
+          ConditionExpression: delivery.status === 'delivered' ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND delivery.#s <> :delivered',
+          ExpressionAttributeNames: delivery.status === 'delivered' ? undefined : { '#s': 'status' },
+          ExpressionAttributeValues: { ':d': delivery, ...(delivery.status === 'delivered' ? {} : { ':delivered': 'delivered' }) },
+        }),
+      ),
+    );
+  }
+
+  async acknowledge(department: string, id: string, at: string, clientId: string) {
+    const out = await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: `SET acknowledgedAt = if_not_exists(acknowledgedAt, :at), acknowledgedBy = if_not_exists(acknowledgedBy, :by) REMOVE ${OPEN.partitionKey}, ${OPEN.sortKey}`,
+          ConditionExpression: 'attribute_exists(PK)',
+          ExpressionAttributeValues: { ':at': at, ':by': clientId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return out?.Attributes ? toNotification(out.Attributes) : undefined;
+  }
+
+  async addFeedback(department: string, id: string, feedback: Feedback, feedbackId: string) {
+    const out = await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: `SET feedback = list_append(feedback, :f), lastFeedbackAt = :at, acknowledgedAt = if_not_exists(acknowledgedAt, :at), acknowledgedBy = if_not_exists(acknowledgedBy, :by) ADD feedbackIds :ids REMOVE ${OPEN.partitionKey}, ${OPEN.sortKey}`,
+          ConditionExpression: 'attribute_exists(PK) AND NOT contains(feedbackIds, :id) AND size(feedback) < :max',
+          ExpressionAttributeValues: { ':f': [feedback], ':at': feedback.at, ':by': feedback.clientId, ':ids': new Set([feedbackId]), ':id': feedbackId, ':max': MAX_FEEDBACK },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    // The condition fails for a repeated feedback (or a missing notification): answer with what is stored.
+    return out?.Attributes ? toNotification(out.Attributes) : this.get(department, id);
+  }
+
+  async markEscalated(department: string, id: string, at: string) {
+    const out = await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: 'SET escalatedAt = :at',
+          ConditionExpression: `attribute_exists(${OPEN.partitionKey}) AND attribute_not_exists(escalatedAt)`,
+          ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+    return out !== undefined;
+  }
+}

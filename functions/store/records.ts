@@ -1,0 +1,132 @@
+/** Record versions and the enterprise index on DynamoDB (the RecordStore port). */
+import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import type { RecordKind } from '../../schemas/records';
+import type { HistoryPosition, StoredVersion } from '../core/model';
+import type { RecordStore } from '../core/ports';
+import { strip, type Item, type TableClient } from './client';
+import {
+  ATTR,
+  enterpriseIndexKey,
+  enterprisePartition,
+  historyKindPrefix,
+  historySortKey,
+  INDEXES,
+  ITEM_TYPES,
+  recordKey,
+  recordPartition,
+  SUMMARY_ATTRIBUTES,
+  type RecordSummary,
+} from './table';
+
+const ENTERPRISE = INDEXES.enterprise;
+
+function versionItem(v: StoredVersion, current: boolean): Item {
+  return {
+    ...recordKey(v.id, v.version),
+    [ATTR.type]: ITEM_TYPES.recordVersion,
+    ...(current ? enterpriseIndexKey(v.creditCode, v.kind, v.date, v.id) : {}),
+    ...v,
+  };
+}
+
+export const toVersion = (item: Item) => strip<StoredVersion>(item);
+const toSummary = (item: Item) => Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [a, item[a]])) as unknown as RecordSummary;
+
+export class DynamoRecordStore implements RecordStore {
+  constructor(private readonly t: TableClient) {}
+
+  async putFirstVersion(v: StoredVersion) {
+    const existing = await this.t.putIfAbsent(versionItem(v, true));
+    return existing ? { created: false as const, existing: toVersion(existing) } : { created: true as const };
+  }
+
+  async putCorrection(next: StoredVersion, previous: StoredVersion) {
+    try {
+      await this.t.db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.t.table, Item: versionItem(next, true), ConditionExpression: `attribute_not_exists(${ATTR.pk})` } },
+            {
+              Update: {
+                TableName: this.t.table,
+                Key: recordKey(previous.id, previous.version),
+                UpdateExpression: `SET supersededBy = :next REMOVE ${ENTERPRISE.partitionKey}, ${ENTERPRISE.sortKey}`,
+                ConditionExpression: `attribute_exists(${ENTERPRISE.partitionKey}) AND attribute_not_exists(supersededBy)`,
+                ExpressionAttributeValues: { ':next': next.version },
+              },
+            },
+          ],
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof TransactionCanceledException) return false;
+      throw e;
+    }
+  }
+
+  async latestVersion(recordId: string) {
+    const out = await this.t.db.send(
+      new QueryCommand({
+        TableName: this.t.table,
+        KeyConditionExpression: 'PK = :pk',
+        ExpressionAttributeValues: { ':pk': recordPartition(recordId) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? toVersion(item) : undefined;
+  }
+
+  async versions(recordId: string) {
+    const items = await this.t.queryAll({ KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': recordPartition(recordId) }, ScanIndexForward: false });
+    return items.map(toVersion);
+  }
+
+  async enterpriseRecords(creditCode: string) {
+    const items = await this.t.queryAll({
+      IndexName: ENTERPRISE.name,
+      KeyConditionExpression: `${ENTERPRISE.partitionKey} = :pk`,
+      ExpressionAttributeValues: { ':pk': enterprisePartition(creditCode) },
+    });
+    return items.map(toSummary);
+  }
+
+  async enterpriseHistory(creditCode: string, kind: RecordKind, before: HistoryPosition | undefined, limit: number) {
+    const upper = before ? historySortKey(kind, before.date, before.id) : undefined;
+    const { partitionKey: pk, sortKey: sk } = ENTERPRISE;
+    const out = await this.t.db.send(
+      new QueryCommand({
+        TableName: this.t.table,
+        IndexName: ENTERPRISE.name,
+        KeyConditionExpression: upper ? `${pk} = :pk AND ${sk} BETWEEN :lo AND :hi` : `${pk} = :pk AND begins_with(${sk}, :lo)`,
+        ExpressionAttributeValues: { ':pk': enterprisePartition(creditCode), ':lo': historyKindPrefix(kind), ...(upper ? { ':hi': upper } : {}) },
+        ScanIndexForward: false,
+        // BETWEEN includes the cursor's own record: read one more and drop it.
+        Limit: upper ? limit + 1 : limit,
+      }),
+    );
+    return (out.Items ?? [])
+      .filter((i) => !(before && i.id === before.id && i.date === before.date))
+      .slice(0, limit)
+      .map(toSummary);
+  }
+
+  async latestRegistration(creditCode: string) {
+    const out = await this.t.db.send(
+      new QueryCommand({
+        TableName: this.t.table,
+        IndexName: ENTERPRISE.name,
+        KeyConditionExpression: `${ENTERPRISE.partitionKey} = :pk AND begins_with(${ENTERPRISE.sortKey}, :kind)`,
+        ExpressionAttributeValues: { ':pk': enterprisePartition(creditCode), ':kind': historyKindPrefix('registration') },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item ? toSummary(item) : undefined;
+  }
+}

@@ -1,0 +1,13 @@
+/** Reads table items off the stream: which entity changed, as the fan-out core understands it. */
+import type { ChangedEntity } from '../core/model';
+import type { Item } from './client';
+import { toNotification } from './notifications';
+import { toVersion } from './records';
+import { ATTR, ITEM_TYPES } from './table';
+
+export function entityFromItem(item: Item | undefined): ChangedEntity | undefined {
+  if (!item) return undefined;
+  if (item[ATTR.type] === ITEM_TYPES.recordVersion) return { type: 'record-version', value: toVersion(item) };
+  if (item[ATTR.type] === ITEM_TYPES.notification) return { type: 'notification', value: toNotification(item) };
+  return { type: 'other' };
+}
