@@ -145,7 +145,7 @@ export class StreamPoller {
     let pending = records;
     let attempt = 0;
     while (pending.length) {
-      let failedAt = -1;
+      let failedAt: number;
       let error: unknown;
       try {
         const res = await this.o.handler({ Records: pending });

@@ -53,6 +53,7 @@ export interface TestExchange {
   keys: Record<TestClient, string>;
   clientIds: Record<TestClient, string>;
   // Response bodies are whatever JSON the API sent; each test asserts the parts it cares about.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read the parts of arbitrary response JSON they assert on
   call(method: string, path: string, opts?: CallOptions): Promise<{ status: number; headers: Headers; body: any }>;
   close(): Promise<void>;
 }
