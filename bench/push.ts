@@ -59,7 +59,12 @@ try {
   const N = 2000;
   const t0 = performance.now();
   for (let i = 0; i < N; i += 10) {
-    await sqs.send(new SendMessageBatchCommand({ QueueUrl: bareUrl, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: JSON.stringify({ department: 'd', notificationId: `n${i + j}` }) })) }));
+    await sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: bareUrl,
+        Entries: Array.from({ length: 10 }, (_, j) => ({ Id: String(j), MessageBody: JSON.stringify({ department: 'd', notificationId: `n${i + j}` }) })),
+      }),
+    );
   }
   let received = 0;
   await Promise.all(

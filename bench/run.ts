@@ -127,7 +127,10 @@ try {
     report(`raw PutItem, same item as ingest, ${concurrency} concurrent`, `${rawIndexed.rate.toFixed(0)} items/s  p50 ${ms(rawIndexed.p50)}  p99 ${ms(rawIndexed.p99)}`);
     report(`POST /v1/records, ${concurrency} concurrent`, `${ingest.rate.toFixed(0)} records/s  p50 ${ms(ingest.p50)}  p99 ${ms(ingest.p99)}`);
     report(`  ingest / raw PutItem, bare | same item (target >= 50%)`, `${((100 * ingest.rate) / raw.rate).toFixed(0)}% | ${((100 * ingest.rate) / rawIndexed.rate).toFixed(0)}%`);
-    report(`POST /v1/records in-process (no socket), ${concurrency} concurrent`, `${inProcess.rate.toFixed(0)} records/s  p50 ${ms(inProcess.p50)}  p99 ${ms(inProcess.p99)} (${((100 * inProcess.rate) / raw.rate).toFixed(0)}% of raw)`);
+    report(
+      `POST /v1/records in-process (no socket), ${concurrency} concurrent`,
+      `${inProcess.rate.toFixed(0)} records/s  p50 ${ms(inProcess.p50)}  p99 ${ms(inProcess.p99)} (${((100 * inProcess.rate) / raw.rate).toFixed(0)}% of raw)`,
+    );
   }
 
   // Capacity of one ingest and one profile read.
@@ -147,7 +150,9 @@ try {
   const big = makeCreditCode('91', '330402', 'MA2THWND');
   for (let b = 0; b < 10; b++) {
     const records = Array.from({ length: 100 }, (_, i) =>
-      (b * 100 + i) % 4 === 0 ? licence(big, `XK-big-${b}-${i}`, { decisionDate: `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}`, validFrom: '2020-01-01', validTo: '2099-12-31' }) : inspection(big, `JC-big-${b}-${i}`, { date: `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}` }),
+      (b * 100 + i) % 4 === 0
+        ? licence(big, `XK-big-${b}-${i}`, { decisionDate: `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}`, validFrom: '2020-01-01', validTo: '2099-12-31' })
+        : inspection(big, `JC-big-${b}-${i}`, { date: `20${10 + (i % 15)}-0${1 + (i % 9)}-1${i % 9}` }),
     );
     const res = await fetch(`${base}/v1/records/batch`, { method: 'POST', headers, body: JSON.stringify({ records }) });
     const body = (await res.json()) as { counts: { created: number }; results: { problem?: unknown }[] };
@@ -160,7 +165,10 @@ try {
     body: JSON.stringify({ records: Array.from({ length: 20 }, (_, i) => inspection(small, `JC-typ-${i}`, { date: `2025-0${1 + (i % 9)}-1${i % 9}` })) }),
   });
 
-  for (const [label, code, n] of [['typical enterprise (20 records)', small, 1000], ['enterprise with 1,000 records', big, 200]] as const) {
+  for (const [label, code, n] of [
+    ['typical enterprise (20 records)', small, 1000],
+    ['enterprise with 1,000 records', big, 200],
+  ] as const) {
     const latencies: number[] = [];
     for (let i = 0; i < n; i++) {
       const t = performance.now();

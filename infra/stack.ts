@@ -165,10 +165,19 @@ export class ExchangeStack extends Stack {
       }).addAlarmAction(new SnsAction(alarms));
     alarm('ApiErrors', this.api.metricErrors({ period: Duration.minutes(5) }), 1, 'The api function failed (unhandled errors, timeouts).');
     alarm('ApiThrottles', this.api.metricThrottles({ period: Duration.minutes(5) }), 1, 'The api function was throttled.');
-    for (const [id, fn] of [['Fanout', this.fanout], ['Deliver', this.deliver], ['Overdue', this.overdue]] as const) {
+    for (const [id, fn] of [
+      ['Fanout', this.fanout],
+      ['Deliver', this.deliver],
+      ['Overdue', this.overdue],
+    ] as const) {
       alarm(`${id}Errors`, fn.metricErrors({ period: Duration.minutes(5) }), 1, `The ${id.toLowerCase()} function failed.`);
     }
-    alarm('DeliveryDlqDepth', this.deliveryDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1, 'Deliveries gave up: a department webhook failed every attempt.');
+    alarm(
+      'DeliveryDlqDepth',
+      this.deliveryDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      1,
+      'Deliveries gave up: a department webhook failed every attempt.',
+    );
     alarm('FanoutFailuresDepth', this.fanoutFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1, 'Stream records could not be fanned out.');
     alarm('DeliveryAge', this.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }), 900, 'A delivery has waited more than 15 minutes.');
     alarm(

@@ -35,15 +35,10 @@ const services = await startLocalServices({ dataDir: DATA_DIR }).catch((e: Error
 });
 await ensureTable(services.dynamodbEndpoint, TABLE);
 const queues = await ensureQueues(services.sqsEndpoint);
-writeFileSync(
-  resolve(DATA_DIR, 'local.json'),
-  JSON.stringify({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, sqsEndpoint: services.sqsEndpoint, ...queues }, null, 2) + '\n',
-);
+writeFileSync(resolve(DATA_DIR, 'local.json'), JSON.stringify({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, sqsEndpoint: services.sqsEndpoint, ...queues }, null, 2) + '\n');
 
 const ports = runtimePorts({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, queueUrl: queues.deliveryQueueUrl, sqsEndpoint: services.sqsEndpoint });
-const receiver = new WebhookReceiver((r) =>
-  console.log(`[demo receiver ${r.path}] ${r.event.type} ${r.event.subject} ${r.duplicate ? '(duplicate, ignored)' : ''}signature ok, webhook-id ${r.id}`),
-);
+const receiver = new WebhookReceiver((r) => console.log(`[demo receiver ${r.path}] ${r.event.type} ${r.event.subject} ${r.duplicate ? '(duplicate, ignored)' : ''}signature ok, webhook-id ${r.id}`));
 await receiver.start(RECEIVER_PORT);
 const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'));
 for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${d}`))) receiver.expect(hook.path, hook.secret);

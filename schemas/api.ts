@@ -28,7 +28,13 @@ export const Problem = z
 
 export const BATCH_LIMIT = 100;
 export const BatchRequest = z
-  .strictObject({ records: z.array(z.unknown()).min(1).max(BATCH_LIMIT).meta({ description: `1-${BATCH_LIMIT} records, each a RecordInput` }) })
+  .strictObject({
+    records: z
+      .array(z.unknown())
+      .min(1)
+      .max(BATCH_LIMIT)
+      .meta({ description: `1-${BATCH_LIMIT} records, each a RecordInput` }),
+  })
   .meta({ id: 'BatchRequest' });
 
 export const BatchItemResult = z
@@ -97,16 +103,19 @@ export const AccessLogEntry = z
   .meta({ id: 'AccessLogEntry' });
 export const AccessLogPage = pageOf(AccessLogEntry, 'AccessLogPage');
 
-export const Me = z
-  .strictObject({ clientId: z.string(), department: z.string(), name: z.string(), scopes: z.array(z.string()) })
-  .meta({ id: 'Me', description: 'the calling client' });
+export const Me = z.strictObject({ clientId: z.string(), department: z.string(), name: z.string(), scopes: z.array(z.string()) }).meta({ id: 'Me', description: 'the calling client' });
 
 export const CreditCodeParam = z.string().meta({ description: 'unified social credit code (统一社会信用代码)', examples: ['91330402MA2B4T1X8Q'] });
 export const HistoryQuery = z.strictObject({ kind: RecordKindSchema.optional().meta({ description: 'only records of this kind' }), ...pageQuery(20) });
 export const AccessLogQuery = z.strictObject(pageQuery(50));
 
 type Param = { name: string; in: 'path' | 'header'; required: true; description: string; schema?: z.ZodType };
-const PURPOSE: Param = { name: 'Access-Purpose', in: 'header', required: true, description: 'why you read this data, 1-200 characters, kept in the enterprise’s access log; percent-encode non-ASCII text (UTF-8)' };
+const PURPOSE: Param = {
+  name: 'Access-Purpose',
+  in: 'header',
+  required: true,
+  description: 'why you read this data, 1-200 characters, kept in the enterprise’s access log; percent-encode non-ASCII text (UTF-8)',
+};
 const CREDIT_CODE: Param = { name: 'creditCode', in: 'path', required: true, description: 'unified social credit code', schema: CreditCodeParam };
 const RECORD_ID: Param = { name: 'id', in: 'path', required: true, description: 'exchange record id (rec_...)' };
 const SUBSCRIPTION_ID: Param = { name: 'id', in: 'path', required: true, description: 'sub_...' };
@@ -144,7 +153,11 @@ export const ROUTES: Route[] = [
     scopes: ['records:write:<kind>'],
     body: RecordInput,
     responses: {
-      201: { description: 'accepted (or the same content posted again: header Idempotent-Replayed: true)', schema: RecordVersion, headers: { Location: 'URL of the record', 'Idempotent-Replayed': 'true on a replay' } },
+      201: {
+        description: 'accepted (or the same content posted again: header Idempotent-Replayed: true)',
+        schema: RecordVersion,
+        headers: { Location: 'URL of the record', 'Idempotent-Replayed': 'true on a replay' },
+      },
       ...problems(400, 401, 403, 409, 413, 415, 422),
     },
   },

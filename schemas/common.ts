@@ -43,7 +43,13 @@ export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
 /** The paging fields of every listing's query string. */
 export const pageQuery = (defaultLimit: number) => ({
   cursor: z.string().max(500).optional().meta({ description: '`next` of the previous page' }),
-  limit: z.coerce.number().int().min(1).max(100).default(defaultLimit).meta({ description: `page size, 1-100, default ${defaultLimit}` }),
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(defaultLimit)
+    .meta({ description: `page size, 1-100, default ${defaultLimit}` }),
 });
 
 /** GB/T 2260 administrative division code: must be a current division; a retired one passes with a warning. */

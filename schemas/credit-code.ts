@@ -29,9 +29,7 @@ export function orgCodeCheckChar(first8: string): string {
   return check === 10 ? 'X' : check === 11 ? '0' : String(check);
 }
 
-export type CreditCodeCheck =
-  | { valid: false; reason: 'format' | 'check-char' }
-  | { valid: true; innerCheckOk: boolean };
+export type CreditCodeCheck = { valid: false; reason: 'format' | 'check-char' } | { valid: true; innerCheckOk: boolean };
 
 export function checkCreditCode(code: string): CreditCodeCheck {
   if (!CREDIT_CODE_PATTERN.test(code)) return { valid: false, reason: 'format' };

@@ -51,7 +51,10 @@ export const SubscriptionFilters = z
 export type SubscriptionFilters = z.infer<typeof SubscriptionFilters>;
 
 export const WebhookTarget = z.strictObject({
-  url: z.url({ protocol: /^https?$/ }).max(500).meta({ description: 'HTTPS endpoint that receives signed POSTs (Standard Webhooks)' }),
+  url: z
+    .url({ protocol: /^https?$/ })
+    .max(500)
+    .meta({ description: 'HTTPS endpoint that receives signed POSTs (Standard Webhooks)' }),
 });
 
 export const SubscriptionCreate = z
@@ -98,9 +101,11 @@ export const FEEDBACK_OUTCOMES = {
 
 export const FeedbackInput = z
   .strictObject({
-    outcome: z
-      .enum(Object.keys(FEEDBACK_OUTCOMES) as [keyof typeof FEEDBACK_OUTCOMES, ...(keyof typeof FEEDBACK_OUTCOMES)[]])
-      .meta({ description: Object.entries(FEEDBACK_OUTCOMES).map(([k, v]) => `${k} ${v}`).join(' / ') }),
+    outcome: z.enum(Object.keys(FEEDBACK_OUTCOMES) as [keyof typeof FEEDBACK_OUTCOMES, ...(keyof typeof FEEDBACK_OUTCOMES)[]]).meta({
+      description: Object.entries(FEEDBACK_OUTCOMES)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' / '),
+    }),
     comment: z.string().trim().max(2000).optional(),
   })
   .meta({ id: 'FeedbackInput', title: 'Feedback 反馈' });

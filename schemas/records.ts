@@ -14,7 +14,13 @@ export const RecordKindSchema = z.enum(RECORD_KINDS).meta({ description: 'record
 const LegalRepresentative = z.strictObject({
   name: Text(50).meta({ description: '法定代表人/负责人/经营者姓名: name (public on the business licence)' }),
   idDocument: IdDocument.optional(),
-  phone: personal(z.string().regex(/^\+?[0-9-]{5,20}$/, 'digits, hyphens and an optional leading +').optional(), '联系电话: phone'),
+  phone: personal(
+    z
+      .string()
+      .regex(/^\+?[0-9-]{5,20}$/, 'digits, hyphens and an optional leading +')
+      .optional(),
+    '联系电话: phone',
+  ),
 });
 
 /** Registration (登记注册): establishment, change or deregistration of a market entity. */
@@ -106,9 +112,11 @@ export const InspectionData = z
       .meta({ description: '检查类型: random 双随机抽查 / key 重点检查 / complaint 投诉举报 / commitment-verification 告知承诺核查' }),
     department: Text(100).meta({ description: '检查实施机关' }),
     date: IsoDate.meta({ description: '检查完成日期' }),
-    result: z
-      .enum(Object.keys(INSPECTION_RESULTS) as [keyof typeof INSPECTION_RESULTS, ...(keyof typeof INSPECTION_RESULTS)[]])
-      .meta({ description: `检查结果: ${Object.entries(INSPECTION_RESULTS).map(([k, v]) => `${k} ${v}`).join(' / ')}` }),
+    result: z.enum(Object.keys(INSPECTION_RESULTS) as [keyof typeof INSPECTION_RESULTS, ...(keyof typeof INSPECTION_RESULTS)[]]).meta({
+      description: `检查结果: ${Object.entries(INSPECTION_RESULTS)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(' / ')}`,
+    }),
     resultDetail: Text(2000).optional().meta({ description: '检查结果说明' }),
     public: z.boolean().meta({ description: '是否公示: whether the result is published' }),
   })
@@ -124,20 +132,19 @@ export const PenaltyData = z
     categories: z
       .array(z.enum(['warning', 'fine', 'confiscation', 'suspension', 'licence-revocation', 'detention', 'other']))
       .min(1)
-      .meta({ description: '处罚类别: warning 警告 / fine 罚款 / confiscation 没收违法所得、非法财物 / suspension 责令停产停业 / licence-revocation 暂扣或者吊销许可证、执照 / detention 行政拘留 / other 其他' }),
+      .meta({
+        description:
+          '处罚类别: warning 警告 / fine 罚款 / confiscation 没收违法所得、非法财物 / suspension 责令停产停业 / licence-revocation 暂扣或者吊销许可证、执照 / detention 行政拘留 / other 其他',
+      }),
     content: Text(4000).meta({ description: '处罚内容' }),
     fineFen: Fen.meta({ description: '罚款金额 in fen (the standard shows 万元)' }),
     confiscationFen: Fen.meta({ description: '没收违法所得、没收非法财物的金额 in fen' }),
-    revokedLicence: z
-      .strictObject({ name: Text(100).meta({ description: '暂扣或吊销证照名称' }), number: Text(100).meta({ description: '暂扣或吊销证照编号' }) })
-      .optional(),
+    revokedLicence: z.strictObject({ name: Text(100).meta({ description: '暂扣或吊销证照名称' }), number: Text(100).meta({ description: '暂扣或吊销证照编号' }) }).optional(),
     decisionDate: IsoDate.meta({ description: '处罚决定日期' }),
     publicUntil: IsoDate.meta({ description: '公示截止期' }),
     authority: Text(100).meta({ description: '处罚机关' }),
     authorityCreditCode: creditCodeSchema().meta({ description: '处罚机关统一社会信用代码' }),
-    legalRepresentative: z
-      .strictObject({ name: Text(50).meta({ description: '法定代表人姓名' }), idDocument: IdDocument.optional() })
-      .optional(),
+    legalRepresentative: z.strictObject({ name: Text(50).meta({ description: '法定代表人姓名' }), idDocument: IdDocument.optional() }).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.categories.includes('fine') && r.fineFen === 0) ctx.addIssue({ code: 'custom', path: ['fineFen'], message: 'must be above 0 when categories include fine' });
@@ -199,10 +206,7 @@ export function recordInputSchema(exceptions: CreditCodeExceptions = NO_EXCEPTIO
   const common = {
     sourceId: SourceId,
     creditCode: creditCodeSchema(exceptions).meta({ description: 'unified social credit code of the enterprise the record is about' }),
-    department: z
-      .string()
-      .optional()
-      .meta({ description: 'posting department; if given it must be the caller’s own (a client cannot post as another department)' }),
+    department: z.string().optional().meta({ description: 'posting department; if given it must be the caller’s own (a client cannot post as another department)' }),
     corrects: z.int().min(1).optional().meta({ description: 'the version this post corrects; required to change a record already accepted' }),
   };
   return z.discriminatedUnion('kind', [

@@ -51,7 +51,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? join('(project)', path.split('/')[0]);
       byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + bytesInOutput);
     }
-    const top = [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([p, n]) => `${p} ${(n / 1024).toFixed(0)} KB`);
+    const top = [...byPackage]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 6)
+      .map(([p, n]) => `${p} ${(n / 1024).toFixed(0)} KB`);
     console.log(`${name}: ${(b.bytes / 1024).toFixed(0)} KB  (${top.join(', ')})`);
   }
 }

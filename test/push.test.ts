@@ -72,9 +72,7 @@ describe('subscriptions', () => {
       body: { name: '', filters: { kinds: ['permit'], regionPrefixes: ['3'], industryPrefixes: ['Z9'] }, webhook: { url: 'ftp://x' } },
     });
     expect(bad.status).toBe(422);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
-      ['/filters/industryPrefixes/0', '/filters/kinds/0', '/filters/regionPrefixes/0', '/name', '/webhook/url'].sort(),
-    );
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/filters/industryPrefixes/0', '/filters/kinds/0', '/filters/regionPrefixes/0', '/name', '/webhook/url'].sort());
     expect((await ex.call('POST', '/v1/subscriptions', { as: 'transport', body: { name: 'x' } })).status).toBe(403);
   });
 

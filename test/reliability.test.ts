@@ -200,8 +200,7 @@ describe('signatures', () => {
 
 describe('webhook targets at send time', () => {
   // The receiver listens on 127.0.0.1; these names resolve wherever the test says.
-  const resolvesTo = (address: string) => (_host: string, cb: (err: Error | null, a: { address: string; family: number }[]) => void) =>
-    cb(null, [{ address, family: 4 }]);
+  const resolvesTo = (address: string) => (_host: string, cb: (err: Error | null, a: { address: string; family: number }[]) => void) => cb(null, [{ address, family: 4 }]);
   const body = '{}';
 
   it('are refused when the name resolves to a private address, before any connection', async () => {

@@ -19,16 +19,7 @@ import { ingestBatch, ingestRecord, MAX_RECORD_BYTES } from '../core/ingest';
 import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
-import {
-  createSubscription,
-  deleteSubscription,
-  getSubscription,
-  listSubscriptions,
-  rotateSecret,
-  STRICT_WEBHOOKS,
-  updateSubscription,
-  type WebhookPolicy,
-} from '../core/subscriptions';
+import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret, STRICT_WEBHOOKS, updateSubscription, type WebhookPolicy } from '../core/subscriptions';
 import { fieldErrors, PARSE_OPTIONS } from '../core/validation';
 import { docsPage } from './docs';
 
@@ -67,7 +58,10 @@ async function jsonBody(c: Context): Promise<unknown> {
 function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
   const parsed = schema.safeParse(c.req.query(), PARSE_OPTIONS);
   if (!parsed.success) {
-    throw badRequest('invalid query parameters', fieldErrors(parsed.error).map((e) => ({ ...e, path: e.path.replace(/^\//, '') })));
+    throw badRequest(
+      'invalid query parameters',
+      fieldErrors(parsed.error).map((e) => ({ ...e, path: e.path.replace(/^\//, '') })),
+    );
   }
   return parsed.data;
 }
@@ -173,9 +167,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
 
   v1.get('/records/:id', async (c) => c.json(await readRecord(ports, c.get('client'), c.req.param('id'), c.req.header('access-purpose'))));
 
-  v1.get('/enterprises/:creditCode', async (c) =>
-    c.json(await readProfile(ports, c.get('client'), c.req.param('creditCode'), c.req.header('access-purpose'))),
-  );
+  v1.get('/enterprises/:creditCode', async (c) => c.json(await readProfile(ports, c.get('client'), c.req.param('creditCode'), c.req.header('access-purpose'))));
 
   v1.get('/enterprises/:creditCode/records', async (c) => {
     const q = parseQuery(c, HistoryQuery);

@@ -26,7 +26,9 @@ export function docsPage(doc: Doc): string {
       const params = o.parameters.length
         ? `<ul>${o.parameters.map((p) => `<li><code>${esc(p.name)}</code> (${esc(p.in)}${p.required ? ', required' : ''}): ${prose(p.description)}</li>`).join('')}</ul>`
         : '';
-      const responses = Object.entries(o.responses).map(([s, r]) => `<li><b>${esc(s)}</b> ${prose(r.description)}</li>`).join('');
+      const responses = Object.entries(o.responses)
+        .map(([s, r]) => `<li><b>${esc(s)}</b> ${prose(r.description)}</li>`)
+        .join('');
       return `<section><h3><span class="m">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3><p>${prose(o.summary)}</p>${o.description ? `<p><i>${prose(o.description)}</i></p>` : ''}${params}<ul>${responses}</ul></section>`;
     }),
   );

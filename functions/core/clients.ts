@@ -13,10 +13,7 @@ export const DEPARTMENT_PATTERN = /^[a-z][a-z0-9-]{1,31}$/;
 
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-export async function createClient(
-  ports: Ports,
-  spec: { department: string; name: string; scopes: string[] },
-): Promise<{ client: ApiClient; apiKey: string }> {
+export async function createClient(ports: Ports, spec: { department: string; name: string; scopes: string[] }): Promise<{ client: ApiClient; apiKey: string }> {
   const errors = [];
   if (!DEPARTMENT_PATTERN.test(spec.department)) errors.push({ path: 'department', message: 'lower-case letters, digits and hyphens, 2-32, starting with a letter' });
   if (!spec.name.trim()) errors.push({ path: 'name', message: 'required' });

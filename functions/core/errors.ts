@@ -48,13 +48,10 @@ export class ProblemError extends Error {
   }
 }
 
-export const invalidInput = (detail: string, errors: FieldError[], status = 422) =>
-  new ProblemError(status, 'validation-failed', 'Invalid input', detail, errors);
+export const invalidInput = (detail: string, errors: FieldError[], status = 422) => new ProblemError(status, 'validation-failed', 'Invalid input', detail, errors);
 export const badRequest = (detail: string, errors?: FieldError[]) => new ProblemError(400, 'bad-request', 'Bad request', detail, errors);
-export const invalidCursor = (name = 'cursor') =>
-  badRequest('the cursor is not one this API returned', [{ path: name, message: 'invalid cursor', code: 'invalid-cursor' }]);
+export const invalidCursor = (name = 'cursor') => badRequest('the cursor is not one this API returned', [{ path: name, message: 'invalid cursor', code: 'invalid-cursor' }]);
 export const unauthorized = (detail: string) => new ProblemError(401, 'unauthorized', 'Unauthorized', detail);
 export const forbidden = (detail: string) => new ProblemError(403, 'forbidden', 'Forbidden', detail);
 export const notFound = (detail: string) => new ProblemError(404, 'not-found', 'Not found', detail);
-export const conflict = (type: string, detail: string, extra?: Record<string, unknown>) =>
-  new ProblemError(409, type, 'Conflict', detail, undefined, extra);
+export const conflict = (type: string, detail: string, extra?: Record<string, unknown>) => new ProblemError(409, type, 'Conflict', detail, undefined, extra);

@@ -21,7 +21,6 @@ export interface FanoutConfig {
   supervisingDepartment: string;
 }
 
-
 /** One change from the stream. */
 export interface StreamChange {
   eventName: 'INSERT' | 'MODIFY' | 'REMOVE';
@@ -108,9 +107,7 @@ export class Fanout {
       // Counted from when the department could first see it, so a fan-out catching up after an
       // outage does not hand out notifications that are overdue already.
       ackBy: new Date(now.getTime() + this.config.ackWithinHours * 3600_000).toISOString(),
-      delivery: r.webhookSubscription
-        ? { mode: 'webhook', status: 'queued', subscriptionId: r.webhookSubscription, attempts: 0 }
-        : { mode: 'pull', status: 'none', attempts: 0 },
+      delivery: r.webhookSubscription ? { mode: 'webhook', status: 'queued', subscriptionId: r.webhookSubscription, attempts: 0 } : { mode: 'pull', status: 'none', attempts: 0 },
       feedback: [],
     };
   }

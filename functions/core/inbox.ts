@@ -50,7 +50,10 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
     throw badRequest('feedback is taken on record notifications only', [{ path: 'id', message: `${id} is a ${n.event.type} notification` }]);
   }
   const { outcome, comment } = parsed.data;
-  const feedbackId = createHash('sha256').update(`${client.clientId}\n${outcome}\n${comment ?? ''}`).digest('hex').slice(0, 16);
+  const feedbackId = createHash('sha256')
+    .update(`${client.clientId}\n${outcome}\n${comment ?? ''}`)
+    .digest('hex')
+    .slice(0, 16);
   const after = await ports.notifications.addFeedback(
     client.department,
     id,

@@ -19,21 +19,24 @@ export interface IngestResult {
   record: StoredVersion;
 }
 
-export const recordId = (department: string, sourceId: string) =>
-  'rec_' + createHash('sha256').update(`${department}\n${sourceId}`).digest('hex').slice(0, 26);
+export const recordId = (department: string, sourceId: string) => 'rec_' + createHash('sha256').update(`${department}\n${sourceId}`).digest('hex').slice(0, 26);
 
 /** Canonical JSON: keys sorted at every level, so equal content always hashes equal. */
 export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
 }
 
 export const contentHash = (input: Pick<RecordInput, 'kind' | 'creditCode' | 'data'>) =>
-  createHash('sha256').update(canonicalJson({ kind: input.kind, creditCode: input.creditCode, data: input.data })).digest('hex');
+  createHash('sha256')
+    .update(canonicalJson({ kind: input.kind, creditCode: input.creditCode, data: input.data }))
+    .digest('hex');
 
 // The exception list changes rarely; one compiled schema per list object the store hands out.
 let compiled: { exceptions: CreditCodeExceptions; schema: ReturnType<typeof recordInputSchema> } | undefined;

@@ -5,18 +5,7 @@
  * stores for the unit tier.
  */
 import type { RecordKind } from '../../schemas/records';
-import type {
-  AccessLogEntry,
-  ApiClient,
-  CreditCodeException,
-  DeliveryMessage,
-  Feedback,
-  HistoryPosition,
-  RecordSummary,
-  StoredNotification,
-  StoredSubscription,
-  StoredVersion,
-} from './model';
+import type { AccessLogEntry, ApiClient, CreditCodeException, DeliveryMessage, Feedback, HistoryPosition, RecordSummary, StoredNotification, StoredSubscription, StoredVersion } from './model';
 
 export interface Page<T> {
   items: T[];

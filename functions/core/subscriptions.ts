@@ -29,7 +29,6 @@ function checkWebhookUrl(url: string, policy: WebhookPolicy) {
   if (errors.length) throw invalidInput('the webhook URL is not allowed', errors);
 }
 
-
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
   const parsed = schema.safeParse(body, PARSE_OPTIONS);
   if (!parsed.success) throw invalidInput('invalid subscription', fieldErrors(parsed.error));

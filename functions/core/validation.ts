@@ -24,8 +24,7 @@ export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = 
     } else if (issue.code === 'invalid_union' && 'discriminator' in issue && issue.discriminator) {
       out.push({ path: pointer(path), message: issue.message, code: 'invalid-discriminator' });
     } else {
-      const rule =
-        issue.message === 'required' ? 'required' : issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : issue.code.replaceAll('_', '-');
+      const rule = issue.message === 'required' ? 'required' : issue.code === 'custom' && typeof issue.params?.rule === 'string' ? issue.params.rule : issue.code.replaceAll('_', '-');
       out.push({ path: pointer(path), message: issue.message, code: rule });
     }
   }

@@ -45,13 +45,7 @@ export function isPrivateAddress(host: string): boolean {
 export type VerifyResult = { ok: true; id: string } | { ok: false; reason: 'missing-headers' | 'stale-timestamp' | 'bad-signature' };
 
 /** What a receiver runs: the signature must match and the timestamp be within `toleranceSeconds` of now. */
-export function verifyWebhook(
-  secret: string,
-  headers: Record<string, string | string[] | undefined>,
-  body: string,
-  nowSeconds = Math.floor(Date.now() / 1000),
-  toleranceSeconds = 300,
-): VerifyResult {
+export function verifyWebhook(secret: string, headers: Record<string, string | string[] | undefined>, body: string, nowSeconds = Math.floor(Date.now() / 1000), toleranceSeconds = 300): VerifyResult {
   const id = headers['webhook-id'];
   const ts = headers['webhook-timestamp'];
   const sigs = headers['webhook-signature'];

@@ -9,9 +9,7 @@ export class DynamoAccessLogStore implements AccessLogStore {
   constructor(private readonly t: TableClient) {}
 
   async append(entry: AccessLogEntry, nonce: string) {
-    await this.t.db.send(
-      new PutCommand({ TableName: this.t.table, Item: { ...accessLogKey(entry.creditCode, entry.at, nonce), [ATTR.type]: ITEM_TYPES.accessLog, ...entry } }),
-    );
+    await this.t.db.send(new PutCommand({ TableName: this.t.table, Item: { ...accessLogKey(entry.creditCode, entry.at, nonce), [ATTR.type]: ITEM_TYPES.accessLog, ...entry } }));
   }
 
   list(creditCode: string, cursor: string | undefined, limit: number) {

@@ -82,9 +82,7 @@ export class TableClient {
   /** Writes `item` unless its key exists; returns the item already there, read from the failed condition itself. */
   async putIfAbsent(item: Item): Promise<Item | undefined> {
     try {
-      await this.db.send(
-        new PutCommand({ TableName: this.table, Item: item, ConditionExpression: `attribute_not_exists(${ATTR.pk})`, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }),
-      );
+      await this.db.send(new PutCommand({ TableName: this.table, Item: item, ConditionExpression: `attribute_not_exists(${ATTR.pk})`, ReturnValuesOnConditionCheckFailure: 'ALL_OLD' }));
       return undefined;
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException && e.Item) return unmarshall(e.Item);

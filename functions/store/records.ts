@@ -5,19 +5,7 @@ import type { RecordKind } from '../../schemas/records';
 import type { HistoryPosition, StoredVersion } from '../core/model';
 import type { RecordStore } from '../core/ports';
 import { strip, type Item, type TableClient } from './client';
-import {
-  ATTR,
-  enterpriseIndexKey,
-  enterprisePartition,
-  historyKindPrefix,
-  historySortKey,
-  INDEXES,
-  ITEM_TYPES,
-  recordKey,
-  recordPartition,
-  SUMMARY_ATTRIBUTES,
-  type RecordSummary,
-} from './table';
+import { ATTR, enterpriseIndexKey, enterprisePartition, historyKindPrefix, historySortKey, INDEXES, ITEM_TYPES, recordKey, recordPartition, SUMMARY_ATTRIBUTES, type RecordSummary } from './table';
 
 const ENTERPRISE = INDEXES.enterprise;
 

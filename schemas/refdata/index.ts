@@ -11,9 +11,7 @@ const industry: Record<string, string> = gbt4754.codes;
 
 export const REFDATA_EDITIONS = { gbt2260: gbt2260.edition, gbt4754: gbt4754.edition } as const;
 
-export type Division =
-  | { status: 'current'; code: string; name: string }
-  | { status: 'retired'; code: string; name: string; lastYear: number; successors: string[] };
+export type Division = { status: 'current'; code: string; name: string } | { status: 'retired'; code: string; name: string; lastYear: number; successors: string[] };
 
 /** Looks up a GB/T 2260 administrative division code (行政区划代码). */
 export function division(code: string): Division | undefined {
