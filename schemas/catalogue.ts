@@ -32,24 +32,25 @@ export const Department = z
     id: DepartmentId,
     name: Text(100).meta({ description: '部门全称: official name' }),
     level: z.enum(['district', 'city', 'province']).meta({ description: '层级: district 区县 / city 设区的市 / province 省' }),
-    region: z.string().regex(/^\d{6}$/).meta({ description: 'GB/T 2260 code of the area it serves' }),
+    region: z
+      .string()
+      .regex(/^\d{6}$/)
+      .meta({ description: 'GB/T 2260 code of the area it serves' }),
     parent: DepartmentId.optional().meta({ description: 'the body above it in the same line of work (上级主管部门)' }),
   })
   .meta({ id: 'Department', title: 'Department 部门' });
 export type Department = z.infer<typeof Department>;
 
-export const DepartmentDirectory = z
-  .strictObject({ edition: Text(500), region: z.string().regex(/^\d{6}$/), departments: z.array(Department).min(1) })
-  .superRefine((d, ctx) => {
-    const ids = new Set<string>();
-    d.departments.forEach((dep, i) => {
-      if (ids.has(dep.id)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'id'], message: `duplicate department ${dep.id}` });
-      ids.add(dep.id);
-    });
-    d.departments.forEach((dep, i) => {
-      if (dep.parent !== undefined && !ids.has(dep.parent)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'parent'], message: `unknown department ${dep.parent}` });
-    });
+export const DepartmentDirectory = z.strictObject({ edition: Text(500), region: z.string().regex(/^\d{6}$/), departments: z.array(Department).min(1) }).superRefine((d, ctx) => {
+  const ids = new Set<string>();
+  d.departments.forEach((dep, i) => {
+    if (ids.has(dep.id)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'id'], message: `duplicate department ${dep.id}` });
+    ids.add(dep.id);
   });
+  d.departments.forEach((dep, i) => {
+    if (dep.parent !== undefined && !ids.has(dep.parent)) ctx.addIssue({ code: 'custom', path: ['departments', i, 'parent'], message: `unknown department ${dep.parent}` });
+  });
+});
 export type DepartmentDirectory = z.infer<typeof DepartmentDirectory>;
 
 /** A condition of a commitment, with its measurable threshold where the law gives one. */

@@ -5,15 +5,7 @@
  * told about a new business ("双告知"), and which needed permits an enterprise holds (证照匹配).
  * The catalogue, the scope table and the department directory are passed in, already indexed.
  */
-import {
-  REFORM_MODE_NAMES,
-  type CatalogueItem,
-  type CatalogueItemVersion,
-  type Department,
-  type PermitRequirement,
-  type ReformMode,
-  type ScopeTerm,
-} from '../../schemas/catalogue';
+import { REFORM_MODE_NAMES, type CatalogueItem, type CatalogueItemVersion, type Department, type PermitRequirement, type ReformMode, type ScopeTerm } from '../../schemas/catalogue';
 import type { FilingData, LicenceData, RecordKind, RegistrationData } from '../../schemas/records';
 import type { FieldError } from './errors';
 
@@ -36,11 +28,7 @@ export function indexCatalogue(items: readonly CatalogueItem[]): CatalogueIndex 
 }
 
 /** Where an item stands on a date. */
-export type ItemStanding =
-  | { status: 'in-force'; item: ResolvedItem }
-  | { status: 'unknown' }
-  | { status: 'not-yet-in-force'; firstEffective: string }
-  | { status: 'withdrawn'; since: string };
+export type ItemStanding = { status: 'in-force'; item: ResolvedItem } | { status: 'unknown' } | { status: 'not-yet-in-force'; firstEffective: string } | { status: 'withdrawn'; since: string };
 
 /** The version of an item in force on `date` (YYYY-MM-DD): the latest one effective on or before it. */
 export function itemAsOf(index: CatalogueIndex, code: string, date: string): ItemStanding {
@@ -94,10 +82,7 @@ export function indexScopeTerms(terms: readonly ScopeTerm[]): ScopeTable {
 }
 
 /** The standard tails a registration scope carries, which name no trade. */
-const TAILS = [
-  /（?除?依法须经批准的项目[^（）]*?经营活动(?:,具体经营项目以[^（）;]*?为准)?）?/gu,
-  /（?具体经营项目以[^;,。（）]*?为准）?/gu,
-];
+const TAILS = [/（?除?依法须经批准的项目[^（）]*?经营活动(?:,具体经营项目以[^（）;]*?为准)?）?/gu, /（?具体经营项目以[^;,。（）]*?为准）?/gu];
 const HEADING = /(许可项目|一般项目|经营范围)[:：]/gu;
 
 /** One phrase of a registration's scope, as written after canonicalisation. */
@@ -330,9 +315,7 @@ const recipientKey = (r: NoticeRecipient) => (r.kind === 'department' ? `d:${r.d
 export function routeRegistration(current: RoutedRegistration, previous: Pick<RegistrationData, 'businessScope'> | undefined, ctx: RoutingContext): Routing {
   const scope = matchScope(current.businessScope, ctx.terms);
   if (current.action === 'deregister') return { notices: [], scope, itemsNotInForce: [] };
-  const before = new Set(
-    current.action === 'change' && previous ? matchScope(previous.businessScope, ctx.terms).requirements.flatMap((r) => r.items) : [],
-  );
+  const before = new Set(current.action === 'change' && previous ? matchScope(previous.businessScope, ctx.terms).requirements.flatMap((r) => r.items) : []);
   const notices = new Map<string, DoubleNotice>();
   const itemsNotInForce: string[] = [];
   for (const requirement of scope.requirements) {
@@ -394,12 +377,7 @@ export interface Cover {
  * day (status valid, within its validity) or a filing made by then names one of its items. A need
  * whose items are all cancelled is not required; items not in force that day are left out.
  */
-export function licenceCover(
-  requirements: readonly ScopeRequirement[],
-  holdings: { licences: readonly CoverLicence[]; filings: readonly CoverFiling[] },
-  asOf: string,
-  index: CatalogueIndex,
-): Cover {
+export function licenceCover(requirements: readonly ScopeRequirement[], holdings: { licences: readonly CoverLicence[]; filings: readonly CoverFiling[] }, asOf: string, index: CatalogueIndex): Cover {
   const licensed = new Set(holdings.licences.filter((l) => l.status === 'valid' && l.validFrom <= asOf && asOf <= l.validTo).map((l) => l.catalogueItemCode));
   const filed = new Set(holdings.filings.filter((f) => f.date <= asOf).map((f) => f.catalogueItemCode));
   const cover: Cover = { covered: [], uncovered: [], notRequired: [] };

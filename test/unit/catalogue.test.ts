@@ -59,8 +59,30 @@ describe('the shipped catalogue data', () => {
 
   it('covers the trades a district needs, in every reform mode', () => {
     const names = file.items.map((i) => i.versions.at(-1)?.name ?? '');
-    for (const trade of ['食品经营', '小餐饮', '公共场所卫生', '娱乐场所', '互联网上网服务', '道路货物运输', '道路旅客运输', '旅行社', '人力资源服务', '印刷', '出版物零售', '危险化学品经营', '药品零售', '第三类医疗器械', '第二类医疗器械', '二手车', '典当', '户外广告']) {
-      expect(names.some((n) => n.includes(trade)), trade).toBe(true);
+    for (const trade of [
+      '食品经营',
+      '小餐饮',
+      '公共场所卫生',
+      '娱乐场所',
+      '互联网上网服务',
+      '道路货物运输',
+      '道路旅客运输',
+      '旅行社',
+      '人力资源服务',
+      '印刷',
+      '出版物零售',
+      '危险化学品经营',
+      '药品零售',
+      '第三类医疗器械',
+      '第二类医疗器械',
+      '二手车',
+      '典当',
+      '户外广告',
+    ]) {
+      expect(
+        names.some((n) => n.includes(trade)),
+        trade,
+      ).toBe(true);
     }
     const modes = new Set(file.items.flatMap((i) => i.versions.map((v) => v.reformMode)));
     expect([...modes].sort()).toEqual(['cancelled', 'commitment', 'filing', 'optimised']);
@@ -92,7 +114,11 @@ describe('the shipped catalogue data', () => {
           expect(standing.status, `${term.term} → ${code}`).toBe('in-force');
           return standing.status === 'in-force' ? standing.item.reformMode : undefined;
         });
-        if (term.kind === 'licensed') expect(modes.some((m) => m === 'optimised' || m === 'commitment'), term.term).toBe(true);
+        if (term.kind === 'licensed')
+          expect(
+            modes.some((m) => m === 'optimised' || m === 'commitment'),
+            term.term,
+          ).toBe(true);
       }
     }
   });
@@ -341,11 +367,7 @@ describe('licence cover (证照匹配)', () => {
       '2025-01-01',
       catalogue,
     );
-    expect(coveredCodes(cover)).toEqual([
-      'ZJ-SC-FOOD-01<-licence:ZJ-SC-FOOD-01',
-      'ZJ-YJ-HAZCHEM-01|ZJ-YJ-HAZCHEM-02<-licence:ZJ-YJ-HAZCHEM-02',
-      'ZJ-SC-FOOD-07<-filing:ZJ-SC-FOOD-07',
-    ]);
+    expect(coveredCodes(cover)).toEqual(['ZJ-SC-FOOD-01<-licence:ZJ-SC-FOOD-01', 'ZJ-YJ-HAZCHEM-01|ZJ-YJ-HAZCHEM-02<-licence:ZJ-YJ-HAZCHEM-02', 'ZJ-SC-FOOD-07<-filing:ZJ-SC-FOOD-07']);
     expect(uncoveredCodes(cover)).toEqual(['ZJ-JT-ROAD-02']);
     expect(cover.uncovered[0].terms).toEqual(['道路货物运输（不含危险货物）']);
   });
