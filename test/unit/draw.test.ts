@@ -27,6 +27,7 @@ import {
   type Rules,
 } from '../../functions/core/draw';
 import { samplePool, sampleRoster, seededRandom } from '../../local/draw-samples';
+import { Stream } from '../../scripts/redraw.mjs';
 
 const SCRIPT = join(import.meta.dirname, '../../scripts/redraw.mjs');
 const RULES: Rules = { ratios: { A: 300, B: 500, C: 1000, D: 2000, unrated: 500 }, inspectorsPerTask: 2, requiredFields: ['食品安全'], departments: ['health', 'market'] };
@@ -169,7 +170,7 @@ describe('re-draw', () => {
 });
 
 describe('the documented derivation', () => {
-  it('matches an independent implementation of the module header, steps 1 to 7', () => {
+  it('matches an independent implementation of the module header, steps 1 to 8', () => {
     const secret = secretOf(5);
     const pool: PoolClasses = { A: freezePool(samplePool(60, 5)).A! };
     const rules: Rules = { ratios: { A: 2500 }, inspectorsPerTask: 2, requiredFields: [], departments: ['market'] };
@@ -196,21 +197,33 @@ describe('the documented derivation', () => {
         for (let o = 0; o < 32; o += 4) yield block.readUInt32BE(o);
       }
     };
-    const stream = words('sample:A');
-    const uniform = (n: number) => {
-      const limit = 2 ** 32 - (2 ** 32 % n);
-      for (;;) {
-        const w = stream.next().value as number;
-        if (w < limit) return w % n;
-      }
+    const uniformFrom = (label: string) => {
+      const stream = words(label);
+      return (n: number) => {
+        const limit = 2 ** 32 - (2 ** 32 % n);
+        for (;;) {
+          const w = stream.next().value as number;
+          if (w < limit) return w % n;
+        }
+      };
     };
-    const items = [...pool.A!];
-    const k = Math.ceil((items.length * 2500) / 10000);
-    for (let i = 0; i < k; i++) {
-      const j = i + uniform(items.length - i);
-      [items[i], items[j]] = [items[j], items[i]];
-    }
-    expect(doc.tasks.map((t) => t.creditCode)).toEqual(items.slice(0, k));
+    const shuffle = <T>(items: T[], k: number, uniform: (n: number) => number) => {
+      for (let i = 0; i < k; i++) {
+        const j = i + uniform(items.length - i);
+        [items[i], items[j]] = [items[j], items[i]];
+      }
+      return items.slice(0, k);
+    };
+    const k = Math.ceil((pool.A!.length * 2500) / 10000);
+    expect(doc.tasks.map((t) => t.creditCode)).toEqual(shuffle([...pool.A!], k, uniformFrom('sample:A')));
+    // Step 8 with no constraint: the first uniform team of the task's own stream is kept.
+    for (const t of doc.tasks) expect(t.inspectors).toEqual(shuffle(roster.inspectors.map((x) => x.id), 2, uniformFrom(`assign:${t.creditCode}`)).sort());
+
+    // Rejection: below 2^31 + 1 about half the words are refused; modulo would bias towards small numbers.
+    const n = 2 ** 31 + 1;
+    const ours = new Stream(seed, 'rejection');
+    const theirs = uniformFrom('rejection');
+    for (let i = 0; i < 200; i++) expect(ours.below(n)).toBe(theirs(n));
   });
 });
 
