@@ -95,11 +95,14 @@ export declare function poolHash(classes: PoolClasses): string;
 export declare function rosterHash(roster: RosterContent): string;
 export declare function deriveSeed(p: { secret: string; planId: string; poolHash: string; rosterHash: string; rules: Rules }): string;
 export declare class Stream {
-  constructor(seedHex: string, label: string);
+  /** `seed` as hex, or as a key made once for many streams. */
+  constructor(seed: string | import('node:crypto').KeyObject, label: string);
   nextWord(): number;
   below(n: number): number;
 }
 export declare function partialShuffle(stream: Stream, n: number, k: number): number[];
+export declare function inMoreThanOneClass(classes: PoolClasses): string[];
+export declare function poolHas(classes: PoolClasses, code: string): boolean;
 export declare function checkDrawInput(input: unknown): Problem[];
 export declare function sampleSize(n: number, basisPoints: number): number;
 export declare function draw(input: DrawInput, progress?: Progress): DrawDocument;

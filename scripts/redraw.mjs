@@ -56,6 +56,7 @@
  * number (public by law), department and fields.
  */
 import { createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
+/** @typedef {import('node:crypto').KeyObject} KeyObject */
 import { readFileSync, realpathSync } from 'node:fs';
 
 export const ALGORITHM = 'edx-draw/1';
@@ -200,9 +201,9 @@ const TWO_32 = 2 ** 32;
 
 /** HMAC-SHA256 in counter mode under one label; see step 6 of the module doc. */
 export class Stream {
-  /** @param {string} seedHex @param {string} label */
-  constructor(seedHex, label) {
-    this.key = createSecretKey(Buffer.from(seedHex, 'hex'));
+  /** @param {string | KeyObject} seed hex, or a key made once for many streams @param {string} label */
+  constructor(seed, label) {
+    this.key = typeof seed === 'string' ? createSecretKey(Buffer.from(seed, 'hex')) : seed;
     this.label = Buffer.from(label, 'utf8');
     this.message = Buffer.alloc(this.label.length + 4);
     this.label.copy(this.message);
@@ -304,37 +305,75 @@ function checkRules(rules, path, problems) {
 }
 
 /**
+ * Codes listed in more than one class, found by merging the ascending class lists, so checking a
+ * pool of millions needs no set of them all.
+ * @param {PoolClasses} classes
+ * @returns {string[]}
+ */
+export function inMoreThanOneClass(classes) {
+  const lists = RISK_CLASSES.map((c) => classes[c] ?? []).filter((l) => l.length);
+  const at = lists.map(() => 0);
+  /** @type {string[]} */
+  const twice = [];
+  /** @type {string | undefined} */
+  let previous;
+  for (;;) {
+    let min = -1;
+    for (let i = 0; i < lists.length; i++) if (at[i] < lists[i].length && (min < 0 || lists[i][at[i]] < lists[min][at[min]])) min = i;
+    if (min < 0) return twice;
+    const code = lists[min][at[min]++];
+    if (code === previous && twice.at(-1) !== code) twice.push(code);
+    previous = code;
+  }
+}
+
+/**
+ * Whether a pool holds a code: a binary search in each class, since the lists are ascending.
+ * @param {PoolClasses} classes @param {string} code
+ */
+export function poolHas(classes, code) {
+  return RISK_CLASSES.some((c) => {
+    const list = classes[c] ?? [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (list[mid] < code) lo = mid + 1;
+      else hi = mid;
+    }
+    return list[lo] === code;
+  });
+}
+
+/**
  * @param {unknown} classes @param {unknown} ratios @param {string} path @param {Problem[]} problems
- * @returns {Set<string>} the pool's codes
+ * @returns {boolean} whether the pool is well formed
  */
 function checkPool(classes, ratios, path, problems) {
-  /** @type {Set<string>} */
-  const codes = new Set();
   if (!isObject(classes)) {
     problems.push({ path, message: 'must be an object of risk class to ascending credit codes' });
-    return codes;
+    return false;
   }
+  let ok = true;
   for (const [c, list] of Object.entries(classes)) {
     const p = `${path}/${c}`;
     if (!RISK_CLASSES.includes(/** @type {RiskClass} */ (c))) {
       problems.push({ path: p, message: `is not a risk class (${RISK_CLASSES.join(', ')})` });
-      continue;
-    }
-    if (!checkAscending(list, p, problems, (s) => CREDIT_CODE.test(s), 'an 18-character unified social credit code')) continue;
-    for (const code of list) {
-      if (codes.has(code)) problems.push({ path: p, message: `${code} is in more than one risk class` });
-      codes.add(code);
-    }
-    if (list.length > 0 && isObject(ratios) && ratios[c] === undefined) problems.push({ path: `/rules/ratios/${c}`, message: 'the pool has this class, so it needs a ratio' });
+      ok = false;
+    } else if (!checkAscending(list, p, problems, (s) => CREDIT_CODE.test(s), 'an 18-character unified social credit code')) ok = false;
+    else if (list.length > 0 && isObject(ratios) && ratios[c] === undefined) problems.push({ path: `/rules/ratios/${c}`, message: 'the pool has this class, so it needs a ratio' });
   }
-  return codes;
+  if (!ok) return false;
+  const twice = inMoreThanOneClass(/** @type {PoolClasses} */ (classes));
+  for (const code of twice) problems.push({ path, message: `${code} is in more than one risk class` });
+  return twice.length === 0;
 }
 
 /**
- * @param {unknown} roster @param {string[]} departments @param {Set<string>} poolCodes
+ * @param {unknown} roster @param {string[]} departments @param {PoolClasses | undefined} pool (undefined when malformed)
  * @param {string} path @param {Problem[]} problems
  */
-function checkRoster(roster, departments, poolCodes, path, problems) {
+function checkRoster(roster, departments, pool, path, problems) {
   if (!isObject(roster)) return problems.push({ path, message: 'must be an object with inspectors and exclusions' });
   /** @type {Set<string>} */
   const ids = new Set();
@@ -362,7 +401,7 @@ function checkRoster(roster, departments, poolCodes, path, problems) {
       const p = `${path}/exclusions/${id}`;
       if (!ids.has(id)) problems.push({ path: p, message: 'is not an inspector on the roster' });
       if (!checkAscending(list, p, problems, (s) => CREDIT_CODE.test(s), 'an 18-character unified social credit code')) continue;
-      const outside = list.find((c) => !poolCodes.has(c));
+      const outside = pool && list.find((c) => !poolHas(pool, c));
       if (outside) problems.push({ path: p, message: `${outside} is not in the pool (only pool enterprises are published)` });
     }
 }
@@ -376,8 +415,8 @@ export function checkDrawInput(input) {
   for (const k of ['commitment', 'secret']) if (typeof input[k] !== 'string' || !HEX64.test(input[k])) problems.push({ path: `/${k}`, message: 'must be 64 lowercase hex characters' });
   checkRules(input.rules, '/rules', problems);
   const rules = isObject(input.rules) ? input.rules : {};
-  const codes = checkPool(input.pool, rules.ratios, '/pool', problems);
-  checkRoster(input.roster, Array.isArray(rules.departments) ? rules.departments : [], codes, '/roster', problems);
+  const poolOk = checkPool(input.pool, rules.ratios, '/pool', problems);
+  checkRoster(input.roster, Array.isArray(rules.departments) ? rules.departments : [], poolOk ? /** @type {PoolClasses} */ (input.pool) : undefined, '/roster', problems);
   return problems;
 }
 
@@ -463,6 +502,7 @@ export function draw(input, progress = () => {}) {
   const rHash = rosterHash(input.roster);
   const seed = deriveSeed({ secret: input.secret, planId: input.planId, poolHash: pHash, rosterHash: rHash, rules });
 
+  const key = createSecretKey(Buffer.from(seed, 'hex'));
   progress('drawing enterprises');
   /** @type {DrawDocument['counts']} */
   const counts = {};
@@ -473,7 +513,7 @@ export function draw(input, progress = () => {}) {
     if (!codes) continue;
     const k = sampleSize(codes.length, rules.ratios[c] ?? 0);
     counts[c] = { pool: codes.length, drawn: k };
-    for (const p of partialShuffle(new Stream(seed, `sample:${c}`), codes.length, k)) drawn.push({ creditCode: codes[p], riskClass: c });
+    for (const p of partialShuffle(new Stream(key, `sample:${c}`), codes.length, k)) drawn.push({ creditCode: codes[p], riskClass: c });
   }
 
   progress(`assigning inspectors to ${drawn.length.toLocaleString('en')} tasks`);
@@ -490,7 +530,7 @@ export function draw(input, progress = () => {}) {
   const tasks = drawn.map(({ creditCode, riskClass }) => {
     const excluded = excludedFor.get(creditCode);
     const eligible = excluded ? input.roster.inspectors.filter((x) => !excluded.has(x.id)) : input.roster.inspectors;
-    const team = chooseTeam(eligible, rules, new Stream(seed, `assign:${creditCode}`));
+    const team = chooseTeam(eligible, rules, new Stream(key, `assign:${creditCode}`));
     return team ? { creditCode, riskClass, inspectors: team.map((x) => x.id) } : { creditCode, riskClass, inspectors: [], unassigned: 'no-valid-team' };
   });
 

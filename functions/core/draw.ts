@@ -4,7 +4,7 @@
  * lives in scripts/redraw.mjs, the dependency-free script anyone can run to re-draw a published
  * draw; this module imports it instead of having its own, so the two cannot drift.
  */
-import { RISK_CLASSES, newCommitment, type Inspector, type PoolClasses, type Problem, type RiskClass, type RosterContent } from '../../scripts/redraw.mjs';
+import { RISK_CLASSES, inMoreThanOneClass, newCommitment, poolHas, type Inspector, type PoolClasses, type Problem, type RiskClass, type RosterContent } from '../../scripts/redraw.mjs';
 import type { Ids } from './ports';
 
 export {
@@ -81,34 +81,6 @@ export function freezePool(entries: Iterable<PoolEntry>): PoolClasses {
   return out;
 }
 
-/** Codes present in two classes, found by merging the sorted class lists (no set of the whole pool). */
-function inMoreThanOneClass(classes: PoolClasses): string[] {
-  const lists = RISK_CLASSES.map((c) => classes[c] ?? []).filter((l) => l.length);
-  const at = lists.map(() => 0);
-  const twice: string[] = [];
-  let previous: string | undefined;
-  for (;;) {
-    let min = -1;
-    for (let i = 0; i < lists.length; i++) if (at[i] < lists[i].length && (min < 0 || lists[i][at[i]] < lists[min][at[min]])) min = i;
-    if (min < 0) return twice;
-    const code = lists[min][at[min]++];
-    if (code === previous && twice.at(-1) !== code) twice.push(code);
-    previous = code;
-  }
-}
-
-/** Binary search: exclusions are few, so looking each up beats a set of the whole pool. */
-function sortedHas(list: readonly string[], code: string): boolean {
-  let lo = 0;
-  let hi = list.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (list[mid] < code) lo = mid + 1;
-    else hi = mid;
-  }
-  return list[lo] === code;
-}
-
 /**
  * The published roster: public inspector data only, ascending by id, and each inspector's
  * exclusions (declared conflicts and the enterprises they inspected in the previous plan of the
@@ -116,7 +88,7 @@ function sortedHas(list: readonly string[], code: string): boolean {
  * draw needs and all that may be published.
  */
 export function buildRoster(members: readonly RosterMember[], previous: readonly PreviousTask[], pool: PoolClasses): RosterContent {
-  const inPool = (code: string) => RISK_CLASSES.some((c) => sortedHas(pool[c] ?? [], code));
+  const inPool = (code: string) => poolHas(pool, code);
   const excluded = new Map<string, Set<string>>(members.map((m) => [m.id, new Set(m.conflicts.filter(inPool))]));
   for (const t of previous) {
     if (!inPool(t.creditCode)) continue;
