@@ -722,5 +722,6 @@ function usage(code, why) {
   return code;
 }
 
+// Run as a command only when this very file is the entry point, not when bundled into another.
 const self = import.meta.filename;
-if (self && process.argv[1] && realpathSync(process.argv[1]) === realpathSync(self)) process.exitCode = main(process.argv.slice(2));
+if (self?.endsWith('redraw.mjs') && process.argv[1] && realpathSync(process.argv[1]) === realpathSync(self)) process.exitCode = main(process.argv.slice(2));
