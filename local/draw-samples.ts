@@ -49,14 +49,7 @@ const GIVEN = ['建国', '丽华', '志强', '秀英', '海涛', '晓燕', '文�
  * `perDepartment` inspectors in each department, each with one to three fields and, with
  * probability `conflictRate`, a declared conflict with one of `conflictCodes`.
  */
-export function sampleRoster(opts: {
-  departments: string[];
-  perDepartment: number;
-  seed?: number;
-  fields?: string[];
-  conflictCodes?: string[];
-  conflictRate?: number;
-}): RosterMember[] {
+export function sampleRoster(opts: { departments: string[]; perDepartment: number; seed?: number; fields?: string[]; conflictCodes?: string[]; conflictRate?: number }): RosterMember[] {
   const random = seededRandom(opts.seed ?? 7);
   const fields = opts.fields ?? SAMPLE_FIELDS;
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)];

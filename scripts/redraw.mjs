@@ -55,6 +55,7 @@
  * The published document holds nothing personal: inspectors appear by id, name and certificate
  * number (public by law), department and fields.
  */
+/* global Buffer, console, process -- Node's globals: this script runs on plain Node */
 import { createHash, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 /** @typedef {import('node:crypto').KeyObject} KeyObject */
 import { readFileSync, realpathSync } from 'node:fs';
@@ -118,7 +119,9 @@ function writeCanonical(value, emit, path) {
   }
   if (typeof value === 'object') {
     const obj = /** @type {Record<string, unknown>} */ (value);
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort();
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort();
     emit('{');
     keys.forEach((k, i) => {
       emit(`${i ? ',' : ''}${JSON.stringify(k)}:`);
@@ -699,7 +702,9 @@ function main(argv) {
   }
   if (result.reproduced) {
     const d = /** @type {DrawDocument} */ (doc);
-    console.log(`reproduced: plan ${d.planId}, ${d.tasks.length} tasks from a pool of ${d.pool.size} (pool ${d.pool.hash.slice(0, 12)}…, roster ${d.roster.hash.slice(0, 12)}…, seed ${d.seed.slice(0, 12)}…)`);
+    console.log(
+      `reproduced: plan ${d.planId}, ${d.tasks.length} tasks from a pool of ${d.pool.size} (pool ${d.pool.hash.slice(0, 12)}…, roster ${d.roster.hash.slice(0, 12)}…, seed ${d.seed.slice(0, 12)}…)`,
+    );
     return 0;
   }
   const shown = result.differences.slice(0, 50);

@@ -7,18 +7,7 @@
 import { RISK_CLASSES, inMoreThanOneClass, newCommitment, poolHas, type Inspector, type PoolClasses, type Problem, type RiskClass, type RosterContent } from '../../scripts/redraw.mjs';
 import type { Ids } from './ports';
 
-export {
-  ALGORITHM,
-  DrawInputError,
-  RISK_CLASSES,
-  checkDrawInput,
-  commitmentOf,
-  draw,
-  poolHash,
-  redraw,
-  rosterHash,
-  sampleSize,
-} from '../../scripts/redraw.mjs';
+export { ALGORITHM, DrawInputError, RISK_CLASSES, checkDrawInput, commitmentOf, draw, poolHash, redraw, rosterHash, sampleSize } from '../../scripts/redraw.mjs';
 export type { DrawDocument, DrawInput, Inspector, Pool, PoolClasses, Problem, RiskClass, Roster, RosterContent, Rules, Task } from '../../scripts/redraw.mjs';
 
 /** An enterprise the plan's filters matched, with its credit risk class. */

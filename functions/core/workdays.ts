@@ -124,7 +124,7 @@ export function addWorkingDays(date: string, n: number, cal: WorkingCalendar = D
   if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`working days to add must be a whole number ≥ 0, not ${n}`);
   let day = dayNumber(date);
   let provisional = false;
-  for (let left = n; left > 0; ) {
+  for (let left = n; left > 0;) {
     const d = dateOf(++day);
     if (!cal.covered.has(d.slice(0, 4))) provisional = true;
     if (isWorkingDay(d, cal)) left--;

@@ -182,7 +182,9 @@ describe('the documented derivation', () => {
     expect(doc.commitment).toBe(createHash('sha256').update(Buffer.from(secret, 'hex')).digest('hex'));
     const poolText = `{"A":[${pool.A!.map((c) => `"${c}"`).join(',')}]}`;
     expect(doc.pool.hash).toBe(sha(poolText));
-    const inspectorsText = roster.inspectors.map((x) => `{"certificate":"${x.certificate}","department":"market","fields":[${x.fields.map((f) => `"${f}"`).join(',')}],"id":"${x.id}","name":"${x.name}"}`).join(',');
+    const inspectorsText = roster.inspectors
+      .map((x) => `{"certificate":"${x.certificate}","department":"market","fields":[${x.fields.map((f) => `"${f}"`).join(',')}],"id":"${x.id}","name":"${x.name}"}`)
+      .join(',');
     expect(doc.roster.hash).toBe(sha(`{"exclusions":{},"inspectors":[${inspectorsText}]}`));
     const message = `{"algorithm":"edx-draw/1","planId":"SJ-KAT","poolHash":"${doc.pool.hash}","rosterHash":"${doc.roster.hash}","rules":{"departments":["market"],"inspectorsPerTask":2,"ratios":{"A":2500},"requiredFields":[]}}`;
     const seed = createHmac('sha256', Buffer.from(secret, 'hex')).update(message, 'utf8').digest('hex');
@@ -193,7 +195,9 @@ describe('the documented derivation', () => {
       for (let counter = 0; ; counter++) {
         const c = Buffer.alloc(4);
         c.writeUInt32BE(counter);
-        const block = createHmac('sha256', Buffer.from(seed, 'hex')).update(Buffer.concat([Buffer.from(label, 'utf8'), c])).digest();
+        const block = createHmac('sha256', Buffer.from(seed, 'hex'))
+          .update(Buffer.concat([Buffer.from(label, 'utf8'), c]))
+          .digest();
         for (let o = 0; o < 32; o += 4) yield block.readUInt32BE(o);
       }
     };
@@ -217,7 +221,14 @@ describe('the documented derivation', () => {
     const k = Math.ceil((pool.A!.length * 2500) / 10000);
     expect(doc.tasks.map((t) => t.creditCode)).toEqual(shuffle([...pool.A!], k, uniformFrom('sample:A')));
     // Step 8 with no constraint: the first uniform team of the task's own stream is kept.
-    for (const t of doc.tasks) expect(t.inspectors).toEqual(shuffle(roster.inspectors.map((x) => x.id), 2, uniformFrom(`assign:${t.creditCode}`)).sort());
+    for (const t of doc.tasks)
+      expect(t.inspectors).toEqual(
+        shuffle(
+          roster.inspectors.map((x) => x.id),
+          2,
+          uniformFrom(`assign:${t.creditCode}`),
+        ).sort(),
+      );
 
     // Rejection: below 2^31 + 1 about half the words are refused; modulo would bias towards small numbers.
     const n = 2 ** 31 + 1;
@@ -372,7 +383,14 @@ describe('inspector teams', () => {
     const pool = freezePool(samplePool(3000, 4, { A: 1, B: 0, C: 0, D: 0, unrated: 0 }));
     const members = sampleRoster({ departments: ['market'], perDepartment: 4, fields: ['食品安全'] });
     const secret = secretOf(4);
-    const doc = draw({ planId: 'SJ-PAIRS', commitment: commitmentOf(secret), secret, rules: { ratios: { A: 10000 }, inspectorsPerTask: 2, requiredFields: [], departments: ['market'] }, pool, roster: buildRoster(members, [], pool) });
+    const doc = draw({
+      planId: 'SJ-PAIRS',
+      commitment: commitmentOf(secret),
+      secret,
+      rules: { ratios: { A: 10000 }, inspectorsPerTask: 2, requiredFields: [], departments: ['market'] },
+      pool,
+      roster: buildRoster(members, [], pool),
+    });
     const pairs = new Map<string, number>();
     for (const t of doc.tasks) pairs.set(t.inspectors.join('+'), (pairs.get(t.inspectors.join('+')) ?? 0) + 1);
     expect(pairs.size).toBe(6);
@@ -383,15 +401,19 @@ describe('inspector teams', () => {
 
 describe('pool and roster freezing', () => {
   it('sorts, removes repeats and refuses an enterprise in two classes', () => {
-    expect(freezePool([
-      { creditCode: '91330402MA2C7Y3N5L', riskClass: 'B' },
-      { creditCode: '91330402MA2B4T1X8Q', riskClass: 'B' },
-      { creditCode: '91330402MA2B4T1X8Q', riskClass: 'B' },
-    ])).toEqual({ B: ['91330402MA2B4T1X8Q', '91330402MA2C7Y3N5L'] });
-    expect(() => freezePool([
-      { creditCode: '91330402MA2B4T1X8Q', riskClass: 'A' },
-      { creditCode: '91330402MA2B4T1X8Q', riskClass: 'C' },
-    ])).toThrow('91330402MA2B4T1X8Q is listed with more than one risk class');
+    expect(
+      freezePool([
+        { creditCode: '91330402MA2C7Y3N5L', riskClass: 'B' },
+        { creditCode: '91330402MA2B4T1X8Q', riskClass: 'B' },
+        { creditCode: '91330402MA2B4T1X8Q', riskClass: 'B' },
+      ]),
+    ).toEqual({ B: ['91330402MA2B4T1X8Q', '91330402MA2C7Y3N5L'] });
+    expect(() =>
+      freezePool([
+        { creditCode: '91330402MA2B4T1X8Q', riskClass: 'A' },
+        { creditCode: '91330402MA2B4T1X8Q', riskClass: 'C' },
+      ]),
+    ).toThrow('91330402MA2B4T1X8Q is listed with more than one risk class');
   });
 
   it('publishes only public inspector data and only exclusions about pool enterprises', () => {
@@ -399,6 +421,9 @@ describe('pool and roster freezing', () => {
     const [inPool] = Object.values(pool).flat();
     const member = { id: 'market-0001', name: '王丽华', certificate: '330402-2024-0001', department: 'market', fields: ['食品安全'], conflicts: [inPool, '91330402MA2B4T1X8Q'], phone: '13857321046' };
     const roster = buildRoster([member], [{ creditCode: inPool, inspectors: ['market-0001'] }], pool);
-    expect(roster).toEqual({ inspectors: [{ id: 'market-0001', name: '王丽华', certificate: '330402-2024-0001', department: 'market', fields: ['食品安全'] }], exclusions: { 'market-0001': [inPool] } });
+    expect(roster).toEqual({
+      inspectors: [{ id: 'market-0001', name: '王丽华', certificate: '330402-2024-0001', department: 'market', fields: ['食品安全'] }],
+      exclusions: { 'market-0001': [inPool] },
+    });
   });
 });

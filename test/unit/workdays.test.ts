@@ -1,15 +1,6 @@
 /** Working days by the official 2026 calendar, and when an inspection result is due. */
 import { describe, expect, it } from 'vitest';
-import {
-  OFFICIAL_CALENDAR,
-  addWorkingDays,
-  checkCalendar,
-  isCovered,
-  isWorkingDay,
-  resultDue,
-  workingCalendar,
-  type HolidayCalendar,
-} from '../../functions/core/workdays';
+import { OFFICIAL_CALENDAR, addWorkingDays, checkCalendar, isCovered, isWorkingDay, resultDue, workingCalendar, type HolidayCalendar } from '../../functions/core/workdays';
 
 const days = (from: string, to: string) => {
   const out: string[] = [];
