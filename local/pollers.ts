@@ -198,6 +198,9 @@ export class QueuePoller {
   private readonly sqs: SQSClient;
   private queueArn = '';
   handled = 0;
+  /** Start times of receives that came back empty while no batch was being handled. */
+  private idleSince: number[] = [];
+  private inFlight = 0;
 
   constructor(private readonly o: QueuePollerOptions) {
     this.sqs = new SQSClient({ endpoint: o.sqsEndpoint });
@@ -217,8 +220,23 @@ export class QueuePoller {
     this.sqs.destroy();
   }
 
+  /**
+   * Resolves once every message visible when it was called has been handled: each loop has since
+   * started a receive that came back empty while no batch was in hand. Messages waiting out a
+   * retry delay are not visible and not waited for.
+   */
+  async drained(timeoutMs = 15_000): Promise<void> {
+    const since = performance.now();
+    const deadline = since + timeoutMs;
+    while (this.idleSince.filter((t) => t >= since).length < this.loops.length) {
+      if (performance.now() > deadline) throw new Error(`the delivery queue did not drain within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   private async run() {
     while (this.running) {
+      const started = performance.now();
       const out = await this.sqs.send(
         new ReceiveMessageCommand({
           QueueUrl: this.o.queueUrl,
@@ -228,7 +246,11 @@ export class QueuePoller {
         }),
       );
       const messages = out.Messages ?? [];
-      if (!messages.length) continue;
+      if (!messages.length) {
+        if (this.inFlight === 0) this.idleSince = [...this.idleSince.slice(-15), started];
+        continue;
+      }
+      this.inFlight++;
       const event: SQSEvent = {
         Records: messages.map((m) => ({
           messageId: m.MessageId ?? '',
@@ -257,8 +279,12 @@ export class QueuePoller {
       }
       this.handled += messages.length;
       const done = messages.filter((m) => !failed.has(m.MessageId ?? ''));
-      if (done.length) {
-        await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.o.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+      try {
+        if (done.length) {
+          await this.sqs.send(new DeleteMessageBatchCommand({ QueueUrl: this.o.queueUrl, Entries: done.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })) }));
+        }
+      } finally {
+        this.inFlight--;
       }
     }
   }

@@ -18,6 +18,7 @@ import { newTable, waitFor } from './helpers';
 import type { Ports } from '../functions/core/ports';
 import type { ApiClient } from '../functions/core/model';
 import { newWebhookSecret } from '../functions/core/webhooks';
+import { notificationId } from '../functions/core/ids';
 
 type Handler<E, R> = (event: E) => Promise<R>;
 let fanout: Handler<DynamoDBStreamEvent, { batchItemFailures: { itemIdentifier: string }[] }>;
@@ -92,6 +93,13 @@ describe('push Lambdas', () => {
     expect(await deliver(sqsEvent)).toEqual({ batchItemFailures: [] });
     expect(receiver.received.map((r) => r.event.subject)).toEqual([code]);
 
-    expect(await overdue({})).toEqual({ escalated: 0 });
+    // The overdue job escalates what is past its acknowledgement deadline, and only that.
+    const [delivered] = await ports.notifications.open('health');
+    const lateTime = new Date(Date.now() - 80 * 3600_000).toISOString();
+    const late = { ...delivered, id: notificationId(lateTime, 'feedfacefeedface'), event: { ...delivered.event, time: lateTime }, ackBy: new Date(Date.now() - 3600_000).toISOString() };
+    expect((await ports.notifications.put(late)).created).toBe(true);
+    expect(await overdue({})).toEqual({ escalated: 1 });
+    expect((await ports.notifications.get('health', late.id))?.escalatedAt).toBeDefined();
+    expect((await ports.notifications.get('health', delivered.id))?.escalatedAt).toBeUndefined();
   });
 });

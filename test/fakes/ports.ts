@@ -1,0 +1,262 @@
+/**
+ * In-memory doubles of the core's ports for the unit tier: the same contracts as the DynamoDB
+ * stores (put-if-absent, conditional updates, newest-first listings), with no I/O. Each store
+ * keeps copies, so a test cannot change what is "stored" by mutating an object it holds.
+ */
+import type { RecordKind } from '../../schemas/records';
+import type { AccessLogEntry, ApiClient, CreditCodeException, DeliveryMessage, Feedback, HistoryPosition, StoredNotification, StoredSubscription, StoredVersion } from '../../functions/core/model';
+import type { AccessLogStore, ClientStore, Clock, CreditCodeExceptionStore, DeliveryQueue, Ids, NotificationStore, Page, Ports, RecordStore, SubscriptionStore } from '../../functions/core/ports';
+import { SUMMARY_ATTRIBUTES, type RecordSummary } from '../../functions/store/table';
+
+const copy = <T>(v: T): T => structuredClone(v);
+const summary = (v: StoredVersion) => Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [a, v[a]])) as RecordSummary;
+const historyKey = (v: { kind: string; date: string; id: string }) => `${v.kind}#${v.date}#${v.id}`;
+
+/** Pages an in-memory listing with a numeric offset as the cursor. */
+function page<T>(items: T[], cursor: string | undefined, limit: number): Page<T> {
+  const start = cursor ? Number(cursor) : 0;
+  const slice = items.slice(start, start + limit);
+  return { items: slice, ...(start + limit < items.length ? { next: String(start + limit) } : {}) };
+}
+
+export class MemoryRecordStore implements RecordStore {
+  /** Versions by record id, oldest first. */
+  readonly versionsById = new Map<string, StoredVersion[]>();
+  /** How many of the next putCorrection calls lose a race with another writer. */
+  correctionsToLose = 0;
+
+  async putFirstVersion(v: StoredVersion) {
+    const existing = this.versionsById.get(v.id);
+    if (existing) return { created: false as const, existing: copy(existing[0]) };
+    this.versionsById.set(v.id, [copy(v)]);
+    return { created: true as const };
+  }
+
+  async putCorrection(next: StoredVersion, previous: StoredVersion) {
+    const list = this.versionsById.get(previous.id) ?? [];
+    const current = list[list.length - 1];
+    if (this.correctionsToLose > 0) {
+      this.correctionsToLose--;
+      return false;
+    }
+    if (!current || current.version !== previous.version || current.supersededBy !== undefined) return false;
+    current.supersededBy = next.version;
+    list.push(copy(next));
+    return true;
+  }
+
+  async latestVersion(recordId: string) {
+    const list = this.versionsById.get(recordId);
+    return list ? copy(list[list.length - 1]) : undefined;
+  }
+
+  async versions(recordId: string) {
+    return copy([...(this.versionsById.get(recordId) ?? [])].reverse());
+  }
+
+  private live(creditCode: string) {
+    return [...this.versionsById.values()]
+      .map((l) => l[l.length - 1])
+      .filter((v) => v.creditCode === creditCode)
+      .sort((a, b) => (historyKey(a) < historyKey(b) ? -1 : 1));
+  }
+
+  async enterpriseRecords(creditCode: string) {
+    return this.live(creditCode).map(summary);
+  }
+
+  async enterpriseHistory(creditCode: string, kind: RecordKind, before: HistoryPosition | undefined, limit: number) {
+    const upper = before ? historyKey({ kind, ...before }) : undefined;
+    return this.live(creditCode)
+      .filter((v) => v.kind === kind && (!upper || historyKey(v) < upper))
+      .reverse()
+      .slice(0, limit)
+      .map(summary);
+  }
+
+  async latestRegistration(creditCode: string) {
+    return this.live(creditCode)
+      .filter((v) => v.kind === 'registration')
+      .map(summary)
+      .pop();
+  }
+}
+
+export class MemoryAccessLogStore implements AccessLogStore {
+  readonly entries: AccessLogEntry[] = [];
+  async append(entry: AccessLogEntry) {
+    this.entries.push(copy(entry));
+  }
+  async list(creditCode: string, cursor: string | undefined, limit: number) {
+    const mine = this.entries.filter((e) => e.creditCode === creditCode).sort((a, b) => (a.at < b.at ? 1 : -1));
+    return page(copy(mine), cursor, limit);
+  }
+}
+
+export class MemoryClientStore implements ClientStore {
+  readonly clients = new Map<string, ApiClient>();
+  async get(clientId: string) {
+    const c = this.clients.get(clientId);
+    return c && copy(c);
+  }
+  async put(client: ApiClient) {
+    this.clients.set(client.clientId, copy(client));
+  }
+  async list() {
+    return copy([...this.clients.values()]);
+  }
+  async revoke(clientId: string, at: string) {
+    const c = this.clients.get(clientId);
+    if (!c || c.revokedAt) return false;
+    c.revokedAt = at;
+    return true;
+  }
+}
+
+export class MemoryCreditCodeExceptionStore implements CreditCodeExceptionStore {
+  readonly exceptions = new Map<string, CreditCodeException>();
+  /** How often the list was read (the core caches it). */
+  reads = 0;
+  async list() {
+    this.reads++;
+    return copy([...this.exceptions.values()]);
+  }
+  async put(e: CreditCodeException) {
+    this.exceptions.set(e.creditCode, copy(e));
+  }
+  async delete(creditCode: string) {
+    return this.exceptions.delete(creditCode);
+  }
+}
+
+export class MemorySubscriptionStore implements SubscriptionStore {
+  readonly subscriptions = new Map<string, StoredSubscription>();
+  async put(s: StoredSubscription) {
+    this.subscriptions.set(`${s.department}#${s.id}`, copy(s));
+  }
+  async get(department: string, id: string) {
+    const s = this.subscriptions.get(`${department}#${id}`);
+    return s && copy(s);
+  }
+  async list(department?: string) {
+    return copy([...this.subscriptions.values()].filter((s) => department === undefined || s.department === department));
+  }
+  async delete(department: string, id: string) {
+    return this.subscriptions.delete(`${department}#${id}`);
+  }
+}
+
+export class MemoryNotificationStore implements NotificationStore {
+  readonly notifications = new Map<string, StoredNotification>();
+  private key = (department: string, id: string) => `${department}#${id}`;
+  private inbox(department: string) {
+    return [...this.notifications.values()].filter((n) => n.department === department).sort((a, b) => (`${a.event.time}#${a.id}` < `${b.event.time}#${b.id}` ? -1 : 1));
+  }
+
+  async put(n: StoredNotification) {
+    const existing = this.notifications.get(this.key(n.department, n.id));
+    if (existing) return { created: false as const, existing: copy(existing) };
+    this.notifications.set(this.key(n.department, n.id), copy(n));
+    return { created: true as const };
+  }
+  async get(department: string, id: string) {
+    const n = this.notifications.get(this.key(department, id));
+    return n && copy(n);
+  }
+  async list(department: string, q: { open: boolean; cursor?: string; limit: number }) {
+    return page(copy(this.inbox(department).filter((n) => !q.open || !n.acknowledgedAt)), q.cursor, q.limit);
+  }
+  async open(department: string) {
+    return copy(this.inbox(department).filter((n) => !n.acknowledgedAt));
+  }
+  async updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']) {
+    const n = this.notifications.get(this.key(department, id));
+    if (!n || (n.delivery.status === 'delivered' && delivery.status !== 'delivered')) return;
+    n.delivery = copy(delivery);
+  }
+  async acknowledge(department: string, id: string, at: string, clientId: string) {
+    const n = this.notifications.get(this.key(department, id));
+    if (!n) return undefined;
+    n.acknowledgedAt ??= at;
+    n.acknowledgedBy ??= clientId;
+    return copy(n);
+  }
+  async addFeedback(department: string, id: string, feedback: Feedback, feedbackId: string) {
+    const n = this.notifications.get(this.key(department, id));
+    if (!n) return undefined;
+    const ids = (n.feedbackIds ??= []);
+    if (!ids.includes(feedbackId) && n.feedback.length < 20) {
+      ids.push(feedbackId);
+      n.feedback.push(copy(feedback));
+      n.lastFeedbackAt = feedback.at;
+      n.acknowledgedAt ??= feedback.at;
+      n.acknowledgedBy ??= feedback.clientId;
+    }
+    return copy(n);
+  }
+  async markEscalated(department: string, id: string, at: string) {
+    const n = this.notifications.get(this.key(department, id));
+    if (!n || n.acknowledgedAt || n.escalatedAt) return false;
+    n.escalatedAt = at;
+    return true;
+  }
+}
+
+/** A delivery queue that keeps what was sent; `failNext` makes the next send throw. */
+export class MemoryQueue implements DeliveryQueue {
+  readonly sent: DeliveryMessage[] = [];
+  readonly retries: { receiptHandle: string; seconds: number }[] = [];
+  failNext = false;
+  async send(messages: DeliveryMessage[]) {
+    if (this.failNext) {
+      this.failNext = false;
+      throw new Error('queue unavailable');
+    }
+    this.sent.push(...copy(messages));
+  }
+  async retryLater(receiptHandle: string, seconds: number) {
+    this.retries.push({ receiptHandle, seconds });
+  }
+}
+
+/** A clock that stands still until told to move. */
+export function fixedClock(iso = '2026-11-27T02:00:00.000Z'): Clock & { advance(ms: number): void } {
+  let now = new Date(iso).getTime();
+  return { now: () => new Date(now), advance: (ms) => void (now += ms) };
+}
+
+/** Ids that count up, so tests can predict them. */
+export function countingIds(): Ids {
+  let n = 0;
+  return {
+    random: (bytes) =>
+      Buffer.from(String(++n).padStart(bytes, '0'))
+        .toString('base64url')
+        .slice(0, Math.ceil((bytes * 4) / 3)),
+  };
+}
+
+export type MemoryPorts = Ports & {
+  records: MemoryRecordStore;
+  accessLog: MemoryAccessLogStore;
+  clients: MemoryClientStore;
+  creditCodeExceptions: MemoryCreditCodeExceptionStore;
+  subscriptions: MemorySubscriptionStore;
+  notifications: MemoryNotificationStore;
+  queue: MemoryQueue;
+  clock: ReturnType<typeof fixedClock>;
+};
+
+export function memoryPorts(): MemoryPorts {
+  return {
+    records: new MemoryRecordStore(),
+    accessLog: new MemoryAccessLogStore(),
+    clients: new MemoryClientStore(),
+    creditCodeExceptions: new MemoryCreditCodeExceptionStore(),
+    subscriptions: new MemorySubscriptionStore(),
+    notifications: new MemoryNotificationStore(),
+    queue: new MemoryQueue(),
+    clock: fixedClock(),
+    ids: countingIds(),
+  };
+}

@@ -1,0 +1,85 @@
+/**
+ * Fan-out against in-memory ports: one notification per receiving department, and replays of a
+ * change (the stream retries a batch after a crash or a failed queue send) lose nothing and write
+ * nothing twice.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { fanoutBatch, type FanoutConfig, type StreamChange } from '../../functions/core/fanout';
+import { ingestRecord } from '../../functions/core/ingest';
+import type { ApiClient, StoredSubscription, StoredVersion } from '../../functions/core/model';
+import { ENTERPRISES, licence } from '../../local/samples';
+import { memoryPorts, type MemoryPorts } from '../fakes/ports';
+
+const config: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'supervision' };
+const market: ApiClient = { clientId: 'cmarket000001', department: 'market', name: 'market', scopes: ['records:write:licence'], keyHash: '00', createdAt: '2026-11-01T00:00:00Z' };
+const code = ENTERPRISES.restaurant.creditCode;
+
+function subscription(department: string, id: string, webhook: boolean, filters: StoredSubscription['filters'] = { kinds: ['licence'] }): StoredSubscription {
+  return {
+    id,
+    department,
+    name: `${department} licences`,
+    status: 'active',
+    filters,
+    ...(webhook ? { webhook: { url: `https://${department}.example.gov.cn/hook`, secret: 'whsec_AAAA' } } : {}),
+    createdAt: '2026-11-01T00:00:00Z',
+    updatedAt: '2026-11-01T00:00:00Z',
+  };
+}
+
+const inserted = (version: StoredVersion, sequenceNumber: string): StreamChange => ({ eventName: 'INSERT', sequenceNumber, after: { type: 'record-version', value: version } });
+
+let ports: MemoryPorts;
+let change: StreamChange;
+beforeEach(async () => {
+  ports = memoryPorts();
+  await ports.subscriptions.put(subscription('health', 'sub_h', true));
+  await ports.subscriptions.put(subscription('culture', 'sub_c', false));
+  await ports.subscriptions.put(subscription('transport', 'sub_t', true, { kinds: ['penalty'] }));
+  await ports.subscriptions.put(subscription('market', 'sub_m', true)); // the poster is never told of its own record
+  const { record } = await ingestRecord(ports, market, licence(code, 'XK-1'));
+  change = inserted(record, '100');
+});
+
+describe('fan-out of a new record', () => {
+  it('writes one notification per matching department and queues only webhook deliveries', async () => {
+    expect(await fanoutBatch(ports, [change], config)).toEqual({ notifications: 2 });
+    expect([...ports.notifications.notifications.values()].map((n) => [n.department, n.delivery.mode]).sort()).toEqual([
+      ['culture', 'pull'],
+      ['health', 'webhook'],
+    ]);
+    expect(ports.queue.sent.map((m) => m.department)).toEqual(['health']);
+  });
+
+  it('writes nothing twice when the change is replayed, and queues a delivery still waiting again', async () => {
+    await fanoutBatch(ports, [change], config);
+    const before = structuredClone([...ports.notifications.notifications.values()]);
+    expect(await fanoutBatch(ports, [change], config)).toEqual({ notifications: 0 });
+    expect([...ports.notifications.notifications.values()]).toEqual(before);
+    expect(ports.queue.sent).toEqual([ports.queue.sent[0], ports.queue.sent[0]]);
+  });
+
+  it('does not queue again once the delivery succeeded or the department acknowledged', async () => {
+    await fanoutBatch(ports, [change], config);
+    const [sent] = ports.queue.sent;
+    const n = await ports.notifications.get(sent.department, sent.notificationId);
+    if (!n) throw new Error('the health notification was not written');
+    await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, status: 'delivered' });
+    await fanoutBatch(ports, [change], config);
+    expect(ports.queue.sent).toHaveLength(1);
+  });
+
+  it('reports the failing change when the queue is down, and the retry delivers what was written', async () => {
+    const { record: second } = await ingestRecord(ports, market, licence(code, 'XK-2'));
+    ports.queue.failNext = true;
+    const failed = await fanoutBatch(ports, [change, inserted(second, '200')], config);
+    expect(failed).toMatchObject({ failed: '100', notifications: 0 });
+    expect(ports.notifications.notifications.size).toBe(2); // written before the send failed
+    expect(ports.queue.sent).toEqual([]);
+
+    // The event source retries from the failed change on.
+    expect(await fanoutBatch(ports, [change, inserted(second, '200')], config)).toEqual({ notifications: 2 });
+    expect(ports.queue.sent.map((m) => m.department)).toEqual(['health', 'health']);
+    expect(new Set(ports.queue.sent.map((m) => m.notificationId)).size).toBe(2);
+  });
+});
