@@ -400,3 +400,50 @@ export function licenceCover(requirements: readonly ScopeRequirement[], holdings
   }
   return cover;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Publication
+
+/** The columns of the published list (清单), in its order. */
+export const CATALOGUE_CSV_COLUMNS = [
+  '序号',
+  '事项编码',
+  '事项名称',
+  '设定依据',
+  '设定层级',
+  '主管部门',
+  '审批部门',
+  '改革方式',
+  '具体改革举措',
+  '加强事中事后监管措施',
+  '检查频次',
+  '生效日期',
+] as const;
+
+const csvCell = (value: string) => (/[",\r\n]/u.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+
+/**
+ * The catalogue as of a date in the published list's layout, as CSV (RFC 4180, CRLF line ends):
+ * one row per item, departments by their full names, several values in a cell joined by "；".
+ */
+export function catalogueCsv(items: readonly ResolvedItem[], departments: ReadonlyMap<string, Department>): string {
+  const name = (id: string | undefined) => (id === undefined ? '' : (departments.get(id)?.name ?? id));
+  const rows = items.map((item, i) => {
+    const measures = [...(item.measures?.changes ?? []), ...(item.measures?.validity ? [`有效期${item.measures.validity}`] : [])];
+    return [
+      String(i + 1),
+      item.code,
+      item.name,
+      item.legalBasis.join('；'),
+      item.setBy === 'central' ? '中央层面设定' : '地方设定',
+      name(item.competentDepartment),
+      name(item.approvingDepartment),
+      REFORM_MODE_NAMES[item.reformMode],
+      measures.join('；'),
+      item.supervision.measures.join('；'),
+      item.supervision.inspectionFrequency ?? '',
+      item.effectiveFrom,
+    ];
+  });
+  return [CATALOGUE_CSV_COLUMNS, ...rows].map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+}

@@ -8,7 +8,9 @@ import { CatalogueFile, ScopeTermFile, type CatalogueItem, type ScopeTerm } from
 import { shippedCatalogue } from '../../schemas/catalogue-data';
 import { CatalogueItemCode } from '../../schemas/common';
 import {
+  CATALOGUE_CSV_COLUMNS,
   catalogueAsOf,
+  catalogueCsv,
   checkAgainstCatalogue,
   indexCatalogue,
   indexScopeTerms,
@@ -385,5 +387,24 @@ describe('licence cover (证照匹配)', () => {
     const index = indexCatalogue([{ code: 'T-GONE', versions: [version({ reformMode: 'cancelled', approvingDepartment: undefined })] }]);
     const cover = licenceCover([{ items: ['T-GONE'], terms: ['小型货运'] }], { licences: [], filings: [] }, '2024-01-01', index);
     expect(cover).toEqual({ covered: [], uncovered: [], notRequired: [{ items: [{ code: 'T-GONE', name: '测试事项', reformMode: 'cancelled' }], terms: ['小型货运'] }] });
+  });
+});
+
+describe('the catalogue as published', () => {
+  it('exports the list of a date as CSV in the published columns, quoting where a cell needs it', () => {
+    const csv = catalogueCsv(catalogueAsOf(catalogue, '2024-01-01'), departments);
+    const lines = csv.split('\r\n');
+    expect(lines[0]).toBe(CATALOGUE_CSV_COLUMNS.join(','));
+    expect(lines).toHaveLength(shipped.catalogue.items.length + 2);
+    expect(lines.at(-1)).toBe('');
+    const food = lines.find((l) => l.includes(',ZJ-SC-FOOD-01,'));
+    expect(food).toBe(
+      '23,ZJ-SC-FOOD-01,食品经营许可,《中华人民共和国食品安全法》第三十五条,中央层面设定,嘉兴市南湖区市场监督管理局,嘉兴市南湖区市场监督管理局,优化审批服务,' +
+        '仅销售预包装食品的，不需取得食品经营许可，改为备案（ZJ-SC-FOOD-07）；有效期5年,双随机、一公开监管；食品生产经营风险分级管理；信用监管,' +
+        '按风险等级：A级每年至少1次，B级1-2次，C级2-3次，D级3-4次,2021-07-01',
+    );
+    const quoted = catalogueCsv([{ ...catalogueAsOf(catalogue, '2024-01-01')[0], name: '名称,带"引号"' }], departments).split('\r\n')[1];
+    expect(quoted).toContain(',"名称,带""引号""",');
+    expect(lines.find((l) => l.includes(',ZJ-JT-ROAD-03,'))).toContain(',嘉兴市南湖区交通运输局,,直接取消审批,');
   });
 });
