@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createClient } from '../functions/core/clients';
+import { createClient, grantScopes } from '../functions/core/clients';
 import { addCreditCodeException, EXCEPTIONS_TTL_MS, removeCreditCodeException } from '../functions/core/credit-code-exceptions';
 import { ProblemError } from '../functions/core/errors';
 import { SCOPES } from '../functions/core/model';
@@ -18,6 +18,7 @@ const USAGE = `usage: npm run clients -- <command>
   list                                              list clients
   create --department D --name N --scopes S1,S2     create a client; prints its API key once
   revoke <clientId>                                 revoke a client's key
+  grant <clientId> --scopes S1,S2                   add scopes to a client, keeping its key
   exceptions list                                   list credit codes accepted despite a wrong check character
   exceptions add <code> --reason R --by NAME        accept one such code
   exceptions remove <code>
@@ -66,6 +67,12 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
       const ok = await ports.clients.revoke(sub, now());
       out(ok ? `revoked ${sub}; its key stops working within 15 s` : `no active client ${sub}`);
       return ok ? 0 : 1;
+    }
+    case 'grant': {
+      if (!sub || !values.scopes) break;
+      const client = await grantScopes(ports, sub, values.scopes.split(',').filter(Boolean));
+      out(client ? `${client.clientId} now has scopes ${client.scopes.join(' ')}; running APIs pick them up within 15 s` : `no active client ${sub}`);
+      return client ? 0 : 1;
     }
     case 'exceptions': {
       if (sub === 'list') {

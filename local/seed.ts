@@ -3,7 +3,7 @@
  * and still exist are reused, and records are posted through the core, which replays duplicates.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { createClient } from '../functions/core/clients';
+import { createClient, grantScopes } from '../functions/core/clients';
 import { ingestRecord } from '../functions/core/ingest';
 import { createSubscription, listSubscriptions, updateSubscription } from '../functions/core/subscriptions';
 import type { Scope } from '../functions/core/model';
@@ -14,22 +14,22 @@ import { demoRecords } from './samples';
 const ALL_KINDS: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
 export const DEMO_CLIENTS: { department: string; name: string; scopes: Scope[] }[] = [
-  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read', 'subscriptions:manage', 'inbox:read'] },
+  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act'] },
   {
     department: 'health',
     name: '区卫生健康局 卫生监督系统',
-    scopes: ['records:write:licence', 'records:write:inspection', 'records:write:penalty', 'profiles:read', 'subscriptions:manage', 'inbox:read'],
+    scopes: ['records:write:licence', 'records:write:inspection', 'records:write:penalty', 'profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act'],
   },
   {
     department: 'transport',
     name: '区交通运输局 运政系统',
-    scopes: ['records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty', 'subscriptions:manage', 'inbox:read'],
+    scopes: ['records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty', 'profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act'],
   },
-  { department: 'credit', name: '区信用办 公共信用信息平台', scopes: ['profiles:read', 'subscriptions:manage', 'inbox:read'] },
+  { department: 'credit', name: '区信用办 公共信用信息平台', scopes: ['profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act'] },
   {
     department: 'supervision',
     name: '区政务服务管理办公室 监管平台',
-    scopes: ['profiles:read', 'personal:read', 'audit:read', 'inbox:read', 'subscriptions:manage', 'notifications:oversee'],
+    scopes: ['profiles:read', 'personal:read', 'audit:read', 'inbox:read', 'inbox:act', 'subscriptions:manage', 'notifications:oversee'],
   },
 ];
 
@@ -76,11 +76,23 @@ export async function seedSubscriptions(ports: Ports, receiverUrl: (department: 
 
 export async function seedDemo(ports: Ports, credentialsFile: string): Promise<DemoCredential[]> {
   let credentials: DemoCredential[] = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, 'utf8')) : [];
-  // Keys on file are reused while their clients exist with the scopes the demo gives them now.
-  const scopesOf = (scopes: readonly string[] | undefined) => [...(scopes ?? [])].sort().join(' ');
+  // Keys on file are reused while their clients exist; a client lacking a scope the demo now gives
+  // (after a scope split) is granted it in place, so the keys a department already uses keep working.
+  let granted = false;
   const current = await Promise.all(
-    credentials.map(async (c) => scopesOf((await ports.clients.get(c.clientId))?.scopes) === scopesOf(DEMO_CLIENTS.find((d) => d.department === c.department)?.scopes)),
+    credentials.map(async (c) => {
+      const wanted = DEMO_CLIENTS.find((d) => d.department === c.department)?.scopes;
+      const stored = await ports.clients.get(c.clientId);
+      if (!wanted || !stored || stored.revokedAt) return false;
+      const missing = wanted.filter((s) => !stored.scopes.includes(s));
+      if (missing.length) {
+        c.scopes = (await grantScopes(ports, c.clientId, missing))?.scopes ?? c.scopes;
+        granted = true;
+      }
+      return true;
+    }),
   );
+  if (granted) writeFileSync(credentialsFile, JSON.stringify(credentials, null, 2) + '\n', { mode: 0o600 });
   if (credentials.length !== DEMO_CLIENTS.length || current.includes(false)) {
     credentials = [];
     for (const spec of DEMO_CLIENTS) {

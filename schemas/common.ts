@@ -32,7 +32,8 @@ export const Fen = z
   .int()
   .min(0)
   .max(Number.MAX_SAFE_INTEGER)
-  .meta({ description: 'amount in fen (分, 1/100 yuan), integer', examples: [500000] });
+  // int64 tells generated clients to use a 64-bit type: amounts above 2^31 fen (about 21 million yuan) are real.
+  .meta({ description: 'amount in fen (分, 1/100 yuan), integer', format: 'int64', examples: [500000] });
 
 export const Text = (max: number) => z.string().trim().min(1).max(max);
 

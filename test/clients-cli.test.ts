@@ -37,6 +37,18 @@ describe('clients command', () => {
     expect((await run('revoke', clientId)).code).toBe(1);
   });
 
+  it('grants a scope to an existing client, keeping its key', async () => {
+    const created = await run('create', '--department', 'culture', '--name', '区文化和旅游局', '--scopes', 'inbox:read');
+    const clientId = created.text.match(/edx\.(c[\w-]{12})\./)?.[1] ?? '';
+    const granted = await run('grant', clientId, '--scopes', 'inbox:act');
+    expect(granted.code).toBe(0);
+    expect(granted.text).toContain('inbox:read inbox:act');
+    expect((await run('list')).text).toContain(`${clientId}  culture`);
+    expect((await run('grant', clientId)).code).toBe(2);
+    expect((await run('grant', 'cNOSUCHCLIENT', '--scopes', 'inbox:act')).code).toBe(1);
+    await expect(run('grant', clientId, '--scopes', 'inbox:everything')).rejects.toMatchObject({ errors: [expect.objectContaining({ path: 'scopes' })] });
+  });
+
   it('refuses unknown scopes and bad department codes', async () => {
     await expect(run('create', '--department', 'Bad Dept', '--name', 'x', '--scopes', 'records:write:everything')).rejects.toMatchObject({
       errors: [expect.objectContaining({ path: 'department' }), expect.objectContaining({ path: 'scopes' })],

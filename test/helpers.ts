@@ -19,7 +19,7 @@ import type { DeliveryQueue } from '../functions/core/ports';
 
 const WRITE_ALL: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
-const PUSH: Scope[] = ['subscriptions:manage', 'inbox:read'];
+const PUSH: Scope[] = ['subscriptions:manage', 'inbox:read', 'inbox:act'];
 
 export const TEST_CLIENTS = {
   market: { department: 'market', name: '区市场监管局', scopes: [...WRITE_ALL, 'profiles:read', ...PUSH] as Scope[] },

@@ -55,6 +55,9 @@ describe('/openapi.json', () => {
     expect(licence.additionalProperties).toBe(false);
     const registration = JSON.stringify(doc.components.schemas.RegistrationData);
     expect(registration).toContain('"privacy":"personal"');
+    // Money is integer fen and may exceed 32 bits: generated clients must use a 64-bit integer.
+    expect(doc.components.schemas.PenaltyData.properties.fineFen).toMatchObject({ type: 'integer', format: 'int64' });
+    expect(doc.components.schemas.RegistrationData.properties.registeredCapitalFen).toMatchObject({ type: 'integer', format: 'int64' });
     expect(doc.paths['/v1/records'].post.responses['422'].content['application/problem+json']).toBeDefined();
   });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Notification, Subscription } from '../schemas/events';
 import { filing, inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
 import { WebhookReceiver } from '../local/receiver';
+import { createClient } from '../functions/core/clients';
 import { startExchange, waitFor, type TestClient, type TestExchange } from './helpers';
 
 let ex: TestExchange;
@@ -201,6 +202,21 @@ describe('pull, acknowledgement and feedback', () => {
     expect((await inbox('credit', '?limit=100')).filter((n) => n.event.subject === code)).toHaveLength(5);
 
     expect((await ex.call('POST', `/v1/notifications/${mine[1].id}/ack`, { as: 'health' })).status).toBe(404);
+
+    // Reading the inbox does not allow acting on it: that takes inbox:act.
+    const { apiKey } = await createClient(ex.ports, { department: 'credit', name: '只读', scopes: ['inbox:read', 'profiles:read'] });
+    const readOnly = { as: null, headers: { authorization: `Bearer ${apiKey}` } };
+    expect((await ex.call('GET', `/v1/notifications/${mine[1].id}`, readOnly)).status).toBe(200);
+    for (const [path, body] of [
+      [`/v1/notifications/${mine[1].id}/ack`, undefined],
+      [`/v1/notifications/${mine[1].id}/feedback`, { outcome: 'inspected' }],
+      ['/v1/deliveries/redrive', undefined],
+    ] as const) {
+      const refused = await ex.call('POST', path, { ...readOnly, body });
+      expect(refused.status, path).toBe(403);
+      expect(refused.body.detail).toContain('inbox:act');
+    }
+    expect((await ex.call('GET', `/v1/notifications/${mine[1].id}`, { as: 'credit' })).body.acknowledgedAt).toBeUndefined();
     expect((await ex.call('GET', '/v1/inbox?cursor=garbage', { as: 'credit' })).status).toBe(400);
   });
 

@@ -35,6 +35,18 @@ export async function createClient(ports: Ports, spec: { department: string; nam
   return { client, apiKey: `edx.${clientId}.${secret}` };
 }
 
+/** Adds scopes to an existing client, keeping its key (a scope split must not force new keys on departments). */
+export async function grantScopes(ports: Ports, clientId: string, scopes: string[]): Promise<ApiClient | undefined> {
+  const unknown = scopes.filter((s) => !(SCOPES as readonly string[]).includes(s));
+  if (unknown.length || !scopes.length)
+    throw badRequest('invalid scopes', [{ path: 'scopes', message: unknown.length ? `unknown scope(s) ${unknown.join(', ')}; known: ${SCOPES.join(', ')}` : 'name at least one scope' }]);
+  const client = await ports.clients.get(clientId);
+  if (!client || client.revokedAt) return undefined;
+  const next = { ...client, scopes: [...new Set([...client.scopes, ...scopes])] as Scope[] };
+  await ports.clients.put(next);
+  return next;
+}
+
 export type ClientLookup = (clientId: string) => Promise<ApiClient | undefined>;
 
 /**

@@ -24,8 +24,10 @@ export async function listInbox(ports: Ports, client: ApiClient, q: { open: bool
   return { items: page.items.map(presentNotification), ...(page.next ? { next: page.next } : {}) };
 }
 
-async function own(ports: Ports, client: ApiClient, id: string) {
+async function own(ports: Ports, client: ApiClient, id: string, act = false) {
   requireScope(client, 'inbox:read');
+  // Acting changes what the poster and the supervisor see, so reading alone does not allow it.
+  if (act) requireScope(client, 'inbox:act');
   const n = isNotificationId(id) ? await ports.notifications.get(client.department, id) : undefined;
   if (!n) throw notFound(`no notification ${id} for department ${client.department}`);
   return n;
@@ -35,7 +37,7 @@ export const readNotification = async (ports: Ports, client: ApiClient, id: stri
 
 /** Idempotent: acknowledging twice keeps the first time and who did it. */
 export async function acknowledge(ports: Ports, client: ApiClient, id: string) {
-  await own(ports, client, id);
+  await own(ports, client, id, true);
   const n = await ports.notifications.acknowledge(client.department, id, ports.clock.now().toISOString(), client.clientId);
   if (!n) throw notFound(`no notification ${id}`);
   return presentNotification(n);
@@ -43,9 +45,10 @@ export async function acknowledge(ports: Ports, client: ApiClient, id: string) {
 
 /** Feedback on a record notification goes, as an event, to the department that posted the record; it also acknowledges. */
 export async function giveFeedback(ports: Ports, client: ApiClient, id: string, body: unknown) {
+  requireScope(client, 'inbox:act');
   const parsed = FeedbackInput.safeParse(body, PARSE_OPTIONS);
   if (!parsed.success) throw invalidInput('invalid feedback', fieldErrors(parsed.error));
-  const n = await own(ports, client, id);
+  const n = await own(ports, client, id, true);
   if (!isRecordEventType(n.event.type)) {
     throw badRequest('feedback is taken on record notifications only', [{ path: 'id', message: `${id} is a ${n.event.type} notification` }]);
   }
@@ -66,7 +69,7 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
 
 /** Queues every failed webhook delivery of the department again. */
 export async function redrive(ports: Ports, client: ApiClient) {
-  requireScope(client, 'inbox:read');
+  requireScope(client, 'inbox:act');
   if (!ports.queue) throw new Error('redrive needs the delivery queue');
   const failed = (await ports.notifications.open(client.department)).filter((n) => n.delivery.mode === 'webhook' && n.delivery.status === 'failed');
   for (const n of failed) await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, status: 'queued' });

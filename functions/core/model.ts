@@ -48,7 +48,8 @@ export const SCOPES = [
   'personal:read', // see personal fields unmasked
   'audit:read', // list who read an enterprise's data
   'subscriptions:manage', // create, change and delete the department's subscriptions
-  'inbox:read', // read, acknowledge and feed back on the department's notifications; redrive its deliveries
+  'inbox:read', // read the department's notifications
+  'inbox:act', // acknowledge and feed back on the department's notifications; redrive its deliveries
   'notifications:oversee', // see every department's overdue notifications
 ] as const;
 export type Scope = (typeof SCOPES)[number];
