@@ -18,6 +18,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { DEAD_LETTER_METRIC } from '../functions/core/delivery';
 import { FANOUT_STREAM_FILTERS, INDEXES, TABLE } from '../functions/store/table';
 import { DELIVER_TIMEOUT_SECONDS, QUEUES } from './definitions';
 
@@ -31,6 +32,7 @@ const TABLE_ACCESS = {
   api: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
   fanout: ['dynamodb:Query', 'dynamodb:PutItem'],
   deliver: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  deadLetters: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   overdue: ['dynamodb:Query', 'dynamodb:UpdateItem'],
 } as const;
 
@@ -45,6 +47,7 @@ export class ExchangeStack extends Stack {
   readonly deliveryDlq: Queue;
   readonly fanout: LambdaFunction;
   readonly deliver: LambdaFunction;
+  readonly deadLetters: LambdaFunction;
   readonly overdue: LambdaFunction;
   readonly fanoutFailures: Queue;
 
@@ -120,6 +123,12 @@ export class ExchangeStack extends Stack {
     this.bindQueue(this.deliver, ['sqs:ChangeMessageVisibility']);
     this.deliver.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }));
 
+    // The DLQ's consumer (same bundle as delivery): makes sure each dead-lettered notification says
+    // failed in the table, where redrive finds it, counts it for the alarm and empties the DLQ.
+    this.deadLetters = this.lambda('DeadLetters', 'deliver', props.assetsDir, { memorySize: 256, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS), handler: 'index.deadLetters' });
+    this.bindTable(this.deadLetters, TABLE_ACCESS.deadLetters);
+    this.deadLetters.addEventSource(new SqsEventSource(this.deliveryDlq, { batchSize: 10, maxConcurrency: 2 }));
+
     this.overdue = this.lambda('Overdue', 'overdue', props.assetsDir, { memorySize: 512, timeout: Duration.minutes(5) });
     this.bindTable(this.overdue, TABLE_ACCESS.overdue);
     new Rule(this, 'OverdueSchedule', { schedule: Schedule.rate(OVERDUE_EVERY), targets: [new LambdaTarget(this.overdue)] });
@@ -168,15 +177,24 @@ export class ExchangeStack extends Stack {
     for (const [id, fn] of [
       ['Fanout', this.fanout],
       ['Deliver', this.deliver],
+      ['DeadLetters', this.deadLetters],
       ['Overdue', this.overdue],
     ] as const) {
       alarm(`${id}Errors`, fn.metricErrors({ period: Duration.minutes(5) }), 1, `The ${id.toLowerCase()} function failed.`);
     }
+    // SQS's NumberOfMessagesSent does not count messages its redrive policy moves to a DLQ, so
+    // arrivals are counted by the DLQ's consumer; the depth alarm now means that consumer is stuck.
+    alarm(
+      'DeliveriesDeadLettered',
+      new Metric({ namespace: DEAD_LETTER_METRIC.namespace, metricName: DEAD_LETTER_METRIC.name, statistic: 'Sum', period: Duration.minutes(5) }),
+      1,
+      'Deliveries gave up: a department webhook failed every attempt (the notifications say failed; the department can redrive).',
+    );
     alarm(
       'DeliveryDlqDepth',
       this.deliveryDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       1,
-      'Deliveries gave up: a department webhook failed every attempt.',
+      'The DLQ consumer is not emptying the delivery DLQ.',
     );
     alarm('FanoutFailuresDepth', this.fanoutFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1, 'Stream records could not be fanned out.');
     alarm('DeliveryAge', this.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }), 900, 'A delivery has waited more than 15 minutes.');
@@ -197,12 +215,12 @@ export class ExchangeStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
-  private lambda(id: string, name: string, assetsDir: string, opts: { memorySize: number; timeout: Duration }) {
+  private lambda(id: string, name: string, assetsDir: string, opts: { memorySize: number; timeout: Duration; handler?: string }) {
     const fn = new LambdaFunction(this, id, {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       code: Code.fromAsset(`${assetsDir}/${name}`),
-      handler: 'index.handler',
+      handler: opts.handler ?? 'index.handler',
       memorySize: opts.memorySize,
       timeout: opts.timeout,
       tracing: Tracing.ACTIVE,

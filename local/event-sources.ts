@@ -1,13 +1,13 @@
 /**
- * The stack's two event source mappings, played locally with the same handlers and filters:
- * the table's stream → fan-out, the delivery queue → delivery. Used by `npm start`, the tests and
+ * The stack's event source mappings, played locally with the same handlers and filters: the
+ * table's stream → fan-out, the delivery queue → delivery, its DLQ → the dead-letter consumer. Used by `npm start`, the tests and
  * the benchmarks.
  */
 import { httpPoster } from '../functions/adapters/webhook-poster';
 import type { DeliveryConfig } from '../functions/core/delivery';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { Ports } from '../functions/core/ports';
-import { deliverHandler } from '../functions/deliver/adapter';
+import { deadLetterHandler, deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
 import { FANOUT_STREAM_FILTERS } from '../functions/store/table';
 import { QueuePoller, StreamPoller } from './pollers';
@@ -18,6 +18,8 @@ export interface EventSourceOptions {
   table: string;
   sqsEndpoint: string;
   queueUrl: string;
+  /** The delivery queue's DLQ; its consumer runs when given. */
+  dlqUrl?: string;
   fanout: FanoutConfig;
   delivery: DeliveryConfig;
   /** Ports fan-out runs with, when they differ (tests make its queue fail on purpose). */
@@ -30,6 +32,7 @@ export interface EventSourceOptions {
 export interface EventSources {
   stream: StreamPoller;
   queue: QueuePoller;
+  deadLetters?: QueuePoller;
   stop(): Promise<void>;
 }
 
@@ -49,5 +52,6 @@ export async function startEventSources(o: EventSourceOptions): Promise<EventSou
     handler: deliverHandler(o.ports, httpPoster({ allowPrivateTargets: true }), o.delivery),
     concurrency: o.queueConcurrency,
   }).start();
-  return { stream, queue, stop: async () => void (await Promise.all([stream.stop(), queue.stop()])) };
+  const deadLetters = o.dlqUrl ? await new QueuePoller({ sqsEndpoint: o.sqsEndpoint, queueUrl: o.dlqUrl, handler: deadLetterHandler(o.ports, () => {}), concurrency: 1 }).start() : undefined;
+  return { stream, queue, deadLetters, stop: async () => void (await Promise.all([stream.stop(), queue.stop(), deadLetters?.stop()])) };
 }

@@ -51,6 +51,7 @@ const eventSources = await startEventSources({
   table: TABLE,
   sqsEndpoint: services.sqsEndpoint,
   queueUrl: queues.deliveryQueueUrl,
+  dlqUrl: queues.dlqUrl,
   fanout: fanoutConfig(),
   delivery: deliveryConfig(),
   checkpointFile: resolve(DATA_DIR, 'stream-checkpoints.json'),

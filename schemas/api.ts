@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
 import { pageOf, pageQuery } from './common';
-import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
+import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
   .strictObject({
@@ -295,9 +295,20 @@ export const ROUTES: Route[] = [
   {
     method: 'post',
     path: '/v1/deliveries/redrive',
-    summary: 'Queue every failed webhook delivery of the department again.',
+    summary: 'Queue the failed webhook deliveries of the department again, up to 1,000 open notifications read per call; call again with `next` until it is absent.',
     scopes: ['inbox:act'],
-    responses: { 200: { description: 'what was queued', schema: z.strictObject({ redriven: z.int(), notificationIds: z.array(z.string()) }) }, ...problems(401, 403) },
+    query: RedriveQuery,
+    responses: {
+      200: {
+        description: 'what was queued',
+        schema: z.strictObject({
+          redriven: z.int(),
+          notificationIds: z.array(z.string()),
+          next: z.string().optional().meta({ description: 'more notifications remain to look at: redrive again with this cursor' }),
+        }),
+      },
+      ...problems(400, 401, 403),
+    },
   },
   {
     method: 'get',

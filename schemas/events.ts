@@ -129,6 +129,7 @@ export const Notification = z
       lastError: z.string().optional(),
       lastAttemptAt: z.string().optional(),
       deliveredAt: z.string().optional(),
+      requeuedAt: z.string().optional().meta({ description: 'when a redrive last queued this failed delivery again' }),
     }),
     acknowledgedAt: z.string().optional(),
     acknowledgedBy: z.string().optional(),
@@ -143,5 +144,6 @@ export const InboxQuery = z.strictObject({
   open: z.enum(['true', 'false']).optional().meta({ description: 'true: only notifications not yet acknowledged' }),
   ...pageQuery(50),
 });
+export const RedriveQuery = z.strictObject({ cursor: pageQuery(1).cursor.meta({ description: '`next` of the previous redrive call' }) });
 export const OverdueQuery = z.strictObject({ department: z.string().max(32).optional().meta({ description: 'only this department' }) });
 export const InboxPage = pageOf(Notification, 'InboxPage');

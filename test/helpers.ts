@@ -86,6 +86,7 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions } 
       table,
       sqsEndpoint,
       queueUrl: queues.deliveryQueueUrl,
+      dlqUrl: queues.dlqUrl,
       fanout: fanoutConfig,
       delivery: { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery },
       streamIdleMs: 20,

@@ -78,9 +78,10 @@ function actionsOf(logicalIdPrefix: string, service: string): string[] {
 describe('functions', () => {
   it('all run on Node.js 22 on arm64 with the table name', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(4);
+    expect(fns).toHaveLength(5);
+    expect(fns.map((fn) => fn.Properties.Handler).sort()).toEqual(['index.deadLetters', 'index.handler', 'index.handler', 'index.handler', 'index.handler']);
     for (const fn of fns) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], Handler: 'index.handler', TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
     }
   });
@@ -91,6 +92,7 @@ describe('functions', () => {
     expect(actionsOf('Fanout', 'dynamodb').filter((a) => !/Stream|GetRecords|GetShardIterator/.test(a))).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
     expect(actionsOf('Deliver', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(actionsOf('Overdue', 'dynamodb')).toEqual(['dynamodb:Query', 'dynamodb:UpdateItem']);
+    expect(actionsOf('DeadLetters', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
     expect(all.filter((a: string) => /dynamodb:(Scan|BatchWriteItem|\*)$/.test(a))).toEqual([]);
   });
@@ -112,12 +114,27 @@ describe('functions', () => {
     });
   });
 
-  it('raises alarms on errors, throttles, 5xx, DLQ depth, delivery age and fan-out lag', () => {
+  it('raises alarms on errors, throttles, 5xx, deliveries arriving in the DLQ, DLQ depth, delivery age and fan-out lag', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
     expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(
-      ['5xx', 'ApproximateAgeOfOldestMessage', 'ApproximateNumberOfMessagesVisible', 'ApproximateNumberOfMessagesVisible', 'Errors', 'Errors', 'Errors', 'Errors', 'IteratorAge', 'Throttles'].sort(),
+      [
+        '5xx',
+        'ApproximateAgeOfOldestMessage',
+        'ApproximateNumberOfMessagesVisible',
+        'ApproximateNumberOfMessagesVisible',
+        'DeliveriesDeadLettered',
+        'Errors',
+        'Errors',
+        'Errors',
+        'Errors',
+        'Errors',
+        'IteratorAge',
+        'Throttles',
+      ].sort(),
     );
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
+    // Every arrival counts, not only a depth that stays up while old messages sit in the DLQ.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'EnterpriseDataExchange', MetricName: 'DeliveriesDeadLettered', Statistic: 'Sum', Threshold: 1 });
   });
 });
 
@@ -144,6 +161,14 @@ describe('event sources', () => {
       EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryQueue'), 'Arn'] }),
       BatchSize: 10,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+  });
+
+  it('feed the delivery DLQ to its consumer, which takes each message off', () => {
+    const [fnId] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) => f.Properties.Handler === 'index.deadLetters') ?? [];
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^DeliveryDlq'), 'Arn'] }),
+      FunctionName: { Ref: fnId },
     });
   });
 

@@ -9,7 +9,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
 import { AccessLogQuery, BatchRequest, HistoryQuery } from '../../schemas/api';
-import { InboxQuery, OverdueQuery } from '../../schemas/events';
+import { InboxQuery, OverdueQuery, RedriveQuery } from '../../schemas/events';
 import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
 import { badRequest, invalidCursor, invalidInput, ProblemError, type Problem } from '../core/errors';
@@ -198,7 +198,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   v1.get('/notifications/:id', async (c) => c.json(await readNotification(ports, c.get('client'), c.req.param('id'))));
   v1.post('/notifications/:id/ack', async (c) => c.json(await acknowledge(ports, c.get('client'), c.req.param('id'))));
   v1.post('/notifications/:id/feedback', small, async (c) => c.json(await giveFeedback(ports, c.get('client'), c.req.param('id'), await jsonBody(c)), 201));
-  v1.post('/deliveries/redrive', async (c) => c.json(await redrive(ports, c.get('client'))));
+  v1.post('/deliveries/redrive', async (c) => c.json(await redrive(ports, c.get('client'), parseQuery(c, RedriveQuery).cursor)));
 
   app.route('/v1', v1);
   return app;

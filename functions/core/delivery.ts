@@ -2,7 +2,13 @@
  * Delivery (推送): POSTs a notification's event to the department's webhook, signed. A 2xx marks
  * it delivered; anything else is retried with growing delay, and after the last attempt the
  * notification says failed with the last error while the message goes on to the DLQ.
+ *
+ * The table, not the DLQ, is where failed deliveries wait for a redrive: the dead-letter consumer
+ * makes sure each dead-lettered notification says `failed` (also when the deliverer died before it
+ * could record that), counts it for the alarm, and removes the message, so the DLQ is empty
+ * between outages and a new arrival is seen as one.
  */
+import { isNotificationId } from './ids';
 import type { DeliveryMessage } from './model';
 import type { Ports, WebhookPoster } from './ports';
 import { signingSecrets, webhookHeaders } from './webhooks';
@@ -88,4 +94,44 @@ export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: 
     ),
   );
   return messages.filter((_, i) => outcomes[i] === 'retry').map((m) => m.messageId);
+}
+
+/** The custom metric counting dead-lettered deliveries; the stack's alarm watches it. */
+export const DEAD_LETTER_METRIC = { namespace: 'EnterpriseDataExchange', name: 'DeliveriesDeadLettered' } as const;
+
+/** How many messages of a batch the DLQ consumer found dead (each one raises the DLQ alarm). */
+export interface DeadLetterOutcome {
+  deadLettered: number;
+  /** Notifications that still said `queued`: the deliverer never recorded its last attempt. */
+  markedFailed: number;
+  /** Messages older than the latest redrive of their notification: nothing to do. */
+  stale: number;
+}
+
+export async function deadLetterBatch(ports: Ports, messages: QueueMessage[]): Promise<DeadLetterOutcome> {
+  const out: DeadLetterOutcome = { deadLettered: messages.length, markedFailed: 0, stale: 0 };
+  for (const m of messages) {
+    let ref: DeliveryMessage;
+    try {
+      ref = JSON.parse(m.body) as DeliveryMessage;
+    } catch {
+      continue; // not ours; counted, so the alarm shows it
+    }
+    if (typeof ref?.department !== 'string' || typeof ref.notificationId !== 'string' || !isNotificationId(ref.notificationId)) continue;
+    // A failing read throws: the message stays in the DLQ and is tried again.
+    const n = await ports.notifications.get(ref.department, ref.notificationId);
+    if (!n || n.delivery.mode !== 'webhook' || n.delivery.status !== 'queued' || n.acknowledgedAt) continue;
+    if (n.delivery.requeuedAt && (ref.queuedAt ?? '') < n.delivery.requeuedAt) {
+      out.stale++;
+      continue;
+    }
+    await ports.notifications.updateDelivery(n.department, n.id, {
+      ...n.delivery,
+      status: 'failed',
+      attempts: Math.max(n.delivery.attempts, m.receiveCount - 1),
+      lastError: n.delivery.lastError ?? 'dead-lettered without a recorded attempt',
+    });
+    out.markedFailed++;
+  }
+  return out;
 }

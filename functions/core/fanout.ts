@@ -116,6 +116,7 @@ export class Fanout {
   async handle(change: StreamChange): Promise<number> {
     let written = 0;
     const messages: DeliveryMessage[] = [];
+    const queuedAt = this.ports.clock.now().toISOString();
     for (const { event, receivers } of await this.eventsOf(change)) {
       await Promise.all(
         receivers.map(async (r) => {
@@ -123,7 +124,7 @@ export class Fanout {
           const put = await this.ports.notifications.put(n);
           const stored = put.created ? n : put.existing;
           if (put.created) written++;
-          if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id });
+          if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id, queuedAt });
         }),
       );
     }

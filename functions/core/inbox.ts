@@ -14,7 +14,7 @@ import { overdueNotifications } from './overdue';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
 
 export function presentNotification(n: StoredNotification) {
-  const { feedbackIds: _ids, ...shown } = n;
+  const { feedbackIds: _ids, redriveClaim: _claim, ...shown } = n;
   return shown;
 }
 
@@ -67,14 +67,48 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
   return presentNotification(after);
 }
 
-/** Queues every failed webhook delivery of the department again. */
-export async function redrive(ports: Ports, client: ApiClient) {
+/**
+ * Redrive works in bounded steps: one call reads at most `pages` pages of the department's open
+ * notifications and answers `next` when more remain. Each failed delivery is claimed with a
+ * conditional write before its message is sent, so of two simultaneous redrives only one queues
+ * it; it says `queued` only after the message is sent, so a redrive that dies midway leaves it
+ * `failed` (its claim lapses after `claimLeaseMs`) rather than `queued` with no message anywhere.
+ */
+export const REDRIVE = { pageSize: 100, pages: 10, sendBatch: 10, claimLeaseMs: 5 * 60_000 };
+
+const failedWebhook = (n: StoredNotification) => n.delivery.mode === 'webhook' && n.delivery.status === 'failed';
+
+/** Queues the department's failed webhook deliveries again, from `cursor` on. */
+export async function redrive(ports: Ports, client: ApiClient, cursor?: string) {
   requireScope(client, 'inbox:act');
-  if (!ports.queue) throw new Error('redrive needs the delivery queue');
-  const failed = (await ports.notifications.open(client.department)).filter((n) => n.delivery.mode === 'webhook' && n.delivery.status === 'failed');
-  for (const n of failed) await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, status: 'queued' });
-  await ports.queue.send(failed.map((n) => ({ department: n.department, notificationId: n.id })));
-  return { redriven: failed.length, notificationIds: failed.map((n) => n.id) };
+  const queue = ports.queue;
+  if (!queue) throw new Error('redrive needs the delivery queue');
+  const redriven: string[] = [];
+  let next = cursor;
+  for (let page = 0; page < REDRIVE.pages; page++) {
+    const { items, next: after } = await ports.notifications.list(client.department, { open: true, cursor: next, limit: REDRIVE.pageSize });
+    const failed = items.filter(failedWebhook);
+    for (let i = 0; i < failed.length; i += REDRIVE.sendBatch) {
+      const now = ports.clock.now();
+      const claim = { token: ports.ids.random(12), at: now.toISOString() };
+      const staleBefore = new Date(now.getTime() - REDRIVE.claimLeaseMs).toISOString();
+      const chunk = failed.slice(i, i + REDRIVE.sendBatch);
+      const won = await Promise.all(chunk.map((n) => ports.notifications.claimRedrive(n.department, n.id, claim, staleBefore)));
+      const claimed = chunk.filter((_, j) => won[j]);
+      if (!claimed.length) continue;
+      try {
+        await queue.send(claimed.map((n) => ({ department: n.department, notificationId: n.id, queuedAt: claim.at })));
+      } catch (e) {
+        await Promise.all(claimed.map((n) => ports.notifications.releaseRedrive(n.department, n.id, claim)));
+        throw e;
+      }
+      await Promise.all(claimed.map((n) => ports.notifications.finishRedrive(n.department, n.id, claim)));
+      redriven.push(...claimed.map((n) => n.id));
+    }
+    next = after;
+    if (!next) break;
+  }
+  return { redriven: redriven.length, notificationIds: redriven, ...(next ? { next } : {}) };
 }
 
 export async function listOverdue(ports: Ports, client: ApiClient, department?: string) {

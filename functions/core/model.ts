@@ -101,13 +101,24 @@ export interface StoredSubscription {
   updatedAt: string;
 }
 
-export type StoredNotification = Notification & { feedbackIds?: string[] };
+/**
+ * A notification as stored. `redriveClaim` marks a redrive that is queueing it (see inbox.ts): it
+ * lets one of two simultaneous redrives win, and lapses if that redrive dies before it finishes.
+ */
+export type StoredNotification = Notification & { feedbackIds?: string[]; redriveClaim?: RedriveClaim };
+
+export interface RedriveClaim {
+  token: string;
+  at: string;
+}
 export type { Feedback };
 
 /** What the delivery queue carries: a reference, so a rotated secret or a paused subscription takes effect. */
 export interface DeliveryMessage {
   department: string;
   notificationId: string;
+  /** When this message was sent, so a dead-lettered message older than the latest redrive is known to be stale. */
+  queuedAt?: string;
 }
 
 /** What changed on the table, as the stream adapter read it. */

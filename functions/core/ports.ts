@@ -5,7 +5,19 @@
  * stores for the unit tier.
  */
 import type { RecordKind } from '../../schemas/records';
-import type { AccessLogEntry, ApiClient, CreditCodeException, DeliveryMessage, Feedback, HistoryPosition, RecordSummary, StoredNotification, StoredSubscription, StoredVersion } from './model';
+import type {
+  AccessLogEntry,
+  ApiClient,
+  CreditCodeException,
+  DeliveryMessage,
+  Feedback,
+  HistoryPosition,
+  RecordSummary,
+  RedriveClaim,
+  StoredNotification,
+  StoredSubscription,
+  StoredVersion,
+} from './model';
 
 export interface Page<T> {
   items: T[];
@@ -72,6 +84,15 @@ export interface NotificationStore {
   acknowledge(department: string, id: string, at: string, clientId: string): Promise<StoredNotification | undefined>;
   /** Appends feedback once per feedback id (and acknowledges); returns the notification after the change. */
   addFeedback(department: string, id: string, feedback: Feedback, feedbackId: string): Promise<StoredNotification | undefined>;
+  /**
+   * Claims a failed webhook delivery for a redrive: true if it still says failed and nobody holds
+   * a claim younger than `staleBefore`.
+   */
+  claimRedrive(department: string, id: string, claim: RedriveClaim, staleBefore: string): Promise<boolean>;
+  /** After the message is sent: queued again with a fresh count of attempts, if the claim is still this one. */
+  finishRedrive(department: string, id: string, claim: RedriveClaim): Promise<void>;
+  /** Gives the claim up (the send failed), so the next redrive takes the notification at once. */
+  releaseRedrive(department: string, id: string, claim: RedriveClaim): Promise<void>;
   /** Marks an open notification escalated; false if it was acknowledged or escalated meanwhile. */
   markEscalated(department: string, id: string, at: string): Promise<boolean>;
 }

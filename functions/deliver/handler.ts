@@ -1,7 +1,10 @@
-/** Lambda entry point of delivery: SQS batches → signed webhook POSTs, with partial batch failures. */
+/** Lambda entry points of delivery: SQS batches → signed webhook POSTs, with partial batch failures; and the DLQ's consumer. */
 import { deliveryConfig, webhookPolicy } from '../config';
 import { httpPoster } from '../adapters/webhook-poster';
 import { lambdaPorts } from '../runtime';
-import { deliverHandler } from './adapter';
+import { deadLetterHandler, deliverHandler } from './adapter';
 
-export const handler = deliverHandler(lambdaPorts(), httpPoster(webhookPolicy()), deliveryConfig());
+const ports = lambdaPorts();
+export const handler = deliverHandler(ports, httpPoster(webhookPolicy()), deliveryConfig());
+/** The same bundle, deployed as the DLQ's consumer (handler `index.deadLetters`). */
+export const deadLetters = deadLetterHandler(ports);

@@ -1,6 +1,6 @@
 /** Notifications, the departments' inboxes (收件箱), on DynamoDB (the NotificationStore port). */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Feedback, StoredNotification } from '../core/model';
+import type { Feedback, RedriveClaim, StoredNotification } from '../core/model';
 import type { NotificationStore } from '../core/ports';
 import { strip, unlessConditionFails, type Item, type TableClient } from './client';
 import { ATTR, INBOX_PREFIX, inboxPartition, INDEXES, ITEM_TYPES, notificationKey, openIndexKey, openPartition } from './table';
@@ -101,6 +101,54 @@ export class DynamoNotificationStore implements NotificationStore {
     );
     // The condition fails for a repeated feedback (or a missing notification): answer with what is stored.
     return out?.Attributes ? toNotification(out.Attributes) : this.get(department, id);
+  }
+
+  async claimRedrive(department: string, id: string, claim: RedriveClaim, staleBefore: string) {
+    const out = await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: 'SET redriveClaim = :claim',
+          ConditionExpression: 'delivery.#s = :failed AND attribute_not_exists(acknowledgedAt) AND (attribute_not_exists(redriveClaim) OR redriveClaim.#at < :stale)',
+          ExpressionAttributeNames: { '#s': 'status', '#at': 'at' },
+          ExpressionAttributeValues: { ':claim': claim, ':failed': 'failed', ':stale': staleBefore },
+        }),
+      ),
+    );
+    return out !== undefined;
+  }
+
+  async finishRedrive(department: string, id: string, claim: RedriveClaim) {
+    const finished = await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: 'SET delivery.#s = :queued, delivery.attempts = :zero, delivery.requeuedAt = :at REMOVE redriveClaim',
+          // The sent message may already have been delivered; then the claim only goes away.
+          ConditionExpression: 'redriveClaim.#token = :token AND delivery.#s = :failed',
+          ExpressionAttributeNames: { '#s': 'status', '#token': 'token' },
+          ExpressionAttributeValues: { ':queued': 'queued', ':zero': 0, ':at': claim.at, ':token': claim.token, ':failed': 'failed' },
+        }),
+      ),
+    );
+    if (finished === undefined) await this.releaseRedrive(department, id, claim);
+  }
+
+  async releaseRedrive(department: string, id: string, claim: RedriveClaim) {
+    await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(department, id),
+          UpdateExpression: 'REMOVE redriveClaim',
+          ConditionExpression: 'redriveClaim.#token = :token',
+          ExpressionAttributeNames: { '#token': 'token' },
+          ExpressionAttributeValues: { ':token': claim.token },
+        }),
+      ),
+    );
   }
 
   async markEscalated(department: string, id: string, at: string) {

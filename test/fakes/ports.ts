@@ -4,7 +4,18 @@
  * keeps copies, so a test cannot change what is "stored" by mutating an object it holds.
  */
 import type { RecordKind } from '../../schemas/records';
-import type { AccessLogEntry, ApiClient, CreditCodeException, DeliveryMessage, Feedback, HistoryPosition, StoredNotification, StoredSubscription, StoredVersion } from '../../functions/core/model';
+import type {
+  AccessLogEntry,
+  ApiClient,
+  CreditCodeException,
+  DeliveryMessage,
+  Feedback,
+  HistoryPosition,
+  RedriveClaim,
+  StoredNotification,
+  StoredSubscription,
+  StoredVersion,
+} from '../../functions/core/model';
 import type { AccessLogStore, ClientStore, Clock, CreditCodeExceptionStore, DeliveryQueue, Ids, NotificationStore, Page, Ports, RecordStore, SubscriptionStore } from '../../functions/core/ports';
 import { SUMMARY_ATTRIBUTES, type RecordSummary } from '../../functions/store/table';
 
@@ -193,6 +204,22 @@ export class MemoryNotificationStore implements NotificationStore {
       n.acknowledgedBy ??= feedback.clientId;
     }
     return copy(n);
+  }
+  async claimRedrive(department: string, id: string, claim: RedriveClaim, staleBefore: string) {
+    const n = this.notifications.get(this.key(department, id));
+    if (!n || n.delivery.status !== 'failed' || n.acknowledgedAt || (n.redriveClaim && n.redriveClaim.at >= staleBefore)) return false;
+    n.redriveClaim = copy(claim);
+    return true;
+  }
+  async finishRedrive(department: string, id: string, claim: RedriveClaim) {
+    const n = this.notifications.get(this.key(department, id));
+    if (!n || n.redriveClaim?.token !== claim.token) return;
+    if (n.delivery.status === 'failed') n.delivery = { ...n.delivery, status: 'queued', attempts: 0, requeuedAt: claim.at };
+    delete n.redriveClaim;
+  }
+  async releaseRedrive(department: string, id: string, claim: RedriveClaim) {
+    const n = this.notifications.get(this.key(department, id));
+    if (n?.redriveClaim?.token === claim.token) delete n.redriveClaim;
   }
   async markEscalated(department: string, id: string, at: string) {
     const n = this.notifications.get(this.key(department, id));
