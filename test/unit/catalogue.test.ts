@@ -132,8 +132,10 @@ describe('the shipped catalogue data', () => {
       expect(v.commitment?.conditions.length, v.name).toBeGreaterThan(0);
       expect(v.commitment?.consequences.join(''), v.name).toContain('撤销许可');
     }
-    const dispatch = file.items.find((i) => i.code === 'ZJ-RS-DISPATCH-01')?.versions[0].commitment;
-    expect(dispatch?.conditions[0].quantity).toEqual({ amount: 2_000_000, unit: '元', bound: 'min' });
+    // 劳务派遣 is 优化审批服务 on the national list (告知承诺 only in the free-trade zones), so it has no template.
+    const dispatch = file.items.find((i) => i.code === 'ZJ-RS-DISPATCH-01')?.versions[0];
+    expect(dispatch?.reformMode).toBe('optimised');
+    expect(dispatch?.commitment).toBeUndefined();
   });
 
   it('is rejected by the schema when an edit breaks it', () => {
@@ -399,7 +401,7 @@ describe('the catalogue as published', () => {
     expect(lines.at(-1)).toBe('');
     const food = lines.find((l) => l.includes(',ZJ-SC-FOOD-01,'));
     expect(food).toBe(
-      '23,ZJ-SC-FOOD-01,食品经营许可,《中华人民共和国食品安全法》第三十五条,中央层面设定,嘉兴市南湖区市场监督管理局,嘉兴市南湖区市场监督管理局,优化审批服务,' +
+      '22,ZJ-SC-FOOD-01,食品经营许可,《中华人民共和国食品安全法》第三十五条,中央层面设定,嘉兴市南湖区市场监督管理局,嘉兴市南湖区市场监督管理局,优化审批服务,' +
         '仅销售预包装食品的，不需取得食品经营许可，改为备案（ZJ-SC-FOOD-07）；有效期5年,双随机、一公开监管；食品生产经营风险分级管理；信用监管,' +
         '按风险等级：A级每年至少1次，B级1-2次，C级2-3次，D级3-4次,2021-07-01',
     );
