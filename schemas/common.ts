@@ -5,10 +5,18 @@ import { z } from 'zod';
 import { division, industryName } from './refdata/index';
 
 /**
- * Privacy class of a field: public (公开) may be published, shared (共享) is for departments,
- * personal (个人信息) is masked unless the caller holds the `personal:read` scope.
+ * Privacy class of a record field (个人信息保护), marked on every field of every record kind. It is
+ * the one rule masking, summaries (profiles, history pages) and events all apply (functions/core/privacy.ts):
+ * - `public` (公开): published under 双公示 anyway; may appear in summaries and events.
+ * - `individual`: about a natural person when the enterprise is an individual business (个体工商户,
+ *   credit code 92…): the operator's name, often a home address; then it is treated as personal,
+ *   otherwise as public.
+ * - `restricted` (受限): free text and detail a department reads through the API with its scope (and
+ *   the read logged); free text can name anyone, so never in a summary or an event.
+ * - `personal` (个人信息): masked unless the caller holds `personal:read`; never in a summary or an event.
+ * A field takes the class of its nearest marked ancestor when it has none of its own.
  */
-export type Privacy = 'public' | 'shared' | 'personal';
+export type Privacy = 'public' | 'individual' | 'restricted' | 'personal';
 
 declare module 'zod' {
   interface GlobalMeta {
@@ -71,12 +79,14 @@ export const IndustryCode = z
 export const CatalogueItemCode = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$/, 'letters, digits, dot, underscore or hyphen, at most 40')
-  .meta({ description: '许可事项编码: code of the item in the permit catalogue', examples: ['ZJ-SC-001'] });
+  .meta({ privacy: 'public', description: '许可事项编码: code of the item in the permit catalogue', examples: ['ZJ-SC-001'] });
 
 /** Identity document of a natural person (证件类型 + 证件号码). */
-export const IdDocument = z.strictObject({
-  type: z
-    .enum(['resident-id', 'passport', 'hk-macao-permit', 'taiwan-permit', 'foreign-permanent-residence', 'other'])
-    .meta({ description: '证件类型: resident ID card (身份证), passport, HK/Macao or Taiwan permit, foreign permanent residence card' }),
-  number: personal(Text(40), '证件号码: document number'),
-});
+export const IdDocument = z
+  .strictObject({
+    type: z
+      .enum(['resident-id', 'passport', 'hk-macao-permit', 'taiwan-permit', 'foreign-permanent-residence', 'other'])
+      .meta({ privacy: 'restricted', description: '证件类型: resident ID card (身份证), passport, HK/Macao or Taiwan permit, foreign permanent residence card' }),
+    number: personal(Text(40), '证件号码: document number'),
+  })
+  .meta({ privacy: 'restricted', description: 'identity document of a natural person' });

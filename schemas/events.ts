@@ -20,7 +20,9 @@ export const CloudEvent = z
     subject: z.string().meta({ description: 'unified social credit code of the enterprise' }),
     time: z.iso.datetime(),
     datacontenttype: z.literal('application/json'),
-    data: z.record(z.string(), z.unknown()).meta({ description: 'record summary (never personal data), feedback, or the overdue notification' }),
+    data: z.record(z.string(), z.unknown()).meta({
+      description: 'the record summary (public fields only: never personal data or free text), the feedback outcome (never its comment), or the overdue notification',
+    }),
   })
   .meta({ id: 'CloudEvent', description: 'CloudEvents 1.0 JSON envelope' });
 export type CloudEvent = z.infer<typeof CloudEvent>;
@@ -119,6 +121,7 @@ export const Notification = z
     department: z.string().meta({ description: 'receiving department' }),
     event: CloudEvent,
     reasons: z.array(z.string()).meta({ description: 'why this department received it: subscription:<id>, feedback, escalation' }),
+    comment: z.string().optional().meta({ description: 'on a feedback notification: the comment (free text) for the department that posted the record; never in the event or a webhook' }),
     createdAt: z.string(),
     ackBy: z.string().meta({ description: 'acknowledge before this time or the notification is escalated' }),
     delivery: z.strictObject({

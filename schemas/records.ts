@@ -12,7 +12,7 @@ export type RecordKind = (typeof RECORD_KINDS)[number];
 export const RecordKindSchema = z.enum(RECORD_KINDS).meta({ description: 'record kind' });
 
 const LegalRepresentative = z.strictObject({
-  name: Text(50).meta({ description: '法定代表人/负责人/经营者姓名: name (public on the business licence)' }),
+  name: Text(50).meta({ privacy: 'individual', description: '法定代表人/负责人/经营者姓名: name (public on the business licence)' }),
   idDocument: IdDocument.optional(),
   phone: personal(
     z
@@ -26,24 +26,24 @@ const LegalRepresentative = z.strictObject({
 /** Registration (登记注册): establishment, change or deregistration of a market entity. */
 export const RegistrationData = z
   .strictObject({
-    action: z.enum(['establish', 'change', 'deregister']).meta({ description: '登记类型: establish 设立 / change 变更 / deregister 注销' }),
-    date: IsoDate.meta({ description: '核准日期: date the registration authority approved it' }),
-    name: Text(200).meta({ description: '市场主体名称: registered name' }),
-    entityType: Text(100).meta({ description: '市场主体类型: entity type as registered, e.g. 有限责任公司(自然人投资或控股)' }),
-    legalRepresentative: LegalRepresentative.meta({ description: '法定代表人 (负责人/经营者)' }),
-    address: Text(200).meta({ description: '住所 (经营场所): registered address' }),
-    regionCode: RegionCode.meta({ description: '住所所在地行政区划代码 (GB/T 2260)' }),
-    industryCode: IndustryCode.meta({ description: '行业代码 (GB/T 4754-2017)' }),
-    registeredCapitalFen: Fen.optional().meta({ description: '注册资本 in fen' }),
-    establishedOn: IsoDate.meta({ description: '成立日期' }),
+    action: z.enum(['establish', 'change', 'deregister']).meta({ privacy: 'public', description: '登记类型: establish 设立 / change 变更 / deregister 注销' }),
+    date: IsoDate.meta({ privacy: 'public', description: '核准日期: date the registration authority approved it' }),
+    name: Text(200).meta({ privacy: 'individual', description: '市场主体名称: registered name' }),
+    entityType: Text(100).meta({ privacy: 'public', description: '市场主体类型: entity type as registered, e.g. 有限责任公司(自然人投资或控股)' }),
+    legalRepresentative: LegalRepresentative.meta({ privacy: 'individual', description: '法定代表人 (负责人/经营者)' }),
+    address: Text(200).meta({ privacy: 'individual', description: '住所 (经营场所): registered address' }),
+    regionCode: RegionCode.meta({ privacy: 'public', description: '住所所在地行政区划代码 (GB/T 2260)' }),
+    industryCode: IndustryCode.meta({ privacy: 'public', description: '行业代码 (GB/T 4754-2017)' }),
+    registeredCapitalFen: Fen.optional().meta({ privacy: 'individual', description: '注册资本 in fen' }),
+    establishedOn: IsoDate.meta({ privacy: 'public', description: '成立日期' }),
     businessScope: z
       .strictObject({
-        licensed: z.array(Text(200)).max(200).meta({ description: '许可项目: scope terms that need a permit before operating' }),
-        general: z.array(Text(200)).max(500).meta({ description: '一般项目: scope terms that need no permit' }),
+        licensed: z.array(Text(200)).max(200).meta({ privacy: 'public', description: '许可项目: scope terms that need a permit before operating' }),
+        general: z.array(Text(200)).max(500).meta({ privacy: 'public', description: '一般项目: scope terms that need no permit' }),
       })
-      .meta({ description: '经营范围, split as the scope standard wording catalogue does' }),
-    authority: Text(100).meta({ description: '登记机关: registration authority' }),
-    deregistrationReason: Text(200).optional().meta({ description: '注销原因 (deregister only)' }),
+      .meta({ privacy: 'public', description: '经营范围, split as the scope standard wording catalogue does' }),
+    authority: Text(100).meta({ privacy: 'public', description: '登记机关: registration authority' }),
+    deregistrationReason: Text(200).optional().meta({ privacy: 'restricted', description: '注销原因 (deregister only)' }),
   })
   .superRefine((r, ctx) => {
     if (r.establishedOn > r.date) ctx.addIssue({ code: 'custom', path: ['establishedOn'], message: 'cannot be after the registration date' });
@@ -56,22 +56,22 @@ export const RegistrationData = z
 /** Administrative licence (行政许可) decision. */
 export const LicenceData = z
   .strictObject({
-    documentName: Text(100).meta({ description: '行政许可决定文书名称' }),
-    documentNumber: Text(100).meta({ description: '行政许可决定文书号' }),
+    documentName: Text(100).meta({ privacy: 'public', description: '行政许可决定文书名称' }),
+    documentNumber: Text(100).meta({ privacy: 'public', description: '行政许可决定文书号' }),
     category: z
       .enum(['ordinary', 'franchise', 'recognition', 'verification', 'registration', 'other'])
-      .meta({ description: '许可类别: ordinary 普通 / franchise 特许 / recognition 认可 / verification 核准 / registration 登记 / other 其他' }),
-    certificateName: Text(100).optional().meta({ description: '许可证书名称' }),
-    certificateNumber: Text(100).optional().meta({ description: '许可编号' }),
-    content: Text(4000).meta({ description: '许可内容' }),
-    decisionDate: IsoDate.meta({ description: '许可决定日期' }),
-    validFrom: IsoDate.meta({ description: '有效期自' }),
-    validTo: IsoDate.meta({ description: '有效期至; 2099-12-31 means long-term (长期)' }),
-    authority: Text(100).meta({ description: '许可机关' }),
-    authorityCreditCode: creditCodeSchema().meta({ description: '许可机关统一社会信用代码' }),
+      .meta({ privacy: 'public', description: '许可类别: ordinary 普通 / franchise 特许 / recognition 认可 / verification 核准 / registration 登记 / other 其他' }),
+    certificateName: Text(100).optional().meta({ privacy: 'public', description: '许可证书名称' }),
+    certificateNumber: Text(100).optional().meta({ privacy: 'public', description: '许可编号' }),
+    content: Text(4000).meta({ privacy: 'restricted', description: '许可内容' }),
+    decisionDate: IsoDate.meta({ privacy: 'public', description: '许可决定日期' }),
+    validFrom: IsoDate.meta({ privacy: 'public', description: '有效期自' }),
+    validTo: IsoDate.meta({ privacy: 'public', description: '有效期至; 2099-12-31 means long-term (长期)' }),
+    authority: Text(100).meta({ privacy: 'public', description: '许可机关' }),
+    authorityCreditCode: creditCodeSchema().meta({ privacy: 'public', description: '许可机关统一社会信用代码' }),
     catalogueItemCode: CatalogueItemCode,
-    grantMode: z.enum(['ordinary', 'commitment']).meta({ description: '审批方式: ordinary approval 一般审批 / commitment 告知承诺' }),
-    status: z.enum(['valid', 'revoked', 'expired', 'cancelled']).meta({ description: '当前状态: valid 有效 / revoked 撤销 / expired 过期 / cancelled 注销' }),
+    grantMode: z.enum(['ordinary', 'commitment']).meta({ privacy: 'public', description: '审批方式: ordinary approval 一般审批 / commitment 告知承诺' }),
+    status: z.enum(['valid', 'revoked', 'expired', 'cancelled']).meta({ privacy: 'public', description: '当前状态: valid 有效 / revoked 撤销 / expired 过期 / cancelled 注销' }),
   })
   .superRefine((r, ctx) => {
     if (r.validTo < r.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'cannot be before validFrom' });
@@ -85,10 +85,10 @@ export const LicenceData = z
 export const FilingData = z
   .strictObject({
     catalogueItemCode: CatalogueItemCode,
-    filingNumber: Text(100).meta({ description: '备案编号' }),
-    department: Text(100).meta({ description: '备案部门' }),
-    date: IsoDate.meta({ description: '备案日期' }),
-    content: Text(2000).optional().meta({ description: '备案内容' }),
+    filingNumber: Text(100).meta({ privacy: 'public', description: '备案编号' }),
+    department: Text(100).meta({ privacy: 'public', description: '备案部门' }),
+    date: IsoDate.meta({ privacy: 'public', description: '备案日期' }),
+    content: Text(2000).optional().meta({ privacy: 'restricted', description: '备案内容' }),
   })
   .meta({ id: 'FilingData', title: 'Filing 备案' });
 
@@ -109,42 +109,46 @@ export const InspectionData = z
   .strictObject({
     type: z
       .enum(['random', 'key', 'complaint', 'commitment-verification'])
-      .meta({ description: '检查类型: random 双随机抽查 / key 重点检查 / complaint 投诉举报 / commitment-verification 告知承诺核查' }),
-    department: Text(100).meta({ description: '检查实施机关' }),
-    date: IsoDate.meta({ description: '检查完成日期' }),
+      .meta({ privacy: 'public', description: '检查类型: random 双随机抽查 / key 重点检查 / complaint 投诉举报 / commitment-verification 告知承诺核查' }),
+    department: Text(100).meta({ privacy: 'public', description: '检查实施机关' }),
+    date: IsoDate.meta({ privacy: 'public', description: '检查完成日期' }),
     result: z.enum(Object.keys(INSPECTION_RESULTS) as [keyof typeof INSPECTION_RESULTS, ...(keyof typeof INSPECTION_RESULTS)[]]).meta({
+      privacy: 'public',
       description: `检查结果: ${Object.entries(INSPECTION_RESULTS)
         .map(([k, v]) => `${k} ${v}`)
         .join(' / ')}`,
     }),
-    resultDetail: Text(2000).optional().meta({ description: '检查结果说明' }),
-    public: z.boolean().meta({ description: '是否公示: whether the result is published' }),
+    resultDetail: Text(2000).optional().meta({ privacy: 'restricted', description: '检查结果说明' }),
+    public: z.boolean().meta({ privacy: 'public', description: '是否公示: whether the result is published' }),
   })
   .meta({ id: 'InspectionData', title: 'Inspection 检查' });
 
 /** Administrative penalty (行政处罚) decision. */
 export const PenaltyData = z
   .strictObject({
-    decisionNumber: Text(100).meta({ description: '行政处罚决定书文号' }),
-    violationType: Text(200).meta({ description: '违法行为类型' }),
-    facts: Text(4000).meta({ description: '违法事实' }),
-    legalBasis: Text(2000).meta({ description: '处罚依据' }),
+    decisionNumber: Text(100).meta({ privacy: 'public', description: '行政处罚决定书文号' }),
+    violationType: Text(200).meta({ privacy: 'public', description: '违法行为类型' }),
+    facts: Text(4000).meta({ privacy: 'restricted', description: '违法事实' }),
+    legalBasis: Text(2000).meta({ privacy: 'restricted', description: '处罚依据' }),
     categories: z
       .array(z.enum(['warning', 'fine', 'confiscation', 'suspension', 'licence-revocation', 'detention', 'other']))
       .min(1)
       .meta({
+        privacy: 'public',
         description:
           '处罚类别: warning 警告 / fine 罚款 / confiscation 没收违法所得、非法财物 / suspension 责令停产停业 / licence-revocation 暂扣或者吊销许可证、执照 / detention 行政拘留 / other 其他',
       }),
-    content: Text(4000).meta({ description: '处罚内容' }),
-    fineFen: Fen.meta({ description: '罚款金额 in fen (the standard shows 万元)' }),
-    confiscationFen: Fen.meta({ description: '没收违法所得、没收非法财物的金额 in fen' }),
-    revokedLicence: z.strictObject({ name: Text(100).meta({ description: '暂扣或吊销证照名称' }), number: Text(100).meta({ description: '暂扣或吊销证照编号' }) }).optional(),
-    decisionDate: IsoDate.meta({ description: '处罚决定日期' }),
-    publicUntil: IsoDate.meta({ description: '公示截止期' }),
-    authority: Text(100).meta({ description: '处罚机关' }),
-    authorityCreditCode: creditCodeSchema().meta({ description: '处罚机关统一社会信用代码' }),
-    legalRepresentative: z.strictObject({ name: Text(50).meta({ description: '法定代表人姓名' }), idDocument: IdDocument.optional() }).optional(),
+    content: Text(4000).meta({ privacy: 'restricted', description: '处罚内容' }),
+    fineFen: Fen.meta({ privacy: 'public', description: '罚款金额 in fen (the standard shows 万元)' }),
+    confiscationFen: Fen.meta({ privacy: 'public', description: '没收违法所得、没收非法财物的金额 in fen' }),
+    revokedLicence: z
+      .strictObject({ name: Text(100).meta({ privacy: 'public', description: '暂扣或吊销证照名称' }), number: Text(100).meta({ privacy: 'public', description: '暂扣或吊销证照编号' }) })
+      .optional(),
+    decisionDate: IsoDate.meta({ privacy: 'public', description: '处罚决定日期' }),
+    publicUntil: IsoDate.meta({ privacy: 'public', description: '公示截止期' }),
+    authority: Text(100).meta({ privacy: 'public', description: '处罚机关' }),
+    authorityCreditCode: creditCodeSchema().meta({ privacy: 'public', description: '处罚机关统一社会信用代码' }),
+    legalRepresentative: z.strictObject({ name: Text(50).meta({ privacy: 'individual', description: '法定代表人姓名' }), idDocument: IdDocument.optional() }).optional(),
   })
   .superRefine((r, ctx) => {
     if (r.categories.includes('fine') && r.fineFen === 0) ctx.addIssue({ code: 'custom', path: ['fineFen'], message: 'must be above 0 when categories include fine' });
@@ -178,8 +182,9 @@ export function recordDate(kind: RecordKind, data: RecordData[RecordKind]): stri
 }
 
 /**
- * Fields shown for a record in a profile or a history page. None of them is personal, so profile
- * pages never carry personal data; the whole record is at /v1/records/{id}.
+ * Fields shown for a record in a profile, a history page and its event, those public for the
+ * enterprise (see summarise in functions/core/privacy.ts): never personal or free text; the whole
+ * record is at /v1/records/{id}.
  */
 export const SUMMARY_FIELDS = {
   registration: ['action', 'date', 'name', 'entityType', 'address', 'regionCode', 'industryCode', 'registeredCapitalFen', 'establishedOn', 'businessScope', 'authority'],
@@ -188,13 +193,6 @@ export const SUMMARY_FIELDS = {
   inspection: ['type', 'department', 'date', 'result', 'public'],
   penalty: ['decisionNumber', 'violationType', 'categories', 'fineFen', 'confiscationFen', 'decisionDate', 'publicUntil', 'authority'],
 } as const satisfies { [K in RecordKind]: readonly (keyof RecordData[K])[] };
-
-export function summarise(kind: RecordKind, data: RecordData[RecordKind]): Record<string, unknown> {
-  const d = data as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const f of SUMMARY_FIELDS[kind]) if (d[f] !== undefined) out[f] = d[f];
-  return out;
-}
 
 const SourceId = z
   .string()

@@ -69,12 +69,12 @@ export async function newTable(): Promise<{ table: string; dynamodbEndpoint: str
  * With `push`, the exchange also gets its own delivery queue and DLQ on the SQS emulator, and the
  * stream and queue pollers run the fan-out and delivery handlers, as `npm start` does.
  */
-export async function startExchange(opts: { clock?: Clock; push?: PushOptions } = {}): Promise<TestExchange> {
+export async function startExchange(opts: { clock?: Clock; push?: PushOptions; log?: (line: Record<string, unknown>) => void } = {}): Promise<TestExchange> {
   const { table, dynamodbEndpoint } = await newTable();
   const sqsEndpoint = inject('sqsEndpoint');
   const queues = opts.push ? await ensureQueues(sqsEndpoint, `${table.slice(0, 20)}-`) : undefined;
   const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint });
-  const app = createApp(ports, { log: () => {}, webhookPolicy: { allowPrivateTargets: !!opts.push } });
+  const app = createApp(ports, { log: opts.log ?? (() => {}), webhookPolicy: { allowPrivateTargets: !!opts.push } });
   let push: TestExchange['push'];
   if (opts.push && queues && ports.queue) {
     const fanoutConfig: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'supervision', ...opts.push.fanout };

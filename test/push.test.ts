@@ -2,7 +2,7 @@
  * Push and feedback end to end, on the real local services: subscriptions, stream fan-out,
  * signed webhook delivery to a real HTTP receiver, pull, acknowledgement and feedback.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Notification, Subscription } from '../schemas/events';
 import { filing, inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
 import { WebhookReceiver } from '../local/receiver';
@@ -11,9 +11,11 @@ import { startExchange, waitFor, type TestClient, type TestExchange } from './he
 
 let ex: TestExchange;
 const receiver = new WebhookReceiver();
+/** Every line the api logged, for the test that no personal data reaches a log. */
+const apiLog: string[] = [];
 
 beforeAll(async () => {
-  ex = await startExchange({ push: {} });
+  ex = await startExchange({ push: {}, log: (line) => apiLog.push(JSON.stringify(line)) });
   await receiver.start();
 });
 afterAll(async () => {
@@ -123,6 +125,59 @@ describe('fan-out and delivery', () => {
     const [n] = await waitFor(async () => some((await inbox('credit')).filter((i) => i.event.subject === code)));
     expect(JSON.stringify(n)).not.toContain('330402198805120027');
     expect(n.delivery).toMatchObject({ mode: 'pull', status: 'none' });
+  });
+
+  it('carries no personal field or free text of an individual business in an event, a webhook body or a log line', async () => {
+    const lines: string[] = [];
+    const spies = (['log', 'info', 'warn', 'error'] as const).map((m) => vi.spyOn(console, m).mockImplementation((...args: unknown[]) => void lines.push(args.map(String).join(' '))));
+    try {
+      // A 个体工商户: its name is the operator's, its address often a home.
+      const code = makeCreditCode('92', '330402', 'MA2PR1W9');
+      const secret = {
+        businessName: '南湖区张记明粮油店',
+        operator: '张记明',
+        idNumber: '330402199003070419',
+        phone: '13900571234',
+        address: '浙江省嘉兴市南湖区新兴街道家园路8号3幢201室',
+        facts: '经营者张记明在其住所销售过期食用油',
+        comment: '已约谈经营者张记明,电话13900571234',
+      };
+      const credit = await subscribe('credit', { name: '个体户监视', filters: { creditCodes: [code] }, webhook: { url: receiver.url('/hooks/credit-individual') } });
+      await subscribe('market', { name: '反馈回执', filters: { creditCodes: [makeCreditCode('91', '110101', 'MA2N0NE2')] }, webhook: { url: receiver.url('/hooks/market-individual') } });
+      const operator = { name: secret.operator, idDocument: { type: 'resident-id' as const, number: secret.idNumber } };
+      await post(registration(code, 'DJ-priv', { name: secret.businessName, legalRepresentative: { ...operator, phone: secret.phone }, address: secret.address, registeredCapitalFen: 3_000_000 }));
+      await post(penalty(code, 'CF-priv', { facts: secret.facts, legalRepresentative: operator }));
+      const pushed = await waitFor(() => {
+        const mine = receiver.received.filter((r) => r.event.subject === code);
+        return mine.length >= 2 ? mine : undefined;
+      });
+      const registered = pushed.find((r) => r.event.data.kind === 'registration');
+      expect(registered?.event.data.summary).toMatchObject({ regionCode: '330402', industryCode: '6210', action: 'establish' });
+      expect(Object.keys(registered?.event.data.summary as object)).not.toContain('name');
+
+      const [n] = await waitFor(async () => some((await inbox('credit', '?limit=100')).filter((i) => i.event.subject === code && i.reasons.includes(`subscription:${credit.id}`))));
+      expect((await ex.call('POST', `/v1/notifications/${n.id}/feedback`, { as: 'credit', body: { outcome: 'inspected', comment: secret.comment } })).status).toBe(201);
+      // The poster reads the comment in its own inbox; the event and its webhook only say there is one.
+      const [back] = await waitFor(async () => some((await inbox('market', '?limit=100')).filter((i) => i.event.type === 'cn.edx.notification.feedback' && i.event.subject === code)));
+      expect(back.comment).toBe(secret.comment);
+      expect(back.event.data.feedback).toMatchObject({ outcome: 'inspected', hasComment: true });
+      const feedbackPush = await waitFor(() => receiver.received.find((r) => r.event.type === 'cn.edx.notification.feedback' && r.event.subject === code));
+
+      const events = [...pushed, feedbackPush].map((r) => JSON.stringify(r.event));
+      events.push(...(await inbox('credit', '?limit=100')).filter((i) => i.event.subject === code).map((i) => JSON.stringify(i.event)), JSON.stringify(back.event));
+      const profile = await ex.call('GET', `/v1/enterprises/${code}`, { as: 'credit' });
+      expect(profile.body.name).toBeNull();
+      for (const [what, text] of [
+        ['events and webhook bodies', events.join('\n')],
+        ['log lines', [...lines, ...apiLog].join('\n')],
+        ['the profile', JSON.stringify(profile.body)],
+      ]) {
+        for (const [field, value] of Object.entries(secret)) expect(text, `${field} in ${what}`).not.toContain(value);
+        expect(text, `capital in ${what}`).not.toContain('registeredCapitalFen');
+      }
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
   });
 
   it('matches industry and region through the enterprise registration, and catalogue items on the record', async () => {

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { EVENT_TYPES } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
 import { notificationId } from './ids';
+import { summarise } from './privacy';
 import type { Feedback, StoredNotification, StoredVersion } from './model';
 
 const digest = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
@@ -30,12 +31,15 @@ export function recordEvent(v: StoredVersion): CloudEvent {
       creditCode: v.creditCode,
       postedBy: v.department,
       date: v.date,
-      summary: v.summary,
+      // Filtered again, so a summary stored under an older rule cannot carry more than the rule allows now.
+      summary: summarise(v.kind, v.summary, v.creditCode),
     },
   };
 }
 
+/** A comment is free text that can name anyone: the event says there is one, the poster reads it in its inbox. */
 export function feedbackEvent(n: StoredNotification, feedback: Feedback, index: number): CloudEvent {
+  const { comment, ...shared } = feedback;
   return {
     specversion: '1.0',
     id: eventId(`feedback:${n.id}:${index}`),
@@ -44,7 +48,12 @@ export function feedbackEvent(n: StoredNotification, feedback: Feedback, index: 
     subject: n.event.subject,
     time: feedback.at,
     datacontenttype: 'application/json',
-    data: { notificationId: n.id, about: { eventId: n.event.id, type: n.event.type, source: n.event.source }, from: n.department, feedback },
+    data: {
+      notificationId: n.id,
+      about: { eventId: n.event.id, type: n.event.type, source: n.event.source },
+      from: n.department,
+      feedback: { ...shared, ...(comment ? { hasComment: true } : {}) },
+    },
   };
 }
 

@@ -33,6 +33,8 @@ interface Receiver {
   department: string;
   reasons: string[];
   webhookSubscription?: string;
+  /** A feedback comment, kept on the poster's notification and out of the event. */
+  comment?: string;
 }
 
 /** The first active subscription of a department with a webhook: where its directed events go. */
@@ -84,7 +86,11 @@ export class Fanout {
       const poster = typeof now.event.data.postedBy === 'string' ? now.event.data.postedBy : undefined;
       if (isRecordEventType(now.event.type) && poster) {
         for (let i = before.feedback.length; i < now.feedback.length; i++) {
-          out.push({ event: feedbackEvent(now, now.feedback[i], i), receivers: [{ department: poster, reasons: ['feedback'], webhookSubscription: webhookOf(subs, poster) }] });
+          const { comment } = now.feedback[i];
+          out.push({
+            event: feedbackEvent(now, now.feedback[i], i),
+            receivers: [{ department: poster, reasons: ['feedback'], webhookSubscription: webhookOf(subs, poster), ...(comment ? { comment } : {}) }],
+          });
         }
       }
       if (now.escalatedAt && !before.escalatedAt) {
@@ -103,6 +109,7 @@ export class Fanout {
       department: r.department,
       event,
       reasons: r.reasons,
+      ...(r.comment ? { comment: r.comment } : {}),
       createdAt: now.toISOString(),
       // Counted from when the department could first see it, so a fan-out catching up after an
       // outage does not hand out notifications that are overdue already.

@@ -6,12 +6,13 @@
  * post names the version it corrects, which then becomes the previous version.
  */
 import { createHash } from 'node:crypto';
-import { recordInputSchema, recordDate, summarise, RECORD_KINDS, type RecordInput, type RecordKind } from '../../schemas/records';
+import { recordInputSchema, recordDate, RECORD_KINDS, type RecordInput, type RecordKind } from '../../schemas/records';
 import type { CreditCodeExceptions } from '../../schemas/credit-code';
 import { conflict, forbidden, invalidInput, ProblemError, type Problem } from './errors';
 import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
 import type { Ports } from './ports';
 import { exceptionCodes } from './credit-code-exceptions';
+import { summarise } from './privacy';
 import { fieldErrors, PARSE_OPTIONS, recordWarnings } from './validation';
 
 export interface IngestResult {
@@ -84,7 +85,7 @@ export async function ingestRecord(ports: Ports, client: ApiClient, body: unknow
     contentHash: hash,
     date: recordDate(input.kind, input.data),
     data: input.data as Record<string, unknown>,
-    summary: summarise(input.kind, input.data),
+    summary: summarise(input.kind, input.data, input.creditCode),
     warnings: recordWarnings(input),
     ...(corrects === undefined ? {} : { corrects }),
   });

@@ -1,9 +1,13 @@
 /**
- * Masks personal fields (see `personal()` in schemas/common.ts) by walking the record's own schema,
- * so a field marked personal in the contract is masked everywhere without a second list.
+ * The privacy rule of the exchange, applied from the privacy class each field carries in its
+ * schema (see `Privacy` in schemas/common.ts): masking in responses, the summary a record is
+ * indexed and profiled with, and the summary its event carries. A field marked in the contract is
+ * treated the same everywhere without a second list.
  */
 import { z } from 'zod';
-import { RECORD_DATA, type RecordKind } from '../../schemas/records';
+import { entityKind } from '../../schemas/credit-code';
+import type { Privacy } from '../../schemas/common';
+import { RECORD_DATA, SUMMARY_FIELDS, type RecordData, type RecordKind } from '../../schemas/records';
 
 /** Keeps the first 2 and last 4 characters of longer values: enough to tell two people apart. */
 export function maskText(value: string): string {
@@ -12,31 +16,78 @@ export function maskText(value: string): string {
   return chars.slice(0, 2).join('') + '*'.repeat(chars.length - 6) + chars.slice(-4).join('');
 }
 
-function mask(schema: z.ZodType, value: unknown): unknown {
-  if (value === undefined || value === null) return value;
-  if (schema.meta()?.privacy === 'personal') return typeof value === 'string' ? maskText(value) : '***';
-  if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) return mask(schema.unwrap() as z.ZodType, value);
+/** The class a field has for this enterprise: `individual` fields are personal for an individual business (个体工商户). */
+export function effectivePrivacy(privacy: Privacy, creditCode: string): Exclude<Privacy, 'individual'> {
+  if (privacy !== 'individual') return privacy;
+  return entityKind(creditCode) === 'individual-business' ? 'personal' : 'public';
+}
+
+const own = (schema: z.ZodType): Privacy | undefined => schema.meta()?.privacy;
+const unwrap = (schema: z.ZodType) => (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable ? (schema.unwrap() as z.ZodType) : undefined);
+
+/** A value erased by an administrator: shown in place of the value, never masked or re-derived. */
+export interface Tombstone {
+  erased: { at: string; by: string; reason: string };
+}
+export const isTombstone = (v: unknown): v is Tombstone => !!v && typeof v === 'object' && 'erased' in v && Object.keys(v).length === 1;
+
+function mask(schema: z.ZodType, value: unknown, inherited: Privacy | undefined, creditCode: string): unknown {
+  if (value === undefined || value === null || isTombstone(value)) return value;
+  const privacy = own(schema) ?? inherited;
+  const inner = unwrap(schema);
+  if (inner) return mask(inner, value, privacy, creditCode);
+  const leaf = !(schema instanceof z.ZodObject) && !(schema instanceof z.ZodArray);
+  if (leaf && privacy && effectivePrivacy(privacy, creditCode) === 'personal') return typeof value === 'string' ? maskText(value) : '***';
   if (schema instanceof z.ZodObject && typeof value === 'object') {
     const shape = schema.shape as Record<string, z.ZodType>;
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape[k] ? mask(shape[k], v) : v]));
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, shape[k] ? mask(shape[k], v, privacy, creditCode) : v]));
   }
-  if (schema instanceof z.ZodArray && Array.isArray(value)) return value.map((v) => mask(schema.element as z.ZodType, v));
+  if (schema instanceof z.ZodArray && Array.isArray(value)) return value.map((v) => mask(schema.element as z.ZodType, v, privacy, creditCode));
   return value;
 }
 
-export function maskRecordData(kind: RecordKind, data: Record<string, unknown>): Record<string, unknown> {
-  return mask(RECORD_DATA[kind], data) as Record<string, unknown>;
+/** The record body as a caller without `personal:read` sees it. */
+export function maskRecordData(kind: RecordKind, data: Record<string, unknown>, creditCode: string): Record<string, unknown> {
+  return mask(RECORD_DATA[kind], data, undefined, creditCode) as Record<string, unknown>;
 }
 
-/** Dotted paths of every personal field of a kind, e.g. for documentation and tests. */
-export function personalPaths(kind: RecordKind): string[] {
-  const out: string[] = [];
-  const walk = (schema: z.ZodType, path: string) => {
-    if (schema.meta()?.privacy === 'personal') out.push(path);
-    else if (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable) walk(schema.unwrap() as z.ZodType, path);
-    else if (schema instanceof z.ZodObject) for (const [k, s] of Object.entries(schema.shape as Record<string, z.ZodType>)) walk(s, path ? `${path}.${k}` : k);
-    else if (schema instanceof z.ZodArray) walk(schema.element as z.ZodType, `${path}[]`);
+/** Every leaf field of a kind with its privacy class (its own, or its nearest marked ancestor's), by dotted path. */
+const classes = new Map<RecordKind, Map<string, Privacy | undefined>>();
+export function fieldClasses(kind: RecordKind): Map<string, Privacy | undefined> {
+  const known = classes.get(kind);
+  if (known) return known;
+  const out = new Map<string, Privacy | undefined>();
+  const walk = (schema: z.ZodType, path: string, inherited: Privacy | undefined) => {
+    const privacy = own(schema) ?? inherited;
+    const inner = unwrap(schema);
+    if (inner) walk(inner, path, privacy);
+    else if (schema instanceof z.ZodObject) for (const [k, s] of Object.entries(schema.shape as Record<string, z.ZodType>)) walk(s, path ? `${path}.${k}` : k, privacy);
+    else if (schema instanceof z.ZodArray) walk(schema.element as z.ZodType, `${path}[]`, privacy);
+    else out.set(path, privacy);
   };
-  walk(RECORD_DATA[kind], '');
+  walk(RECORD_DATA[kind], '', undefined);
+  classes.set(kind, out);
+  return out;
+}
+
+/** Dotted paths of the fields of a kind that are personal for this enterprise (masked without `personal:read`). */
+export function personalPaths(kind: RecordKind, creditCode = '91'): string[] {
+  return [...fieldClasses(kind)].filter(([, p]) => p && effectivePrivacy(p, creditCode) === 'personal').map(([path]) => path);
+}
+
+/** Whether a top-level field may leave in a summary or an event: only if the whole field is public for this enterprise. */
+function mayShare(kind: RecordKind, field: string, creditCode: string): boolean {
+  const classes = [...fieldClasses(kind)].filter(([path]) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[]`));
+  return classes.length > 0 && classes.every(([, p]) => p !== undefined && effectivePrivacy(p, creditCode) === 'public');
+}
+
+/**
+ * The summary of a record: the useful fields of its kind (SUMMARY_FIELDS) that are public for this
+ * enterprise. It is what profiles, history pages and events show; never a personal or free-text field.
+ */
+export function summarise(kind: RecordKind, data: RecordData[RecordKind] | Record<string, unknown>, creditCode: string): Record<string, unknown> {
+  const d = data as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const f of SUMMARY_FIELDS[kind]) if (d[f] !== undefined && !isTombstone(d[f]) && mayShare(kind, f, creditCode)) out[f] = d[f];
   return out;
 }

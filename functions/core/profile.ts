@@ -66,7 +66,8 @@ export function buildProfile(creditCode: string, records: RecordSummary[], today
   return {
     creditCode,
     entityKind: entityKind(creditCode),
-    name: registration ? text(registration, 'name') : null,
+    // An individual business's name is personal (it is often the operator's), so its summary has none.
+    name: typeof registration?.summary.name === 'string' ? registration.summary.name : null,
     status: !registration ? 'unregistered' : text(registration, 'action') === 'deregister' ? 'deregistered' : 'active',
     registration: registration ? view(registration) : null,
     licences: validLicences.map(view),
@@ -128,7 +129,7 @@ export function presentVersion(v: StoredVersion, client: ApiClient) {
     sourceId: v.sourceId,
     ...(v.corrects === undefined ? {} : { corrects: v.corrects }),
     ...(v.supersededBy === undefined ? {} : { supersededBy: v.supersededBy }),
-    data: client.scopes.includes('personal:read') ? v.data : maskRecordData(v.kind, v.data),
+    data: client.scopes.includes('personal:read') ? v.data : maskRecordData(v.kind, v.data, v.creditCode),
     warnings: v.warnings,
     provenance: { department: v.department, clientId: v.clientId, receivedAt: v.receivedAt, contentHash: v.contentHash },
   };
