@@ -50,6 +50,7 @@ try {
     queueUrl: queues.deliveryQueueUrl,
     fanout: { ackWithinHours: 72, supervisingDepartment: 'supervision' },
     delivery: DEFAULT_DELIVERY,
+    webhooks: { allowPrivateTargets: true },
     queueConcurrency: 8,
   });
 

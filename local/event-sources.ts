@@ -7,6 +7,7 @@ import { httpPoster } from '../functions/adapters/webhook-poster';
 import type { DeliveryConfig } from '../functions/core/delivery';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { Ports } from '../functions/core/ports';
+import type { WebhookPolicy } from '../functions/core/subscriptions';
 import { deadLetterHandler, deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
 import { FANOUT_STREAM_FILTERS } from '../functions/store/table';
@@ -22,6 +23,8 @@ export interface EventSourceOptions {
   dlqUrl?: string;
   fanout: FanoutConfig;
   delivery: DeliveryConfig;
+  /** Which webhook targets deliveries may connect to. */
+  webhooks: WebhookPolicy;
   /** Ports fan-out runs with, when they differ (tests make its queue fail on purpose). */
   fanoutPorts?: Ports;
   checkpointFile?: string;
@@ -45,11 +48,10 @@ export async function startEventSources(o: EventSourceOptions): Promise<EventSou
     checkpointFile: o.checkpointFile,
     idleMs: o.streamIdleMs,
   }).start();
-  // Locally, departments' webhooks live on this machine: private targets are allowed.
   const queue = await new QueuePoller({
     sqsEndpoint: o.sqsEndpoint,
     queueUrl: o.queueUrl,
-    handler: deliverHandler(o.ports, httpPoster({ allowPrivateTargets: true }), o.delivery),
+    handler: deliverHandler(o.ports, httpPoster(o.webhooks), o.delivery),
     concurrency: o.queueConcurrency,
   }).start();
   const deadLetters = o.dlqUrl ? await new QueuePoller({ sqsEndpoint: o.sqsEndpoint, queueUrl: o.dlqUrl, handler: deadLetterHandler(o.ports, () => {}), concurrency: 1 }).start() : undefined;

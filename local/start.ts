@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
-import { deliveryConfig, fanoutConfig } from '../functions/config';
+import { deliveryConfig, fanoutConfig, webhookPolicy } from '../functions/config';
 import { escalateOverdue } from '../functions/core/overdue';
 import { runtimePorts } from '../functions/runtime';
 import { startEventSources } from './event-sources';
@@ -25,6 +25,9 @@ const RECEIVER_PORT = Number(process.env.RECEIVER_PORT ?? PORT + 1);
 const quiet = !!process.env.EXCHANGE_QUIET;
 // Locally, retries come quickly so a failing receiver is seen within a minute.
 process.env.DELIVERY_RETRY_DELAYS ??= '2,5,10,30';
+// Locally, departments' webhooks live on this machine; WEBHOOK_ALLOW_PRIVATE_TARGETS=false tries the strict policy of AWS.
+process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ??= 'true';
+const webhooks = webhookPolicy();
 
 mkdirSync(DATA_DIR, { recursive: true });
 console.log('Starting DynamoDB Local and the SQS emulator ...');
@@ -43,7 +46,7 @@ await receiver.start(RECEIVER_PORT);
 const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'));
 for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${d}`))) receiver.expect(hook.path, hook.secret);
 
-const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: { allowPrivateTargets: true } });
+const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: webhooks });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT });
 const eventSources = await startEventSources({
   ports,
@@ -54,6 +57,7 @@ const eventSources = await startEventSources({
   dlqUrl: queues.dlqUrl,
   fanout: fanoutConfig(),
   delivery: deliveryConfig(),
+  webhooks,
   checkpointFile: resolve(DATA_DIR, 'stream-checkpoints.json'),
 });
 const stopSchedule = every(60_000, () => escalateOverdue(ports));

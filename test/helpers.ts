@@ -89,6 +89,7 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions; l
       dlqUrl: queues.dlqUrl,
       fanout: fanoutConfig,
       delivery: { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery },
+      webhooks: { allowPrivateTargets: true },
       streamIdleMs: 20,
     });
     push = { sources, ...queues, sqsEndpoint, fanoutConfig };

@@ -6,7 +6,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { WebhookPoster } from '../core/ports';
-import { isPrivateAddress } from '../core/webhooks';
+import { isRefusedAddress } from '../core/webhooks';
 
 export type Resolve = (host: string, callback: (err: Error | null, addresses: LookupAddress[]) => void) => void;
 const resolveAll: Resolve = (host, callback) => dnsLookup(host, { all: true }, callback);
@@ -23,11 +23,11 @@ export function httpPoster(opts: { allowPrivateTargets: boolean; resolve?: Resol
     new Promise((ok, fail) => {
       const u = new URL(url);
       // An IP literal is never looked up, so it is checked here.
-      if (!opts.allowPrivateTargets && isPrivateAddress(u.hostname)) return fail(refuse(u.hostname, u.hostname));
+      if (!opts.allowPrivateTargets && isRefusedAddress(u.hostname)) return fail(refuse(u.hostname, u.hostname));
       const guardedLookup = (host: string, options: { all?: boolean }, callback: (...args: unknown[]) => void) =>
         resolve(host, (err, addresses) => {
           if (err) return callback(err);
-          const blocked = addresses.find((a) => isPrivateAddress(a.address));
+          const blocked = addresses.find((a) => isRefusedAddress(a.address));
           if (blocked) return callback(refuse(host, blocked.address));
           if (options.all) return callback(null, addresses);
           callback(null, addresses[0]?.address, addresses[0]?.family);

@@ -9,7 +9,7 @@ import { badRequest, invalidInput, notFound } from './errors';
 import type { ApiClient, StoredSubscription } from './model';
 import type { Ports } from './ports';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
-import { isPrivateAddress, newWebhookSecret } from './webhooks';
+import { isRefusedAddress, newWebhookSecret } from './webhooks';
 
 export interface WebhookPolicy {
   /** Lets webhooks point at http:// and private or loopback addresses (the local runner and tests). */
@@ -25,7 +25,7 @@ function checkWebhookUrl(url: string, policy: WebhookPolicy) {
   const u = new URL(url);
   const errors = [];
   if (u.protocol !== 'https:') errors.push({ path: '/webhook/url', message: 'must use https', code: 'insecure-webhook' });
-  if (isPrivateAddress(u.hostname)) errors.push({ path: '/webhook/url', message: 'must not point at a private, loopback or link-local address', code: 'private-webhook' });
+  if (isRefusedAddress(u.hostname)) errors.push({ path: '/webhook/url', message: 'must not point at a private, loopback or link-local address', code: 'private-webhook' });
   if (errors.length) throw invalidInput('the webhook URL is not allowed', errors);
 }
 

@@ -4,7 +4,7 @@
  * base64 part of a `whsec_` secret. Several signatures, space-separated, cover a secret rotation.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { isIP } from 'node:net';
+import ipaddr from 'ipaddr.js';
 import type { StoredSubscription } from './model';
 
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
@@ -30,16 +30,26 @@ export function webhookHeaders(secrets: string[], id: string, timestamp: number,
   };
 }
 
-/** Loopback, private, link-local, carrier-grade NAT and unspecified addresses, and local names. */
-export function isPrivateAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost') || h.endsWith('.internal')) return true;
-  if (isIP(h) === 4) {
-    const [a, b] = h.split('.').map(Number);
-    return a === 10 || a === 127 || a === 0 || (a === 169 && b === 254) || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 100 && b >= 64 && b <= 127);
-  }
-  if (isIP(h) === 6) return h === '::' || h === '::1' || h.startsWith('fc') || h.startsWith('fd') || h.startsWith('fe80') || h.startsWith('::ffff:');
-  return false;
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR('2000::/3');
+
+/** Host names that always mean this machine or a private network, whatever DNS says. */
+const LOCAL_NAMES = /(^|\.)(localhost|internal|local|localdomain|home\.arpa)$/;
+
+/**
+ * Whether a webhook may not go to `host` (a name or an IP literal, bracketed or not) under the
+ * strict policy. An address is allowed only when ipaddr.js classifies its range as `unicast`, so
+ * loopback, private, link-local, multicast, broadcast, reserved, benchmarking and site-local
+ * addresses are refused, and so is every IPv6 form that embeds an IPv4 address (IPv4-mapped and
+ * -compatible, NAT64 64:ff9b::/96 and 64:ff9b:1::/48, 6to4, Teredo), which could reach a private
+ * one. IPv6 must also be global unicast (2000::/3): ipaddr.js calls the deprecated IPv4-compatible
+ * form (`::127.0.0.1`, i.e. ::/96) unicast. Names are compared without their trailing dots
+ * (`localhost.` is `localhost`).
+ */
+export function isRefusedAddress(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.+$/, '');
+  if (!ipaddr.isValid(h)) return h === '' || LOCAL_NAMES.test(h);
+  const address = ipaddr.parse(h);
+  return address.range() !== 'unicast' || (address.kind() === 'ipv6' && !address.match(GLOBAL_UNICAST_V6));
 }
 
 export type VerifyResult = { ok: true; id: string } | { ok: false; reason: 'missing-headers' | 'stale-timestamp' | 'bad-signature' };
