@@ -4,6 +4,7 @@
  */
 import { DEFAULT_DELIVERY, type DeliveryConfig } from './core/delivery';
 import type { FanoutConfig } from './core/fanout';
+import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest';
 import type { WebhookPolicy } from './core/subscriptions';
 
 function numberEnv(name: string, fallback: number): number {
@@ -29,4 +30,8 @@ export function deliveryConfig(): DeliveryConfig {
 
 export function webhookPolicy(): WebhookPolicy {
   return { allowPrivateTargets: process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true' };
+}
+
+export function ingestRules(): IngestRules {
+  return { maxFutureDays: numberEnv('RECORD_MAX_FUTURE_DAYS', DEFAULT_INGEST_RULES.maxFutureDays) };
 }

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
-import { deliveryConfig, fanoutConfig, webhookPolicy } from '../functions/config';
+import { deliveryConfig, fanoutConfig, ingestRules, webhookPolicy } from '../functions/config';
 import { escalateOverdue } from '../functions/core/overdue';
 import { runtimePorts } from '../functions/runtime';
 import { startEventSources } from './event-sources';
@@ -46,7 +46,7 @@ await receiver.start(RECEIVER_PORT);
 const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'));
 for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${d}`))) receiver.expect(hook.path, hook.secret);
 
-const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: webhooks });
+const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: webhooks, ingest: ingestRules() });
 const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT });
 const eventSources = await startEventSources({
   ports,

@@ -43,7 +43,36 @@ export const Fen = z
   // int64 tells generated clients to use a 64-bit type: amounts above 2^31 fen (about 21 million yuan) are real.
   .meta({ description: 'amount in fen (分, 1/100 yuan), integer', format: 'int64', examples: [500000] });
 
-export const Text = (max: number) => z.string().trim().min(1).max(max);
+/**
+ * Characters no text field takes: C0 and C1 control characters and DEL (tab, line feed and
+ * carriage return only in multi-line text), the bidirectional embedding, override and isolate
+ * characters that make text display other than it reads (U+202A-U+202E, U+2066-U+2069), and lone
+ * surrogates, which are not Unicode text at all.
+ */
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const REFUSED_IN_LINE = /[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+// eslint-disable-next-line no-control-regex -- finding control characters is the point
+const REFUSED_IN_TEXT = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]|\p{Cs}/u;
+
+/** Why `value` is not acceptable text, or undefined when it is; the one rule every text field and the Access-Purpose header share. */
+export function textProblem(value: string, multiline = false): string | undefined {
+  const found = (multiline ? REFUSED_IN_TEXT : REFUSED_IN_LINE).exec(value)?.[0];
+  if (found === undefined) return undefined;
+  const code = `U+${(found.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  if (/\p{Cs}/u.test(found)) return `contains a lone surrogate (${code}): not valid Unicode text`;
+  if (found >= '\u202A') return `contains the bidirectional control character ${code}`;
+  return `contains the control character ${code}`;
+}
+
+const plainText = (multiline: boolean) => (value: string, ctx: z.core.$RefinementCtx<string>) => {
+  const problem = textProblem(value, multiline);
+  if (problem) ctx.addIssue({ code: 'custom', message: problem, params: { rule: 'invalid-character' } });
+};
+
+/** One line of text, trimmed, 1 to `max` characters, without control or bidirectional characters. */
+export const Text = (max: number) => z.string().trim().min(1).max(max).superRefine(plainText(false));
+/** Free text that may hold line breaks and tabs, otherwise as Text. */
+export const LongText = (max: number) => z.string().trim().min(1).max(max).superRefine(plainText(true));
 
 /** One page of a listing: the items, and the cursor of the next page unless this is the last. */
 export const pageOf = <T extends z.ZodType>(item: T, id: string) =>

@@ -3,7 +3,7 @@
  * (one per event and receiving department) and feedback on them.
  */
 import { z } from 'zod';
-import { CatalogueItemCode, pageOf, pageQuery } from './common';
+import { CatalogueItemCode, LongText, pageOf, pageQuery, Text } from './common';
 import { RECORD_KINDS, RecordKindSchema } from './records';
 
 import { EVENT_TYPES } from './event-types';
@@ -61,7 +61,7 @@ export const WebhookTarget = z.strictObject({
 
 export const SubscriptionCreate = z
   .strictObject({
-    name: z.string().trim().min(1).max(100),
+    name: Text(100),
     filters: SubscriptionFilters.default({}),
     webhook: WebhookTarget.optional().meta({ description: 'push deliveries here; without it, notifications are only in the inbox (pull)' }),
   })
@@ -69,7 +69,7 @@ export const SubscriptionCreate = z
 
 export const SubscriptionUpdate = z
   .strictObject({
-    name: z.string().trim().min(1).max(100).optional(),
+    name: Text(100).optional(),
     status: z.enum(['active', 'paused']).optional(),
     filters: SubscriptionFilters.optional(),
     webhook: WebhookTarget.nullable().optional().meta({ description: 'null removes the webhook' }),
@@ -108,7 +108,7 @@ export const FeedbackInput = z
         .map(([k, v]) => `${k} ${v}`)
         .join(' / '),
     }),
-    comment: z.string().trim().max(2000).optional(),
+    comment: LongText(2000).optional(),
   })
   .meta({ id: 'FeedbackInput', title: 'Feedback 反馈' });
 

@@ -4,7 +4,7 @@
  * record as the exchange returns it.
  */
 import { z } from 'zod';
-import { Fen, IdDocument, IndustryCode, IsoDate, RegionCode, Text, CatalogueItemCode, personal } from './common';
+import { Fen, IdDocument, IndustryCode, IsoDate, LongText, RegionCode, Text, CatalogueItemCode, personal } from './common';
 import { creditCodeSchema, type CreditCodeExceptions, NO_EXCEPTIONS } from './credit-code';
 
 export const RECORD_KINDS = ['registration', 'licence', 'filing', 'inspection', 'penalty'] as const;
@@ -63,7 +63,7 @@ export const LicenceData = z
       .meta({ privacy: 'public', description: '许可类别: ordinary 普通 / franchise 特许 / recognition 认可 / verification 核准 / registration 登记 / other 其他' }),
     certificateName: Text(100).optional().meta({ privacy: 'public', description: '许可证书名称' }),
     certificateNumber: Text(100).optional().meta({ privacy: 'public', description: '许可编号' }),
-    content: Text(4000).meta({ privacy: 'restricted', description: '许可内容' }),
+    content: LongText(4000).meta({ privacy: 'restricted', description: '许可内容' }),
     decisionDate: IsoDate.meta({ privacy: 'public', description: '许可决定日期' }),
     validFrom: IsoDate.meta({ privacy: 'public', description: '有效期自' }),
     validTo: IsoDate.meta({ privacy: 'public', description: '有效期至; 2099-12-31 means long-term (长期)' }),
@@ -88,7 +88,7 @@ export const FilingData = z
     filingNumber: Text(100).meta({ privacy: 'public', description: '备案编号' }),
     department: Text(100).meta({ privacy: 'public', description: '备案部门' }),
     date: IsoDate.meta({ privacy: 'public', description: '备案日期' }),
-    content: Text(2000).optional().meta({ privacy: 'restricted', description: '备案内容' }),
+    content: LongText(2000).optional().meta({ privacy: 'restricted', description: '备案内容' }),
   })
   .meta({ id: 'FilingData', title: 'Filing 备案' });
 
@@ -118,7 +118,7 @@ export const InspectionData = z
         .map(([k, v]) => `${k} ${v}`)
         .join(' / ')}`,
     }),
-    resultDetail: Text(2000).optional().meta({ privacy: 'restricted', description: '检查结果说明' }),
+    resultDetail: LongText(2000).optional().meta({ privacy: 'restricted', description: '检查结果说明' }),
     public: z.boolean().meta({ privacy: 'public', description: '是否公示: whether the result is published' }),
   })
   .meta({ id: 'InspectionData', title: 'Inspection 检查' });
@@ -128,8 +128,8 @@ export const PenaltyData = z
   .strictObject({
     decisionNumber: Text(100).meta({ privacy: 'public', description: '行政处罚决定书文号' }),
     violationType: Text(200).meta({ privacy: 'public', description: '违法行为类型' }),
-    facts: Text(4000).meta({ privacy: 'restricted', description: '违法事实' }),
-    legalBasis: Text(2000).meta({ privacy: 'restricted', description: '处罚依据' }),
+    facts: LongText(4000).meta({ privacy: 'restricted', description: '违法事实' }),
+    legalBasis: LongText(2000).meta({ privacy: 'restricted', description: '处罚依据' }),
     categories: z
       .array(z.enum(['warning', 'fine', 'confiscation', 'suspension', 'licence-revocation', 'detention', 'other']))
       .min(1)
@@ -138,7 +138,7 @@ export const PenaltyData = z
         description:
           '处罚类别: warning 警告 / fine 罚款 / confiscation 没收违法所得、非法财物 / suspension 责令停产停业 / licence-revocation 暂扣或者吊销许可证、执照 / detention 行政拘留 / other 其他',
       }),
-    content: Text(4000).meta({ privacy: 'restricted', description: '处罚内容' }),
+    content: LongText(4000).meta({ privacy: 'restricted', description: '处罚内容' }),
     fineFen: Fen.meta({ privacy: 'public', description: '罚款金额 in fen (the standard shows 万元)' }),
     confiscationFen: Fen.meta({ privacy: 'public', description: '没收违法所得、没收非法财物的金额 in fen' }),
     revokedLicence: z
@@ -196,24 +196,52 @@ export const SUMMARY_FIELDS = {
 
 const SourceId = z
   .string()
+  .normalize('NFKC')
   .regex(/^[\p{L}\p{N}._:/-]{1,100}$/u, 'letters, digits and . _ : / - only, at most 100')
-  .meta({ description: "the posting department's own id for this record; with the department it identifies the record" });
+  .meta({ description: "the posting department's own id for this record; with the department it identifies the record (compared after NFKC normalisation)" });
 
-/** Builds the envelope schema; the credit code exception list is the only thing that varies. */
-export function recordInputSchema(exceptions: CreditCodeExceptions = NO_EXCEPTIONS) {
+/**
+ * The fields that say when something happened. None may lie further in the future than the
+ * exchange allows (a mistyped 2206 would otherwise shadow the real record for good); validity
+ * ends and publication ends may.
+ */
+export const EVENT_DATE_FIELDS = {
+  registration: ['date', 'establishedOn'],
+  licence: ['decisionDate'],
+  filing: ['date'],
+  inspection: ['date'],
+  penalty: ['decisionDate'],
+} as const satisfies { [K in RecordKind]: readonly (keyof RecordData[K])[] };
+
+/**
+ * Builds the envelope schema from what varies: the credit code exception list, and the latest
+ * date (YYYY-MM-DD) an event date may carry.
+ */
+export function recordInputSchema(exceptions: CreditCodeExceptions = NO_EXCEPTIONS, latestDate?: string) {
   const common = {
     sourceId: SourceId,
     creditCode: creditCodeSchema(exceptions).meta({ description: 'unified social credit code of the enterprise the record is about' }),
     department: z.string().optional().meta({ description: 'posting department; if given it must be the caller’s own (a client cannot post as another department)' }),
     corrects: z.int().min(1).optional().meta({ description: 'the version this post corrects; required to change a record already accepted' }),
   };
-  return z.discriminatedUnion('kind', [
-    z.strictObject({ kind: z.literal('registration'), ...common, data: RegistrationData }),
-    z.strictObject({ kind: z.literal('licence'), ...common, data: LicenceData }),
-    z.strictObject({ kind: z.literal('filing'), ...common, data: FilingData }),
-    z.strictObject({ kind: z.literal('inspection'), ...common, data: InspectionData }),
-    z.strictObject({ kind: z.literal('penalty'), ...common, data: PenaltyData }),
-  ]);
+  return z
+    .discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('registration'), ...common, data: RegistrationData }),
+      z.strictObject({ kind: z.literal('licence'), ...common, data: LicenceData }),
+      z.strictObject({ kind: z.literal('filing'), ...common, data: FilingData }),
+      z.strictObject({ kind: z.literal('inspection'), ...common, data: InspectionData }),
+      z.strictObject({ kind: z.literal('penalty'), ...common, data: PenaltyData }),
+    ])
+    .superRefine((r, ctx) => {
+      if (latestDate === undefined) return;
+      const data = r.data as Record<string, unknown>;
+      for (const field of EVENT_DATE_FIELDS[r.kind]) {
+        const value = data[field];
+        if (typeof value === 'string' && value > latestDate) {
+          ctx.addIssue({ code: 'custom', path: ['data', field], message: `lies in the future: ${value} is after ${latestDate}, the latest date accepted`, params: { rule: 'future-date' } });
+        }
+      }
+    });
 }
 
 export const RecordInput = recordInputSchema().meta({ id: 'RecordInput', title: 'A record as a department posts it' });

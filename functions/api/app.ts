@@ -15,7 +15,8 @@ import { authenticate, cachedClientLookup } from '../core/clients';
 import { badRequest, invalidCursor, invalidInput, ProblemError, type Problem } from '../core/errors';
 import { InvalidCursor } from '../core/store-errors';
 import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
-import { ingestBatch, ingestRecord, MAX_RECORD_BYTES } from '../core/ingest';
+import { parseJsonBody } from '../core/json-body';
+import { DEFAULT_INGEST_RULES, ingestBatch, ingestRecord, MAX_RECORD_BYTES, type IngestRules } from '../core/ingest';
 import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
@@ -34,25 +35,23 @@ export interface AppOptions {
   log?: (line: Record<string, unknown>) => void;
   /** Which webhook URLs subscriptions may use; strict (public HTTPS only) unless told otherwise. */
   webhookPolicy?: WebhookPolicy;
+  /** Ingest rules a deployment sets (how far in the future an event date may lie). */
+  ingest?: IngestRules;
 }
 
 function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {
   return c.body(JSON.stringify(problem), problem.status as 400, { 'content-type': 'application/problem+json', ...headers });
 }
 
-async function jsonBody(c: Context): Promise<unknown> {
+/** The body as JSON; in a list body, elements of `listKey` that are nested too deeply parse as TooDeep. */
+async function jsonBody(c: Context, listKey?: string): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(.+\+)?json\s*(;|$)/i.test(type)) {
     throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json', [
       { path: 'Content-Type', message: `must be application/json, got ${type || 'nothing'}`, code: 'content-type' },
     ]);
   }
-  const text = await c.req.text();
-  try {
-    return JSON.parse(text);
-  } catch (e) {
-    throw badRequest('the body is not valid JSON', [{ path: '/', message: (e as Error).message, code: 'malformed-json' }]);
-  }
+  return parseJsonBody(new Uint8Array(await c.req.arrayBuffer()), listKey);
 }
 
 function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
@@ -80,6 +79,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
   const lookup = cachedClientLookup(ports);
   const webhooks = options.webhookPolicy ?? STRICT_WEBHOOKS;
+  const ingestRules = options.ingest ?? DEFAULT_INGEST_RULES;
   const app = new Hono<Env>();
   const small = bodyLimit({ maxSize: SINGLE_BODY_LIMIT, onError: tooLarge(SINGLE_BODY_LIMIT) });
   // Built on first request, not at cold start.
@@ -145,10 +145,10 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   });
 
   v1.post('/records/batch', bodyLimit({ maxSize: BATCH_BODY_LIMIT, onError: tooLarge(BATCH_BODY_LIMIT) }), async (c) => {
-    const parsed = BatchRequest.safeParse(await jsonBody(c), PARSE_OPTIONS);
+    const parsed = BatchRequest.safeParse(await jsonBody(c, 'records'), PARSE_OPTIONS);
     if (!parsed.success) throw invalidInput('invalid batch', fieldErrors(parsed.error));
     const client = c.get('client');
-    const results = await ingestBatch(ports, client, parsed.data.records);
+    const results = await ingestBatch(ports, client, parsed.data.records, ingestRules);
     const counts = { created: 0, replayed: 0, rejected: 0 };
     for (const r of results) counts[r.outcome ?? 'rejected']++;
     return c.json({
@@ -159,7 +159,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
 
   v1.post('/records', small, async (c) => {
     const client = c.get('client');
-    const { outcome, record } = await ingestRecord(ports, client, await jsonBody(c));
+    const { outcome, record } = await ingestRecord(ports, client, await jsonBody(c), ingestRules);
     c.header('location', `/v1/records/${record.id}`);
     if (outcome === 'replayed') c.header('idempotent-replayed', 'true');
     return c.json(presentVersion(record, client), 201);

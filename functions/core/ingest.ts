@@ -13,6 +13,8 @@ import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
 import type { Ports } from './ports';
 import { exceptionCodes } from './credit-code-exceptions';
 import { summarise } from './privacy';
+import { TooDeep, tooDeep } from './json-body';
+import { chinaDate } from './profile';
 import { fieldErrors, PARSE_OPTIONS, recordWarnings } from './validation';
 
 export interface IngestResult {
@@ -39,10 +41,17 @@ export const contentHash = (input: Pick<RecordInput, 'kind' | 'creditCode' | 'da
     .update(canonicalJson({ kind: input.kind, creditCode: input.creditCode, data: input.data }))
     .digest('hex');
 
-// The exception list changes rarely; one compiled schema per list object the store hands out.
-let compiled: { exceptions: CreditCodeExceptions; schema: ReturnType<typeof recordInputSchema> } | undefined;
-function schemaFor(exceptions: CreditCodeExceptions) {
-  if (compiled?.exceptions !== exceptions) compiled = { exceptions, schema: recordInputSchema(exceptions) };
+/** Rules of ingest that a deployment may set. */
+export interface IngestRules {
+  /** How many days after today (China time) an event date may lie: clocks and time zones differ, typos do not. */
+  maxFutureDays: number;
+}
+export const DEFAULT_INGEST_RULES: IngestRules = { maxFutureDays: 7 };
+
+// The exception list changes rarely and the latest date once a day: one compiled schema per pair.
+let compiled: { exceptions: CreditCodeExceptions; latestDate: string; schema: ReturnType<typeof recordInputSchema> } | undefined;
+function schemaFor(exceptions: CreditCodeExceptions, latestDate: string) {
+  if (compiled?.exceptions !== exceptions || compiled.latestDate !== latestDate) compiled = { exceptions, latestDate, schema: recordInputSchema(exceptions, latestDate) };
   return compiled.schema;
 }
 
@@ -50,14 +59,16 @@ function schemaFor(exceptions: CreditCodeExceptions) {
 export const MAX_RECORD_BYTES = 64 * 1024;
 
 /** Validates and authorises a posted record without writing anything. */
-export async function validateRecord(ports: Ports, client: ApiClient, body: unknown): Promise<RecordInput> {
+export async function validateRecord(ports: Ports, client: ApiClient, body: unknown, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<RecordInput> {
+  if (body instanceof TooDeep) throw tooDeep();
   const size = Buffer.byteLength(JSON.stringify(body) ?? '');
   if (size > MAX_RECORD_BYTES) throw new ProblemError(413, 'payload-too-large', 'Payload too large', `the record is ${size} bytes; at most ${MAX_RECORD_BYTES} are accepted`);
   const kind = (body as { kind?: unknown } | null)?.kind;
   if (typeof kind === 'string' && (RECORD_KINDS as readonly string[]).includes(kind) && !client.scopes.includes(WRITE_SCOPES[kind as RecordKind])) {
     throw forbidden(`client ${client.clientId} may not post ${kind} records (needs scope ${WRITE_SCOPES[kind as RecordKind]})`);
   }
-  const parsed = schemaFor(await exceptionCodes(ports)).safeParse(body, PARSE_OPTIONS);
+  const latestDate = chinaDate(new Date(ports.clock.now().getTime() + rules.maxFutureDays * 86_400_000));
+  const parsed = schemaFor(await exceptionCodes(ports), latestDate).safeParse(body, PARSE_OPTIONS);
   if (!parsed.success) {
     const errors = fieldErrors(parsed.error);
     throw invalidInput(`the record has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`, errors);
@@ -69,8 +80,8 @@ export async function validateRecord(ports: Ports, client: ApiClient, body: unkn
   return input;
 }
 
-export async function ingestRecord(ports: Ports, client: ApiClient, body: unknown): Promise<IngestResult> {
-  const input = await validateRecord(ports, client, body);
+export async function ingestRecord(ports: Ports, client: ApiClient, body: unknown, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<IngestResult> {
+  const input = await validateRecord(ports, client, body, rules);
   const id = recordId(client.department, input.sourceId);
   const hash = contentHash(input);
   const version = (n: number, corrects?: number): StoredVersion => ({
@@ -131,14 +142,14 @@ export interface BatchItemResult {
 }
 
 /** Ingests up to 100 records, a few at a time; each gets its own result and one failure stops nothing. */
-export async function ingestBatch(ports: Ports, client: ApiClient, bodies: unknown[], concurrency = 8): Promise<BatchItemResult[]> {
+export async function ingestBatch(ports: Ports, client: ApiClient, bodies: unknown[], rules: IngestRules = DEFAULT_INGEST_RULES, concurrency = 8): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = new Array(bodies.length);
   let next = 0;
   const worker = async () => {
     while (next < bodies.length) {
       const index = next++;
       try {
-        const r = await ingestRecord(ports, client, bodies[index]);
+        const r = await ingestRecord(ports, client, bodies[index], rules);
         results[index] = { index, status: 201, outcome: r.outcome, record: r.record };
       } catch (e) {
         if (!(e instanceof ProblemError)) throw e;

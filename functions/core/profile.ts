@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { checkCreditCode, entityKind } from '../../schemas/credit-code';
+import { textProblem } from '../../schemas/common';
 import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
 import { requireScope } from './clients';
 import { badRequest, notFound } from './errors';
@@ -42,6 +43,8 @@ export function requirePurpose(purpose: string | undefined): string {
       { path: 'Access-Purpose', message: 'header required: the purpose of the read (1-200 characters), kept in the access log', code: 'purpose-required' },
     ]);
   }
+  const problem = textProblem(p);
+  if (problem) throw badRequest('the stated purpose is not plain text', [{ path: 'Access-Purpose', message: problem, code: 'invalid-character' }]);
   return p;
 }
 

@@ -46,7 +46,10 @@ const LOCAL_NAMES = /(^|\.)(localhost|internal|local|localdomain|home\.arpa)$/;
  * (`localhost.` is `localhost`).
  */
 export function isRefusedAddress(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.+$/, '');
+  const h = host
+    .replace(/^\[|\]$/g, '')
+    .toLowerCase()
+    .replace(/\.+$/, '');
   if (!ipaddr.isValid(h)) return h === '' || LOCAL_NAMES.test(h);
   const address = ipaddr.parse(h);
   return address.range() !== 'unicast' || (address.kind() === 'ipv6' && !address.match(GLOBAL_UNICAST_V6));
