@@ -4,7 +4,7 @@
  */
 import { DEFAULT_DELIVERY, type DeliveryConfig } from './core/delivery';
 import type { FanoutConfig } from './core/fanout';
-import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest';
+import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest-rules';
 import type { WebhookPolicy } from './core/subscriptions';
 
 function numberEnv(name: string, fallback: number): number {

@@ -16,7 +16,8 @@ import { badRequest, invalidCursor, invalidInput, ProblemError, type Problem } f
 import { InvalidCursor } from '../core/store-errors';
 import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
 import { parseJsonBody } from '../core/json-body';
-import { DEFAULT_INGEST_RULES, ingestBatch, ingestRecord, MAX_RECORD_BYTES, type IngestRules } from '../core/ingest';
+import { ingestBatch, ingestRecord, MAX_RECORD_BYTES } from '../core/ingest';
+import { DEFAULT_INGEST_RULES, type IngestRules } from '../core/ingest-rules';
 import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';

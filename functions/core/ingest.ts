@@ -13,6 +13,7 @@ import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
 import type { Ports } from './ports';
 import { exceptionCodes } from './credit-code-exceptions';
 import { summarise } from './privacy';
+import { DEFAULT_INGEST_RULES, type IngestRules } from './ingest-rules';
 import { TooDeep, tooDeep } from './json-body';
 import { chinaDate } from './profile';
 import { fieldErrors, PARSE_OPTIONS, recordWarnings } from './validation';
@@ -40,13 +41,6 @@ export const contentHash = (input: Pick<RecordInput, 'kind' | 'creditCode' | 'da
   createHash('sha256')
     .update(canonicalJson({ kind: input.kind, creditCode: input.creditCode, data: input.data }))
     .digest('hex');
-
-/** Rules of ingest that a deployment may set. */
-export interface IngestRules {
-  /** How many days after today (China time) an event date may lie: clocks and time zones differ, typos do not. */
-  maxFutureDays: number;
-}
-export const DEFAULT_INGEST_RULES: IngestRules = { maxFutureDays: 7 };
 
 // The exception list changes rarely and the latest date once a day: one compiled schema per pair.
 let compiled: { exceptions: CreditCodeExceptions; latestDate: string; schema: ReturnType<typeof recordInputSchema> } | undefined;
