@@ -4,6 +4,7 @@
  */
 import { DEFAULT_DELIVERY, type DeliveryConfig } from './core/delivery';
 import type { FanoutConfig } from './core/fanout';
+import { requireEnv } from './env';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest-rules';
 import type { WebhookPolicy } from './core/subscriptions';
 
@@ -30,6 +31,13 @@ export function deliveryConfig(): DeliveryConfig {
 
 export function webhookPolicy(): WebhookPolicy {
   return { allowPrivateTargets: process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true' };
+}
+
+/** The key the api seals its cursors with: at least 32 characters, the same in every instance (a secret on AWS). */
+export function cursorKey(): Buffer {
+  const key = requireEnv('CURSOR_KEY');
+  if (key.length < 32) throw new Error('environment variable CURSOR_KEY must have at least 32 characters');
+  return Buffer.from(key);
 }
 
 export function ingestRules(): IngestRules {

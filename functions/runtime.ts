@@ -3,6 +3,7 @@
  * crypto-random ids. Used by the Lambda entry points, the local runner, the CLI and the tests.
  */
 import { randomBytes } from 'node:crypto';
+import { hmacCursors, randomCursorKey } from './core/cursor';
 import type { Clock, Ids, Ports } from './core/ports';
 import { requireEnv } from './env';
 import { documentClient } from './store/aws';
@@ -20,6 +21,8 @@ export interface RuntimeConfig {
   sqsEndpoint?: string;
   store?: DynamoStoreOptions;
   clock?: Clock;
+  /** The key cursors are sealed with; without it, a random one (cursors then do not outlive the process). */
+  cursorKey?: Buffer;
 }
 
 export function runtimePorts(config: RuntimeConfig): Ports {
@@ -27,10 +30,17 @@ export function runtimePorts(config: RuntimeConfig): Ports {
     ...dynamoStores(documentClient(config.dynamodbEndpoint), config.table, config.store),
     clock: config.clock ?? systemClock,
     ids: cryptoIds,
+    cursors: hmacCursors(config.cursorKey ?? randomCursorKey()),
     ...(config.queueUrl ? { queue: new SqsDeliveryQueue(sqsClient(config.sqsEndpoint), config.queueUrl) } : {}),
   };
 }
 
 /** Ports of a Lambda function, from its environment. */
 export const lambdaPorts = (env = process.env): Ports =>
-  runtimePorts({ table: requireEnv('TABLE_NAME'), queueUrl: env.DELIVERY_QUEUE_URL, dynamodbEndpoint: env.DYNAMODB_ENDPOINT, sqsEndpoint: env.SQS_ENDPOINT });
+  runtimePorts({
+    table: requireEnv('TABLE_NAME'),
+    queueUrl: env.DELIVERY_QUEUE_URL,
+    dynamodbEndpoint: env.DYNAMODB_ENDPOINT,
+    sqsEndpoint: env.SQS_ENDPOINT,
+    ...(env.CURSOR_KEY ? { cursorKey: Buffer.from(env.CURSOR_KEY) } : {}),
+  });

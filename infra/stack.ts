@@ -16,6 +16,7 @@ import { Architecture, Code, Function as LambdaFunction, Runtime, StartingPositi
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { DEAD_LETTER_METRIC } from '../functions/core/delivery';
@@ -96,6 +97,10 @@ export class ExchangeStack extends Stack {
     this.api = this.lambda('Api', 'api', props.assetsDir, { memorySize: 1024, timeout: Duration.seconds(15) });
     this.bindTable(this.api, TABLE_ACCESS.api);
     this.bindQueue(this.api, ['sqs:SendMessage']);
+    // The key the api seals its cursors with: generated at deploy, the same in every instance, never in the template.
+    const cursorKey = new Secret(this, 'CursorKey', { generateSecretString: { passwordLength: 64, excludePunctuation: true }, description: 'HMAC key of the API cursors' });
+    this.api.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
+    Validations.of(cursorKey).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating the cursor key only invalidates the page cursors in flight; it is replaced by redeploying with a new secret.' });
 
     // Stream → fan-out: new record versions and changed notifications only; a failing batch is
     // bisected and retried from the failed record, and what still fails is kept in a queue.

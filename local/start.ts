@@ -4,7 +4,8 @@
  * records, serves the API on 127.0.0.1, plays the event source mappings (stream → fan-out,
  * queue → delivery, the overdue schedule) and runs a demo webhook receiver that checks signatures.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
@@ -30,6 +31,12 @@ process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS ??= 'true';
 const webhooks = webhookPolicy();
 
 mkdirSync(DATA_DIR, { recursive: true });
+
+/** The key cursors are sealed with: made once per data folder, so cursors handed out survive a restart. */
+function localCursorKey(file: string): Buffer {
+  if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
+  return Buffer.from(readFileSync(file, 'utf8').trim());
+}
 console.log('Starting DynamoDB Local and the SQS emulator ...');
 const services = await startLocalServices({ dataDir: DATA_DIR }).catch((e: Error) => {
   // Java missing, a port taken, a broken data folder: say what and stop, without a stack trace.
@@ -40,7 +47,13 @@ await ensureTable(services.dynamodbEndpoint, TABLE);
 const queues = await ensureQueues(services.sqsEndpoint);
 writeFileSync(resolve(DATA_DIR, 'local.json'), JSON.stringify({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, sqsEndpoint: services.sqsEndpoint, ...queues }, null, 2) + '\n');
 
-const ports = runtimePorts({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, queueUrl: queues.deliveryQueueUrl, sqsEndpoint: services.sqsEndpoint });
+const ports = runtimePorts({
+  cursorKey: localCursorKey(resolve(DATA_DIR, 'cursor-key')),
+  table: TABLE,
+  dynamodbEndpoint: services.dynamodbEndpoint,
+  queueUrl: queues.deliveryQueueUrl,
+  sqsEndpoint: services.sqsEndpoint,
+});
 const receiver = new WebhookReceiver((r) => console.log(`[demo receiver ${r.path}] ${r.event.type} ${r.event.subject} ${r.duplicate ? '(duplicate, ignored)' : ''}signature ok, webhook-id ${r.id}`));
 await receiver.start(RECEIVER_PORT);
 const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'));

@@ -80,7 +80,7 @@ export const pageOf = <T extends z.ZodType>(item: T, id: string) =>
 
 /** The paging fields of every listing's query string. */
 export const pageQuery = (defaultLimit: number) => ({
-  cursor: z.string().max(500).optional().meta({ description: '`next` of the previous page' }),
+  cursor: z.string().max(1000).optional().meta({ description: '`next` of the previous page' }),
   limit: z.coerce
     .number()
     .int()

@@ -1,6 +1,7 @@
 /**
  * The Lambda entry point as API Gateway (HTTP API, payload v2) calls it, against DynamoDB Local.
  */
+import { randomBytes } from 'node:crypto';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../functions/core/clients';
@@ -41,6 +42,7 @@ beforeAll(async () => {
   const { table, dynamodbEndpoint } = await newTable();
   process.env.TABLE_NAME = table;
   process.env.DYNAMODB_ENDPOINT = dynamodbEndpoint;
+  process.env.CURSOR_KEY = randomBytes(32).toString('base64url');
   ({ key } = await createClient(runtimePorts({ table, dynamodbEndpoint }), {
     department: 'market',
     name: 'lambda test',

@@ -1,8 +1,9 @@
 /** Lambda entry point of the HTTP API: adapts API Gateway events to the Hono app. */
 import { handle } from 'hono/aws-lambda';
-import { ingestRules, webhookPolicy } from '../config';
+import { cursorKey, ingestRules, webhookPolicy } from '../config';
+import { hmacCursors } from '../core/cursor';
 import { lambdaPorts } from '../runtime';
 import { createApp } from './app';
 
-export const app = createApp(lambdaPorts(), { webhookPolicy: webhookPolicy(), ingest: ingestRules() });
+export const app = createApp({ ...lambdaPorts(), cursors: hmacCursors(cursorKey()) }, { webhookPolicy: webhookPolicy(), ingest: ingestRules() });
 export const handler = handle(app);

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { isRecordEventType } from '../../schemas/event-types';
 import { FeedbackInput } from '../../schemas/events';
 import { requireScope } from './clients';
+import { cursorBinding, sealPage } from './cursor';
 import { badRequest, invalidInput, notFound } from './errors';
 import { isNotificationId } from './ids';
 import type { ApiClient, StoredNotification } from './model';
@@ -20,7 +21,9 @@ export function presentNotification(n: StoredNotification) {
 
 export async function listInbox(ports: Ports, client: ApiClient, q: { open: boolean; cursor?: string; limit: number }) {
   requireScope(client, 'inbox:read');
-  const page = await ports.notifications.list(client.department, q);
+  const binding = cursorBinding('inbox', client.clientId, `open=${q.open}`);
+  const cursor = q.cursor === undefined ? undefined : ports.cursors.open(q.cursor, binding);
+  const page = sealPage(ports.cursors, await ports.notifications.list(client.department, { ...q, cursor }), binding);
   return { items: page.items.map(presentNotification), ...(page.next ? { next: page.next } : {}) };
 }
 
@@ -84,7 +87,8 @@ export async function redrive(ports: Ports, client: ApiClient, cursor?: string) 
   const queue = ports.queue;
   if (!queue) throw new Error('redrive needs the delivery queue');
   const redriven: string[] = [];
-  let next = cursor;
+  const binding = cursorBinding('redrive', client.clientId);
+  let next = cursor === undefined ? undefined : ports.cursors.open(cursor, binding);
   for (let page = 0; page < REDRIVE.pages; page++) {
     const { items, next: after } = await ports.notifications.list(client.department, { open: true, cursor: next, limit: REDRIVE.pageSize });
     const failed = items.filter(failedWebhook);
@@ -108,7 +112,7 @@ export async function redrive(ports: Ports, client: ApiClient, cursor?: string) 
     next = after;
     if (!next) break;
   }
-  return { redriven: redriven.length, notificationIds: redriven, ...(next ? { next } : {}) };
+  return { redriven: redriven.length, notificationIds: redriven, ...(next ? { next: ports.cursors.seal(next, binding) } : {}) };
 }
 
 export async function listOverdue(ports: Ports, client: ApiClient, department?: string) {

@@ -5,6 +5,7 @@
  * stores for the unit tier.
  */
 import type { RecordKind } from '../../schemas/records';
+import type { Cursors } from './cursor';
 import type {
   AccessLogEntry,
   ApiClient,
@@ -129,6 +130,8 @@ export interface Ids {
 export interface Ports extends Stores {
   clock: Clock;
   ids: Ids;
+  /** Seals the cursors the api hands out, so only its own come back. */
+  cursors: Cursors;
   /** Present where something is sent: fan-out, delivery, redrive. */
   queue?: DeliveryQueue;
 }

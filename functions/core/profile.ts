@@ -10,7 +10,7 @@ import { requireScope } from './clients';
 import { badRequest, notFound } from './errors';
 import type { AccessLogEntry, ApiClient, HistoryPosition, RecordSummary, StoredVersion } from './model';
 import { exceptionCodes } from './credit-code-exceptions';
-import { decodeCursor, encodeCursor } from './cursor';
+import { cursorBinding, decodeCursor, encodeCursor, sealPage } from './cursor';
 import { maskRecordData } from './privacy';
 import type { Page, Ports } from './ports';
 
@@ -110,7 +110,8 @@ export async function readHistory(
   requireScope(client, 'profiles:read');
   requireCreditCode(creditCode, await exceptionCodes(ports));
   const why = requirePurpose(q.purpose);
-  const before: HistoryPosition | undefined = q.cursor ? (({ d, i }) => ({ date: d, id: i }))(decodeCursor(q.cursor, (p) => HistoryCursor.safeParse(p).data)) : undefined;
+  const binding = cursorBinding('history', client.clientId, creditCode, q.kind);
+  const before: HistoryPosition | undefined = q.cursor ? (({ d, i }) => ({ date: d, id: i }))(decodeCursor(ports.cursors.open(q.cursor, binding), (p) => HistoryCursor.safeParse(p).data)) : undefined;
   const kinds = q.kind ? [q.kind] : RECORD_KINDS;
   // One query per kind, each already newest first; merging them keeps "newest first" across kinds.
   const [pages] = await Promise.all([
@@ -120,7 +121,7 @@ export async function readHistory(
   const merged = pages.flat().sort(newestFirst);
   const items = merged.slice(0, q.limit);
   const last = items[items.length - 1];
-  return { items: items.map(view), ...(merged.length > q.limit && last ? { next: encodeCursor({ d: last.date, i: last.id }) } : {}) };
+  return { items: items.map(view), ...(merged.length > q.limit && last ? { next: ports.cursors.seal(encodeCursor({ d: last.date, i: last.id }), binding) } : {}) };
 }
 
 export function presentVersion(v: StoredVersion, client: ApiClient) {
@@ -152,5 +153,6 @@ export async function readRecord(ports: Ports, client: ApiClient, id: string, pu
 export async function readAccessLog(ports: Ports, client: ApiClient, creditCode: string, cursor: string | undefined, limit: number) {
   requireScope(client, 'audit:read');
   requireCreditCode(creditCode, await exceptionCodes(ports));
-  return ports.accessLog.list(creditCode, cursor, limit);
+  const binding = cursorBinding('access-log', client.clientId, creditCode);
+  return sealPage(ports.cursors, await ports.accessLog.list(creditCode, cursor === undefined ? undefined : ports.cursors.open(cursor, binding), limit), binding);
 }

@@ -4,6 +4,7 @@
  * keeps copies, so a test cannot change what is "stored" by mutating an object it holds.
  */
 import type { RecordKind } from '../../schemas/records';
+import { hmacCursors, randomCursorKey } from '../../functions/core/cursor';
 import type {
   AccessLogEntry,
   ApiClient,
@@ -285,5 +286,6 @@ export function memoryPorts(): MemoryPorts {
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),
+    cursors: hmacCursors(randomCursorKey()),
   };
 }
