@@ -12,7 +12,7 @@ export default defineConfig({
     silent: 'passed-only',
     projects: [
       {
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], env },
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'], testTimeout: 30_000, env },
       },
       {
         test: {

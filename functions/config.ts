@@ -1,36 +1,91 @@
 /**
- * Settings of the push side, from the environment with defaults; a malformed value fails at
- * start with the variable's name.
+ * Every setting the functions read from their environment, in one place: each variable is read
+ * through `env`, so a missing or malformed value fails at start with the variable's name. The
+ * README lists them all.
  */
 import { DEFAULT_DELIVERY, type DeliveryConfig } from './core/delivery';
 import type { FanoutConfig } from './core/fanout';
-import { requireEnv } from './env';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest-rules';
 import type { WebhookPolicy } from './core/subscriptions';
 
-function numberEnv(name: string, fallback: number): number {
+/** The variables the functions read, with what each one sets. */
+export const ENVIRONMENT = {
+  TABLE_NAME: 'the DynamoDB table (required)',
+  DELIVERY_QUEUE_URL: 'the SQS delivery queue; without it the api cannot redrive and fan-out cannot queue',
+  DYNAMODB_ENDPOINT: 'DynamoDB endpoint override (DynamoDB Local)',
+  SQS_ENDPOINT: 'SQS endpoint override (the local emulator)',
+  ACK_WITHIN_HOURS: 'hours a department has to acknowledge a notification (72)',
+  SUPERVISING_DEPARTMENT: 'department that receives escalations (supervision)',
+  DELIVERY_TIMEOUT_MS: 'webhook POST timeout (5000)',
+  DELIVERY_RETRY_DELAYS: 'comma-separated seconds before each retry; the last repeats (10,60,300,1800)',
+  DELIVERY_MAX_ATTEMPTS: 'attempts before a delivery is given up to the DLQ (5)',
+  RECORD_MAX_FUTURE_DAYS: "days ahead of today a record's event date may lie (7)",
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: '"true" lets webhooks reach private addresses (local runs only)',
+  CURSOR_KEY: 'the key listing cursors are sealed with, at least 32 characters (required by the api; a generated secret on AWS)',
+} as const;
+export type EnvironmentVariable = keyof typeof ENVIRONMENT;
+
+/** The one reader of process.env: the value, or `fallback` when unset or empty; `parse` may reject it by throwing. */
+export function env(name: EnvironmentVariable): string | undefined;
+export function env<T>(name: EnvironmentVariable, parse: (raw: string) => T, fallback: T): T;
+export function env<T>(name: EnvironmentVariable, parse?: (raw: string) => T, fallback?: T): T | string | undefined {
   const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return parse ? fallback : undefined;
+  if (!parse) return raw;
+  try {
+    return parse(raw);
+  } catch (cause) {
+    throw new Error(`environment variable ${name}: ${(cause as Error).message}, got ${JSON.stringify(raw)}`, { cause });
+  }
+}
+
+/** A variable the function cannot run without. */
+export function requireEnv(name: EnvironmentVariable): string {
+  const value = env(name);
+  if (value === undefined) throw new Error(`environment variable ${name} is required but not set`);
+  return value;
+}
+
+function nonNegative(raw: string): number {
   const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`environment variable ${name} must be a non-negative number, got ${raw}`);
+  if (!Number.isFinite(n) || n < 0) throw new Error('must be a non-negative number');
   return n;
+}
+
+function seconds(raw: string): number[] {
+  const list = raw.split(',').map(Number);
+  if (list.some((d) => !Number.isFinite(d) || d < 0)) throw new Error('must be comma-separated seconds');
+  return list;
+}
+
+/** Where the AWS resources are. */
+export function awsConfig() {
+  return {
+    table: requireEnv('TABLE_NAME'),
+    queueUrl: env('DELIVERY_QUEUE_URL'),
+    dynamodbEndpoint: env('DYNAMODB_ENDPOINT'),
+    sqsEndpoint: env('SQS_ENDPOINT'),
+    ...(env('CURSOR_KEY') ? { cursorKey: cursorKey() } : {}),
+  };
 }
 
 export function fanoutConfig(): FanoutConfig {
   return {
-    ackWithinHours: numberEnv('ACK_WITHIN_HOURS', 72),
-    supervisingDepartment: process.env.SUPERVISING_DEPARTMENT || 'supervision',
+    ackWithinHours: env('ACK_WITHIN_HOURS', nonNegative, 72),
+    supervisingDepartment: env('SUPERVISING_DEPARTMENT') ?? 'supervision',
   };
 }
 
 export function deliveryConfig(): DeliveryConfig {
-  const delays = (process.env.DELIVERY_RETRY_DELAYS ?? DEFAULT_DELIVERY.retryDelaysSeconds.join(',')).split(',').map(Number);
-  if (delays.some((d) => !Number.isFinite(d) || d < 0)) throw new Error(`environment variable DELIVERY_RETRY_DELAYS must be comma-separated seconds`);
-  return { timeoutMs: numberEnv('DELIVERY_TIMEOUT_MS', DEFAULT_DELIVERY.timeoutMs), retryDelaysSeconds: delays, maxAttempts: numberEnv('DELIVERY_MAX_ATTEMPTS', DEFAULT_DELIVERY.maxAttempts) };
+  return {
+    timeoutMs: env('DELIVERY_TIMEOUT_MS', nonNegative, DEFAULT_DELIVERY.timeoutMs),
+    retryDelaysSeconds: env('DELIVERY_RETRY_DELAYS', seconds, DEFAULT_DELIVERY.retryDelaysSeconds),
+    maxAttempts: env('DELIVERY_MAX_ATTEMPTS', nonNegative, DEFAULT_DELIVERY.maxAttempts),
+  };
 }
 
 export function webhookPolicy(): WebhookPolicy {
-  return { allowPrivateTargets: process.env.WEBHOOK_ALLOW_PRIVATE_TARGETS === 'true' };
+  return { allowPrivateTargets: env('WEBHOOK_ALLOW_PRIVATE_TARGETS') === 'true' };
 }
 
 /** The key the api seals its cursors with: at least 32 characters, the same in every instance (a secret on AWS). */
@@ -41,5 +96,5 @@ export function cursorKey(): Buffer {
 }
 
 export function ingestRules(): IngestRules {
-  return { maxFutureDays: numberEnv('RECORD_MAX_FUTURE_DAYS', DEFAULT_INGEST_RULES.maxFutureDays) };
+  return { maxFutureDays: env('RECORD_MAX_FUTURE_DAYS', nonNegative, DEFAULT_INGEST_RULES.maxFutureDays) };
 }

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { hmacCursors, randomCursorKey } from './core/cursor';
 import type { Clock, Ids, Ports } from './core/ports';
-import { requireEnv } from './env';
+import { awsConfig } from './config';
 import { documentClient } from './store/aws';
 import { dynamoStores, type DynamoStoreOptions } from './store/index';
 import { SqsDeliveryQueue, sqsClient } from './store/sqs';
@@ -36,11 +36,4 @@ export function runtimePorts(config: RuntimeConfig): Ports {
 }
 
 /** Ports of a Lambda function, from its environment. */
-export const lambdaPorts = (env = process.env): Ports =>
-  runtimePorts({
-    table: requireEnv('TABLE_NAME'),
-    queueUrl: env.DELIVERY_QUEUE_URL,
-    dynamodbEndpoint: env.DYNAMODB_ENDPOINT,
-    sqsEndpoint: env.SQS_ENDPOINT,
-    ...(env.CURSOR_KEY ? { cursorKey: Buffer.from(env.CURSOR_KEY) } : {}),
-  });
+export const lambdaPorts = (): Ports => runtimePorts(awsConfig());

@@ -145,8 +145,13 @@ const PROBLEM_TEXT: Record<number, string> = {
   422: 'the body is well-formed JSON but some fields are invalid; `errors` names every one',
 };
 
-export const ROUTES: Route[] = [
-  {
+/**
+ * Every route of the API, keyed by operation: the app registers each one from here (method, path,
+ * body limit) and the OpenAPI document is generated from the same objects, so what is served and
+ * what is documented cannot differ.
+ */
+export const ROUTES = {
+  postRecord: {
     method: 'post',
     path: '/v1/records',
     summary: 'Post one record (registration, licence, filing, inspection or penalty). Idempotent on (department, sourceId).',
@@ -161,7 +166,7 @@ export const ROUTES: Route[] = [
       ...problems(400, 401, 403, 409, 413, 415, 422),
     },
   },
-  {
+  postRecordBatch: {
     method: 'post',
     path: '/v1/records/batch',
     summary: `Post up to ${BATCH_LIMIT} records; each gets its own result and one bad record stops no other.`,
@@ -169,7 +174,7 @@ export const ROUTES: Route[] = [
     body: BatchRequest,
     responses: { 200: { description: 'one result per record, in request order', schema: BatchResponse }, ...problems(400, 401, 413, 415, 422) },
   },
-  {
+  getRecord: {
     method: 'get',
     path: '/v1/records/{id}',
     summary: 'One record with all its versions, newest first. The posting department may always read its own records.',
@@ -177,7 +182,7 @@ export const ROUTES: Route[] = [
     params: [RECORD_ID, PURPOSE],
     responses: { 200: { description: 'the record', schema: RecordWithVersions }, ...problems(400, 401, 404) },
   },
-  {
+  getProfile: {
     method: 'get',
     path: '/v1/enterprises/{creditCode}',
     summary: 'The enterprise profile: registration, valid licences, filings, recent inspections and penalties, counts.',
@@ -185,7 +190,7 @@ export const ROUTES: Route[] = [
     params: [CREDIT_CODE, PURPOSE],
     responses: { 200: { description: 'the profile', schema: Profile }, ...problems(400, 401, 403, 404) },
   },
-  {
+  getHistory: {
     method: 'get',
     path: '/v1/enterprises/{creditCode}/records',
     summary: 'The enterprise’s live records, newest first, optionally of one kind, a page at a time.',
@@ -194,7 +199,7 @@ export const ROUTES: Route[] = [
     query: HistoryQuery,
     responses: { 200: { description: 'a page', schema: HistoryPage }, ...problems(400, 401, 403) },
   },
-  {
+  getAccessLog: {
     method: 'get',
     path: '/v1/enterprises/{creditCode}/access-log',
     summary: 'Who read this enterprise’s data, when and why, newest first.',
@@ -203,7 +208,7 @@ export const ROUTES: Route[] = [
     query: AccessLogQuery,
     responses: { 200: { description: 'a page', schema: AccessLogPage }, ...problems(400, 401, 403) },
   },
-  {
+  createSubscription: {
     method: 'post',
     path: '/v1/subscriptions',
     summary: 'Subscribe the department to records by kind, catalogue item, industry, region or a watch list; by webhook and/or pull.',
@@ -211,14 +216,14 @@ export const ROUTES: Route[] = [
     body: SubscriptionCreate,
     responses: { 201: { description: 'created; webhookSecret is shown only now', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 415, 422) },
   },
-  {
+  listSubscriptions: {
     method: 'get',
     path: '/v1/subscriptions',
     summary: 'The department’s subscriptions.',
     scopes: ['subscriptions:manage'],
     responses: { 200: { description: 'the list', schema: z.strictObject({ items: z.array(Subscription) }) }, ...problems(401, 403) },
   },
-  {
+  getSubscription: {
     method: 'get',
     path: '/v1/subscriptions/{id}',
     summary: 'One of the department’s subscriptions.',
@@ -226,7 +231,7 @@ export const ROUTES: Route[] = [
     params: [SUBSCRIPTION_ID],
     responses: { 200: { description: 'the subscription', schema: Subscription }, ...problems(401, 403, 404) },
   },
-  {
+  updateSubscription: {
     method: 'patch',
     path: '/v1/subscriptions/{id}',
     summary: 'Rename, pause or resume, change filters or the webhook URL.',
@@ -235,7 +240,7 @@ export const ROUTES: Route[] = [
     body: SubscriptionUpdate,
     responses: { 200: { description: 'the subscription after the change', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404, 415, 422) },
   },
-  {
+  deleteSubscription: {
     method: 'delete',
     path: '/v1/subscriptions/{id}',
     summary: 'Delete a subscription; notifications already written stay in the inbox.',
@@ -243,7 +248,7 @@ export const ROUTES: Route[] = [
     params: [SUBSCRIPTION_ID],
     responses: { 204: { description: 'deleted' }, ...problems(401, 403, 404) },
   },
-  {
+  rotateSecret: {
     method: 'post',
     path: '/v1/subscriptions/{id}/rotate-secret',
     summary: 'A new webhook signing secret, shown once; deliveries carry signatures with both secrets for 24 hours.',
@@ -251,7 +256,7 @@ export const ROUTES: Route[] = [
     params: [SUBSCRIPTION_ID],
     responses: { 200: { description: 'the subscription with its new secret', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404) },
   },
-  {
+  listInbox: {
     method: 'get',
     path: '/v1/inbox',
     summary: 'The department’s notifications, oldest first, a page at a time; open=true lists only those not yet acknowledged.',
@@ -259,7 +264,7 @@ export const ROUTES: Route[] = [
     query: InboxQuery,
     responses: { 200: { description: 'a page', schema: InboxPage }, ...problems(400, 401, 403) },
   },
-  {
+  listOverdue: {
     method: 'get',
     path: '/v1/notifications/overdue',
     summary: 'Notifications nobody acknowledged before their acknowledge-by time, across departments.',
@@ -267,7 +272,7 @@ export const ROUTES: Route[] = [
     query: OverdueQuery,
     responses: { 200: { description: 'oldest deadline first', schema: z.strictObject({ items: z.array(Notification) }) }, ...problems(401, 403) },
   },
-  {
+  getNotification: {
     method: 'get',
     path: '/v1/notifications/{id}',
     summary: 'One notification of the department, with its delivery state and feedback.',
@@ -275,7 +280,7 @@ export const ROUTES: Route[] = [
     params: [NOTIFICATION_ID],
     responses: { 200: { description: 'the notification', schema: Notification }, ...problems(401, 403, 404) },
   },
-  {
+  acknowledge: {
     method: 'post',
     path: '/v1/notifications/{id}/ack',
     summary: 'Acknowledge a notification (idempotent: the first acknowledgement is kept).',
@@ -283,7 +288,7 @@ export const ROUTES: Route[] = [
     params: [NOTIFICATION_ID],
     responses: { 200: { description: 'the acknowledged notification', schema: Notification }, ...problems(401, 403, 404) },
   },
-  {
+  giveFeedback: {
     method: 'post',
     path: '/v1/notifications/{id}/feedback',
     summary: 'Feed back on a record notification; the department that posted the record receives it as an event. Also acknowledges.',
@@ -292,7 +297,7 @@ export const ROUTES: Route[] = [
     body: FeedbackInput,
     responses: { 201: { description: 'the notification with the feedback', schema: Notification }, ...problems(400, 401, 403, 404, 415, 422) },
   },
-  {
+  redrive: {
     method: 'post',
     path: '/v1/deliveries/redrive',
     summary: 'Queue the failed webhook deliveries of the department again, up to 1,000 open notifications read per call; call again with `next` until it is absent.',
@@ -310,11 +315,12 @@ export const ROUTES: Route[] = [
       ...problems(400, 401, 403),
     },
   },
-  {
+  me: {
     method: 'get',
     path: '/v1/me',
     summary: 'The calling client: department and scopes.',
     scopes: [],
     responses: { 200: { description: 'the client', schema: Me }, ...problems(401) },
   },
-];
+} satisfies Record<string, Route>;
+export type RouteId = keyof typeof ROUTES;

@@ -3,7 +3,7 @@
  * written by hand.
  */
 import { z } from 'zod';
-import { ROUTES } from './api';
+import { ROUTES, type Route } from './api';
 import { CloudEvent } from './events';
 import { REFDATA_EDITIONS } from './refdata/index';
 
@@ -26,7 +26,7 @@ export function openApiDocument(version: string) {
   };
 
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of ROUTES) {
+  for (const r of Object.values(ROUTES) as Route[]) {
     paths[r.path] ??= {};
     paths[r.path][r.method] = {
       summary: r.summary,

@@ -17,7 +17,7 @@ describe('/openapi.json', () => {
     expect(res.status).toBe(200);
     const doc = res.body;
     expect(doc.openapi).toBe('3.1.0');
-    for (const r of ROUTES) expect(doc.paths[r.path]?.[r.method], `${r.method} ${r.path}`).toBeDefined();
+    for (const r of Object.values(ROUTES)) expect(doc.paths[r.path]?.[r.method], `${r.method} ${r.path}`).toBeDefined();
     const refs = [...JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)].map((m) => m[1]);
     expect(refs.length).toBeGreaterThan(10);
     for (const ref of refs) expect(doc.components.schemas[ref], ref).toBeDefined();

@@ -3,16 +3,15 @@
  * problem+json here and nowhere else. The same app runs under Lambda (handler.ts), the local
  * runner and the tests.
  */
-import { Hono, type Context } from 'hono';
+import { Hono, type Context, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
-import { AccessLogQuery, BatchRequest, HistoryQuery } from '../../schemas/api';
-import { InboxQuery, OverdueQuery, RedriveQuery } from '../../schemas/events';
+import { BatchRequest, ROUTES, type Route } from '../../schemas/api';
 import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
-import { badRequest, invalidCursor, invalidInput, ProblemError, type Problem } from '../core/errors';
+import { badRequest, invalidCursor, invalidInput, payloadTooLarge, ProblemError, unsupportedMediaType, type Problem } from '../core/errors';
 import { InvalidCursor } from '../core/store-errors';
 import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
 import { parseJsonBody } from '../core/json-body';
@@ -22,7 +21,7 @@ import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret, STRICT_WEBHOOKS, updateSubscription, type WebhookPolicy } from '../core/subscriptions';
-import { fieldErrors, PARSE_OPTIONS } from '../core/validation';
+import { parseOrThrow } from '../core/validation';
 import { docsPage } from './docs';
 
 export const API_VERSION = '0.1.0';
@@ -48,26 +47,22 @@ function problemResponse(c: Context, problem: Problem, headers: Record<string, s
 async function jsonBody(c: Context, listKey?: string): Promise<unknown> {
   const type = c.req.header('content-type') ?? '';
   if (!/^application\/(.+\+)?json\s*(;|$)/i.test(type)) {
-    throw new ProblemError(415, 'unsupported-media-type', 'Unsupported media type', 'send the body as application/json', [
-      { path: 'Content-Type', message: `must be application/json, got ${type || 'nothing'}`, code: 'content-type' },
-    ]);
+    throw unsupportedMediaType('send the body as application/json', [{ path: 'Content-Type', message: `must be application/json, got ${type || 'nothing'}`, code: 'content-type' }]);
   }
   return parseJsonBody(new Uint8Array(await c.req.arrayBuffer()), listKey);
 }
 
 function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
-  const parsed = schema.safeParse(c.req.query(), PARSE_OPTIONS);
-  if (!parsed.success) {
-    throw badRequest(
+  return parseOrThrow(schema, c.req.query(), (errors) =>
+    badRequest(
       'invalid query parameters',
-      fieldErrors(parsed.error).map((e) => ({ ...e, path: e.path.replace(/^\//, '') })),
-    );
-  }
-  return parsed.data;
+      errors.map((e) => ({ ...e, path: e.path.replace(/^\//, '') })),
+    ),
+  );
 }
 
 const tooLarge = (limit: number) => () => {
-  throw new ProblemError(413, 'payload-too-large', 'Payload too large', `the body exceeds ${limit} bytes`);
+  throw payloadTooLarge(`the body exceeds ${limit} bytes`);
 };
 
 /** The one place where errors raised below the api (neutral store errors) become problems. */
@@ -140,16 +135,22 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     await next();
   });
 
-  v1.get('/me', (c) => {
+  const served = new Set<Route>();
+  /** Serves a route of the table in schemas/api.ts, at the method and path documented there. */
+  const serve = (route: Route, ...handlers: MiddlewareHandler<Env>[]) => {
+    served.add(route);
+    v1.on(route.method.toUpperCase(), [route.path.replace(/^\/v1/, '').replace(/\{(\w+)\}/g, ':$1')], ...handlers);
+  };
+
+  serve(ROUTES.me, async (c) => {
     const { clientId, department, name, scopes } = c.get('client');
     return c.json({ clientId, department, name, scopes });
   });
 
-  v1.post('/records/batch', bodyLimit({ maxSize: BATCH_BODY_LIMIT, onError: tooLarge(BATCH_BODY_LIMIT) }), async (c) => {
-    const parsed = BatchRequest.safeParse(await jsonBody(c, 'records'), PARSE_OPTIONS);
-    if (!parsed.success) throw invalidInput('invalid batch', fieldErrors(parsed.error));
+  serve(ROUTES.postRecordBatch, bodyLimit({ maxSize: BATCH_BODY_LIMIT, onError: tooLarge(BATCH_BODY_LIMIT) }), async (c) => {
+    const batch = parseOrThrow(BatchRequest, await jsonBody(c, 'records'), (errors) => invalidInput('invalid batch', errors));
     const client = c.get('client');
-    const results = await ingestBatch(ports, client, parsed.data.records, ingestRules);
+    const results = await ingestBatch(ports, client, batch.records, ingestRules);
     const counts = { created: 0, replayed: 0, rejected: 0 };
     for (const r of results) counts[r.outcome ?? 'rejected']++;
     return c.json({
@@ -158,7 +159,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     });
   });
 
-  v1.post('/records', small, async (c) => {
+  serve(ROUTES.postRecord, small, async (c) => {
     const client = c.get('client');
     const { outcome, record } = await ingestRecord(ports, client, await jsonBody(c), ingestRules);
     c.header('location', `/v1/records/${record.id}`);
@@ -166,40 +167,43 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     return c.json(presentVersion(record, client), 201);
   });
 
-  v1.get('/records/:id', async (c) => c.json(await readRecord(ports, c.get('client'), c.req.param('id'), c.req.header('access-purpose'))));
+  serve(ROUTES.getRecord, async (c) => c.json(await readRecord(ports, c.get('client'), c.req.param('id') ?? '', c.req.header('access-purpose'))));
 
-  v1.get('/enterprises/:creditCode', async (c) => c.json(await readProfile(ports, c.get('client'), c.req.param('creditCode'), c.req.header('access-purpose'))));
+  serve(ROUTES.getProfile, async (c) => c.json(await readProfile(ports, c.get('client'), c.req.param('creditCode') ?? '', c.req.header('access-purpose'))));
 
-  v1.get('/enterprises/:creditCode/records', async (c) => {
-    const q = parseQuery(c, HistoryQuery);
-    return c.json(await readHistory(ports, c.get('client'), c.req.param('creditCode'), { ...q, purpose: c.req.header('access-purpose') }));
+  serve(ROUTES.getHistory, async (c) => {
+    const q = parseQuery(c, ROUTES.getHistory.query);
+    return c.json(await readHistory(ports, c.get('client'), c.req.param('creditCode') ?? '', { ...q, purpose: c.req.header('access-purpose') }));
   });
 
-  v1.get('/enterprises/:creditCode/access-log', async (c) => {
-    const q = parseQuery(c, AccessLogQuery);
-    return c.json(await readAccessLog(ports, c.get('client'), c.req.param('creditCode'), q.cursor, q.limit));
+  serve(ROUTES.getAccessLog, async (c) => {
+    const q = parseQuery(c, ROUTES.getAccessLog.query);
+    return c.json(await readAccessLog(ports, c.get('client'), c.req.param('creditCode') ?? '', q.cursor, q.limit));
   });
 
-  v1.post('/subscriptions', small, async (c) => c.json(await createSubscription(ports, c.get('client'), await jsonBody(c), webhooks), 201));
-  v1.get('/subscriptions', async (c) => c.json({ items: await listSubscriptions(ports, c.get('client')) }));
-  v1.get('/subscriptions/:id', async (c) => c.json(await getSubscription(ports, c.get('client'), c.req.param('id'))));
-  v1.patch('/subscriptions/:id', small, async (c) => c.json(await updateSubscription(ports, c.get('client'), c.req.param('id'), await jsonBody(c), webhooks)));
-  v1.delete('/subscriptions/:id', async (c) => {
-    await deleteSubscription(ports, c.get('client'), c.req.param('id'));
+  serve(ROUTES.createSubscription, small, async (c) => c.json(await createSubscription(ports, c.get('client'), await jsonBody(c), webhooks), 201));
+  serve(ROUTES.listSubscriptions, async (c) => c.json({ items: await listSubscriptions(ports, c.get('client')) }));
+  serve(ROUTES.getSubscription, async (c) => c.json(await getSubscription(ports, c.get('client'), c.req.param('id') ?? '')));
+  serve(ROUTES.updateSubscription, small, async (c) => c.json(await updateSubscription(ports, c.get('client'), c.req.param('id') ?? '', await jsonBody(c), webhooks)));
+  serve(ROUTES.deleteSubscription, async (c) => {
+    await deleteSubscription(ports, c.get('client'), c.req.param('id') ?? '');
     return c.body(null, 204);
   });
-  v1.post('/subscriptions/:id/rotate-secret', async (c) => c.json(await rotateSecret(ports, c.get('client'), c.req.param('id'))));
+  serve(ROUTES.rotateSecret, async (c) => c.json(await rotateSecret(ports, c.get('client'), c.req.param('id') ?? '')));
 
-  v1.get('/inbox', async (c) => {
-    const q = parseQuery(c, InboxQuery);
+  serve(ROUTES.listInbox, async (c) => {
+    const q = parseQuery(c, ROUTES.listInbox.query);
     return c.json(await listInbox(ports, c.get('client'), { open: q.open === 'true', cursor: q.cursor, limit: q.limit }));
   });
-  // Registered before /notifications/:id so "overdue" is not taken for an id.
-  v1.get('/notifications/overdue', async (c) => c.json(await listOverdue(ports, c.get('client'), parseQuery(c, OverdueQuery).department)));
-  v1.get('/notifications/:id', async (c) => c.json(await readNotification(ports, c.get('client'), c.req.param('id'))));
-  v1.post('/notifications/:id/ack', async (c) => c.json(await acknowledge(ports, c.get('client'), c.req.param('id'))));
-  v1.post('/notifications/:id/feedback', small, async (c) => c.json(await giveFeedback(ports, c.get('client'), c.req.param('id'), await jsonBody(c)), 201));
-  v1.post('/deliveries/redrive', async (c) => c.json(await redrive(ports, c.get('client'), parseQuery(c, RedriveQuery).cursor)));
+  // Registered before /notifications/{id} so "overdue" is not taken for an id.
+  serve(ROUTES.listOverdue, async (c) => c.json(await listOverdue(ports, c.get('client'), parseQuery(c, ROUTES.listOverdue.query).department)));
+  serve(ROUTES.getNotification, async (c) => c.json(await readNotification(ports, c.get('client'), c.req.param('id') ?? '')));
+  serve(ROUTES.acknowledge, async (c) => c.json(await acknowledge(ports, c.get('client'), c.req.param('id') ?? '')));
+  serve(ROUTES.giveFeedback, small, async (c) => c.json(await giveFeedback(ports, c.get('client'), c.req.param('id') ?? '', await jsonBody(c)), 201));
+  serve(ROUTES.redrive, async (c) => c.json(await redrive(ports, c.get('client'), parseQuery(c, ROUTES.redrive.query).cursor)));
+
+  const unserved = Object.entries(ROUTES).filter(([, r]) => !served.has(r));
+  if (unserved.length) throw new Error(`documented routes without a handler: ${unserved.map(([id]) => id).join(', ')}`);
 
   app.route('/v1', v1);
   return app;

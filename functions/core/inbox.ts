@@ -12,7 +12,7 @@ import { isNotificationId } from './ids';
 import type { ApiClient, StoredNotification } from './model';
 import type { Ports } from './ports';
 import { overdueNotifications } from './overdue';
-import { fieldErrors, PARSE_OPTIONS } from './validation';
+import { parseOrThrow } from './validation';
 
 export function presentNotification(n: StoredNotification) {
   const { feedbackIds: _ids, redriveClaim: _claim, ...shown } = n;
@@ -49,13 +49,11 @@ export async function acknowledge(ports: Ports, client: ApiClient, id: string) {
 /** Feedback on a record notification goes, as an event, to the department that posted the record; it also acknowledges. */
 export async function giveFeedback(ports: Ports, client: ApiClient, id: string, body: unknown) {
   requireScope(client, 'inbox:act');
-  const parsed = FeedbackInput.safeParse(body, PARSE_OPTIONS);
-  if (!parsed.success) throw invalidInput('invalid feedback', fieldErrors(parsed.error));
+  const { outcome, comment } = parseOrThrow(FeedbackInput, body, (errors) => invalidInput('invalid feedback', errors));
   const n = await own(ports, client, id, true);
   if (!isRecordEventType(n.event.type)) {
     throw badRequest('feedback is taken on record notifications only', [{ path: 'id', message: `${id} is a ${n.event.type} notification` }]);
   }
-  const { outcome, comment } = parsed.data;
   const feedbackId = createHash('sha256')
     .update(`${client.clientId}\n${outcome}\n${comment ?? ''}`)
     .digest('hex')

@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import { recordInputSchema, recordDate, RECORD_KINDS, type RecordInput, type RecordKind } from '../../schemas/records';
 import type { CreditCodeExceptions } from '../../schemas/credit-code';
-import { conflict, forbidden, invalidInput, ProblemError, type Problem } from './errors';
+import { conflict, forbidden, invalidInput, payloadTooLarge, ProblemError, type Problem } from './errors';
 import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
 import type { Ports } from './ports';
 import { exceptionCodes } from './credit-code-exceptions';
@@ -16,7 +16,7 @@ import { summarise } from './privacy';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './ingest-rules';
 import { TooDeep, tooDeep } from './json-body';
 import { chinaDate } from './profile';
-import { fieldErrors, PARSE_OPTIONS, recordWarnings } from './validation';
+import { parseOrThrow, recordWarnings } from './validation';
 
 export interface IngestResult {
   outcome: 'created' | 'replayed';
@@ -56,18 +56,15 @@ export const MAX_RECORD_BYTES = 64 * 1024;
 export async function validateRecord(ports: Ports, client: ApiClient, body: unknown, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<RecordInput> {
   if (body instanceof TooDeep) throw tooDeep();
   const size = Buffer.byteLength(JSON.stringify(body) ?? '');
-  if (size > MAX_RECORD_BYTES) throw new ProblemError(413, 'payload-too-large', 'Payload too large', `the record is ${size} bytes; at most ${MAX_RECORD_BYTES} are accepted`);
+  if (size > MAX_RECORD_BYTES) throw payloadTooLarge(`the record is ${size} bytes; at most ${MAX_RECORD_BYTES} are accepted`);
   const kind = (body as { kind?: unknown } | null)?.kind;
   if (typeof kind === 'string' && (RECORD_KINDS as readonly string[]).includes(kind) && !client.scopes.includes(WRITE_SCOPES[kind as RecordKind])) {
     throw forbidden(`client ${client.clientId} may not post ${kind} records (needs scope ${WRITE_SCOPES[kind as RecordKind]})`);
   }
   const latestDate = chinaDate(new Date(ports.clock.now().getTime() + rules.maxFutureDays * 86_400_000));
-  const parsed = schemaFor(await exceptionCodes(ports), latestDate).safeParse(body, PARSE_OPTIONS);
-  if (!parsed.success) {
-    const errors = fieldErrors(parsed.error);
-    throw invalidInput(`the record has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`, errors);
-  }
-  const input = parsed.data;
+  const input = parseOrThrow(schemaFor(await exceptionCodes(ports), latestDate), body, (errors) =>
+    invalidInput(`the record has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`, errors),
+  );
   if (input.department !== undefined && input.department !== client.department) {
     throw forbidden(`client ${client.clientId} belongs to department ${client.department} and cannot post as ${input.department}`);
   }

@@ -3,6 +3,8 @@
  */
 import type { Feedback, Notification, SubscriptionFilters } from '../../schemas/events';
 import type { RecordKind, Warning } from '../../schemas/records';
+import type { AccessLogEntry as AccessLogEntrySchema } from '../../schemas/api';
+import type { z } from 'zod';
 
 /** One accepted version of a record, as stored. */
 export interface StoredVersion {
@@ -65,16 +67,8 @@ export interface ApiClient {
   revokedAt?: string;
 }
 
-/** One read of an enterprise's data (查询日志). */
-export interface AccessLogEntry {
-  creditCode: string;
-  at: string;
-  clientId: string;
-  department: string;
-  purpose: string;
-  /** What was read: profile, history or record <id>. */
-  resource: string;
-}
+/** One read of an enterprise's data (查询日志): who, when, which enterprise, why, and what was read. */
+export type AccessLogEntry = z.infer<typeof AccessLogEntrySchema>;
 
 export interface CreditCodeException {
   creditCode: string;

@@ -8,7 +8,7 @@ import { requireScope } from './clients';
 import { badRequest, invalidInput, notFound } from './errors';
 import type { ApiClient, StoredSubscription } from './model';
 import type { Ports } from './ports';
-import { fieldErrors, PARSE_OPTIONS } from './validation';
+import { parseOrThrow } from './validation';
 import { isRefusedAddress, newWebhookSecret } from './webhooks';
 
 export interface WebhookPolicy {
@@ -30,9 +30,7 @@ function checkWebhookUrl(url: string, policy: WebhookPolicy) {
 }
 
 function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
-  const parsed = schema.safeParse(body, PARSE_OPTIONS);
-  if (!parsed.success) throw invalidInput('invalid subscription', fieldErrors(parsed.error));
-  return parsed.data;
+  return parseOrThrow(schema, body, (errors) => invalidInput('invalid subscription', errors));
 }
 
 /** A subscription as the API shows it: never the secret, only its last four characters. */

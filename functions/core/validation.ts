@@ -6,7 +6,7 @@ import type { z } from 'zod';
 import { division } from '../../schemas/refdata/index';
 import { creditCodeWarnings } from '../../schemas/credit-code';
 import type { RecordInput, Warning } from '../../schemas/records';
-import type { FieldError } from './errors';
+import type { FieldError, ProblemError } from './errors';
 
 export const pointer = (path: readonly PropertyKey[]) => '/' + path.map((p) => String(p).replaceAll('~', '~0').replaceAll('/', '~1')).join('/');
 
@@ -29,6 +29,16 @@ export function fieldErrors(error: z.ZodError, prefix: readonly PropertyKey[] = 
     }
   }
   return out;
+}
+
+/**
+ * The one parse-or-throw: the parsed value, or the problem `fail` builds from every field error
+ * (a 422 for a body, a 400 for query parameters).
+ */
+export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, fail: (errors: FieldError[]) => ProblemError): z.infer<T> {
+  const parsed = schema.safeParse(value, PARSE_OPTIONS);
+  if (!parsed.success) throw fail(fieldErrors(parsed.error));
+  return parsed.data;
 }
 
 /** Warnings for a record that passed validation. */

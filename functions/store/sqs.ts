@@ -3,7 +3,7 @@ import { ChangeMessageVisibilityCommand, SendMessageBatchCommand, SQSClient } fr
 import type { DeliveryMessage } from '../core/model';
 import type { DeliveryQueue } from '../core/ports';
 
-export function sqsClient(endpoint = process.env.SQS_ENDPOINT): SQSClient {
+export function sqsClient(endpoint?: string): SQSClient {
   return new SQSClient({ ...(endpoint ? { endpoint } : {}), maxAttempts: 4 });
 }
 

@@ -1,0 +1,36 @@
+/** Configuration from the environment: defaults, and errors that name the variable. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { awsConfig, deliveryConfig, fanoutConfig } from '../../functions/config';
+
+const saved = { ...process.env };
+afterEach(() => {
+  process.env = { ...saved };
+});
+
+describe('configuration', () => {
+  it('falls back to the documented defaults', () => {
+    for (const v of ['ACK_WITHIN_HOURS', 'SUPERVISING_DEPARTMENT', 'DELIVERY_TIMEOUT_MS', 'DELIVERY_RETRY_DELAYS', 'DELIVERY_MAX_ATTEMPTS']) delete process.env[v];
+    expect(fanoutConfig()).toEqual({ ackWithinHours: 72, supervisingDepartment: 'supervision' });
+    expect(deliveryConfig()).toEqual({ timeoutMs: 5000, retryDelaysSeconds: [10, 60, 300, 1800], maxAttempts: 5 });
+  });
+
+  it('reads what is set', () => {
+    Object.assign(process.env, { ACK_WITHIN_HOURS: '24', DELIVERY_RETRY_DELAYS: '1,2', DELIVERY_MAX_ATTEMPTS: '3' });
+    expect(fanoutConfig().ackWithinHours).toBe(24);
+    expect(deliveryConfig()).toMatchObject({ retryDelaysSeconds: [1, 2], maxAttempts: 3 });
+  });
+
+  it.each([
+    ['ACK_WITHIN_HOURS', '-1', fanoutConfig],
+    ['DELIVERY_TIMEOUT_MS', 'soon', deliveryConfig],
+    ['DELIVERY_RETRY_DELAYS', '10,x', deliveryConfig],
+  ])('names %s when its value %j is malformed', (name, value, read) => {
+    process.env[name] = value;
+    expect(read).toThrow(new RegExp(`^environment variable ${name}: .*, got "${value}"`));
+  });
+
+  it('names TABLE_NAME when it is missing', () => {
+    delete process.env.TABLE_NAME;
+    expect(awsConfig).toThrow('environment variable TABLE_NAME is required but not set');
+  });
+});
