@@ -31,10 +31,10 @@ export interface ExchangeStackProps extends StackProps {
 /** DynamoDB actions each function needs, and no more. */
 const TABLE_ACCESS = {
   api: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  fanout: ['dynamodb:Query', 'dynamodb:PutItem'],
+  fanout: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   deliver: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   deadLetters: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
-  overdue: ['dynamodb:Query', 'dynamodb:UpdateItem'],
+  overdue: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 } as const;
 
 /** How often the overdue job looks for notifications nobody acknowledged in time. */
@@ -77,6 +77,13 @@ export class ExchangeStack extends Stack {
       sortKey: { name: INDEXES.enterprise.sortKey, type: AttributeType.STRING },
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...INDEXES.enterprise.projection],
+    });
+    this.table.addGlobalSecondaryIndex({
+      indexName: INDEXES.pool.name,
+      partitionKey: { name: INDEXES.pool.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: INDEXES.pool.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...INDEXES.pool.projection],
     });
 
     this.deliveryDlq = new Queue(this, 'DeliveryDlq', {

@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
 import { deliveryConfig, fanoutConfig, ingestRules, webhookPolicy } from '../functions/config';
-import { escalateOverdue } from '../functions/core/overdue';
+import { overdueJob } from '../functions/core/overdue';
 import { runtimePorts } from '../functions/runtime';
 import { startEventSources } from './event-sources';
 import { every } from './pollers';
@@ -73,7 +73,7 @@ const eventSources = await startEventSources({
   webhooks,
   checkpointFile: resolve(DATA_DIR, 'stream-checkpoints.json'),
 });
-const stopSchedule = every(60_000, () => escalateOverdue(ports));
+const stopSchedule = every(60_000, () => overdueJob(ports));
 
 const base = `http://127.0.0.1:${PORT}`;
 const market = credentials.find((c) => c.department === 'market');

@@ -4,6 +4,8 @@ export const EVENT_TYPES = {
   recordCorrected: 'cn.edx.record.corrected',
   feedback: 'cn.edx.notification.feedback',
   overdue: 'cn.edx.notification.overdue',
+  taskAssigned: 'cn.edx.inspection.task.assigned',
+  taskOverdue: 'cn.edx.inspection.task.overdue',
 } as const;
 
 export const isRecordEventType = (type: string) => type === EVENT_TYPES.recordCreated || type === EVENT_TYPES.recordCorrected;

@@ -120,6 +120,14 @@ export const InspectionData = z
     }),
     resultDetail: LongText(2000).optional().meta({ privacy: 'restricted', description: '检查结果说明' }),
     public: z.boolean().meta({ privacy: 'public', description: '是否公示: whether the result is published' }),
+    taskId: z
+      .string()
+      .regex(/^pln_[0-9a-f]{16}\.[0-9A-HJ-NPQRTUWXY]{18}$/, 'must be a task id: <planId>.<creditCode>')
+      .optional()
+      .meta({ privacy: 'public', description: '检查任务: the random inspection task this is the result of; posting it closes the task' }),
+  })
+  .superRefine((r, ctx) => {
+    if (r.taskId !== undefined && r.type !== 'random') ctx.addIssue({ code: 'custom', path: ['type'], message: 'must be random when the record names a task' });
   })
   .meta({ id: 'InspectionData', title: 'Inspection 检查' });
 
@@ -190,7 +198,7 @@ export const SUMMARY_FIELDS = {
   registration: ['action', 'date', 'name', 'entityType', 'address', 'regionCode', 'industryCode', 'registeredCapitalFen', 'establishedOn', 'businessScope', 'authority'],
   licence: ['documentNumber', 'category', 'certificateName', 'certificateNumber', 'decisionDate', 'validFrom', 'validTo', 'authority', 'catalogueItemCode', 'grantMode', 'status'],
   filing: ['catalogueItemCode', 'filingNumber', 'department', 'date'],
-  inspection: ['type', 'department', 'date', 'result', 'public'],
+  inspection: ['type', 'department', 'date', 'result', 'public', 'taskId'],
   penalty: ['decisionNumber', 'violationType', 'categories', 'fineFen', 'confiscationFen', 'decisionDate', 'publicUntil', 'authority'],
 } as const satisfies { [K in RecordKind]: readonly (keyof RecordData[K])[] };
 

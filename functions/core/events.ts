@@ -7,7 +7,7 @@ import { EVENT_TYPES } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
 import { notificationId } from './ids';
 import { summarise } from './privacy';
-import type { Feedback, StoredNotification, StoredVersion } from './model';
+import type { Feedback, StoredNotification, StoredTask, StoredVersion } from './model';
 
 const digest = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
 export const eventId = (about: string) => `evt_${digest(about, 26)}`;
@@ -67,5 +67,42 @@ export function overdueEvent(n: StoredNotification): CloudEvent {
     time: n.escalatedAt ?? n.ackBy,
     datacontenttype: 'application/json',
     data: { notificationId: n.id, department: n.department, ackBy: n.ackBy, about: { eventId: n.event.id, type: n.event.type, source: n.event.source } },
+  };
+}
+
+/** A drawn task for the inspectors' departments (检查任务下达): public task data only. */
+export function taskEvent(t: StoredTask): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: eventId(`task:${t.id}`),
+    source: `/public/v1/plans/${t.planId}/tasks/${t.creditCode}`,
+    type: EVENT_TYPES.taskAssigned,
+    subject: t.creditCode,
+    time: t.createdAt,
+    datacontenttype: 'application/json',
+    data: {
+      taskId: t.id,
+      planId: t.planId,
+      creditCode: t.creditCode,
+      riskClass: t.riskClass,
+      catalogueItemCodes: t.catalogueItemCodes,
+      inspectors: t.inspectors,
+      organiser: t.organiser,
+      resultDue: t.resultDue,
+    },
+  };
+}
+
+/** A task whose result was not posted in time, for the organising department. */
+export function taskOverdueEvent(t: StoredTask): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: eventId(`task-overdue:${t.id}`),
+    source: `/public/v1/plans/${t.planId}/tasks/${t.creditCode}`,
+    type: EVENT_TYPES.taskOverdue,
+    subject: t.creditCode,
+    time: t.escalatedAt ?? t.resultDue.overdueAfter,
+    datacontenttype: 'application/json',
+    data: { taskId: t.id, planId: t.planId, creditCode: t.creditCode, departments: t.departments, inspectors: t.inspectors.map((i) => i.id), resultDue: t.resultDue },
   };
 }

@@ -9,8 +9,8 @@
  */
 import { isRecordEventType } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
-import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent } from './events';
-import type { ChangedEntity, DeliveryMessage, RecordSummary, StoredNotification, StoredSubscription } from './model';
+import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent, taskEvent, taskOverdueEvent } from './events';
+import type { ChangedEntity, DeliveryMessage, RecordSummary, StoredNotification, StoredSubscription, StoredVersion } from './model';
 import type { Ports } from './ports';
 import { matches } from './matching';
 
@@ -66,6 +66,7 @@ export class Fanout {
     const { after, before: prior } = change;
     if (change.eventName === 'INSERT' && after?.type === 'record-version') {
       const version = after.value;
+      if (version.kind === 'registration') await this.keepDirectory(version);
       const subs = (await this.subs()).filter((s) => s.status === 'active' && s.department !== version.department);
       const registration = version.kind === 'registration' ? undefined : await this.registration(version.creditCode);
       const byDepartment = new Map<string, Receiver>();
@@ -99,7 +100,24 @@ export class Fanout {
       }
       return out;
     }
+    if (after?.type === 'inspection-task') {
+      const task = after.value;
+      const subs = await this.subs();
+      if (change.eventName === 'INSERT' && task.status !== 'unassigned') {
+        return [{ event: taskEvent(task), receivers: task.departments.map((d) => ({ department: d, reasons: ['task'], webhookSubscription: webhookOf(subs, d) })) }];
+      }
+      if (change.eventName === 'MODIFY' && task.escalatedAt && !(prior?.type === 'inspection-task' && prior.value.escalatedAt)) {
+        return [{ event: taskOverdueEvent(task), receivers: [{ department: task.organiser, reasons: ['escalation'], webhookSubscription: webhookOf(subs, task.organiser) }] }];
+      }
+    }
     return [];
+  }
+
+  /** Keeps the enterprise's pool directory entry (对象库) from its registrations. */
+  private async keepDirectory(v: StoredVersion) {
+    const d = v.data as { action?: string; regionCode?: string; industryCode?: string };
+    if (!d.regionCode || !d.industryCode) return;
+    await this.ports.directory.apply({ creditCode: v.creditCode, regionCode: d.regionCode, industryCode: d.industryCode, registered: d.action !== 'deregister', asOf: `${v.date}#${v.receivedAt}` });
   }
 
   private notification(event: CloudEvent, r: Receiver): StoredNotification {

@@ -12,6 +12,7 @@ import { conflict, forbidden, invalidInput, payloadTooLarge, ProblemError, type 
 import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
 import type { Ports } from './ports';
 import { exceptionCodes } from './credit-code-exceptions';
+import { checkTaskReference, closeTask } from './inspections';
 import { summarise } from './privacy';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './ingest-rules';
 import { TooDeep, tooDeep } from './json-body';
@@ -73,6 +74,13 @@ export async function validateRecord(ports: Ports, client: ApiClient, body: unkn
 
 export async function ingestRecord(ports: Ports, client: ApiClient, body: unknown, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<IngestResult> {
   const input = await validateRecord(ports, client, body, rules);
+  const task = await checkTaskReference(ports, client, input);
+  const result = await store(ports, client, input);
+  if (task) await closeTask(ports, task, result.record);
+  return result;
+}
+
+async function store(ports: Ports, client: ApiClient, input: RecordInput): Promise<IngestResult> {
   const id = recordId(client.department, input.sourceId);
   const hash = contentHash(input);
   const version = (n: number, corrects?: number): StoredVersion => ({

@@ -53,6 +53,8 @@ export const SCOPES = [
   'inbox:read', // read the department's notifications
   'inbox:act', // acknowledge and feed back on the department's notifications; redrive its deliveries
   'notifications:oversee', // see every department's overdue notifications
+  'inspections:plan', // create, fix and draw the department's random inspection plans (双随机抽查计划)
+  'calendar:manage', // keep the holiday calendar (节假日安排) working days are counted by
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -115,5 +117,87 @@ export interface DeliveryMessage {
   queuedAt?: string;
 }
 
+/** Credit risk class (信用风险分类) of an enterprise; absent means not yet rated. */
+export type RatedClass = 'A' | 'B' | 'C' | 'D';
+
+/**
+ * An enterprise in the pool directory (对象库目录), kept from its latest registration; the credit
+ * rating sets `riskClass`. Deregistered enterprises stay with `registered: false` and leave every pool.
+ */
+export interface DirectoryEntry {
+  creditCode: string;
+  regionCode: string;
+  industryCode: string;
+  registered: boolean;
+  /** `<registration date>#<received at>` of the registration it was taken from: an older one never overwrites it. */
+  asOf: string;
+  riskClass?: RatedClass;
+}
+
+/** An inspector on a plan's roster (执法人员名录) as the organising department keeps them. */
+export interface PlanInspector {
+  id: string;
+  name: string;
+  /** Law-enforcement certificate number (执法证号), public. */
+  certificate: string;
+  department: string;
+  fields: string[];
+  /** Declared conflicts of interest (回避): credit codes. */
+  conflicts: string[];
+  /** Personal contact data: never published, masked without personal:read. */
+  phone?: string;
+}
+
+/** A random inspection plan (双随机抽查计划). `secret` never leaves the core before the draw. */
+export interface StoredPlan {
+  id: string;
+  /** The organising department. */
+  department: string;
+  title: string;
+  catalogueItemCodes: string[];
+  regionPrefixes: string[];
+  industryPrefixes?: string[];
+  /** Inspections are carried out by this date; results are due 20 working days after it. */
+  inspectBy: string;
+  rules: { ratios: Partial<Record<RatedClass | 'unrated', number>>; inspectorsPerTask: number; requiredFields: string[]; departments: string[] };
+  roster: PlanInspector[];
+  commitment: string;
+  secret: string;
+  createdAt: string;
+  createdBy: string;
+  status: 'created' | 'fixed' | 'drawn';
+  fixed?: {
+    at: string;
+    poolHash: string;
+    poolSize: number;
+    counts: Partial<Record<RatedClass | 'unrated', number>>;
+    rosterHash: string;
+    parts: { pool: number; roster: number };
+    previousPlans: string[];
+  };
+  drawn?: { at: string; seed: string; parts: number; tasks: number; unassigned: number; resultDue: { dueDate: string; overdueAfter: string; provisional: boolean } };
+}
+
+/** A drawn enterprise with its inspectors (检查任务). */
+export interface StoredTask {
+  /** `<planId>.<creditCode>`. */
+  id: string;
+  planId: string;
+  creditCode: string;
+  riskClass: RatedClass | 'unrated';
+  /** The organising department, which receives the escalation. */
+  organiser: string;
+  catalogueItemCodes: string[];
+  inspectors: { id: string; name: string; certificate: string; department: string }[];
+  /** The inspectors' departments, which receive the task. */
+  departments: string[];
+  status: 'open' | 'closed' | 'unassigned';
+  createdAt: string;
+  resultDue: { dueDate: string; overdueAfter: string; provisional: boolean };
+  result?: { recordId: string; department: string; date: string; result: string; public: boolean; postedAt: string; late: boolean };
+  closedAt?: string;
+  escalatedAt?: string;
+}
+
 /** What changed on the table, as the stream adapter read it. */
-export type ChangedEntity = { type: 'record-version'; value: StoredVersion } | { type: 'notification'; value: StoredNotification } | { type: 'other' };
+export type ChangedEntity = { type: 'record-version'; value: StoredVersion } | { type: 'notification'; value: StoredNotification } | { type: 'inspection-task'; value: StoredTask } | { type: 'other' };

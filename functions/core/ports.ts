@@ -6,17 +6,22 @@
  */
 import type { RecordKind } from '../../schemas/records';
 import type { Cursors } from './cursor';
+import type { CalendarYear } from './workdays';
 import type {
   AccessLogEntry,
   ApiClient,
   CreditCodeException,
   DeliveryMessage,
+  DirectoryEntry,
   Feedback,
   HistoryPosition,
+  RatedClass,
   RecordSummary,
   RedriveClaim,
   StoredNotification,
+  StoredPlan,
   StoredSubscription,
+  StoredTask,
   StoredVersion,
 } from './model';
 
@@ -98,6 +103,63 @@ export interface NotificationStore {
   markEscalated(department: string, id: string, at: string): Promise<boolean>;
 }
 
+/** The pool directory (对象库目录): registered enterprises by division and industry, with their risk class. */
+export interface DirectoryStore {
+  /** Writes the entry unless the stored one comes from a later registration; keeps the risk class. */
+  apply(entry: Omit<DirectoryEntry, 'riskClass'>): Promise<void>;
+  setRiskClass(creditCode: string, riskClass: RatedClass | undefined): Promise<void>;
+  get(creditCode: string): Promise<DirectoryEntry | undefined>;
+  /** Registered enterprises of one division whose industry key starts with `industryKeyPrefix` ('' for all). */
+  inDivision(regionCode: string, industryKeyPrefix: string): Promise<{ creditCode: string; riskClass?: RatedClass }[]>;
+}
+
+/** A plan as its department's listing holds it; the plan itself has the rest. */
+export interface PlanListing {
+  id: string;
+  department: string;
+  title: string;
+  commitment: string;
+  createdAt: string;
+}
+
+/** Random inspection plans, their stored parts and tasks. */
+export interface PlanStore {
+  /** Writes a new plan and its listing entry. */
+  create(plan: StoredPlan): Promise<void>;
+  get(planId: string): Promise<StoredPlan | undefined>;
+  /** A department's plans, newest first. */
+  list(department: string, cursor: string | undefined, limit: number): Promise<Page<PlanListing>>;
+  /** Moves the plan from `from` to its new status with the given fields; false if it was not in `from`. */
+  advance(plan: StoredPlan, from: StoredPlan['status']): Promise<boolean>;
+  putParts(planId: string, part: 'POOL' | 'ROSTER' | 'DRAW', texts: string[]): Promise<void>;
+  /** The stored texts of a part in order (`only`: just that one). */
+  parts(planId: string, part: 'POOL' | 'ROSTER' | 'DRAW', only?: number): Promise<string[]>;
+  /** Writes each task unless it exists. */
+  putTasks(tasks: StoredTask[]): Promise<void>;
+  getTask(planId: string, creditCode: string): Promise<StoredTask | undefined>;
+  tasks(planId: string, cursor: string | undefined, limit: number): Promise<Page<StoredTask>>;
+  /** Closes an open task with its result; false if it was closed by another result. */
+  closeTask(planId: string, creditCode: string, result: NonNullable<StoredTask['result']>, at: string): Promise<boolean>;
+  /** Records that a drawn plan covered these catalogue items. */
+  recordItemPlans(itemCodes: string[], drawnAt: string, planId: string): Promise<void>;
+  /** The latest plan of an item drawn before `before`. */
+  previousPlan(itemCode: string, before: string): Promise<string | undefined>;
+  /** Open tasks whose result is due on `dueDate`. */
+  openTasksDue(dueDate: string): Promise<StoredTask[]>;
+  /** Marks an open task escalated; false if it was closed or escalated meanwhile. */
+  markTaskEscalated(planId: string, creditCode: string, at: string): Promise<boolean>;
+  /** The overdue job's place: the last due date fully escalated. */
+  dueCursor(): Promise<string | undefined>;
+  /** Moves the place forward to `through`, or back to `through` with `back` (new tasks due earlier). */
+  setDueCursor(through: string, back?: boolean): Promise<void>;
+}
+
+/** The holiday calendar administrators keep, one year per entry. */
+export interface CalendarStore {
+  list(): Promise<{ year: string; calendar: CalendarYear; updatedAt: string; updatedBy: string }[]>;
+  put(year: string, calendar: CalendarYear, at: string, by: string): Promise<void>;
+}
+
 /** One store per entity; a new entity adds its port here and its adapter under functions/store/. */
 export interface Stores {
   records: RecordStore;
@@ -106,6 +168,9 @@ export interface Stores {
   creditCodeExceptions: CreditCodeExceptionStore;
   subscriptions: SubscriptionStore;
   notifications: NotificationStore;
+  directory: DirectoryStore;
+  plans: PlanStore;
+  calendar: CalendarStore;
 }
 
 /** The SQS delivery queue. */

@@ -2,6 +2,9 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stores } from '../core/ports';
 import { DynamoAccessLogStore } from './access-log';
+import { DynamoCalendarStore } from './calendar';
+import { DynamoDirectoryStore } from './directory';
+import { DynamoPlanStore } from './plans';
 import { meterCapacity, TableClient, type CapacityListener } from './client';
 import { DynamoClientStore } from './clients';
 import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
@@ -24,5 +27,8 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),
     subscriptions: new DynamoSubscriptionStore(t),
     notifications: new DynamoNotificationStore(t),
+    directory: new DynamoDirectoryStore(t),
+    plans: new DynamoPlanStore(t),
+    calendar: new DynamoCalendarStore(t),
   };
 }

@@ -2,6 +2,7 @@
 import type { ChangedEntity } from '../core/model';
 import type { Item } from './client';
 import { toNotification } from './notifications';
+import { toTask } from './plans';
 import { toVersion } from './records';
 import { ATTR, ITEM_TYPES } from './table';
 
@@ -9,5 +10,6 @@ export function entityFromItem(item: Item | undefined): ChangedEntity | undefine
   if (!item) return undefined;
   if (item[ATTR.type] === ITEM_TYPES.recordVersion) return { type: 'record-version', value: toVersion(item) };
   if (item[ATTR.type] === ITEM_TYPES.notification) return { type: 'notification', value: toNotification(item) };
+  if (item[ATTR.type] === ITEM_TYPES.inspectionTask) return { type: 'inspection-task', value: toTask(item) };
   return { type: 'other' };
 }

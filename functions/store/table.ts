@@ -14,18 +14,41 @@
  * | credit-code-exception | CREDIT_CODE_EXCEPTIONS | <creditCode>              |                                                            |
  * | subscription          | SUBS                   | <department>#<id>         |                                                            |
  * | notification          | INBOX#<department>     | N#<eventTime>#<id>        | GSI2 OPEN#<department> / <eventTime>#<id> (until acknowledged) |
+ * | enterprise-directory  | ENT#<creditCode>       | DIRECTORY                 | GSI3 POOL#<regionCode> / <industryKey>#<creditCode> (while registered) |
+ * | inspection-plan       | PLAN#<planId>          | PLAN                      |                                                            |
+ * | plan-listing          | PLANS#<department>     | <createdAt>#<planId>      |                                                            |
+ * | plan-chunk            | PLAN#<planId>          | <part>#<chunk4>           |                                                            |
+ * | inspection-task       | PLAN#<planId>          | TASK#<creditCode>         | GSI2 DUE#<dueDate> / <planId>#<creditCode> (until closed)  |
+ * | item-plan             | ITEMPLANS#<itemCode>   | <drawnAt>#<planId>        |                                                            |
+ * | calendar-year         | CALENDAR               | <year>                    |                                                            |
+ * | job-cursor            | JOBS                   | <job>                     |                                                            |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
  * |-------|-------------------------------|--------------------------------------------------------------------|
  * | GSI1  | enterprise: its live records  | id, version, kind, creditCode, date, summary, department, receivedAt |
- * | GSI2  | a department's open notifications | ALL                                                            |
+ * | GSI2  | what awaits action: a department's open notifications, open inspection tasks by result due date | ALL |
+ * | GSI3  | the pool directory: registered enterprises by region, then industry | creditCode, riskClass       |
  *
  * Only the current version of a record carries the GSI1 keys, so GSI1 holds exactly one entry per
  * live record. It projects the summary (no personal fields), not the body: a 1 KB record costs
  * 2 WCU on the table plus 1 on the index, and a profile is one query page. GSI2 holds a
  * notification until it is acknowledged: a department's pull of what it has not seen, redrive of
- * failed deliveries and the overdue job read it instead of whole inboxes.
+ * failed deliveries and the overdue job read it instead of whole inboxes; it also holds each open
+ * inspection task under its result due date, which the overdue job reads one day at a time.
+ *
+ * The pool directory (对象库目录) is one small item per registered enterprise, kept from its latest
+ * registration by fan-out (region, industry) and by the credit rating (`riskClass`, A–D; absent
+ * means unrated). GSI3 keys it by GB/T 2260 division and then by `<section letter><industry
+ * code>`, so a plan's pool is one query per division of its region prefixes and per industry
+ * prefix (a `begins_with` on the sort key), never a Scan. A county (区县) is one partition: in
+ * Zhejiang the largest hold well under a million enterprises, a pool read of 60 bytes each is
+ * 0.5 RCU per 4 KB (about 7,500 RCU for a million), and a county-wide re-rating writes at most
+ * about 1,000 directory updates per second into one index partition.
+ *
+ * A plan's pool snapshot, published roster and draw document can exceed the 400 KB item limit, so
+ * each is stored as its canonical JSON text cut into parts of 100,000 characters (at most 300 KB of
+ * UTF-8) under the plan's partition, their count and hash on the plan item.
  *
  * Access patterns (cost for a 1 KB record; eventually consistent reads are half a unit per 4 KB)
  * | pattern                                   | operation                                              | cost                    |
@@ -49,6 +72,21 @@
  * | one notification (ack, feedback, deliver) | GetItem / UpdateItem INBOX#d/N#... (key from the id)   | 1 RCU / 1-2 WCU         |
  * | a department's inbox, oldest first        | Query INBOX#d, begins_with N#                          | one page per call       |
  * | a department's open notifications         | Query GSI2 OPEN#d                                      | one page per call       |
+ * | keep an enterprise in the pool directory  | UpdateItem ENT#code/DIRECTORY, only if newer (fan-out) | 1 WCU + 1 WCU on GSI3   |
+ * | set an enterprise's risk class            | UpdateItem ENT#code/DIRECTORY SET riskClass            | 1 WCU + 1 WCU on GSI3   |
+ * | a plan's pool (freeze)                    | Query GSI3 POOL#division, begins_with industry key, per division and prefix | 0.5 RCU per 4 KB (60 B per enterprise) |
+ * | create a plan                             | TransactWrite: Put PLAN#id/PLAN and PLANS#d/<createdAt>#id | 2x (1-2) WCU        |
+ * | one plan                                  | GetItem PLAN#id/PLAN                                   | 1 RCU per 4 KB (strong) |
+ * | a department's plans, newest first        | Query PLANS#d, descending                              | one page per call       |
+ * | store a pool, roster or draw document     | PutItem PLAN#id/<part>#n per 100,000 characters        | up to 300 WCU per part  |
+ * | read it back                              | Query PLAN#id, begins_with <part>#                     | 0.5 RCU per 4 KB        |
+ * | write a draw's tasks                      | BatchWrite PLAN#id/TASK#code, 25 per call              | 1 WCU + 1 WCU on GSI2 per task |
+ * | a plan's tasks                            | Query PLAN#id, begins_with TASK#                       | one page per call       |
+ * | one task (result posted, close)           | GetItem / UpdateItem PLAN#id/TASK#code (key from the task id) | 1 RCU / 1-2 WCU  |
+ * | the previous plan of a catalogue item     | Query ITEMPLANS#item, SK < <drawnAt>, descending, Limit 1 | 0.5 RCU             |
+ * | open tasks due on a day (overdue job)     | Query GSI2 DUE#date                                    | one page per call       |
+ * | the overdue job's place                   | GetItem / UpdateItem JOBS/<job>                        | 1 RCU / 1 WCU           |
+ * | the holiday calendar                      | Query CALENDAR; PutItem CALENDAR/<year>                | one page / 1-2 WCU      |
  */
 import type { RecordKind } from '../../schemas/records';
 import { notificationTime } from '../core/ids';
@@ -62,6 +100,8 @@ export const ATTR = {
   gsi1sk: 'GSI1SK',
   gsi2pk: 'GSI2PK',
   gsi2sk: 'GSI2SK',
+  gsi3pk: 'GSI3PK',
+  gsi3sk: 'GSI3SK',
   type: 'type',
 } as const;
 
@@ -73,6 +113,14 @@ export const ITEM_TYPES = {
   creditCodeException: 'credit-code-exception',
   subscription: 'subscription',
   notification: 'notification',
+  enterpriseDirectory: 'enterprise-directory',
+  inspectionPlan: 'inspection-plan',
+  planListing: 'plan-listing',
+  planChunk: 'plan-chunk',
+  inspectionTask: 'inspection-task',
+  itemPlan: 'item-plan',
+  calendarYear: 'calendar-year',
+  jobCursor: 'job-cursor',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -84,15 +132,17 @@ export type RecordSummary = Pick<StoredVersion, (typeof SUMMARY_ATTRIBUTES)[numb
 export const INDEXES = {
   /** An enterprise's live records, by kind, date and id. */
   enterprise: { name: 'GSI1', partitionKey: ATTR.gsi1pk, sortKey: ATTR.gsi1sk, projection: SUMMARY_ATTRIBUTES },
-  /** A department's notifications not yet acknowledged, oldest first; notifications are small, so it projects everything. */
+  /** What awaits action: a department's notifications not yet acknowledged, oldest first, and open tasks by due date; both small, so it projects everything. */
   open: { name: 'GSI2', partitionKey: ATTR.gsi2pk, sortKey: ATTR.gsi2sk, projection: 'ALL' },
+  /** The pool directory: registered enterprises by division, industry and credit code. */
+  pool: { name: 'GSI3', partitionKey: ATTR.gsi3pk, sortKey: ATTR.gsi3sk, projection: ['creditCode', 'riskClass'] },
 } as const;
 
 /** The table as data, for the CDK stack and the local runner. */
 export const TABLE = {
   partitionKey: ATTR.pk,
   sortKey: ATTR.sk,
-  indexes: [INDEXES.enterprise, INDEXES.open],
+  indexes: [INDEXES.enterprise, INDEXES.open, INDEXES.pool],
   stream: 'NEW_AND_OLD_IMAGES',
 } as const;
 
@@ -135,12 +185,47 @@ export const openIndexKey = (department: string, eventTime: string, id: string) 
   [ATTR.gsi2sk]: openSortKey(eventTime, id),
 });
 
+export const DIRECTORY_SORT_KEY = 'DIRECTORY';
+export const directoryKey = (creditCode: string) => ({ PK: enterprisePartition(creditCode), SK: DIRECTORY_SORT_KEY });
+export const poolPartition = (regionCode: string) => `POOL#${regionCode}`;
+/** Where an enterprise sorts within its division: `<section letter><industry code>#<credit code>`, e.g. `H6210#9133...`. */
+export const poolSortKey = (industryKey: string, creditCode: string) => `${industryKey}#${creditCode}`;
+export const poolIndexKey = (regionCode: string, industryKey: string, creditCode: string) => ({
+  [ATTR.gsi3pk]: poolPartition(regionCode),
+  [ATTR.gsi3sk]: poolSortKey(industryKey, creditCode),
+});
+
+export const planPartition = (planId: string) => `PLAN#${planId}`;
+export const planKey = (planId: string) => ({ PK: planPartition(planId), SK: 'PLAN' });
+export const planListPartition = (department: string) => `PLANS#${department}`;
+export const planListKey = (department: string, createdAt: string, planId: string) => ({ PK: planListPartition(department), SK: `${createdAt}#${planId}` });
+/** The large parts of a plan, each stored as canonical JSON text in chunks. */
+export type PlanPart = 'POOL' | 'ROSTER' | 'DRAW';
+export const planChunkPrefix = (part: PlanPart) => `${part}#`;
+export const planChunkKey = (planId: string, part: PlanPart, chunk: number) => ({ PK: planPartition(planId), SK: `${planChunkPrefix(part)}${String(chunk).padStart(4, '0')}` });
+export const TASK_PREFIX = 'TASK#';
+export const taskKey = (planId: string, creditCode: string) => ({ PK: planPartition(planId), SK: `${TASK_PREFIX}${creditCode}` });
+export const duePartition = (dueDate: string) => `DUE#${dueDate}`;
+export const dueIndexKey = (dueDate: string, planId: string, creditCode: string) => ({
+  [ATTR.gsi2pk]: duePartition(dueDate),
+  [ATTR.gsi2sk]: `${planId}#${creditCode}`,
+});
+export const itemPlansPartition = (itemCode: string) => `ITEMPLANS#${itemCode}`;
+export const itemPlanKey = (itemCode: string, drawnAt: string, planId: string) => ({ PK: itemPlansPartition(itemCode), SK: `${drawnAt}#${planId}` });
+export const CALENDAR_PARTITION = 'CALENDAR';
+export const calendarYearKey = (year: string) => ({ PK: CALENDAR_PARTITION, SK: year });
+export const jobCursorKey = (job: string) => ({ PK: 'JOBS', SK: job });
+
 /** Notification attributes whose appearance wakes fan-out (feedback to pass on, an escalation to send). */
 export const NOTIFICATION_WAKERS = ['lastFeedbackAt', 'escalatedAt'] as const;
 
+/** Task attributes whose appearance wakes fan-out (an escalation to send). */
+export const TASK_WAKERS = ['escalatedAt'] as const;
+
 /**
- * Which stream records wake fan-out, as Lambda event filter patterns: new record versions, and
- * notifications that carry feedback or an escalation mark (delivery-status updates never do).
+ * Which stream records wake fan-out, as Lambda event filter patterns: new record versions,
+ * notifications that carry feedback or an escalation mark (delivery-status updates never do), new
+ * inspection tasks and tasks marked overdue.
  * The stack and the local stream poller apply the same patterns.
  */
 export const FANOUT_STREAM_FILTERS = [
@@ -148,5 +233,10 @@ export const FANOUT_STREAM_FILTERS = [
   ...NOTIFICATION_WAKERS.map((attribute) => ({
     eventName: ['MODIFY'],
     dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.notification] }, [attribute]: { S: [{ exists: true }] } } },
+  })),
+  { eventName: ['INSERT'], dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.inspectionTask] } } } },
+  ...TASK_WAKERS.map((attribute) => ({
+    eventName: ['MODIFY'],
+    dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.inspectionTask] }, [attribute]: { S: [{ exists: true }] } } },
   })),
 ];

@@ -29,3 +29,8 @@ export function industryName(code: string): string | undefined {
 }
 
 export { industrySection } from './industry-sections';
+
+/** Every GB/T 2260 code, current or retired, that starts with `prefix`: the divisions a region prefix covers. */
+export function divisionsUnder(prefix: string): string[] {
+  return [...Object.keys(current), ...Object.keys(retired)].filter((code) => code.startsWith(prefix)).sort();
+}

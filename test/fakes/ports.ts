@@ -10,14 +10,36 @@ import type {
   ApiClient,
   CreditCodeException,
   DeliveryMessage,
+  DirectoryEntry,
   Feedback,
   HistoryPosition,
+  RatedClass,
   RedriveClaim,
   StoredNotification,
+  StoredPlan,
   StoredSubscription,
+  StoredTask,
   StoredVersion,
 } from '../../functions/core/model';
-import type { AccessLogStore, ClientStore, Clock, CreditCodeExceptionStore, DeliveryQueue, Ids, NotificationStore, Page, Ports, RecordStore, SubscriptionStore } from '../../functions/core/ports';
+import type {
+  AccessLogStore,
+  CalendarStore,
+  ClientStore,
+  Clock,
+  CreditCodeExceptionStore,
+  DeliveryQueue,
+  DirectoryStore,
+  Ids,
+  NotificationStore,
+  Page,
+  PlanListing,
+  PlanStore,
+  Ports,
+  RecordStore,
+  SubscriptionStore,
+} from '../../functions/core/ports';
+import { industryKey } from '../../functions/store/directory';
+import type { CalendarYear } from '../../functions/core/workdays';
 import { SUMMARY_ATTRIBUTES, type RecordSummary } from '../../functions/store/table';
 
 const copy = <T>(v: T): T => structuredClone(v);
@@ -230,6 +252,117 @@ export class MemoryNotificationStore implements NotificationStore {
   }
 }
 
+export class MemoryDirectoryStore implements DirectoryStore {
+  readonly entries = new Map<string, DirectoryEntry>();
+  async apply(entry: Omit<DirectoryEntry, 'riskClass'>) {
+    const old = this.entries.get(entry.creditCode);
+    if (old?.asOf && old.asOf >= entry.asOf) return;
+    this.entries.set(entry.creditCode, { ...old, ...copy(entry) });
+  }
+  async setRiskClass(creditCode: string, riskClass: RatedClass | undefined) {
+    const old = this.entries.get(creditCode) ?? ({ creditCode, regionCode: '', industryCode: '', registered: false, asOf: '' } as DirectoryEntry);
+    const next = { ...old };
+    if (riskClass) next.riskClass = riskClass;
+    else delete next.riskClass;
+    this.entries.set(creditCode, next);
+  }
+  async get(creditCode: string) {
+    const e = this.entries.get(creditCode);
+    return e && copy(e);
+  }
+  async inDivision(regionCode: string, industryKeyPrefix: string) {
+    return [...this.entries.values()]
+      .filter((e) => e.registered && e.regionCode === regionCode && industryKey(e.industryCode).startsWith(industryKeyPrefix))
+      .sort((a, b) => (`${industryKey(a.industryCode)}#${a.creditCode}` < `${industryKey(b.industryCode)}#${b.creditCode}` ? -1 : 1))
+      .map((e) => ({ creditCode: e.creditCode, ...(e.riskClass ? { riskClass: e.riskClass } : {}) }));
+  }
+}
+
+export class MemoryPlanStore implements PlanStore {
+  readonly plans = new Map<string, StoredPlan>();
+  readonly chunks = new Map<string, string[]>();
+  readonly taskItems = new Map<string, StoredTask>();
+  readonly itemPlans: { itemCode: string; drawnAt: string; planId: string }[] = [];
+  cursor?: string;
+  async create(plan: StoredPlan) {
+    if (this.plans.has(plan.id)) throw new Error(`plan ${plan.id} exists`);
+    this.plans.set(plan.id, copy(plan));
+  }
+  async get(planId: string) {
+    const p = this.plans.get(planId);
+    return p && copy(p);
+  }
+  async list(department: string, cursor: string | undefined, limit: number): Promise<Page<PlanListing>> {
+    const mine = [...this.plans.values()]
+      .filter((p) => p.department === department)
+      .sort((a, b) => (a.createdAt < b.createdAt ? 1 : -1))
+      .map(({ id, title, commitment, createdAt }) => ({ id, department, title, commitment, createdAt }));
+    return page(mine, cursor, limit);
+  }
+  async advance(plan: StoredPlan, from: StoredPlan['status']) {
+    if (this.plans.get(plan.id)?.status !== from) return false;
+    this.plans.set(plan.id, copy(plan));
+    return true;
+  }
+  async putParts(planId: string, part: 'POOL' | 'ROSTER' | 'DRAW', texts: string[]) {
+    this.chunks.set(`${planId}#${part}`, [...texts]);
+  }
+  async parts(planId: string, part: 'POOL' | 'ROSTER' | 'DRAW', only?: number) {
+    const all = this.chunks.get(`${planId}#${part}`) ?? [];
+    return only === undefined ? [...all] : all.slice(only, only + 1);
+  }
+  async putTasks(tasks: StoredTask[]) {
+    for (const t of tasks) if (!this.taskItems.has(t.id)) this.taskItems.set(t.id, copy(t));
+  }
+  async getTask(planId: string, creditCode: string) {
+    const t = this.taskItems.get(`${planId}.${creditCode}`);
+    return t && copy(t);
+  }
+  async tasks(planId: string, cursor: string | undefined, limit: number) {
+    const mine = [...this.taskItems.values()].filter((t) => t.planId === planId).sort((a, b) => (a.creditCode < b.creditCode ? -1 : 1));
+    return page(copy(mine), cursor, limit);
+  }
+  async closeTask(planId: string, creditCode: string, result: NonNullable<StoredTask['result']>, at: string) {
+    const t = this.taskItems.get(`${planId}.${creditCode}`);
+    if (!t || (t.status !== 'open' && t.result?.recordId !== result.recordId)) return false;
+    t.status = 'closed';
+    t.result = copy(result);
+    t.closedAt ??= at;
+    return true;
+  }
+  async recordItemPlans(itemCodes: string[], drawnAt: string, planId: string) {
+    for (const itemCode of itemCodes) this.itemPlans.push({ itemCode, drawnAt, planId });
+  }
+  async previousPlan(itemCode: string, before: string) {
+    return this.itemPlans.filter((p) => p.itemCode === itemCode && `${p.drawnAt}#${p.planId}` < before).sort((a, b) => (a.drawnAt < b.drawnAt ? 1 : -1))[0]?.planId;
+  }
+  async openTasksDue(dueDate: string) {
+    return copy([...this.taskItems.values()].filter((t) => t.status === 'open' && t.resultDue.dueDate === dueDate));
+  }
+  async markTaskEscalated(planId: string, creditCode: string, at: string) {
+    const t = this.taskItems.get(`${planId}.${creditCode}`);
+    if (!t || t.status !== 'open' || t.escalatedAt) return false;
+    t.escalatedAt = at;
+    return true;
+  }
+  async dueCursor() {
+    return this.cursor;
+  }
+  async setDueCursor(through: string, back = false) {
+    if (this.cursor === undefined || (back ? this.cursor > through : this.cursor < through)) this.cursor = through;
+  }
+}
+
+export class MemoryCalendarStore implements CalendarStore {
+  readonly years = new Map<string, { year: string; calendar: CalendarYear; updatedAt: string; updatedBy: string }>();
+  async list() {
+    return copy([...this.years.values()]);
+  }
+  async put(year: string, calendar: CalendarYear, at: string, by: string) {
+    this.years.set(year, copy({ year, calendar, updatedAt: at, updatedBy: by }));
+  }
+}
+
 /** A delivery queue that keeps what was sent; `failNext` makes the next send throw. */
 export class MemoryQueue implements DeliveryQueue {
   readonly sent: DeliveryMessage[] = [];
@@ -271,6 +404,9 @@ export type MemoryPorts = Ports & {
   creditCodeExceptions: MemoryCreditCodeExceptionStore;
   subscriptions: MemorySubscriptionStore;
   notifications: MemoryNotificationStore;
+  directory: MemoryDirectoryStore;
+  plans: MemoryPlanStore;
+  calendar: MemoryCalendarStore;
   queue: MemoryQueue;
   clock: ReturnType<typeof fixedClock>;
 };
@@ -283,6 +419,9 @@ export function memoryPorts(): MemoryPorts {
     creditCodeExceptions: new MemoryCreditCodeExceptionStore(),
     subscriptions: new MemorySubscriptionStore(),
     notifications: new MemoryNotificationStore(),
+    directory: new MemoryDirectoryStore(),
+    plans: new MemoryPlanStore(),
+    calendar: new MemoryCalendarStore(),
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),

@@ -6,7 +6,17 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   accessLogKey,
+  calendarYearKey,
   clientKey,
+  directoryKey,
+  dueIndexKey,
+  itemPlanKey,
+  jobCursorKey,
+  planChunkKey,
+  planKey,
+  planListKey,
+  poolIndexKey,
+  taskKey,
   enterpriseIndexKey,
   exceptionKey,
   FANOUT_STREAM_FILTERS,
@@ -53,6 +63,17 @@ const sample = {
   department: 'health',
   id: 'ntf_20261127100000123_0123456789abcdef',
   eventTime: '2026-11-27T10:00:00.123Z',
+  planId: 'pln_0123456789abcdef',
+  regionCode: '330402',
+  industryKey: 'H6210',
+  createdAt: '2026-11-27T10:00:00.000Z',
+  part: 'POOL',
+  chunk4: '0003',
+  dueDate: '2027-01-12',
+  itemCode: 'ZJ-SC-FOOD-01',
+  drawnAt: '2026-11-28T10:00:00.000Z',
+  year: '2027',
+  job: 'task-overdue',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -64,6 +85,14 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.creditCodeException]: exceptionKey(sample.creditCode),
   [ITEM_TYPES.subscription]: subscriptionKey(sample.department, sample.id),
   [ITEM_TYPES.notification]: { ...notificationKey(sample.department, sample.id), index: openIndexKey(sample.department, sample.eventTime, sample.id) },
+  [ITEM_TYPES.enterpriseDirectory]: { ...directoryKey(sample.creditCode), index: poolIndexKey(sample.regionCode, sample.industryKey, sample.creditCode) },
+  [ITEM_TYPES.inspectionPlan]: planKey(sample.planId),
+  [ITEM_TYPES.planListing]: planListKey(sample.department, sample.createdAt, sample.planId),
+  [ITEM_TYPES.planChunk]: planChunkKey(sample.planId, 'POOL', 3),
+  [ITEM_TYPES.inspectionTask]: { ...taskKey(sample.planId, sample.creditCode), index: dueIndexKey(sample.dueDate, sample.planId, sample.creditCode) },
+  [ITEM_TYPES.itemPlan]: itemPlanKey(sample.itemCode, sample.drawnAt, sample.planId),
+  [ITEM_TYPES.calendarYear]: calendarYearKey(sample.year),
+  [ITEM_TYPES.jobCursor]: jobCursorKey(sample.job),
 };
 
 describe('the items table in the header', () => {
@@ -127,11 +156,13 @@ describe('the access patterns table in the header', () => {
 });
 
 describe('fan-out stream filters', () => {
-  it('wake fan-out for new record versions and for feedback or escalation on a notification', () => {
+  it('wake fan-out for new record versions, feedback or escalation on a notification, new tasks and escalated tasks', () => {
     expect(FANOUT_STREAM_FILTERS).toEqual([
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version'] } } } },
       { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, lastFeedbackAt: { S: [{ exists: true }] } } } },
       { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, escalatedAt: { S: [{ exists: true }] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['inspection-task'] } } } },
+      { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['inspection-task'] }, escalatedAt: { S: [{ exists: true }] } } } },
     ]);
   });
 });
