@@ -139,7 +139,7 @@ describe('functions', () => {
 });
 
 describe('event sources', () => {
-  it('feed the stream to fan-out: inserts of record versions and notifications given feedback or escalated, bisected, retried, with an on-failure queue', () => {
+  it('feed the stream to fan-out: inserts of record versions, notifications given feedback or escalated, new and escalated inspection tasks, bisected, retried, with an on-failure queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'StreamArn'] }),
       BisectBatchOnFunctionError: true,
@@ -151,6 +151,9 @@ describe('event sources', () => {
           { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version'] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, lastFeedbackAt: { S: [{ exists: true }] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, escalatedAt: { S: [{ exists: true }] } } } }) },
+          // Lambda takes at most five filters per event source mapping without a quota increase.
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['inspection-task'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['inspection-task'] }, escalatedAt: { S: [{ exists: true }] } } } }) },
         ],
       },
     });

@@ -75,7 +75,7 @@ export function taskEvent(t: StoredTask): CloudEvent {
   return {
     specversion: '1.0',
     id: eventId(`task:${t.id}`),
-    source: `/public/v1/plans/${t.planId}/tasks/${t.creditCode}`,
+    source: `/v1/public/plans/${t.planId}/tasks/${t.creditCode}`,
     type: EVENT_TYPES.taskAssigned,
     subject: t.creditCode,
     time: t.createdAt,
@@ -98,7 +98,7 @@ export function taskOverdueEvent(t: StoredTask): CloudEvent {
   return {
     specversion: '1.0',
     id: eventId(`task-overdue:${t.id}`),
-    source: `/public/v1/plans/${t.planId}/tasks/${t.creditCode}`,
+    source: `/v1/public/plans/${t.planId}/tasks/${t.creditCode}`,
     type: EVENT_TYPES.taskOverdue,
     subject: t.creditCode,
     time: t.escalatedAt ?? t.resultDue.overdueAfter,

@@ -279,7 +279,7 @@ export function presentPlan(plan: StoredPlan, viewer?: ApiClient) {
             unassigned: plan.drawn.unassigned,
             resultDue: plan.drawn.resultDue,
             documentParts: plan.drawn.parts,
-            document: `/public/v1/plans/${plan.id}/draw`,
+            document: `/v1/public/plans/${plan.id}/draw`,
           },
         }
       : {}),
