@@ -143,7 +143,7 @@ describe('tasks', () => {
     expect(JSON.stringify(notices[0].event)).not.toContain('1380000');
 
     // The result of one task arrives in time; the other never does.
-    const { record } = await ingestRecord(ports, health, inspection(other.creditCode, 'JC-R-1', { type: 'random', department: '嘉兴市南湖区卫生健康局', date: '2026-12-10', taskId: other.id }));
+    const { record } = await ingestRecord(ports, health, inspection(other.creditCode, 'JC-R-1', { type: 'random', department: '嘉兴市南湖区卫生健康局', date: '2026-12-01', taskId: other.id }));
     expect((await ports.plans.getTask(other.planId, other.creditCode))?.result).toMatchObject({ recordId: record.id, result: 'no-problem', late: false });
     expect(await escalateOverdueTasks(ports)).toEqual({ escalated: 0 });
 
@@ -166,11 +166,11 @@ describe('tasks', () => {
   it('close only from a random inspection of the task’s enterprise by one of its departments', async () => {
     const [task, other] = await drawnPlan();
     const transport = client('transport', ['records:write:inspection']);
-    const wrongDept = await problem(ingestRecord(ports, transport, inspection(task.creditCode, 'JC-X-1', { type: 'random', date: '2026-12-10', taskId: task.id })));
+    const wrongDept = await problem(ingestRecord(ports, transport, inspection(task.creditCode, 'JC-X-1', { type: 'random', date: '2026-12-01', taskId: task.id })));
     expect(wrongDept.errors).toEqual([expect.objectContaining({ path: '/data/taskId' })]);
-    const wrongCode = await problem(ingestRecord(ports, health, inspection(other.creditCode, 'JC-X-2', { type: 'random', date: '2026-12-10', taskId: task.id })));
+    const wrongCode = await problem(ingestRecord(ports, health, inspection(other.creditCode, 'JC-X-2', { type: 'random', date: '2026-12-01', taskId: task.id })));
     expect(wrongCode.errors).toEqual([expect.objectContaining({ path: '/creditCode' })]);
-    const keyInspection = inspection(task.creditCode, 'JC-X-3', { type: 'random', date: '2026-12-10', taskId: task.id });
+    const keyInspection = inspection(task.creditCode, 'JC-X-3', { type: 'random', date: '2026-12-01', taskId: task.id });
     const notRandom = await problem(ingestRecord(ports, health, { ...keyInspection, data: { ...keyInspection.data, type: 'key' } }));
     expect(notRandom.errors).toEqual([expect.objectContaining({ path: '/data/type' })]);
     expect(ports.records.versionsById.size).toBe(0);
