@@ -15,6 +15,7 @@ import { divisionsUnder } from '../../schemas/refdata/index';
 import { industrySection } from '../../schemas/refdata/industry-sections';
 import type { InspectionData, RecordInput } from '../../schemas/records';
 import { currentCalendar } from './calendar';
+import { cursorBinding, sealPage } from './cursor';
 import { indexCatalogue, itemAsOf, type CatalogueIndex } from './catalogue';
 import { buildRoster, checkDrawInput, draw, freezePool, planCommitment, poolHash, rosterHash, type PoolClasses, type PoolEntry, type PreviousTask, type RosterContent } from './draw';
 import { conflict, forbidden, invalidInput, notFound, type FieldError } from './errors';
@@ -313,15 +314,18 @@ export function presentTask(t: StoredTask, publicView: boolean) {
   return { id, planId, creditCode, riskClass, inspectors, departments, status, resultDue, ...(shown ? { result: shown } : {}), ...(escalatedAt ? { escalatedAt } : {}) };
 }
 
-export async function listTasks(ports: Ports, planId: string, cursor: string | undefined, limit: number, publicView: boolean) {
+/** A plan's tasks: for the public (results only where public), or for `viewer`, the organiser, with every result. */
+export async function listTasks(ports: Ports, planId: string, cursor: string | undefined, limit: number, viewer?: ApiClient) {
   const plan = /^pln_[0-9a-f]{16}$/.test(planId) ? await ports.plans.get(planId) : undefined;
   if (!plan?.drawn) throw notFound(`plan ${planId} has no published draw`);
-  const page = await ports.plans.tasks(planId, cursor, limit);
-  return { items: page.items.map((t) => presentTask(t, publicView)), ...(page.next ? { next: page.next } : {}) };
+  const binding = cursorBinding('tasks', viewer?.clientId ?? 'public', planId);
+  const page = sealPage(ports.cursors, await ports.plans.tasks(planId, cursor === undefined ? undefined : ports.cursors.open(cursor, binding), limit), binding);
+  return { items: page.items.map((t) => presentTask(t, !viewer)), ...(page.next ? { next: page.next } : {}) };
 }
 
 export async function listPlans(ports: Ports, department: string, cursor: string | undefined, limit: number) {
-  return ports.plans.list(department, cursor, limit);
+  const binding = cursorBinding('plans', 'public', department);
+  return sealPage(ports.cursors, await ports.plans.list(department, cursor === undefined ? undefined : ports.cursors.open(cursor, binding), limit), binding);
 }
 
 /**

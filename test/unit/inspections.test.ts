@@ -85,7 +85,7 @@ describe('a random inspection plan', () => {
     expect(redraw(doc, { commitment: plan.commitment, poolHash: fixed.fixed?.poolHash, rosterHash: fixed.fixed?.rosterHash })).toMatchObject({ reproduced: true });
     expect(doc.pool.hash).toBe(fixed.fixed?.poolHash);
 
-    const tasks = (await listTasks(ports, plan.id, undefined, 100, true)).items;
+    const tasks = (await listTasks(ports, plan.id, undefined, 100)).items;
     expect(tasks.length).toBe(drawn.drawn?.tasks);
     for (const t of tasks) {
       const team = t.inspectors.map((i) => i.id);
