@@ -143,7 +143,7 @@ try {
   capacity.length = 0;
   const one = await fetch(`${base}/v1/records`, { method: 'POST', headers, body: JSON.stringify(licenceOf1KB(makeCreditCode('91', '330402', 'MA2CAP01'), 'XK-cap')) });
   if (one.status !== 201) throw new Error(await one.text());
-  const w = units('PutCommand record-version');
+  const w = units('PutItemCommand record-version');
   report('write units per ingested 1 KB record (target <= 3)', `${w.total} WCU (table ${w.table}, enterprise index ${w.indexes})`);
 
   // An enterprise with 1,000 records, posted in batches of 100.
@@ -178,7 +178,7 @@ try {
     capacity.length = 0;
     await (await fetch(`${base}/v1/enterprises/${code}`, { headers })).arrayBuffer();
     const r = units('QueryCommand GSI1');
-    const log = units('PutCommand access-log');
+    const log = units('PutItemCommand access-log');
     report(`profile read, ${label}`, `p50 ${ms(pct(latencies, 50))}  p99 ${ms(pct(latencies, 99))}`);
     report(`  query pages / read units per profile read`, `${r.calls} page(s), ${r.total} RCU + ${log.total} WCU access log`);
   }

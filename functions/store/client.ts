@@ -15,8 +15,8 @@ export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKe
 
 /**
  * Receives the capacity each request consumed (benchmarks). `operation` is the command and what
- * it touched: the written item's type or the queried index, e.g. `PutCommand record-version`,
- * `QueryCommand GSI1`, `GetCommand`.
+ * it touched: the written item's type or the queried index. The command is the low-level one the
+ * document client sends, e.g. `PutItemCommand record-version`, `QueryCommand GSI1`, `GetItemCommand`.
  */
 export type CapacityListener = (operation: string, capacity: ConsumedCapacity[]) => void;
 
