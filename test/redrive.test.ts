@@ -16,7 +16,8 @@ const receiver = new WebhookReceiver();
 
 beforeAll(async () => {
   await receiver.start();
-  ex = await startExchange({ push: { delivery: { timeoutMs: 400, retryDelaysSeconds: [1] } } });
+  // The receiver answers at once; a generous timeout keeps a loaded machine from turning slow answers into retries (duplicates).
+  ex = await startExchange({ push: { delivery: { timeoutMs: 5000, retryDelaysSeconds: [1] } } });
 });
 afterAll(async () => {
   await ex.close();
