@@ -31,8 +31,9 @@ export interface ExchangeStackProps extends StackProps {
 /** DynamoDB actions each function needs, and no more. */
 const TABLE_ACCESS = {
   api: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:Query', 'dynamodb:ConditionCheckItem'],
-  fanout: ['dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-  deliver: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  // Fan-out and delivery read the subscribing clients' scopes; delivery logs each pushed record event.
+  fanout: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+  deliver: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   deadLetters: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   overdue: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 } as const;

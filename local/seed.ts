@@ -48,10 +48,16 @@ export interface DemoCredential {
  * subscriptions' paths and secrets so the demo receiver can check signatures.
  */
 export async function seedSubscriptions(ports: Ports, receiverUrl: (department: string) => string) {
-  const specs: { department: string; name: string; filters: SubscriptionFilters; webhook: boolean }[] = [
-    { department: 'health', name: '餐饮单位许可、检查与处罚', filters: { kinds: ['registration', 'licence', 'inspection', 'penalty'], industryPrefixes: ['H'] }, webhook: true },
-    { department: 'transport', name: '道路运输企业登记', filters: { kinds: ['registration'], industryPrefixes: ['54'] }, webhook: false },
-    { department: 'credit', name: '行政处罚归集', filters: { kinds: ['penalty'] }, webhook: true },
+  const specs: { department: string; name: string; purpose: string; filters: SubscriptionFilters; webhook: boolean }[] = [
+    {
+      department: 'health',
+      name: '餐饮单位许可、检查与处罚',
+      purpose: '餐饮服务食品安全监管',
+      filters: { kinds: ['registration', 'licence', 'inspection', 'penalty'], industryPrefixes: ['H'] },
+      webhook: true,
+    },
+    { department: 'transport', name: '道路运输企业登记', purpose: '道路运输经营许可审查与事中事后监管', filters: { kinds: ['registration'], industryPrefixes: ['54'] }, webhook: false },
+    { department: 'credit', name: '行政处罚归集', purpose: '行政处罚信息归集与信用公示', filters: { kinds: ['penalty'] }, webhook: true },
   ];
   const local = { allowPrivateTargets: true };
   const clients = (await ports.clients.list()).filter((c) => !c.revokedAt && c.scopes.includes('subscriptions:manage'));
@@ -62,11 +68,13 @@ export async function seedSubscriptions(ports: Ports, receiverUrl: (department: 
     const url = receiverUrl(spec.department);
     const webhook = spec.webhook ? { url } : undefined;
     const existing = (await listSubscriptions(ports, client)).find((s) => s.name === spec.name);
+    // A subscription kept from an older seed gets the purpose it lacks; the receiver may have moved to another port.
+    const patch = { ...(existing?.purpose ? {} : { purpose: spec.purpose }), ...(existing?.webhook && webhook && existing.webhook.url !== url ? { webhook } : {}) };
     const sub = existing
-      ? existing.webhook && webhook && existing.webhook.url !== url
-        ? await updateSubscription(ports, client, existing.id, { webhook }, local) // the receiver moved to another port
+      ? Object.keys(patch).length
+        ? await updateSubscription(ports, client, existing.id, patch, local)
         : existing
-      : await createSubscription(ports, client, { name: spec.name, filters: spec.filters, ...(webhook ? { webhook } : {}) }, local);
+      : await createSubscription(ports, client, { name: spec.name, purpose: spec.purpose, filters: spec.filters, ...(webhook ? { webhook } : {}) }, local);
     // The demo receiver plays the department and needs its secret: this local process may read it from the table.
     const secret = sub.webhook ? (await ports.subscriptions.get(spec.department, sub.id))?.webhook?.secret : undefined;
     if (secret) hooks.push({ department: spec.department, path: new URL(url).pathname, secret });

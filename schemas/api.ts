@@ -98,7 +98,11 @@ export const AccessLogEntry = z
     clientId: z.string(),
     department: z.string(),
     purpose: z.string(),
-    resource: z.string().meta({ description: 'profile, history[:kind] or record:<id>' }),
+    resource: z.string().meta({ description: 'profile, history[:kind], record:<id>, or notification:<id> (a record event pushed or pulled)' }),
+    channel: z
+      .enum(['api', 'push', 'pull'])
+      .optional()
+      .meta({ description: 'how it was read: a read call, a delivered webhook, an inbox read; absent on reads through the API logged before channels' }),
   })
   .meta({ id: 'AccessLogEntry' });
 export const AccessLogPage = pageOf(AccessLogEntry, 'AccessLogPage');

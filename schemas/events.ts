@@ -59,9 +59,12 @@ export const WebhookTarget = z.strictObject({
     .meta({ description: 'HTTPS endpoint that receives signed POSTs (Standard Webhooks)' }),
 });
 
+const Purpose = Text(200).meta({ description: 'why the department receives these records (1-200 characters); kept in the enterprise access log with every notification pushed or pulled' });
+
 export const SubscriptionCreate = z
   .strictObject({
     name: Text(100),
+    purpose: Purpose,
     filters: SubscriptionFilters.default({}),
     webhook: WebhookTarget.optional().meta({ description: 'push deliveries here; without it, notifications are only in the inbox (pull)' }),
   })
@@ -70,6 +73,7 @@ export const SubscriptionCreate = z
 export const SubscriptionUpdate = z
   .strictObject({
     name: Text(100).optional(),
+    purpose: Purpose.optional(),
     status: z.enum(['active', 'paused']).optional(),
     filters: SubscriptionFilters.optional(),
     webhook: WebhookTarget.nullable().optional().meta({ description: 'null removes the webhook' }),
@@ -81,6 +85,7 @@ export const Subscription = z
     id: z.string(),
     department: z.string(),
     name: z.string(),
+    purpose: z.string().optional().meta({ description: 'absent only on subscriptions made before purposes were required' }),
     status: z.enum(['active', 'paused']),
     filters: SubscriptionFilters,
     webhook: z.strictObject({ url: z.string(), secretHint: z.string().meta({ description: 'last 4 characters of the signing secret' }) }).optional(),
@@ -121,6 +126,7 @@ export const Notification = z
     department: z.string().meta({ description: 'receiving department' }),
     event: CloudEvent,
     reasons: z.array(z.string()).meta({ description: 'why this department received it: subscription:<id>, feedback, escalation' }),
+    purpose: z.string().optional().meta({ description: 'on a record notification: the purposes of the subscriptions it matched, as logged in the enterprise access log' }),
     comment: z.string().optional().meta({ description: 'on a feedback notification: the comment (free text) for the department that posted the record; never in the event or a webhook' }),
     createdAt: z.string(),
     ackBy: z.string().meta({ description: 'acknowledge before this time or the notification is escalated' }),

@@ -26,7 +26,7 @@ export const TEST_CLIENTS = {
   transport: { department: 'transport', name: '区交通运输局', scopes: ['records:write:licence', 'records:write:inspection'] as Scope[] },
   supervision: { department: 'supervision', name: '区监管平台', scopes: ['profiles:read', 'personal:read', 'audit:read', ...PUSH, 'notifications:oversee'] as Scope[] },
   credit: { department: 'credit', name: '区信用办', scopes: ['profiles:read', ...PUSH] as Scope[] },
-  health: { department: 'health', name: '区卫生健康局', scopes: ['records:write:inspection', ...PUSH] as Scope[] },
+  health: { department: 'health', name: '区卫生健康局', scopes: ['records:write:inspection', 'profiles:read', ...PUSH] as Scope[] },
 };
 export type TestClient = keyof typeof TEST_CLIENTS;
 

@@ -23,7 +23,7 @@ const items = async (as: 'credit' | 'supervision', q = '?limit=100') => (await e
 
 describe('overdue notifications', () => {
   it('are listed for the supervisor and escalated once, and acknowledged ones are not', async () => {
-    await ex.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: '逾期', filters: { creditCodes: [code] } } });
+    await ex.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: '逾期', purpose: 'test: overdue', filters: { creditCodes: [code] } } });
     await ex.call('POST', '/v1/records', { body: inspection(code, 'JC-due-1') });
     await ex.call('POST', '/v1/records', { body: inspection(code, 'JC-due-2', { date: '2025-07-01' }) });
     const [first, second] = await waitFor(async () => {

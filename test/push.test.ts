@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 async function subscribe(as: TestClient, body: Record<string, unknown>) {
-  const res = await ex.call('POST', '/v1/subscriptions', { as, body });
+  const res = await ex.call('POST', '/v1/subscriptions', { as, body: { purpose: `test: ${String(body.name)}`, ...body } });
   if (res.status !== 201) throw new Error(JSON.stringify(res.body));
   if (res.body.webhookSecret) receiver.expect(new URL(res.body.webhook.url).pathname, res.body.webhookSecret);
   return res.body;
@@ -42,7 +42,7 @@ describe('subscriptions', () => {
   it('are created with a secret shown once, listed, paused and deleted by their own department only', async () => {
     const created = await ex.call('POST', '/v1/subscriptions', {
       as: 'credit',
-      body: { name: '处罚归集', filters: { kinds: ['penalty'] }, webhook: { url: receiver.url('/hooks/credit-a') } },
+      body: { name: '处罚归集', purpose: '行政处罚信息归集', filters: { kinds: ['penalty'] }, webhook: { url: receiver.url('/hooks/credit-a') } },
     });
     expect(created.status).toBe(201);
     expect(created.body.webhookSecret).toMatch(/^whsec_[A-Za-z0-9+/=]{32}$/);
@@ -75,7 +75,9 @@ describe('subscriptions', () => {
       body: { name: '', filters: { kinds: ['permit'], regionPrefixes: ['3'], industryPrefixes: ['Z9'] }, webhook: { url: 'ftp://x' } },
     });
     expect(bad.status).toBe(422);
-    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(['/filters/industryPrefixes/0', '/filters/kinds/0', '/filters/regionPrefixes/0', '/name', '/webhook/url'].sort());
+    expect(bad.body.errors.map((e: { path: string }) => e.path).sort()).toEqual(
+      ['/filters/industryPrefixes/0', '/filters/kinds/0', '/filters/regionPrefixes/0', '/name', '/purpose', '/webhook/url'].sort(),
+    );
     expect((await ex.call('POST', '/v1/subscriptions', { as: 'transport', body: { name: 'x' } })).status).toBe(403);
   });
 
@@ -83,10 +85,10 @@ describe('subscriptions', () => {
     const strict = await startExchange();
     try {
       for (const url of ['http://example.gov.cn/hook', 'https://127.0.0.1/hook', 'https://10.1.2.3/hook', 'https://169.254.169.254/latest', 'https://[::1]/x']) {
-        const res = await strict.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: 'x', webhook: { url } } });
+        const res = await strict.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: 'x', purpose: 'p', webhook: { url } } });
         expect(res.status, url).toBe(422);
       }
-      expect((await strict.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: 'x', webhook: { url: 'https://credit.example.gov.cn/hook' } } })).status).toBe(201);
+      expect((await strict.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: 'x', purpose: 'p', webhook: { url: 'https://credit.example.gov.cn/hook' } } })).status).toBe(201);
     } finally {
       await strict.close();
     }
@@ -230,6 +232,58 @@ describe('fan-out and delivery', () => {
     await waitFor(async () => (await inbox('supervision', '?limit=100')).some((n) => n.event.subject === marker));
     expect((await inbox('supervision', '?limit=100')).some((n) => n.event.subject === code)).toBe(false);
     expect(receiver.received.some((r) => r.path === '/hooks/paused')).toBe(false);
+  });
+});
+
+describe('receiving is reading', () => {
+  it('needs profiles:read to subscribe, like reading the records does', async () => {
+    const { apiKey } = await createClient(ex.ports, { department: 'culture', name: '区文化和旅游局', scopes: ['subscriptions:manage', 'inbox:read'] });
+    const res = await ex.call('POST', '/v1/subscriptions', { as: null, headers: { authorization: `Bearer ${apiKey}` }, body: { name: '全部', purpose: '了解', filters: {} } });
+    expect(res.status).toBe(403);
+    expect(res.body.detail).toContain('profiles:read');
+  });
+
+  it('logs each pushed and pulled record event once as an access under the subscription purpose', async () => {
+    const code = makeCreditCode('91', '330402', 'MA2L0G01');
+    await subscribe('credit', { name: '推送留痕', purpose: '信用监管: 行政处罚归集', filters: { creditCodes: [code] }, webhook: { url: receiver.url('/hooks/credit-log') } });
+    await subscribe('supervision', { name: '拉取留痕', purpose: '综合监管: 重点企业', filters: { creditCodes: [code] } });
+    await post(penalty(code, 'CF-log'));
+    await waitFor(() => receiver.received.find((r) => r.path === '/hooks/credit-log' && r.event.subject === code));
+    const [pulled] = await waitFor(async () => some((await inbox('supervision', '?limit=100')).filter((n) => n.event.subject === code)));
+    await inbox('supervision', '?limit=100'); // a second pull of the same notification
+    expect((await ex.call('GET', `/v1/notifications/${pulled.id}`, { as: 'supervision' })).status).toBe(200);
+
+    const log = await waitFor(async () => {
+      const items = (await ex.call('GET', `/v1/enterprises/${code}/access-log`, { as: 'supervision' })).body.items as { channel?: string; resource: string }[];
+      const received = items.filter((e) => e.resource.startsWith('notification:'));
+      return received.some((e) => e.channel === 'push') ? received : undefined;
+    });
+    expect(log).toHaveLength(2);
+    expect(log.find((e) => e.channel === 'push')).toMatchObject({ department: 'credit', clientId: ex.clientIds.credit, purpose: '信用监管: 行政处罚归集' });
+    expect(log.find((e) => e.channel === 'pull')).toMatchObject({
+      department: 'supervision',
+      clientId: ex.clientIds.supervision,
+      purpose: '综合监管: 重点企业',
+      resource: `notification:${pulled.id}`,
+    });
+  });
+
+  it('stops at once when the subscribing client loses profiles:read', async () => {
+    const code = makeCreditCode('91', '330402', 'MA2RE701');
+    await subscribe('credit', { name: '撤销', filters: { creditCodes: [code] }, webhook: { url: receiver.url('/hooks/credit-revoked') } });
+    await subscribe('supervision', { name: '撤销对照', filters: { creditCodes: [code] } });
+    const credit = await ex.ports.clients.get(ex.clientIds.credit);
+    if (!credit) throw new Error('no credit client');
+    await ex.ports.clients.put({ ...credit, scopes: credit.scopes.filter((s) => s !== 'profiles:read') });
+    try {
+      await post(inspection(code, 'JC-revoked'));
+      await waitFor(async () => some((await inbox('supervision', '?limit=100')).filter((n) => n.event.subject === code)));
+      await new Promise((r) => setTimeout(r, 500));
+      expect((await inbox('credit', '?limit=100')).filter((n) => n.event.subject === code)).toEqual([]);
+      expect(receiver.received.filter((r) => r.path === '/hooks/credit-revoked')).toEqual([]);
+    } finally {
+      await ex.ports.clients.put(credit);
+    }
   });
 });
 

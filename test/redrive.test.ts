@@ -50,7 +50,10 @@ describe('twenty deliveries that used up their attempts', () => {
   const codes = new Set(Array.from({ length: 20 }, (_, i) => makeCreditCode('91', '330402', `MA2RDW${String(i).padStart(2, '0')}`)));
 
   it('reach the DLQ, which its consumer empties, and two simultaneous redrives deliver each once', async () => {
-    const sub = await ex.call('POST', '/v1/subscriptions', { as: 'health', body: { name: 'redrive', filters: { creditCodes: [...codes] }, webhook: { url: receiver.url(path) } } });
+    const sub = await ex.call('POST', '/v1/subscriptions', {
+      as: 'health',
+      body: { name: 'redrive', purpose: 'test: redrive', filters: { creditCodes: [...codes] }, webhook: { url: receiver.url(path) } },
+    });
     receiver.expect(path, sub.body.webhookSecret);
     receiver.behaviour = { kind: 'status', status: 503 };
     const deadBefore = ex.push?.sources.deadLetters?.handled ?? 0;
@@ -82,7 +85,10 @@ describe('a redrive whose queue send fails', () => {
   it('leaves the notifications failed, not queued without a message, and the next redrive queues them', async () => {
     const path = '/hooks/redrive-send-fails';
     const code = makeCreditCode('91', '330402', 'MA2RDWX1');
-    const sub = await ex.call('POST', '/v1/subscriptions', { as: 'health', body: { name: 'send fails', filters: { creditCodes: [code] }, webhook: { url: receiver.url(path) } } });
+    const sub = await ex.call('POST', '/v1/subscriptions', {
+      as: 'health',
+      body: { name: 'send fails', purpose: 'test: redrive', filters: { creditCodes: [code] }, webhook: { url: receiver.url(path) } },
+    });
     receiver.expect(path, sub.body.webhookSecret);
     receiver.behaviour = { kind: 'status', status: 503 };
     await ex.call('POST', '/v1/records', { body: inspection(code, 'JC-RDW-X1') });

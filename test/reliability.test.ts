@@ -46,7 +46,7 @@ let n = 0;
 /** A fresh enterprise, a webhook subscription of health for it, and a record about it. */
 async function scenario(path: string) {
   const code = makeCreditCode('91', '330402', `MA2REL${String(n++).padStart(2, '0')}`);
-  const sub = await ex.call('POST', '/v1/subscriptions', { as: 'health', body: { name: path, filters: { creditCodes: [code] }, webhook: { url: receiver.url(path) } } });
+  const sub = await ex.call('POST', '/v1/subscriptions', { as: 'health', body: { name: path, purpose: 'test: delivery', filters: { creditCodes: [code] }, webhook: { url: receiver.url(path) } } });
   receiver.expect(path, sub.body.webhookSecret);
   return {
     code,

@@ -12,6 +12,8 @@ import { isNotificationId } from './ids';
 import type { DeliveryMessage } from './model';
 import type { Ports, WebhookPoster } from './ports';
 import { signingSecrets, webhookHeaders } from './webhooks';
+import { isRecordEventType } from '../../schemas/event-types';
+import { logReceipt, purposeOf, RECEIVE_SCOPE, ReceiverCheck } from './receiving';
 
 export interface DeliveryConfig {
   timeoutMs: number;
@@ -35,7 +37,7 @@ type Outcome = 'done' | 'retry';
 
 type SubscriptionLookup = (department: string, id: string) => ReturnType<Ports['subscriptions']['get']>;
 
-async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig, subscription: SubscriptionLookup): Promise<Outcome> {
+async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig, subscription: SubscriptionLookup, receivers: ReceiverCheck): Promise<Outcome> {
   let ref: DeliveryMessage;
   try {
     ref = JSON.parse(m.body) as DeliveryMessage;
@@ -52,6 +54,11 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
     await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'failed', lastError });
     return 'done';
   }
+  if (isRecordEventType(n.event.type) && !(await receivers.allows(sub))) {
+    // The scope was revoked after fan-out: the data must not leave.
+    await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'failed', lastError: `the subscribing client no longer holds ${RECEIVE_SCOPE}` });
+    return 'done';
+  }
 
   const body = JSON.stringify(n.event);
   let error: string;
@@ -59,6 +66,8 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
     const headers = webhookHeaders(signingSecrets(sub, now), n.id, Math.floor(now.getTime() / 1000), body);
     const res = await post(sub.webhook.url, headers, body, config.timeoutMs);
     if (res.status >= 200 && res.status < 300) {
+      // Logged before the delivery is marked, so a crash between the two retries the log write, never skips it.
+      await logReceipt(ports, n, 'push', { clientId: sub.clientId ?? `department:${n.department}`, department: n.department }, n.purpose ?? purposeOf(sub));
       await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'delivered', deliveredAt: ports.clock.now().toISOString(), lastError: undefined });
       return 'done';
     }
@@ -85,9 +94,10 @@ export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: 
     if (!subs.has(key)) subs.set(key, ports.subscriptions.get(department, id));
     return subs.get(key) as ReturnType<SubscriptionLookup>;
   };
+  const receivers = new ReceiverCheck(ports);
   const outcomes = await Promise.all(
     messages.map((m) =>
-      deliverOne(ports, post, m, config, subscription).catch((e: unknown) => {
+      deliverOne(ports, post, m, config, subscription, receivers).catch((e: unknown) => {
         console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: m.messageId, error: String(e) }));
         return 'retry' as const;
       }),

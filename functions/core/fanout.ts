@@ -13,6 +13,7 @@ import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent, taskEvent,
 import type { ChangedEntity, DeliveryMessage, RecordSummary, StoredNotification, StoredSubscription, StoredVersion } from './model';
 import type { Ports } from './ports';
 import { matches } from './matching';
+import { purposeOf, ReceiverCheck } from './receiving';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
@@ -33,6 +34,8 @@ interface Receiver {
   department: string;
   reasons: string[];
   webhookSubscription?: string;
+  /** Why it receives a record event: the purposes of the subscriptions that matched. */
+  purposes?: string[];
   /** A feedback comment, kept on the poster's notification and out of the event. */
   comment?: string;
 }
@@ -70,10 +73,13 @@ export class Fanout {
       const subs = (await this.subs()).filter((s) => s.status === 'active' && s.department !== version.department);
       const registration = version.kind === 'registration' ? undefined : await this.registration(version.creditCode);
       const byDepartment = new Map<string, Receiver>();
+      const check = new ReceiverCheck(this.ports);
       for (const s of subs.sort((a, b) => (a.id < b.id ? -1 : 1))) {
         if (!matches(s.filters, { record: version, registration })) continue;
-        const r = byDepartment.get(s.department) ?? { department: s.department, reasons: [] };
+        if (!(await check.allows(s))) continue;
+        const r = byDepartment.get(s.department) ?? { department: s.department, reasons: [], purposes: [] };
         r.reasons.push(`subscription:${s.id}`);
+        if (!r.purposes?.includes(purposeOf(s))) r.purposes?.push(purposeOf(s));
         if (!r.webhookSubscription && s.webhook) r.webhookSubscription = s.id;
         byDepartment.set(s.department, r);
       }
@@ -127,6 +133,7 @@ export class Fanout {
       department: r.department,
       event,
       reasons: r.reasons,
+      ...(r.purposes?.length ? { purpose: r.purposes.join('; ') } : {}),
       ...(r.comment ? { comment: r.comment } : {}),
       createdAt: now.toISOString(),
       // Counted from when the department could first see it, so a fan-out catching up after an

@@ -13,10 +13,27 @@ import type { ApiClient, StoredNotification } from './model';
 import type { Ports } from './ports';
 import { overdueNotifications } from './overdue';
 import { parseOrThrow } from './validation';
+import { logReceipt, RECEIVE_SCOPE } from './receiving';
 
 export function presentNotification(n: StoredNotification) {
   const { feedbackIds: _ids, redriveClaim: _claim, ...shown } = n;
   return shown;
+}
+
+/**
+ * Notifications as a client reads them. A record event's summary is enterprise data: a client
+ * without profiles:read sees that the record exists, not its summary, and every record event shown
+ * with its summary is logged as a pull (once per notification and client).
+ */
+async function shown(ports: Ports, client: ApiClient, notifications: StoredNotification[]) {
+  const reads = client.scopes.includes(RECEIVE_SCOPE);
+  await Promise.all(reads ? notifications.map((n) => logReceipt(ports, n, 'pull', client, n.purpose ?? `inbox of ${n.department}`)) : []);
+  return notifications.map((n) => {
+    const out = presentNotification(n);
+    if (reads || !isRecordEventType(n.event.type)) return out;
+    const { recordId, version, kind } = n.event.data;
+    return { ...out, event: { ...out.event, data: { recordId, version, kind, withheld: `the summary needs ${RECEIVE_SCOPE}` } } };
+  });
 }
 
 export async function listInbox(ports: Ports, client: ApiClient, q: { open: boolean; cursor?: string; limit: number }) {
@@ -24,7 +41,7 @@ export async function listInbox(ports: Ports, client: ApiClient, q: { open: bool
   const binding = cursorBinding('inbox', client.clientId, `open=${q.open}`);
   const cursor = q.cursor === undefined ? undefined : ports.cursors.open(q.cursor, binding);
   const page = sealPage(ports.cursors, await ports.notifications.list(client.department, { ...q, cursor }), binding);
-  return { items: page.items.map(presentNotification), ...(page.next ? { next: page.next } : {}) };
+  return { items: await shown(ports, client, page.items), ...(page.next ? { next: page.next } : {}) };
 }
 
 async function own(ports: Ports, client: ApiClient, id: string, act = false) {
@@ -36,14 +53,14 @@ async function own(ports: Ports, client: ApiClient, id: string, act = false) {
   return n;
 }
 
-export const readNotification = async (ports: Ports, client: ApiClient, id: string) => presentNotification(await own(ports, client, id));
+export const readNotification = async (ports: Ports, client: ApiClient, id: string) => (await shown(ports, client, [await own(ports, client, id)]))[0];
 
 /** Idempotent: acknowledging twice keeps the first time and who did it. */
 export async function acknowledge(ports: Ports, client: ApiClient, id: string) {
   await own(ports, client, id, true);
   const n = await ports.notifications.acknowledge(client.department, id, ports.clock.now().toISOString(), client.clientId);
   if (!n) throw notFound(`no notification ${id}`);
-  return presentNotification(n);
+  return (await shown(ports, client, [n]))[0];
 }
 
 /** Feedback on a record notification goes, as an event, to the department that posted the record; it also acknowledges. */
@@ -65,7 +82,7 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
     feedbackId,
   );
   if (!after) throw notFound(`no notification ${id}`);
-  return presentNotification(after);
+  return (await shown(ports, client, [after]))[0];
 }
 
 /**
@@ -115,5 +132,5 @@ export async function redrive(ports: Ports, client: ApiClient, cursor?: string) 
 
 export async function listOverdue(ports: Ports, client: ApiClient, department?: string) {
   requireScope(client, 'notifications:oversee');
-  return { items: (await overdueNotifications(ports, department)).map(presentNotification) };
+  return { items: await shown(ports, client, await overdueNotifications(ports, department)) };
 }

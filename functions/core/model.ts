@@ -86,6 +86,10 @@ export interface StoredSubscription {
   name: string;
   status: 'active' | 'paused';
   filters: SubscriptionFilters;
+  /** Why the department receives these records; logged with every notification it is pushed or pulls. */
+  purpose?: string;
+  /** The client that created or last changed it: receiving needs the read scope this client holds. */
+  clientId?: string;
   webhook?: {
     url: string;
     secret: string;

@@ -51,6 +51,11 @@ export interface RecordStore {
 /** Who read which enterprise's data, when and why. */
 export interface AccessLogStore {
   append(entry: AccessLogEntry, nonce: string): Promise<void>;
+  /**
+   * Writes an entry once per `key`, filed under `filedAt` (so every retry targets the same item):
+   * a notification pushed again or pulled again by the same client is logged once.
+   */
+  appendOnce(entry: AccessLogEntry, filedAt: string, key: string): Promise<void>;
   /** Newest first. */
   list(creditCode: string, cursor: string | undefined, limit: number): Promise<Page<AccessLogEntry>>;
 }

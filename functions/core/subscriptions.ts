@@ -8,6 +8,7 @@ import { requireScope } from './clients';
 import { badRequest, invalidInput, notFound } from './errors';
 import type { ApiClient, StoredSubscription } from './model';
 import type { Ports } from './ports';
+import { RECEIVE_SCOPE } from './receiving';
 import { parseOrThrow } from './validation';
 import { isRefusedAddress, newWebhookSecret } from './webhooks';
 
@@ -39,6 +40,7 @@ export function presentSubscription(s: StoredSubscription) {
     id: s.id,
     department: s.department,
     name: s.name,
+    ...(s.purpose ? { purpose: s.purpose } : {}),
     status: s.status,
     filters: s.filters,
     ...(s.webhook ? { webhook: { url: s.webhook.url, secretHint: s.webhook.secret.slice(-4) } } : {}),
@@ -49,6 +51,7 @@ export function presentSubscription(s: StoredSubscription) {
 
 export async function createSubscription(ports: Ports, client: ApiClient, body: unknown, policy: WebhookPolicy) {
   requireScope(client, 'subscriptions:manage');
+  requireScope(client, RECEIVE_SCOPE);
   const input = parse(SubscriptionCreate, body);
   if (input.webhook) checkWebhookUrl(input.webhook.url, policy);
   const now = ports.clock.now().toISOString();
@@ -57,6 +60,8 @@ export async function createSubscription(ports: Ports, client: ApiClient, body: 
     id: `sub_${ports.ids.random(12)}`,
     department: client.department,
     name: input.name,
+    purpose: input.purpose,
+    clientId: client.clientId,
     status: 'active',
     filters: input.filters,
     ...(input.webhook && secret ? { webhook: { url: input.webhook.url, secret } } : {}),
@@ -84,13 +89,17 @@ export const getSubscription = async (ports: Ports, client: ApiClient, id: strin
 
 export async function updateSubscription(ports: Ports, client: ApiClient, id: string, body: unknown, policy: WebhookPolicy) {
   const sub = await own(ports, client, id);
+  // The client changing it becomes the one whose scope decides what it receives.
+  requireScope(client, RECEIVE_SCOPE);
   const input = parse(SubscriptionUpdate, body);
-  if (Object.keys(input).length === 0) throw badRequest('nothing to change', [{ path: '/', message: 'give at least one of name, status, filters, webhook' }]);
+  if (Object.keys(input).length === 0) throw badRequest('nothing to change', [{ path: '/', message: 'give at least one of name, purpose, status, filters, webhook' }]);
   if (input.webhook) checkWebhookUrl(input.webhook.url, policy);
   let secret: string | undefined;
   const next: StoredSubscription = {
     ...sub,
     ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.purpose !== undefined ? { purpose: input.purpose } : {}),
+    clientId: client.clientId,
     ...(input.status !== undefined ? { status: input.status } : {}),
     ...(input.filters !== undefined ? { filters: input.filters } : {}),
     updatedAt: ports.clock.now().toISOString(),

@@ -3,13 +3,17 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AccessLogEntry } from '../core/model';
 import type { AccessLogStore } from '../core/ports';
 import { strip, type TableClient } from './client';
-import { ACCESS_LOG_PREFIX, accessLogKey, ATTR, enterprisePartition, ITEM_TYPES } from './table';
+import { ACCESS_LOG_PREFIX, accessLogKey, accessLogOnceKey, ATTR, enterprisePartition, ITEM_TYPES } from './table';
 
 export class DynamoAccessLogStore implements AccessLogStore {
   constructor(private readonly t: TableClient) {}
 
   async append(entry: AccessLogEntry, nonce: string) {
     await this.t.db.send(new PutCommand({ TableName: this.t.table, Item: { ...accessLogKey(entry.creditCode, entry.at, nonce), [ATTR.type]: ITEM_TYPES.accessLog, ...entry } }));
+  }
+
+  async appendOnce(entry: AccessLogEntry, filedAt: string, key: string) {
+    await this.t.putIfAbsent({ ...accessLogOnceKey(entry.creditCode, filedAt, key), [ATTR.type]: ITEM_TYPES.accessLog, ...entry });
   }
 
   list(creditCode: string, cursor: string | undefined, limit: number) {

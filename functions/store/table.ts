@@ -63,6 +63,9 @@
  * | enterprise history, all kinds             | the above for each of 5 kinds, merged                  | 5 small queries per page|
  * | latest registration of an enterprise      | Query GSI1 ENT#code, begins_with registration#, desc, Limit 1 | 0.5 RCU          |
  * | log a profile read                        | PutItem ENT#code/ACCESS#...                            | 1 WCU                   |
+| log a pushed record event                 | PutItem ENT#code/ACCESS#<ntf time>#<digest>, attribute_not_exists(PK) | 1 WCU per delivered notification (a retry: 1 WCU, no new item) |
+| log pulled record events                  | the same put for each record notification on an inbox page | 1 WCU per notification shown; pulling it again costs 1 WCU and writes nothing |
+| may a subscription receive (fan-out, delivery) | GetItem CLIENTS/<clientId>, once per client per batch | 0.5 RCU per distinct subscribing client per batch |
  * | list an enterprise's access log           | Query ENT#code, begins_with ACCESS#, descending        | one page per call       |
  * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s)   | 0.5 RCU                 |
  * | list clients / exceptions                 | Query CLIENTS / CREDIT_CODE_EXCEPTIONS                 | one page                |
@@ -88,6 +91,7 @@
  * | the overdue job's place                   | GetItem / UpdateItem JOBS/<job>                        | 1 RCU / 1 WCU           |
  * | the holiday calendar                      | Query CALENDAR; PutItem CALENDAR/<year>                | one page / 1-2 WCU      |
  */
+import { createHash } from 'node:crypto';
 import type { RecordKind } from '../../schemas/records';
 import { notificationTime } from '../core/ids';
 import type { StoredVersion } from '../core/model';
@@ -163,6 +167,8 @@ export const enterpriseIndexKey = (creditCode: string, kind: RecordKind, date: s
 
 export const ACCESS_LOG_PREFIX = 'ACCESS#';
 export const accessLogKey = (creditCode: string, at: string, nonce: string) => ({ PK: enterprisePartition(creditCode), SK: `${ACCESS_LOG_PREFIX}${at}#${nonce}` });
+/** The same place for every retry of one logged event (a notification pushed or pulled): its time and a digest of what it is. */
+export const accessLogOnceKey = (creditCode: string, filedAt: string, key: string) => accessLogKey(creditCode, filedAt, createHash('sha256').update(key).digest('base64url').slice(0, 16));
 
 export const CLIENTS_PARTITION = 'CLIENTS';
 export const clientKey = (clientId: string) => ({ PK: CLIENTS_PARTITION, SK: clientId });

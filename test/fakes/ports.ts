@@ -118,7 +118,14 @@ export class MemoryRecordStore implements RecordStore {
 
 export class MemoryAccessLogStore implements AccessLogStore {
   readonly entries: AccessLogEntry[] = [];
+  private readonly once = new Set<string>();
   async append(entry: AccessLogEntry) {
+    this.entries.push(copy(entry));
+  }
+  async appendOnce(entry: AccessLogEntry, filedAt: string, key: string) {
+    const id = `${entry.creditCode}#${filedAt}#${key}`;
+    if (this.once.has(id)) return;
+    this.once.add(id);
     this.entries.push(copy(entry));
   }
   async list(creditCode: string, cursor: string | undefined, limit: number) {

@@ -14,11 +14,23 @@ const config: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'super
 const market: ApiClient = { clientId: 'cmarket000001', department: 'market', name: 'market', scopes: ['records:write:licence'], keyHash: '00', createdAt: '2026-11-01T00:00:00Z' };
 const code = ENTERPRISES.restaurant.creditCode;
 
+/** Each department's client that subscribes: it reads profiles, so it may receive. */
+const reader = (department: string): ApiClient => ({
+  clientId: `c${department.padEnd(12, '0').slice(0, 12)}`,
+  department,
+  name: department,
+  scopes: ['profiles:read', 'subscriptions:manage'],
+  keyHash: '00',
+  createdAt: '2026-11-01T00:00:00Z',
+});
+
 function subscription(department: string, id: string, webhook: boolean, filters: StoredSubscription['filters'] = { kinds: ['licence'] }): StoredSubscription {
   return {
     id,
     department,
     name: `${department} licences`,
+    purpose: `${department}: supervision of licensed businesses`,
+    clientId: reader(department).clientId,
     status: 'active',
     filters,
     ...(webhook ? { webhook: { url: `https://${department}.example.gov.cn/hook`, secret: 'whsec_AAAA' } } : {}),
@@ -33,6 +45,7 @@ let ports: MemoryPorts;
 let change: StreamChange;
 beforeEach(async () => {
   ports = memoryPorts();
+  for (const d of ['health', 'culture', 'transport', 'market']) await ports.clients.put(reader(d));
   await ports.subscriptions.put(subscription('health', 'sub_h', true));
   await ports.subscriptions.put(subscription('culture', 'sub_c', false));
   await ports.subscriptions.put(subscription('transport', 'sub_t', true, { kinds: ['penalty'] }));
@@ -81,5 +94,20 @@ describe('fan-out of a new record', () => {
     expect(await fanoutBatch(ports, [change, inserted(second, '200')], config)).toEqual({ notifications: 2 });
     expect(ports.queue.sent.map((m) => m.department)).toEqual(['health', 'health']);
     expect(new Set(ports.queue.sent.map((m) => m.notificationId)).size).toBe(2);
+  });
+
+  it('writes no notification for a subscription whose client lost profiles:read, or a legacy one whose department has no reader', async () => {
+    await ports.clients.put({ ...reader('health'), scopes: ['subscriptions:manage'] });
+    const { clientId: _c, purpose: _p, ...legacy } = subscription('culture', 'sub_c', false);
+    await ports.subscriptions.put(legacy);
+    await ports.clients.revoke(reader('culture').clientId, '2026-11-02T00:00:00Z');
+    expect(await fanoutBatch(ports, [change], config)).toEqual({ notifications: 0 });
+    expect(ports.queue.sent).toEqual([]);
+  });
+
+  it('writes the purposes of the matching subscriptions on the notification', async () => {
+    await fanoutBatch(ports, [change], config);
+    const health = [...ports.notifications.notifications.values()].find((n) => n.department === 'health');
+    expect(health?.purpose).toBe('health: supervision of licensed businesses');
   });
 });

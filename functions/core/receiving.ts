@@ -1,0 +1,53 @@
+/**
+ * Receiving record events is reading enterprise data: it needs the scope reading needs
+ * (`profiles:read`), held by the client that set the subscription up. Fan-out checks it before
+ * writing a notification and delivery checks it again before posting, since a scope can be revoked
+ * in between; each record event a department is pushed or pulls is logged as an access.
+ */
+import { isRecordEventType } from '../../schemas/event-types';
+import type { AccessLogEntry, ApiClient, StoredNotification, StoredSubscription } from './model';
+import type { Ports } from './ports';
+
+export const RECEIVE_SCOPE = 'profiles:read';
+
+const mayRead = (c: ApiClient | undefined, department: string) => !!c && !c.revokedAt && c.department === department && c.scopes.includes(RECEIVE_SCOPE);
+
+/** Whether subscriptions may receive, reading each client once (one per fan-out batch or delivery batch). */
+export class ReceiverCheck {
+  private readonly clients = new Map<string, Promise<ApiClient | undefined>>();
+  private all?: Promise<ApiClient[]>;
+
+  constructor(private readonly ports: Ports) {}
+
+  async allows(sub: StoredSubscription): Promise<boolean> {
+    if (sub.clientId) {
+      let c = this.clients.get(sub.clientId);
+      if (!c) this.clients.set(sub.clientId, (c = this.ports.clients.get(sub.clientId)));
+      return mayRead(await c, sub.department);
+    }
+    // Made before subscriptions recorded their client: some active client of the department must hold the scope.
+    return (await (this.all ??= this.ports.clients.list())).some((c) => mayRead(c, sub.department));
+  }
+}
+
+/** The purpose a subscription receives under; older subscriptions stated none. */
+export const purposeOf = (sub: Pick<StoredSubscription, 'purpose' | 'name'>) => sub.purpose ?? `subscription "${sub.name}" (no purpose stated)`;
+
+/**
+ * Logs a record event reaching a department as an access to the enterprise's data. Filed under
+ * the notification's time with a key per notification, channel and reader, so a retried delivery
+ * or a repeated pull writes no second entry; `at` is when it first happened.
+ */
+export async function logReceipt(ports: Ports, n: StoredNotification, channel: 'push' | 'pull', reader: { clientId: string; department: string }, purpose: string) {
+  if (!isRecordEventType(n.event.type)) return;
+  const entry: AccessLogEntry = {
+    creditCode: n.event.subject,
+    at: ports.clock.now().toISOString(),
+    clientId: reader.clientId,
+    department: reader.department,
+    purpose,
+    resource: `notification:${n.id}`,
+    channel,
+  };
+  await ports.accessLog.appendOnce(entry, n.createdAt, `${channel}:${n.id}:${reader.clientId}`);
+}
