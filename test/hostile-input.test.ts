@@ -81,7 +81,7 @@ describe('text', () => {
   });
 
   it('the same rule holds for subscription names and feedback comments', async () => {
-    const res = await ex.call('POST', '/v1/subscriptions', { body: { name: 'x\u2066y', filters: { kinds: ['filing'] } } });
+    const res = await ex.call('POST', '/v1/subscriptions', { body: { name: 'x\u2066y', purpose: 'test', filters: { kinds: ['filing'] } } });
     expect(res.status).toBe(422);
     expect(res.body.errors).toEqual([expect.objectContaining({ path: '/name', code: 'invalid-character' })]);
   });

@@ -48,10 +48,13 @@ describe('push Lambdas', () => {
     const secret = newWebhookSecret();
     receiver.expect('/hooks/health', secret);
     const now = new Date().toISOString();
+    await ports.clients.put({ clientId: 'cLambdaHlth01', department: 'health', name: 'health', scopes: ['profiles:read', 'subscriptions:manage'], keyHash: '0'.repeat(64), createdAt: now });
     await ports.subscriptions.put({
       id: 'sub_lambda0000000001',
       department: 'health',
       name: 'lambda',
+      purpose: 'test: lambda push',
+      clientId: 'cLambdaHlth01',
       status: 'active',
       filters: { creditCodes: [code] },
       webhook: { url: receiver.url('/hooks/health'), secret },

@@ -44,12 +44,12 @@ const REFUSED_LITERALS = [
 const REFUSED_NAMES = ['localhost', 'localhost.', 'LOCALHOST..', 'hooks.localhost.', 'metadata.google.internal', 'printer.local'];
 const PUBLIC = ['8.8.8.8', '[2001:4860:4860::8888]', 'credit.example.gov.cn', 'credit.example.gov.cn.'];
 
-const credit: ApiClient = { clientId: 'ccredit000001', department: 'credit', name: 'credit', scopes: ['subscriptions:manage'], keyHash: '00', createdAt: '2026-11-01T00:00:00Z' };
+const credit: ApiClient = { clientId: 'ccredit000001', department: 'credit', name: 'credit', scopes: ['subscriptions:manage', 'profiles:read'], keyHash: '00', createdAt: '2026-11-01T00:00:00Z' };
 
 async function create(host: string) {
   const ports = memoryPorts();
   try {
-    await createSubscription(ports, credit, { name: 'x', webhook: { url: `https://${host}/hook` } }, STRICT_WEBHOOKS);
+    await createSubscription(ports, credit, { name: 'x', purpose: 'p', webhook: { url: `https://${host}/hook` } }, STRICT_WEBHOOKS);
     return 201;
   } catch (e) {
     if (e instanceof ProblemError) return e.status;
