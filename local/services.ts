@@ -53,6 +53,8 @@ function dynamoDbLocalDir(): string {
 
 export interface LocalServices {
   dynamodbEndpoint: string;
+  /** The DynamoDB Local process (tests stop and kill it to see the exchange cope). */
+  dynamodbPid: number;
   sqsEndpoint: string;
   stop(): Promise<void>;
 }
@@ -107,6 +109,7 @@ export async function startLocalServices(opts: { dataDir?: string } = {}): Promi
 
   return {
     dynamodbEndpoint,
+    dynamodbPid: proc.pid ?? 0,
     sqsEndpoint: sqs.address,
     async stop() {
       process.off('exit', killOnExit);

@@ -12,7 +12,7 @@ import { BatchRequest, ROUTES, type Route } from '../../schemas/api';
 import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
 import { badRequest, invalidCursor, invalidInput, payloadTooLarge, ProblemError, unsupportedMediaType, type Problem } from '../core/errors';
-import { InvalidCursor } from '../core/store-errors';
+import { InvalidCursor, StoreUnavailable } from '../core/store-errors';
 import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, redrive } from '../core/inbox';
 import { parseJsonBody } from '../core/json-body';
 import { ingestBatch, ingestRecord, MAX_RECORD_BYTES } from '../core/ingest';
@@ -68,7 +68,34 @@ const tooLarge = (limit: number) => () => {
 /** The one place where errors raised below the api (neutral store errors) become problems. */
 function asProblem(err: Error): Error {
   if (err instanceof InvalidCursor) return invalidCursor(err.parameter);
+  if (err instanceof StoreUnavailable) return new ProblemError(503, { type: 'store-unavailable', title: 'Service unavailable', detail: `the data store is not answering; retry in ${RETRY_AFTER_SECONDS} s`, cause: err });
   return err;
+}
+
+/** What a 503 asks callers to wait before retrying. */
+const RETRY_AFTER_SECONDS = 5;
+/** How long one answer of the store's health is reused, so callers of /health cannot drive load on the table. */
+const HEALTH_TTL_MS = 5000;
+
+/** Whether the store answers, asked at most once per HEALTH_TTL_MS however many callers ask. */
+function storeHealth(ports: Ports): () => Promise<boolean> {
+  let last: { at: number; ok: Promise<boolean> } | undefined;
+  return () => {
+    if (!ports.ping) return Promise.resolve(true);
+    if (!last || performance.now() - last.at > HEALTH_TTL_MS) {
+      // Kept from when the answer came, so a slow answer is not asked again at once.
+      const entry = {
+        at: Infinity,
+        ok: ports.ping().then(
+          () => true,
+          () => false,
+        ),
+      };
+      void entry.ok.then(() => (entry.at = performance.now()));
+      last = entry;
+    }
+    return last.ok;
+  };
 }
 
 export function createApp(ports: Ports, options: AppOptions = {}) {
@@ -109,7 +136,8 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   app.onError((caught, c) => {
     const err = asProblem(caught);
     if (err instanceof ProblemError) {
-      return problemResponse(c, err.toProblem(c.req.path), err.status === 401 ? { 'www-authenticate': 'Bearer realm="exchange"' } : {});
+      const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="exchange"' } : err.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+      return problemResponse(c, err.toProblem(c.req.path), headers);
     }
     if (err instanceof HTTPException && err.status < 500) {
       return problemResponse(c, { type: '/problems/bad-request', title: 'Bad request', status: err.status, detail: err.message, instance: c.req.path });
@@ -125,7 +153,10 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   });
   app.notFound((c) => problemResponse(c, { type: '/problems/not-found', title: 'Not found', status: 404, detail: `no route ${c.req.method} ${c.req.path}`, instance: c.req.path }));
 
-  app.get('/health', (c) => c.json({ status: 'ok' }));
+  const healthy = storeHealth(ports);
+  app.get('/health', async (c) =>
+    (await healthy()) ? c.json({ status: 'ok', store: 'ok' }) : c.json({ status: 'unavailable', store: 'unavailable' }, 503, { 'retry-after': String(RETRY_AFTER_SECONDS) }),
+  );
   app.get('/openapi.json', (c) => c.body(docs().json, 200, { 'content-type': 'application/json' }));
   app.get('/docs', (c) => c.html(docs().html));
 

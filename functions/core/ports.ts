@@ -176,6 +176,8 @@ export interface Stores {
   directory: DirectoryStore;
   plans: PlanStore;
   calendar: CalendarStore;
+  /** Resolves when the store answers; rejects (StoreUnavailable) when it does not. */
+  ping?(): Promise<void>;
 }
 
 /** The SQS delivery queue. */

@@ -12,3 +12,11 @@ export class InvalidCursor extends Error {
     this.name = 'InvalidCursor';
   }
 }
+
+/** The table did not answer, or answered that it cannot serve now: worth retrying later, not a bug. */
+export class StoreUnavailable extends Error {
+  constructor(options?: ErrorOptions) {
+    super('the data store is not answering', options);
+    this.name = 'StoreUnavailable';
+  }
+}

@@ -5,7 +5,19 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
+/**
+ * How long a request to the table may take. Without limits a table that stops answering (a paused
+ * DynamoDB Local, a network partition) holds every request for as long as it lasts; with them a
+ * caller hears "unavailable" within about STORE_GIVE_UP_MS.
+ */
+export const STORE_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 3 };
+export const STORE_GIVE_UP_MS = STORE_TIMEOUTS.maxAttempts * (STORE_TIMEOUTS.connectionTimeoutMs + STORE_TIMEOUTS.requestTimeoutMs) + 1000;
+
 export function documentClient(endpoint?: string): DynamoDBDocumentClient {
-  const client = new DynamoDBClient({ ...(endpoint ? { endpoint } : {}), maxAttempts: 4 });
+  const client = new DynamoDBClient({
+    ...(endpoint ? { endpoint } : {}),
+    maxAttempts: STORE_TIMEOUTS.maxAttempts,
+    requestHandler: { connectionTimeout: STORE_TIMEOUTS.connectionTimeoutMs, requestTimeout: STORE_TIMEOUTS.requestTimeoutMs, throwOnRequestTimeout: true },
+  });
   return DynamoDBDocumentClient.from(client, { marshallOptions: { removeUndefinedValues: true } });
 }

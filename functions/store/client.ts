@@ -4,11 +4,12 @@
  * capacity metering as SDK middleware (so no store method reports capacity by hand).
  */
 import { ConditionalCheckFailedException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { decodeCursor, encodeCursor } from '../core/cursor';
+import { StoreUnavailable } from '../core/store-errors';
 import type { Page } from '../core/ports';
-import { ATTR, BOOKKEEPING } from './table';
+import { ATTR, BOOKKEEPING, HEALTH_KEY } from './table';
 
 export type Item = Record<string, unknown>;
 export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>;
@@ -41,6 +42,39 @@ export function meterCapacity(db: DynamoDBDocumentClient, listener: CapacityList
       return out;
     },
     { step: 'initialize', name: 'meterCapacity' },
+  );
+}
+
+const UNAVAILABLE_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+]);
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED']);
+
+/** Whether an SDK error means the table cannot answer now (rather than that the request was wrong). */
+export function isUnavailable(e: unknown): boolean {
+  if (!(e instanceof Error)) return false;
+  const { code, $metadata } = e as Error & { code?: string; $metadata?: { httpStatusCode?: number } };
+  return UNAVAILABLE_NAMES.has(e.name) || (code !== undefined && UNAVAILABLE_CODES.has(code)) || ($metadata?.httpStatusCode ?? 0) >= 500;
+}
+
+/** Turns "the table cannot answer", once the SDK's retries are spent, into the neutral StoreUnavailable. */
+export function reportUnavailable(db: DynamoDBDocumentClient) {
+  db.middlewareStack.add(
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (e) {
+        throw isUnavailable(e) ? new StoreUnavailable({ cause: e }) : e;
+      }
+    },
+    { step: 'initialize', name: 'reportUnavailable', priority: 'high' },
   );
 }
 
@@ -77,6 +111,11 @@ export class TableClient {
     const start = cursor ? decodeCursor(cursor, (k) => (k && typeof k === 'object' && belongs(k as Item) ? (k as Item) : undefined)) : undefined;
     const out = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
     return { items: ((out.Items ?? []) as Item[]).map(as), ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  /** Resolves when the table answers a strongly consistent read of one fixed key (half a read unit). */
+  async ping(): Promise<void> {
+    await this.db.send(new GetCommand({ TableName: this.table, Key: HEALTH_KEY, ConsistentRead: true }));
   }
 
   /** Writes `item` unless its key exists; returns the item already there, read from the failed condition itself. */

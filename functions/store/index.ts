@@ -5,7 +5,7 @@ import { DynamoAccessLogStore } from './access-log';
 import { DynamoCalendarStore } from './calendar';
 import { DynamoDirectoryStore } from './directory';
 import { DynamoPlanStore } from './plans';
-import { meterCapacity, TableClient, type CapacityListener } from './client';
+import { meterCapacity, reportUnavailable, TableClient, type CapacityListener } from './client';
 import { DynamoClientStore } from './clients';
 import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
 import { DynamoNotificationStore } from './notifications';
@@ -19,6 +19,7 @@ export interface DynamoStoreOptions {
 
 export function dynamoStores(db: DynamoDBDocumentClient, table: string, options: DynamoStoreOptions = {}): Stores {
   if (options.onCapacity) meterCapacity(db, options.onCapacity);
+  reportUnavailable(db);
   const t = new TableClient(db, table);
   return {
     records: new DynamoRecordStore(t),
@@ -30,5 +31,6 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     directory: new DynamoDirectoryStore(t),
     plans: new DynamoPlanStore(t),
     calendar: new DynamoCalendarStore(t),
+    ping: () => t.ping(),
   };
 }

@@ -90,6 +90,7 @@
  * | open tasks due on a day (overdue job)     | Query GSI2 DUE#date                                    | one page per call       |
  * | the overdue job's place                   | GetItem / UpdateItem JOBS/<job>                        | 1 RCU / 1 WCU           |
  * | the holiday calendar                      | Query CALENDAR; PutItem CALENDAR/<year>                | one page / 1-2 WCU      |
+ * | health: does the table answer             | GetItem HEALTH/HEALTH (no such item), at most every 5 s per api instance | 1 RCU (strong) |
  */
 import { createHash } from 'node:crypto';
 import type { RecordKind } from '../../schemas/records';
@@ -169,6 +170,9 @@ export const ACCESS_LOG_PREFIX = 'ACCESS#';
 export const accessLogKey = (creditCode: string, at: string, nonce: string) => ({ PK: enterprisePartition(creditCode), SK: `${ACCESS_LOG_PREFIX}${at}#${nonce}` });
 /** The same place for every retry of one logged event (a notification pushed or pulled): its time and a digest of what it is. */
 export const accessLogOnceKey = (creditCode: string, filedAt: string, key: string) => accessLogKey(creditCode, filedAt, createHash('sha256').update(key).digest('base64url').slice(0, 16));
+
+/** A key no item has: /health reads it to learn whether the table answers. */
+export const HEALTH_KEY = { PK: 'HEALTH', SK: 'HEALTH' };
 
 export const CLIENTS_PARTITION = 'CLIENTS';
 export const clientKey = (clientId: string) => ({ PK: CLIENTS_PARTITION, SK: clientId });
