@@ -10,7 +10,7 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  * DynamoDB Local, a network partition) holds every request for as long as it lasts; with them a
  * caller hears "unavailable" within about STORE_GIVE_UP_MS.
  */
-export const STORE_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 2000, maxAttempts: 3 };
+export const STORE_TIMEOUTS = { connectionTimeoutMs: 1000, requestTimeoutMs: 4000, maxAttempts: 2 };
 export const STORE_GIVE_UP_MS = STORE_TIMEOUTS.maxAttempts * (STORE_TIMEOUTS.connectionTimeoutMs + STORE_TIMEOUTS.requestTimeoutMs) + 1000;
 
 export function documentClient(endpoint?: string): DynamoDBDocumentClient {
