@@ -68,7 +68,8 @@ const tooLarge = (limit: number) => () => {
 /** The one place where errors raised below the api (neutral store errors) become problems. */
 function asProblem(err: Error): Error {
   if (err instanceof InvalidCursor) return invalidCursor(err.parameter);
-  if (err instanceof StoreUnavailable) return new ProblemError(503, { type: 'store-unavailable', title: 'Service unavailable', detail: `the data store is not answering; retry in ${RETRY_AFTER_SECONDS} s`, cause: err });
+  if (err instanceof StoreUnavailable)
+    return new ProblemError(503, { type: 'store-unavailable', title: 'Service unavailable', detail: `the data store is not answering; retry in ${RETRY_AFTER_SECONDS} s`, cause: err });
   return err;
 }
 
