@@ -13,7 +13,7 @@ const other = makeCreditCode('91', '330402', 'MA2CURY2');
 
 beforeAll(async () => {
   ex = await startExchange({ push: {} });
-  await ex.call('POST', '/v1/subscriptions', { as: 'health', body: { name: 'cursor test', filters: { creditCodes: [code] } } });
+  await ex.call('POST', '/v1/subscriptions', { as: 'health', body: { name: 'cursor test', purpose: 'test: cursors', filters: { creditCodes: [code] } } });
   for (let i = 0; i < 3; i++) {
     await ex.call('POST', '/v1/records', { body: inspection(code, `CUR-${i}`) });
     await ex.call('POST', '/v1/records', { body: inspection(other, `CUR-O-${i}`) });
