@@ -38,6 +38,17 @@ const TABLE_ACCESS = {
   overdue: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:UpdateItem'],
 } as const;
 
+/**
+ * Concurrency reserved for each function: a flood of API calls cannot starve delivery of the
+ * account's Lambda capacity, nor take more than its share. Delivery's equals its event source's
+ * maximum concurrency. Together 243: the account's concurrency limit must be at least 343 (AWS
+ * keeps 100 unreserved).
+ */
+const RESERVED_CONCURRENCY = { api: 200, fanout: 20, deliver: 20, deadLetters: 2, overdue: 1 };
+
+/** The table's on-demand ceiling in request units per second. */
+const TABLE_MAX_THROUGHPUT = { read: 20_000, write: 10_000 };
+
 /** How often the overdue job looks for notifications nobody acknowledged in time. */
 const OVERDUE_EVERY = Duration.minutes(15);
 
@@ -60,6 +71,10 @@ export class ExchangeStack extends Stack {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
       sortKey: { name: TABLE.sortKey, type: AttributeType.STRING },
       billingMode: BillingMode.PAY_PER_REQUEST,
+      // A ceiling on on-demand throughput, so a flood (or a runaway loop) costs a bounded amount
+      // and throttles instead of scaling without end; far above a province's expected peak.
+      maxReadRequestUnits: TABLE_MAX_THROUGHPUT.read,
+      maxWriteRequestUnits: TABLE_MAX_THROUGHPUT.write,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       encryption: TableEncryption.AWS_MANAGED,
       deletionProtection: true,
@@ -102,7 +117,7 @@ export class ExchangeStack extends Stack {
       deadLetterQueue: { queue: this.deliveryDlq, maxReceiveCount: QUEUES.delivery.maxReceiveCount },
     });
 
-    this.api = this.lambda('Api', 'api', props.assetsDir, { memorySize: 1024, timeout: Duration.seconds(15) });
+    this.api = this.lambda('Api', 'api', props.assetsDir, { memorySize: 1024, timeout: Duration.seconds(15), reserved: RESERVED_CONCURRENCY.api });
     this.bindTable(this.api, TABLE_ACCESS.api);
     this.bindQueue(this.api, ['sqs:SendMessage']);
     // The key the api seals its cursors with: generated at deploy, the same in every instance, never in the template.
@@ -114,7 +129,7 @@ export class ExchangeStack extends Stack {
     // bisected and retried from the failed record, and what still fails is kept in a queue.
     this.fanoutFailures = new Queue(this, 'FanoutFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
     Validations.of(this.fanoutFailures).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is the on-failure destination of the stream fan-out.' });
-    this.fanout = this.lambda('Fanout', 'fanout', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(60) });
+    this.fanout = this.lambda('Fanout', 'fanout', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(60), reserved: RESERVED_CONCURRENCY.fanout });
     this.bindTable(this.fanout, TABLE_ACCESS.fanout);
     this.bindQueue(this.fanout, ['sqs:SendMessage']);
     this.fanout.addEventSource(
@@ -131,18 +146,18 @@ export class ExchangeStack extends Stack {
     );
 
     // Queue → delivery, reporting partial batch failures so one bad endpoint holds back no other.
-    this.deliver = this.lambda('Deliver', 'deliver', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS) });
+    this.deliver = this.lambda('Deliver', 'deliver', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS), reserved: RESERVED_CONCURRENCY.deliver });
     this.bindTable(this.deliver, TABLE_ACCESS.deliver);
     this.bindQueue(this.deliver, ['sqs:ChangeMessageVisibility']);
     this.deliver.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }));
 
     // The DLQ's consumer (same bundle as delivery): makes sure each dead-lettered notification says
     // failed in the table, where redrive finds it, counts it for the alarm and empties the DLQ.
-    this.deadLetters = this.lambda('DeadLetters', 'deliver', props.assetsDir, { memorySize: 256, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS), handler: 'index.deadLetters' });
+    this.deadLetters = this.lambda('DeadLetters', 'deliver', props.assetsDir, { memorySize: 256, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS), handler: 'index.deadLetters', reserved: RESERVED_CONCURRENCY.deadLetters });
     this.bindTable(this.deadLetters, TABLE_ACCESS.deadLetters);
     this.deadLetters.addEventSource(new SqsEventSource(this.deliveryDlq, { batchSize: 10, maxConcurrency: 2 }));
 
-    this.overdue = this.lambda('Overdue', 'overdue', props.assetsDir, { memorySize: 512, timeout: Duration.minutes(5) });
+    this.overdue = this.lambda('Overdue', 'overdue', props.assetsDir, { memorySize: 512, timeout: Duration.minutes(5), reserved: RESERVED_CONCURRENCY.overdue });
     this.bindTable(this.overdue, TABLE_ACCESS.overdue);
     new Rule(this, 'OverdueSchedule', { schedule: Schedule.rate(OVERDUE_EVERY), targets: [new LambdaTarget(this.overdue)] });
 
@@ -228,12 +243,13 @@ export class ExchangeStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
-  private lambda(id: string, name: string, assetsDir: string, opts: { memorySize: number; timeout: Duration; handler?: string }) {
+  private lambda(id: string, name: string, assetsDir: string, opts: { memorySize: number; timeout: Duration; handler?: string; reserved: number }) {
     const fn = new LambdaFunction(this, id, {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
       code: Code.fromAsset(`${assetsDir}/${name}`),
       handler: opts.handler ?? 'index.handler',
+      reservedConcurrentExecutions: opts.reserved,
       memorySize: opts.memorySize,
       timeout: opts.timeout,
       tracing: Tracing.ACTIVE,

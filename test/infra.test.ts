@@ -49,6 +49,10 @@ describe('table', () => {
     });
   });
 
+  it('has a ceiling on its on-demand throughput', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { OnDemandThroughput: { MaxReadRequestUnits: 20_000, MaxWriteRequestUnits: 10_000 } });
+  });
+
   it('projects record summaries into the enterprise index, never record bodies', () => {
     const [table] = Object.values(template.findResources('AWS::DynamoDB::Table'));
     const indexes: { IndexName: string; KeySchema: unknown; Projection: { ProjectionType: string; NonKeyAttributes?: string[] } }[] = table.Properties.GlobalSecondaryIndexes;
@@ -95,6 +99,11 @@ describe('functions', () => {
     expect(actionsOf('DeadLetters', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
     expect(all.filter((a: string) => /dynamodb:(Scan|BatchWriteItem|\*)$/.test(a))).toEqual([]);
+  });
+
+  it('each have reserved concurrency, leaving the account 100 unreserved out of a limit of 343 or more', () => {
+    const reserved = Object.fromEntries(Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, f]) => [id.replace(/[0-9A-F]{8}$/, ''), f.Properties.ReservedConcurrentExecutions]));
+    expect(reserved).toEqual({ Api: 200, Fanout: 20, Deliver: 20, DeadLetters: 2, Overdue: 1 });
   });
 
   it('send to the delivery queue only where they must', () => {
