@@ -3,7 +3,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { LambdaContext, LambdaEvent } from 'hono/aws-lambda';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { createClient } from '../functions/core/clients';
 import { runtimePorts } from '../functions/runtime';
 import { inspection, makeCreditCode } from '../local/samples';
@@ -77,6 +77,20 @@ describe('api Lambda behind API Gateway v2', () => {
     const res = await handler(v2Event('GET', `/v1/enterprises/${code}/records`, { query: 'kind=inspection&limit=1', headers: { authorization: `Bearer ${key}`, 'access-purpose': 'test' } }), context);
     expect(res.statusCode).toBe(200);
     expect(JSON.parse(res.body).items).toHaveLength(1);
+  });
+
+  it("quotes API Gateway's request id, which a caller cannot choose, and keeps the caller's beside it in the log", async () => {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      const res = await handler(v2Event('GET', '/v1/me', { headers: { authorization: `Bearer ${key}`, 'x-request-id': 'forged-id' } }), context);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers?.['x-request-id']).toBe('r1');
+    } finally {
+      spy.mockRestore();
+    }
+    const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.path === '/v1/me');
+    expect(entry).toMatchObject({ requestId: 'r1', callerRequestId: 'forged-id', status: 200 });
   });
 
   it('returns problem+json for errors', async () => {

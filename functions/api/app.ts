@@ -65,6 +65,12 @@ const tooLarge = (limit: number) => () => {
   throw payloadTooLarge(`the body exceeds ${limit} bytes`);
 };
 
+/** API Gateway's request id when running under Lambda (hono/aws-lambda passes the event's request context as the env). */
+function platformRequestId(env: unknown): string | undefined {
+  const id = (env as { requestContext?: { requestId?: unknown } } | undefined)?.requestContext?.requestId;
+  return typeof id === 'string' && id ? id : undefined;
+}
+
 /** The one place where errors raised below the api (neutral store errors) become problems. */
 function asProblem(err: Error): Error {
   if (err instanceof InvalidCursor) return invalidCursor(err.parameter);
@@ -119,13 +125,17 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } }));
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const requestId = c.req.header('x-request-id')?.slice(0, 100) || ports.ids.random(9);
+    // The id logs and 500s quote is the platform's (API Gateway's, under Lambda), which a caller
+    // cannot choose; the caller's own x-request-id is kept beside it, for their correlation only.
+    const requestId = platformRequestId(c.env) ?? ports.ids.random(9);
+    const callerRequestId = c.req.header('x-request-id')?.slice(0, 100) || undefined;
     c.set('requestId', requestId);
     await next();
     c.header('x-request-id', requestId);
     log({
       level: c.res.status >= 500 ? 'error' : 'info',
       requestId,
+      ...(callerRequestId ? { callerRequestId } : {}),
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
