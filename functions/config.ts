@@ -22,6 +22,7 @@ export const ENVIRONMENT = {
   RECORD_MAX_FUTURE_DAYS: "days ahead of today a record's event date may lie (7)",
   WEBHOOK_ALLOW_PRIVATE_TARGETS: '"true" lets webhooks reach private addresses (local runs only)',
   CURSOR_KEY: 'the key listing cursors are sealed with, at least 32 characters (required by the api; a generated secret on AWS)',
+  PARTY_KEY_SECRET: "the HMAC key that turns a natural person's identity document into a party key, at least 32 characters (a generated secret on AWS; a fixed development key locally)",
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT;
 
@@ -95,6 +96,17 @@ export function cursorKey(): Buffer {
   return Buffer.from(key);
 }
 
+/** The party key secret, checked without echoing it: a secret never goes into an error message. */
+function partyKeySecret(): string {
+  const secret = env('PARTY_KEY_SECRET');
+  if (secret === undefined) return DEFAULT_INGEST_RULES.partyKeySecret;
+  if (secret.length < 32) throw new Error('environment variable PARTY_KEY_SECRET must have at least 32 characters');
+  return secret;
+}
+
 export function ingestRules(): IngestRules {
-  return { maxFutureDays: env('RECORD_MAX_FUTURE_DAYS', nonNegative, DEFAULT_INGEST_RULES.maxFutureDays) };
+  return {
+    maxFutureDays: env('RECORD_MAX_FUTURE_DAYS', nonNegative, DEFAULT_INGEST_RULES.maxFutureDays),
+    partyKeySecret: partyKeySecret(),
+  };
 }

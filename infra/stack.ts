@@ -101,6 +101,13 @@ export class ExchangeStack extends Stack {
       projectionType: ProjectionType.INCLUDE,
       nonKeyAttributes: [...INDEXES.pool.projection],
     });
+    this.table.addGlobalSecondaryIndex({
+      indexName: INDEXES.posted.name,
+      partitionKey: { name: INDEXES.posted.partitionKey, type: AttributeType.STRING },
+      sortKey: { name: INDEXES.posted.sortKey, type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...INDEXES.posted.projection],
+    });
 
     this.deliveryDlq = new Queue(this, 'DeliveryDlq', {
       queueName: QUEUES.deliveryDlq.name,
@@ -124,6 +131,10 @@ export class ExchangeStack extends Stack {
     const cursorKey = new Secret(this, 'CursorKey', { generateSecretString: { passwordLength: 64, excludePunctuation: true }, description: 'HMAC key of the API cursors' });
     this.api.addEnvironment('CURSOR_KEY', cursorKey.secretValue.unsafeUnwrap());
     Validations.of(cursorKey).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating the cursor key only invalidates the page cursors in flight; it is replaced by redeploying with a new secret.' });
+    // The key natural persons' party keys are derived with: the same for the life of the data, so never rotated.
+    const partyKey = new Secret(this, 'PartyKeySecret', { generateSecretString: { passwordLength: 64, excludePunctuation: true }, description: 'HMAC key of natural persons’ party keys' });
+    this.api.addEnvironment('PARTY_KEY_SECRET', partyKey.secretValue.unsafeUnwrap());
+    Validations.of(partyKey).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating it would re-key every natural person already recorded; it must stay as long as the data does.' });
 
     // Stream → fan-out: new record versions and changed notifications only; a failing batch is
     // bisected and retried from the failed record, and what still fails is kept in a queue.

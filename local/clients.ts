@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { createClient, grantScopes } from '../functions/core/clients';
 import { addCreditCodeException, EXCEPTIONS_TTL_MS, removeCreditCodeException } from '../functions/core/credit-code-exceptions';
 import { ProblemError } from '../functions/core/errors';
+import { DIRECTORY_TTL_MS, setDepartmentEntry } from '../functions/core/departments';
 import { SCOPES } from '../functions/core/model';
 import { runtimePorts } from '../functions/runtime';
 import { checkCreditCode } from '../schemas/credit-code';
@@ -22,6 +23,9 @@ const USAGE = `usage: npm run clients -- <command>
   exceptions list                                   list credit codes accepted despite a wrong check character
   exceptions add <code> --reason R --by NAME        accept one such code
   exceptions remove <code>
+  departments list                                  the department directory as stamped on records (数据来源单位)
+  departments set <id> [--credit-code C] [--name N] [--region R] [--parent P] --by NAME
+                                                    record a department's credit code (or other details)
 scopes: ${SCOPES.join(', ')}`;
 
 function target(): { table: string; dynamodbEndpoint?: string } {
@@ -36,7 +40,16 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { department: { type: 'string' }, name: { type: 'string' }, scopes: { type: 'string' }, reason: { type: 'string' }, by: { type: 'string' } },
+    options: {
+      department: { type: 'string' },
+      name: { type: 'string' },
+      scopes: { type: 'string' },
+      reason: { type: 'string' },
+      by: { type: 'string' },
+      'credit-code': { type: 'string' },
+      region: { type: 'string' },
+      parent: { type: 'string' },
+    },
   });
   const [command, sub, arg] = positionals;
   if (!command) {
@@ -94,6 +107,20 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
         const ok = await removeCreditCodeException(ports, arg);
         out(ok ? `removed ${arg}` : `${arg} was not on the list`);
         return ok ? 0 : 1;
+      }
+      break;
+    }
+    case 'departments': {
+      if (sub === 'list') {
+        for (const d of await ports.departments.list()) out(`${d.department.padEnd(14)} ${d.creditCode ?? '(no credit code)'}  ${d.region}  ${d.name}${d.parent ? `  parent ${d.parent}` : ''}`);
+        return 0;
+      }
+      if (sub === 'set' && arg && values.by) {
+        const entry = await setDepartmentEntry(ports, { department: arg, creditCode: values['credit-code'], name: values.name, region: values.region, parent: values.parent, updatedBy: values.by });
+        out(
+          `${entry.department}: ${entry.name}, ${entry.creditCode ?? 'no credit code'}, region ${entry.region}; records posted from now on carry it (running APIs within ${DIRECTORY_TTL_MS / 1000} s)`,
+        );
+        return 0;
       }
       break;
     }

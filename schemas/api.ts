@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
-import { pageOf, pageQuery } from './common';
+import { IdDocument, IsoDate, pageOf, pageQuery } from './common';
 import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
@@ -109,6 +109,69 @@ export const AccessLogPage = pageOf(AccessLogEntry, 'AccessLogPage');
 
 export const Me = z.strictObject({ clientId: z.string(), department: z.string(), name: z.string(), scopes: z.array(z.string()) }).meta({ id: 'Me', description: 'the calling client' });
 
+/** The longest date range one public listing or export walks: a month of days, each one query. */
+export const MAX_RANGE_DAYS = 31;
+const daysBetween = (a: string, b: string) => Math.round((Date.parse(b) - Date.parse(a)) / 86_400_000);
+
+const DisclosureFields = {
+  from: IsoDate.meta({ description: 'first publication date, YYYY-MM-DD' }),
+  to: IsoDate.meta({ description: `last publication date, at most ${MAX_RANGE_DAYS} days after from` }),
+  cursor: z.string().max(1000).optional().meta({ description: '`next` of the previous page' }),
+  limit: z.coerce.number().int().min(1).max(500).default(100).meta({ description: 'rows per page, 1-500, default 100' }),
+};
+const dateRange = (q: { from: string; to: string }, ctx: z.core.$RefinementCtx) => {
+  if (q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'cannot be before from' });
+  else if (daysBetween(q.from, q.to) >= MAX_RANGE_DAYS) ctx.addIssue({ code: 'custom', path: ['to'], message: `the range may span at most ${MAX_RANGE_DAYS} days` });
+};
+export const DisclosureQuery = z.strictObject(DisclosureFields).superRefine(dateRange);
+export type DisclosureQuery = z.infer<typeof DisclosureQuery>;
+
+export const ExportQuery = z
+  .strictObject({ ...DisclosureFields, format: z.enum(['json', 'csv']).default('json').meta({ description: 'json (columns and rows) or csv (RFC 4180, UTF-8)' }) })
+  .superRefine(dateRange);
+/** The public lists' path names and the record kinds they publish. */
+export const PUBLIC_KINDS = { licences: 'licence', penalties: 'penalty', inspections: 'inspection' } as const;
+export const PublicListPage = z
+  .strictObject({
+    kind: z.enum(['licence', 'penalty', 'inspection']),
+    asOf: z.string().meta({ description: 'the date (China time) publication ends were judged on' }),
+    items: z.array(z.looseObject({ recordId: z.string() }).meta({ description: 'one record in the 双公示 field codes (XK_* / CF_*), public fields only' })),
+    next: z.string().optional(),
+  })
+  .meta({ id: 'PublicListPage' });
+export const StandardExport = z
+  .strictObject({ columns: z.array(z.string()), rows: z.array(z.record(z.string(), z.string())), next: z.string().optional() })
+  .meta({ id: 'StandardExport', description: 'rows in the 双公示 field codes; CSV carries the same columns, and the next page in a Link header' });
+
+export const PostedQuery = z
+  .strictObject({
+    kind: RecordKindSchema,
+    from: IsoDate.optional().meta({ description: 'earliest record date (decision, filing, inspection or registration date)' }),
+    to: IsoDate.optional().meta({ description: 'latest record date' }),
+    ...pageQuery(50),
+  })
+  .superRefine((q, ctx) => {
+    if (q.from && q.to && q.to < q.from) ctx.addIssue({ code: 'custom', path: ['to'], message: 'cannot be before from' });
+  });
+export type PostedQuery = z.infer<typeof PostedQuery>;
+
+/** Finding a party without a credit code (POST, so an identity document number never sits in a URL or a log line). */
+export const PartyLookup = z
+  .strictObject({
+    registrationNumber: z
+      .string()
+      .regex(/^[0-9]{13}([0-9]{2})?$/, '13 or 15 digits')
+      .optional()
+      .meta({ description: '工商注册号 of an individual business without a credit code' }),
+    idDocument: IdDocument.optional().meta({ description: 'identity document of a natural person' }),
+  })
+  .refine((b) => (b.registrationNumber === undefined) !== (b.idDocument === undefined), { message: 'give exactly one of registrationNumber and idDocument', path: ['registrationNumber'] })
+  .meta({ id: 'PartyLookup' });
+
+export const PartyFound = z
+  .strictObject({ partyKey: z.string().meta({ description: 'REG:<注册号> or NP:<keyed hash>: read the party under it like a credit code' }), records: z.array(SummaryItem) })
+  .meta({ id: 'PartyFound' });
+
 export const CreditCodeParam = z.string().meta({ description: 'unified social credit code (统一社会信用代码)', examples: ['91330402MA2B4T1X8Q'] });
 export const HistoryQuery = z.strictObject({ kind: RecordKindSchema.optional().meta({ description: 'only records of this kind' }), ...pageQuery(20) });
 export const AccessLogQuery = z.strictObject(pageQuery(50));
@@ -154,6 +217,16 @@ const PROBLEM_TEXT: Record<number, string> = {
  * body limit) and the OpenAPI document is generated from the same objects, so what is served and
  * what is documented cannot differ.
  */
+/** A keyless public list (一公开). */
+const publicRoute = (kind: keyof typeof PUBLIC_KINDS, more: string): Route => ({
+  method: 'get',
+  path: `/public/${kind}`,
+  summary: `一公开, without a key: ${kind} published in a date range (at most ${MAX_RANGE_DAYS} days) in the 双公示 field codes, public fields only${more}.`,
+  scopes: [],
+  query: DisclosureQuery,
+  responses: { 200: { description: 'a page', schema: PublicListPage }, ...problems(400) },
+});
+
 export const ROUTES = {
   postRecord: {
     method: 'post',
@@ -319,6 +392,35 @@ export const ROUTES = {
       ...problems(400, 401, 403),
     },
   },
+  listPosted: {
+    method: 'get',
+    path: '/v1/records',
+    summary: 'The live records the calling department posted, of one kind, newest date first, optionally within dates, a page at a time.',
+    scopes: ['records:write:<kind> or profiles:read'],
+    query: PostedQuery,
+    responses: { 200: { description: 'a page', schema: pageOf(SummaryItem, 'PostedPage') }, ...problems(400, 401, 403) },
+  },
+  findParty: {
+    method: 'post',
+    path: '/v1/parties/find',
+    summary: 'The party key and live records of a party without a credit code: an individual business by 工商注册号, a natural person by identity document.',
+    scopes: ['profiles:read'],
+    params: [PURPOSE],
+    body: PartyLookup,
+    responses: { 200: { description: 'the party key and its records (none if the exchange holds none)', schema: PartyFound }, ...problems(400, 401, 403, 415, 422) },
+  },
+  exportStandard: {
+    method: 'get',
+    path: '/v1/disclosure/{kind}/export',
+    summary: `The 双公示 export of licences or penalties published in a date range (at most ${MAX_RANGE_DAYS} days), in the standard's field codes, JSON or CSV, a page at a time; personal data never. Every party in a page is logged as read.`,
+    scopes: ['profiles:read'],
+    params: [{ name: 'kind', in: 'path', required: true, description: 'licence or penalty' }, PURPOSE],
+    query: ExportQuery,
+    responses: { 200: { description: 'a page of rows; with format=csv a CSV body and the next page in a Link header', schema: StandardExport }, ...problems(400, 401, 403) },
+  },
+  publicLicences: publicRoute('licences', ''),
+  publicPenalties: publicRoute('penalties', '; a penalty leaves the list the day after its publication end (公示截止期)'),
+  publicInspections: publicRoute('inspections', '; only results marked public'),
   me: {
     method: 'get',
     path: '/v1/me',

@@ -23,6 +23,56 @@ const LegalRepresentative = z.strictObject({
   ),
 });
 
+/** 行政相对人类别: the categories of the 双公示 standard (XK_XDR_LB / CF_XDR_LB). */
+export const PARTY_CATEGORIES = {
+  'legal-person': '法人及非法人组织',
+  'natural-person': '自然人',
+  'individual-business': '个体工商户',
+} as const;
+export type PartyCategory = keyof typeof PARTY_CATEGORIES;
+
+/**
+ * The party (行政相对人) a licence or penalty is about, with the codes the standard lists besides
+ * the credit code. A legal person is keyed by the envelope's credit code; an individual business
+ * without one by its registration number, a natural person by a keyed hash of the identity
+ * document (see partyKey in functions/store/table.ts).
+ */
+export const Party = z
+  .strictObject({
+    name: Text(200).meta({ privacy: 'individual', description: '行政相对人名称 (XK_XDR_MC / CF_XDR_MC)' }),
+    category: z
+      .enum(Object.keys(PARTY_CATEGORIES) as [PartyCategory, ...PartyCategory[]])
+      .meta({ privacy: 'public', description: '行政相对人类别: legal-person 法人及非法人组织 / natural-person 自然人 / individual-business 个体工商户' }),
+    registrationNumber: z
+      .string()
+      .regex(/^[0-9]{13}([0-9]{2})?$/, '13 or 15 digits')
+      .optional()
+      .meta({ privacy: 'public', description: '行政相对人代码_2: 工商注册号 (15 digits; 13 before 2007)' }),
+    organisationCode: z
+      .string()
+      .regex(/^[0-9A-Z]{8}-?[0-9X]$/, '8 characters, an optional hyphen and the check character (GB 11714)')
+      .optional()
+      .meta({ privacy: 'public', description: '行政相对人代码_3: 组织机构代码' }),
+    taxNumber: z
+      .string()
+      .regex(/^[0-9A-Z]{15,20}$/, '15-20 digits or capital letters')
+      .optional()
+      .meta({ privacy: 'public', description: '行政相对人代码_4: 税务登记号' }),
+    institutionCertificateNumber: Text(50).optional().meta({ privacy: 'public', description: '行政相对人代码_5: 事业单位证书号' }),
+    socialOrganisationCertificateNumber: Text(50).optional().meta({ privacy: 'public', description: '行政相对人代码_6: 社会组织登记证号' }),
+    idDocument: IdDocument.optional().meta({ description: '证件类型 and 证件号码 of a natural person (XK_XDR_ZJLX/ZJHM); required for natural-person' }),
+  })
+  .superRefine((p, ctx) => {
+    if (p.category === 'natural-person' && !p.idDocument) ctx.addIssue({ code: 'custom', path: ['idDocument'], message: 'required for a natural person', params: { rule: 'required' } });
+    if (p.category !== 'natural-person' && p.idDocument)
+      ctx.addIssue({ code: 'custom', path: ['idDocument'], message: 'only for a natural person (a legal representative goes in legalRepresentative)' });
+  })
+  .meta({ id: 'Party', title: '行政相对人 (party)' });
+export type Party = z.infer<typeof Party>;
+
+/** 备注 on every record kind: free text. */
+const Remarks = LongText(1000).optional().meta({ privacy: 'restricted', description: '备注: remarks' });
+
 /** Registration (登记注册): establishment, change or deregistration of a market entity. */
 export const RegistrationData = z
   .strictObject({
@@ -44,6 +94,7 @@ export const RegistrationData = z
       .meta({ privacy: 'public', description: '经营范围, split as the scope standard wording catalogue does' }),
     authority: Text(100).meta({ privacy: 'public', description: '登记机关: registration authority' }),
     deregistrationReason: Text(200).optional().meta({ privacy: 'restricted', description: '注销原因 (deregister only)' }),
+    remarks: Remarks,
   })
   .superRefine((r, ctx) => {
     if (r.establishedOn > r.date) ctx.addIssue({ code: 'custom', path: ['establishedOn'], message: 'cannot be after the registration date' });
@@ -56,6 +107,8 @@ export const RegistrationData = z
 /** Administrative licence (行政许可) decision. */
 export const LicenceData = z
   .strictObject({
+    party: Party.optional().meta({ description: '行政相对人; required when the record has no credit code, and for the standard (a warning names it when missing)' }),
+    legalRepresentative: LegalRepresentative.pick({ name: true, idDocument: true }).optional().meta({ privacy: 'individual', description: '法定代表人 (XK_FRDB) and 证件 (XK_FR_ZJLX/ZJHM)' }),
     documentName: Text(100).meta({ privacy: 'public', description: '行政许可决定文书名称' }),
     documentNumber: Text(100).meta({ privacy: 'public', description: '行政许可决定文书号' }),
     category: z
@@ -72,6 +125,7 @@ export const LicenceData = z
     catalogueItemCode: CatalogueItemCode,
     grantMode: z.enum(['ordinary', 'commitment']).meta({ privacy: 'public', description: '审批方式: ordinary approval 一般审批 / commitment 告知承诺' }),
     status: z.enum(['valid', 'revoked', 'expired', 'cancelled']).meta({ privacy: 'public', description: '当前状态: valid 有效 / revoked 撤销 / expired 过期 / cancelled 注销' }),
+    remarks: Remarks,
   })
   .superRefine((r, ctx) => {
     if (r.validTo < r.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'cannot be before validFrom' });
@@ -89,6 +143,7 @@ export const FilingData = z
     department: Text(100).meta({ privacy: 'public', description: '备案部门' }),
     date: IsoDate.meta({ privacy: 'public', description: '备案日期' }),
     content: LongText(2000).optional().meta({ privacy: 'restricted', description: '备案内容' }),
+    remarks: Remarks,
   })
   .meta({ id: 'FilingData', title: 'Filing 备案' });
 
@@ -125,26 +180,46 @@ export const InspectionData = z
       .regex(/^pln_[0-9a-f]{16}\.[0-9A-HJ-NPQRTUWXY]{18}$/, 'must be a task id: <planId>.<creditCode>')
       .optional()
       .meta({ privacy: 'public', description: '检查任务: the random inspection task this is the result of; posting it closes the task' }),
+    remarks: Remarks,
   })
   .superRefine((r, ctx) => {
     if (r.taskId !== undefined && r.type !== 'random') ctx.addIssue({ code: 'custom', path: ['type'], message: 'must be random when the record names a task' });
   })
   .meta({ id: 'InspectionData', title: 'Inspection 检查' });
 
+/** 处罚类别: the kinds of 行政处罚法 art. 9 as revised in 2021 (the last five added then), and 其他. */
+export const PENALTY_CATEGORIES = {
+  warning: '警告',
+  'public-criticism': '通报批评',
+  fine: '罚款',
+  confiscation: '没收违法所得、没收非法财物',
+  'licence-revocation': '暂扣许可证件、吊销许可证件',
+  'qualification-downgrade': '降低资质等级',
+  'business-restriction': '限制开展生产经营活动',
+  suspension: '责令停产停业',
+  'closure-order': '责令关闭',
+  'employment-restriction': '限制从业',
+  detention: '行政拘留',
+  other: '其他',
+} as const;
+export type PenaltyCategory = keyof typeof PENALTY_CATEGORIES;
+
 /** Administrative penalty (行政处罚) decision. */
 export const PenaltyData = z
   .strictObject({
+    party: Party.optional().meta({ description: '行政相对人; required when the record has no credit code, and for the standard (a warning names it when missing)' }),
     decisionNumber: Text(100).meta({ privacy: 'public', description: '行政处罚决定书文号' }),
     violationType: Text(200).meta({ privacy: 'public', description: '违法行为类型' }),
     facts: LongText(4000).meta({ privacy: 'restricted', description: '违法事实' }),
     legalBasis: LongText(2000).meta({ privacy: 'restricted', description: '处罚依据' }),
     categories: z
-      .array(z.enum(['warning', 'fine', 'confiscation', 'suspension', 'licence-revocation', 'detention', 'other']))
+      .array(z.enum(Object.keys(PENALTY_CATEGORIES) as [PenaltyCategory, ...PenaltyCategory[]]))
       .min(1)
       .meta({
         privacy: 'public',
-        description:
-          '处罚类别: warning 警告 / fine 罚款 / confiscation 没收违法所得、非法财物 / suspension 责令停产停业 / licence-revocation 暂扣或者吊销许可证、执照 / detention 行政拘留 / other 其他',
+        description: `处罚类别 (行政处罚法 as revised in 2021, art. 9): ${Object.entries(PENALTY_CATEGORIES)
+          .map(([k, v]) => `${k} ${v}`)
+          .join(' / ')}`,
       }),
     content: LongText(4000).meta({ privacy: 'restricted', description: '处罚内容' }),
     fineFen: Fen.meta({ privacy: 'public', description: '罚款金额 in fen (the standard shows 万元)' }),
@@ -153,10 +228,12 @@ export const PenaltyData = z
       .strictObject({ name: Text(100).meta({ privacy: 'public', description: '暂扣或吊销证照名称' }), number: Text(100).meta({ privacy: 'public', description: '暂扣或吊销证照编号' }) })
       .optional(),
     decisionDate: IsoDate.meta({ privacy: 'public', description: '处罚决定日期' }),
-    publicUntil: IsoDate.meta({ privacy: 'public', description: '公示截止期' }),
+    validUntil: IsoDate.optional().meta({ privacy: 'public', description: '处罚有效期 (CF_YXQ); a record without it reads as publicUntil' }),
+    publicUntil: IsoDate.meta({ privacy: 'public', description: '公示截止期: the penalty leaves the public list the day after' }),
     authority: Text(100).meta({ privacy: 'public', description: '处罚机关' }),
     authorityCreditCode: creditCodeSchema().meta({ privacy: 'public', description: '处罚机关统一社会信用代码' }),
     legalRepresentative: z.strictObject({ name: Text(50).meta({ privacy: 'individual', description: '法定代表人姓名' }), idDocument: IdDocument.optional() }).optional(),
+    remarks: Remarks,
   })
   .superRefine((r, ctx) => {
     if (r.categories.includes('fine') && r.fineFen === 0) ctx.addIssue({ code: 'custom', path: ['fineFen'], message: 'must be above 0 when categories include fine' });
@@ -165,6 +242,7 @@ export const PenaltyData = z
       ctx.addIssue({ code: 'custom', path: ['revokedLicence'], message: 'required when categories include licence-revocation' });
     }
     if (r.publicUntil < r.decisionDate) ctx.addIssue({ code: 'custom', path: ['publicUntil'], message: 'cannot be before decisionDate' });
+    if (r.validUntil !== undefined && r.validUntil < r.decisionDate) ctx.addIssue({ code: 'custom', path: ['validUntil'], message: 'cannot be before decisionDate' });
   })
   .meta({ id: 'PenaltyData', title: 'Penalty 行政处罚' });
 
@@ -222,13 +300,33 @@ export const EVENT_DATE_FIELDS = {
 } as const satisfies { [K in RecordKind]: readonly (keyof RecordData[K])[] };
 
 /**
+ * Who a record is about: a credit code, except that a licence or penalty may instead name a
+ * natural person (with an identity document) or an individual business by its registration
+ * number. A natural person has no credit code.
+ */
+function partyRules(r: { kind: RecordKind; creditCode?: string; data: unknown }, ctx: z.core.$RefinementCtx) {
+  const party = r.kind === 'licence' || r.kind === 'penalty' ? (r.data as { party?: Party }).party : undefined;
+  if (party?.category === 'natural-person' && r.creditCode !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['creditCode'], message: 'a natural person has no credit code: leave it out and give data.party.idDocument' });
+  }
+  if (r.creditCode !== undefined) return;
+  if (party?.category === 'natural-person') return;
+  if (party?.category === 'individual-business' && party.registrationNumber) return;
+  const message = r.kind === 'licence' || r.kind === 'penalty' ? 'required, unless data.party is a natural person or an individual business with its registrationNumber' : 'required';
+  ctx.addIssue({ code: 'custom', path: ['creditCode'], message, params: { rule: 'required' } });
+}
+
+/**
  * Builds the envelope schema from what varies: the credit code exception list, and the latest
  * date (YYYY-MM-DD) an event date may carry.
  */
 export function recordInputSchema(exceptions: CreditCodeExceptions = NO_EXCEPTIONS, latestDate?: string) {
   const common = {
     sourceId: SourceId,
-    creditCode: creditCodeSchema(exceptions).meta({ description: 'unified social credit code of the enterprise the record is about' }),
+    creditCode: creditCodeSchema(exceptions).optional().meta({
+      description:
+        'unified social credit code of the enterprise the record is about; a licence or penalty about a natural person, or an individual business known only by its registration number, has none and names its party instead',
+    }),
     department: z.string().optional().meta({ description: 'posting department; if given it must be the caller’s own (a client cannot post as another department)' }),
     corrects: z.int().min(1).optional().meta({ description: 'the version this post corrects; required to change a record already accepted' }),
   };
@@ -241,6 +339,7 @@ export function recordInputSchema(exceptions: CreditCodeExceptions = NO_EXCEPTIO
       z.strictObject({ kind: z.literal('penalty'), ...common, data: PenaltyData }),
     ])
     .superRefine((r, ctx) => {
+      partyRules(r, ctx);
       if (latestDate === undefined) return;
       const data = r.data as Record<string, unknown>;
       for (const field of EVENT_DATE_FIELDS[r.kind]) {
@@ -269,6 +368,16 @@ export const Provenance = z
   })
   .meta({ id: 'Provenance' });
 
+export const SourceUnit = z
+  .strictObject({
+    department: z.string().meta({ description: 'department id' }),
+    name: z.string().meta({ description: '数据来源单位 (XK_LYDW / CF_SJLY)' }),
+    creditCode: z.string().optional().meta({ description: '数据来源单位统一社会信用代码 (XK_LYDWDM / CF_SJLYDM), where the directory knows it' }),
+    region: z.string().meta({ description: 'GB/T 2260 code of the area it serves' }),
+    parent: z.string().optional().meta({ description: 'the department above it' }),
+  })
+  .meta({ id: 'SourceUnit', description: '数据来源单位: the posting department as the department directory described it when the record arrived' });
+
 export const RecordVersion = z
   .strictObject({
     id: z.string().meta({ description: 'exchange record id, stable across versions' }),
@@ -281,6 +390,7 @@ export const RecordVersion = z
     data: z.record(z.string(), z.unknown()).meta({ description: 'the record body of its kind; personal fields masked unless allowed' }),
     warnings: z.array(Warning),
     provenance: Provenance,
+    sourceUnit: SourceUnit.optional(),
   })
   .meta({ id: 'RecordVersion', title: 'One version of a record' });
 export type RecordVersion = z.infer<typeof RecordVersion>;

@@ -27,7 +27,9 @@ describe('/openapi.json', () => {
     const { createApp } = await import('../functions/api/app');
     const app = createApp(ex.ports, { log: () => {} });
     const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
-    const served = app.routes.filter((r) => r.path.startsWith('/v1/') && r.method !== 'ALL').map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
+    const served = app.routes
+      .filter((r) => (r.path.startsWith('/v1/') || r.path.startsWith('/public/')) && r.method !== 'ALL')
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, '{$1}')}`);
     const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops as object).map((m) => `${m} ${path}`));
     expect(new Set(served)).toEqual(new Set(documented));
   });

@@ -8,7 +8,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
-import { BatchRequest, ROUTES, type Route } from '../../schemas/api';
+import { BatchRequest, DisclosureQuery, PUBLIC_KINDS, ROUTES, type Route } from '../../schemas/api';
 import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
 import { badRequest, invalidCursor, invalidInput, payloadTooLarge, ProblemError, unsupportedMediaType, type Problem } from '../core/errors';
@@ -19,7 +19,9 @@ import { ingestBatch, ingestRecord, MAX_RECORD_BYTES } from '../core/ingest';
 import { DEFAULT_INGEST_RULES, type IngestRules } from '../core/ingest-rules';
 import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
-import { presentVersion, readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
+import { findParty, presentVersion, readAccessLog, readHistory, readProfile, readRecord, requirePurpose } from '../core/profile';
+import { exportStandard, publicList, toCsv } from '../core/disclosure';
+import { listPosted } from '../core/own-data';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret, STRICT_WEBHOOKS, updateSubscription, type WebhookPolicy } from '../core/subscriptions';
 import { parseOrThrow } from '../core/validation';
 import { docsPage } from './docs';
@@ -184,6 +186,13 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     v1.on(route.method.toUpperCase(), [route.path.replace(/^\/v1/, '').replace(/\{(\w+)\}/g, ':$1')], ...handlers);
   };
 
+  // 一公开: without a key, so outside /v1 and its authentication.
+  for (const route of [ROUTES.publicLicences, ROUTES.publicPenalties, ROUTES.publicInspections]) {
+    served.add(route);
+    const kind = PUBLIC_KINDS[route.path.replace('/public/', '') as keyof typeof PUBLIC_KINDS];
+    app.get(route.path, async (c) => c.json(await publicList(ports, kind, parseQuery(c, DisclosureQuery))));
+  }
+
   serve(ROUTES.me, async (c) => {
     const { clientId, department, name, scopes } = c.get('client');
     return c.json({ clientId, department, name, scopes });
@@ -208,6 +217,20 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     if (outcome === 'replayed') c.header('idempotent-replayed', 'true');
     return c.json(presentVersion(record, client), 201);
   });
+
+  serve(ROUTES.listPosted, async (c) => c.json(await listPosted(ports, c.get('client'), parseQuery(c, ROUTES.listPosted.query))));
+
+  serve(ROUTES.exportStandard, async (c) => {
+    const kind = c.req.param('kind');
+    if (kind !== 'licence' && kind !== 'penalty') throw badRequest('the 双公示 export covers licences and penalties', [{ path: 'kind', message: 'must be licence or penalty' }]);
+    const { format, ...q } = parseQuery(c, ROUTES.exportStandard.query);
+    const out = await exportStandard(ports, c.get('client'), kind, q, requirePurpose(c.req.header('access-purpose')));
+    if (out.next) c.header('link', `<${c.req.path}?${new URLSearchParams({ from: q.from, to: q.to, limit: String(q.limit), format, cursor: out.next })}>; rel="next"`);
+    if (format === 'csv') return c.body(toCsv(out.columns, out.rows), 200, { 'content-type': 'text/csv; charset=utf-8' });
+    return c.json(out);
+  });
+
+  serve(ROUTES.findParty, small, async (c) => c.json(await findParty(ports, c.get('client'), await jsonBody(c), ingestRules.partyKeySecret, c.req.header('access-purpose'))));
 
   serve(ROUTES.getRecord, async (c) => c.json(await readRecord(ports, c.get('client'), c.req.param('id') ?? '', c.req.header('access-purpose'))));
 

@@ -6,7 +6,7 @@
  * post names the version it corrects, which then becomes the previous version.
  */
 import { createHash } from 'node:crypto';
-import { recordInputSchema, recordDate, RECORD_KINDS, type RecordInput, type RecordKind } from '../../schemas/records';
+import { recordInputSchema, recordDate, RECORD_KINDS, type Party, type RecordInput, type RecordKind } from '../../schemas/records';
 import type { CreditCodeExceptions } from '../../schemas/credit-code';
 import { conflict, forbidden, invalidInput, payloadTooLarge, ProblemError, type Problem } from './errors';
 import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
@@ -18,6 +18,8 @@ import { DEFAULT_INGEST_RULES, type IngestRules } from './ingest-rules';
 import { TooDeep, tooDeep } from './json-body';
 import { chinaDate } from './profile';
 import { parseOrThrow, recordWarnings } from './validation';
+import { sourceUnit } from './departments';
+import { personPartyKey, registrationPartyKey } from '../store/table';
 
 export interface IngestResult {
   outcome: 'created' | 'replayed';
@@ -36,6 +38,19 @@ export function canonicalJson(value: unknown): string {
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
   }
   return JSON.stringify(value);
+}
+
+/**
+ * Who the record is about, as the enterprise partition is keyed: the credit code, else the party
+ * key derived from the party (see "Party keys" in functions/store/table.ts).
+ */
+export function partyKeyOf(input: Pick<RecordInput, 'creditCode' | 'kind' | 'data'>, secret: string): string {
+  if (input.creditCode !== undefined) return input.creditCode;
+  const party = input.kind === 'licence' || input.kind === 'penalty' ? (input.data as { party?: Party }).party : undefined;
+  if (party?.category === 'natural-person' && party.idDocument) return personPartyKey(party.idDocument, secret);
+  if (party?.registrationNumber) return registrationPartyKey(party.registrationNumber);
+  // The schema lets no record through without one of the above.
+  throw new Error('record without a party key passed validation');
 }
 
 export const contentHash = (input: Pick<RecordInput, 'kind' | 'creditCode' | 'data'>) =>
@@ -75,19 +90,21 @@ export async function validateRecord(ports: Ports, client: ApiClient, body: unkn
 export async function ingestRecord(ports: Ports, client: ApiClient, body: unknown, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<IngestResult> {
   const input = await validateRecord(ports, client, body, rules);
   const task = await checkTaskReference(ports, client, input);
-  const result = await store(ports, client, input);
+  const result = await store(ports, client, input, rules);
   if (task) await closeTask(ports, task, result.record);
   return result;
 }
 
-async function store(ports: Ports, client: ApiClient, input: RecordInput): Promise<IngestResult> {
+async function store(ports: Ports, client: ApiClient, input: RecordInput, rules: IngestRules): Promise<IngestResult> {
   const id = recordId(client.department, input.sourceId);
   const hash = contentHash(input);
+  const party = partyKeyOf(input, rules.partyKeySecret);
+  const source = await sourceUnit(ports, client.department);
   const version = (n: number, corrects?: number): StoredVersion => ({
     id,
     version: n,
     kind: input.kind,
-    creditCode: input.creditCode,
+    creditCode: party,
     sourceId: input.sourceId,
     department: client.department,
     clientId: client.clientId,
@@ -95,8 +112,9 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput): Promi
     contentHash: hash,
     date: recordDate(input.kind, input.data),
     data: input.data as Record<string, unknown>,
-    summary: summarise(input.kind, input.data, input.creditCode),
+    summary: summarise(input.kind, input.data, party),
     warnings: recordWarnings(input),
+    source,
     ...(corrects === undefined ? {} : { corrects }),
   });
 

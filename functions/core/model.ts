@@ -24,6 +24,25 @@ export interface StoredVersion {
   warnings: Warning[];
   corrects?: number;
   supersededBy?: number;
+  /** 数据来源单位: the posting department's directory entry when the record arrived; absent on records stored before it was stamped (read from the directory then). */
+  source?: SourceUnit;
+}
+
+/** 数据来源单位: the department a record came from, as the directory described it at ingest. */
+export interface SourceUnit {
+  department: string;
+  name: string;
+  /** 统一社会信用代码 of the department, where the directory knows it. */
+  creditCode?: string;
+  region: string;
+  parent?: string;
+}
+
+/** A department in the directory (部门目录): the shipped entry, or the one an administrator keeps. */
+export interface DepartmentEntry extends SourceUnit {
+  level?: 'district' | 'city' | 'province';
+  updatedAt?: string;
+  updatedBy?: string;
 }
 
 /** A live record as the enterprise index holds it: the summary, never the body. */

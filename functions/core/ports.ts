@@ -13,6 +13,7 @@ import type {
   CreditCodeException,
   DeliveryMessage,
   DirectoryEntry,
+  DepartmentEntry,
   Feedback,
   HistoryPosition,
   RatedClass,
@@ -46,6 +47,33 @@ export interface RecordStore {
   enterpriseHistory(creditCode: string, kind: RecordKind, before: HistoryPosition | undefined, limit: number): Promise<RecordSummary[]>;
   /** The latest live registration record of an enterprise, if any. */
   latestRegistration(creditCode: string): Promise<RecordSummary | undefined>;
+}
+
+/** Where a listing by date stopped. */
+export interface DatedQuery {
+  /** Inclusive date bounds, YYYY-MM-DD. */
+  from?: string;
+  to?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** Listings of live records across enterprises: by posting department, and the public list (一公开). */
+export interface RecordListingStore {
+  /** A department's live records of one kind, newest date first. */
+  posted(department: string, kind: RecordKind, q: DatedQuery): Promise<Page<RecordSummary>>;
+  /**
+   * Publishable live records of one kind decided (or, for inspections, done) on `date`; penalties
+   * only while `publicUntil` is on or after `publicOn`.
+   */
+  published(kind: 'licence' | 'penalty' | 'inspection', date: string, q: { publicOn: string; cursor?: string; limit: number }): Promise<Page<StoredVersion>>;
+}
+
+/** The department directory (部门目录) as administrators keep it. */
+export interface DepartmentStore {
+  get(department: string): Promise<DepartmentEntry | undefined>;
+  put(entry: DepartmentEntry): Promise<void>;
+  list(): Promise<DepartmentEntry[]>;
 }
 
 /** Who read which enterprise's data, when and why. */
@@ -168,6 +196,8 @@ export interface CalendarStore {
 /** One store per entity; a new entity adds its port here and its adapter under functions/store/. */
 export interface Stores {
   records: RecordStore;
+  listings: RecordListingStore;
+  departments: DepartmentStore;
   accessLog: AccessLogStore;
   clients: ClientStore;
   creditCodeExceptions: CreditCodeExceptionStore;

@@ -8,6 +8,7 @@ import { z } from 'zod';
 import { entityKind } from '../../schemas/credit-code';
 import type { Privacy } from '../../schemas/common';
 import { RECORD_DATA, SUMMARY_FIELDS, type RecordData, type RecordKind } from '../../schemas/records';
+import { isDerivedPartyKey } from '../store/table';
 
 /** Keeps the first 2 and last 4 characters of longer values: enough to tell two people apart. */
 export function maskText(value: string): string {
@@ -19,7 +20,8 @@ export function maskText(value: string): string {
 /** The class a field has for this enterprise: `individual` fields are personal for an individual business (个体工商户). */
 export function effectivePrivacy(privacy: Privacy, creditCode: string): Exclude<Privacy, 'individual'> {
   if (privacy !== 'individual') return privacy;
-  return entityKind(creditCode) === 'individual-business' ? 'personal' : 'public';
+  // A party keyed by registration number or identity document is an individual business or a natural person.
+  return entityKind(creditCode) === 'individual-business' || isDerivedPartyKey(creditCode) ? 'personal' : 'public';
 }
 
 const own = (schema: z.ZodType): Privacy | undefined => schema.meta()?.privacy;

@@ -7,11 +7,15 @@ import { checkCreditCode, entityKind } from '../../schemas/credit-code';
 import { textProblem } from '../../schemas/common';
 import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
 import { requireScope } from './clients';
-import { badRequest, notFound } from './errors';
+import { badRequest, invalidInput, notFound } from './errors';
 import type { AccessLogEntry, ApiClient, HistoryPosition, RecordSummary, StoredVersion } from './model';
 import { exceptionCodes } from './credit-code-exceptions';
 import { cursorBinding, decodeCursor, encodeCursor, sealPage } from './cursor';
 import { maskRecordData } from './privacy';
+import { sourceUnit } from './departments';
+import { PARTY_KEY_PATTERN, personPartyKey, registrationPartyKey } from '../store/table';
+import { PartyLookup } from '../../schemas/api';
+import { fieldErrors, PARSE_OPTIONS } from './validation';
 import type { Page, Ports } from './ports';
 
 export const RECENT_LIMIT = 10;
@@ -20,6 +24,8 @@ export const RECENT_LIMIT = 10;
 export const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 
 export function requireCreditCode(code: string, exceptions: ReadonlySet<string>) {
+  // A party without a credit code is read under its party key (see "Party keys" in functions/store/table.ts).
+  if (PARTY_KEY_PATTERN.test(code)) return;
   const check = checkCreditCode(code);
   if (!check.valid && !exceptions.has(code)) {
     throw badRequest('not a valid unified social credit code', [
@@ -136,6 +142,7 @@ export function presentVersion(v: StoredVersion, client: ApiClient) {
     data: client.scopes.includes('personal:read') ? v.data : maskRecordData(v.kind, v.data, v.creditCode),
     warnings: v.warnings,
     provenance: { department: v.department, clientId: v.clientId, receivedAt: v.receivedAt, contentHash: v.contentHash },
+    ...(v.source ? { sourceUnit: v.source } : {}),
   };
 }
 
@@ -147,7 +154,22 @@ export async function readRecord(ports: Ports, client: ApiClient, id: string, pu
   const current = versions[0];
   if (!current || (current.department !== client.department && !client.scopes.includes('profiles:read'))) throw notFound(`no record ${id}`);
   await logAccess(ports, client, current.creditCode, why, `record:${id}`);
-  return { ...presentVersion(current, client), versions: versions.map((v) => presentVersion(v, client)) };
+  // Versions stored before the source unit was stamped read it from the directory as it is now.
+  const source = await sourceUnit(ports, current.department);
+  const shown = (v: StoredVersion) => presentVersion(v.source ? v : { ...v, source }, client);
+  return { ...shown(current), versions: versions.map(shown) };
+}
+
+/** The party key of a party without a credit code, and its live records (the read is logged). */
+export async function findParty(ports: Ports, client: ApiClient, body: unknown, secret: string, purpose: string | undefined) {
+  requireScope(client, 'profiles:read');
+  const why = requirePurpose(purpose);
+  const parsed = PartyLookup.safeParse(body, PARSE_OPTIONS);
+  if (!parsed.success) throw invalidInput('invalid party lookup', fieldErrors(parsed.error));
+  const { registrationNumber, idDocument } = parsed.data;
+  const partyKey = idDocument ? personPartyKey(idDocument, secret) : registrationPartyKey(registrationNumber ?? '');
+  const [records] = await Promise.all([ports.records.enterpriseRecords(partyKey), logAccess(ports, client, partyKey, why, 'party')]);
+  return { partyKey, records: records.sort(newestFirst).map(view) };
 }
 
 export async function readAccessLog(ports: Ports, client: ApiClient, creditCode: string, cursor: string | undefined, limit: number) {

@@ -43,7 +43,7 @@ export function parseOrThrow<T extends z.ZodType>(schema: T, value: unknown, fai
 
 /** Warnings for a record that passed validation. */
 export function recordWarnings(input: RecordInput): Warning[] {
-  const warnings: Warning[] = [...creditCodeWarnings(input.creditCode, '/creditCode')];
+  const warnings: Warning[] = input.creditCode === undefined ? [] : [...creditCodeWarnings(input.creditCode, '/creditCode')];
   if (input.kind === 'licence' || input.kind === 'penalty') {
     warnings.push(...creditCodeWarnings(input.data.authorityCreditCode, '/data/authorityCreditCode'));
   }

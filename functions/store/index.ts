@@ -8,6 +8,8 @@ import { DynamoPlanStore } from './plans';
 import { meterCapacity, reportUnavailable, TableClient, type CapacityListener } from './client';
 import { DynamoClientStore } from './clients';
 import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
+import { DynamoDepartmentStore } from './departments';
+import { DynamoRecordListingStore } from './listings';
 import { DynamoNotificationStore } from './notifications';
 import { DynamoRecordStore } from './records';
 import { DynamoSubscriptionStore } from './subscriptions';
@@ -23,6 +25,8 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
   const t = new TableClient(db, table);
   return {
     records: new DynamoRecordStore(t),
+    listings: new DynamoRecordListingStore(t),
+    departments: new DynamoDepartmentStore(t),
     accessLog: new DynamoAccessLogStore(t),
     clients: new DynamoClientStore(t),
     creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),

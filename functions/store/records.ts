@@ -5,15 +5,37 @@ import type { RecordKind } from '../../schemas/records';
 import type { HistoryPosition, StoredVersion } from '../core/model';
 import type { RecordStore } from '../core/ports';
 import { strip, type Item, type TableClient } from './client';
-import { ATTR, enterpriseIndexKey, enterprisePartition, historyKindPrefix, historySortKey, INDEXES, ITEM_TYPES, recordKey, recordPartition, SUMMARY_ATTRIBUTES, type RecordSummary } from './table';
+import {
+  ATTR,
+  enterpriseIndexKey,
+  enterprisePartition,
+  historyKindPrefix,
+  historySortKey,
+  INDEXES,
+  ITEM_TYPES,
+  postedIndexKey,
+  publishedIndexKey,
+  recordKey,
+  recordPartition,
+  SUMMARY_ATTRIBUTES,
+  type RecordSummary,
+} from './table';
 
 const ENTERPRISE = INDEXES.enterprise;
+/** Index keys a version loses when a correction supersedes it. */
+const LIVE_INDEX_KEYS = [...new Set([INDEXES.enterprise, INDEXES.posted, INDEXES.published].flatMap((i) => [i.partitionKey, i.sortKey]))].join(', ');
+
+/** The public list's keys for a publishable record (licences, penalties, inspections whose result is public). */
+function publication(v: StoredVersion) {
+  if (v.kind === 'licence' || v.kind === 'penalty' || (v.kind === 'inspection' && v.data.public === true)) return publishedIndexKey(v.kind, v.date, v.id);
+  return {};
+}
 
 function versionItem(v: StoredVersion, current: boolean): Item {
   return {
     ...recordKey(v.id, v.version),
     [ATTR.type]: ITEM_TYPES.recordVersion,
-    ...(current ? enterpriseIndexKey(v.creditCode, v.kind, v.date, v.id) : {}),
+    ...(current ? { ...enterpriseIndexKey(v.creditCode, v.kind, v.date, v.id), ...postedIndexKey(v.department, v.kind, v.date, v.id), ...publication(v) } : {}),
     ...v,
   };
 }
@@ -39,7 +61,7 @@ export class DynamoRecordStore implements RecordStore {
               Update: {
                 TableName: this.t.table,
                 Key: recordKey(previous.id, previous.version),
-                UpdateExpression: `SET supersededBy = :next REMOVE ${ENTERPRISE.partitionKey}, ${ENTERPRISE.sortKey}`,
+                UpdateExpression: `SET supersededBy = :next REMOVE ${LIVE_INDEX_KEYS}`,
                 ConditionExpression: `attribute_exists(${ENTERPRISE.partitionKey}) AND attribute_not_exists(supersededBy)`,
                 ExpressionAttributeValues: { ':next': next.version },
               },

@@ -8,7 +8,7 @@
  * Items (every item carries `type`, its entity name)
  * | type                  | PK                     | SK                        | index keys (sparse)                                        |
  * |-----------------------|------------------------|---------------------------|------------------------------------------------------------|
- * | record-version        | REC#<recordId>         | V#<version6>              | GSI1 ENT#<creditCode> / <kind>#<date>#<recordId> (current only) |
+ * | record-version        | REC#<recordId>         | V#<version6>              | GSI1 ENT#<creditCode> / <kind>#<date>#<recordId> (current only); GSI4 POSTED#<department>#<kind> / <date>#<recordId> (current only); GSI2 PUB#<kind>#<date> / <recordId> (current licences, penalties and public inspections) |
  * | access-log            | ENT#<creditCode>       | ACCESS#<at>#<nonce>       |                                                            |
  * | client                | CLIENTS                | <clientId>                |                                                            |
  * | credit-code-exception | CREDIT_CODE_EXCEPTIONS | <creditCode>              |                                                            |
@@ -22,13 +22,15 @@
  * | item-plan             | ITEMPLANS#<itemCode>   | <drawnAt>#<planId>        |                                                            |
  * | calendar-year         | CALENDAR               | <year>                    |                                                            |
  * | job-cursor            | JOBS                   | <job>                     |                                                            |
+ * | department-entry      | DEPTS                  | <department>              |                                                            |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
  * |-------|-------------------------------|--------------------------------------------------------------------|
  * | GSI1  | enterprise: its live records  | id, version, kind, creditCode, date, summary, department, receivedAt |
- * | GSI2  | what awaits action: a department's open notifications, open inspection tasks by result due date | ALL |
+ * | GSI2  | what awaits action: a department's open notifications, open inspection tasks by result due date; public disclosure (一公开) by kind and publication date | ALL |
  * | GSI3  | the pool directory: registered enterprises by region, then industry | creditCode, riskClass       |
+ * | GSI4  | a department's own records, by kind and date | id, version, kind, creditCode, date, summary, department, receivedAt |
  *
  * Only the current version of a record carries the GSI1 keys, so GSI1 holds exactly one entry per
  * live record. It projects the summary (no personal fields), not the body: a 1 KB record costs
@@ -49,6 +51,28 @@
  * A plan's pool snapshot, published roster and draw document can exceed the 400 KB item limit, so
  * each is stored as its canonical JSON text cut into parts of 100,000 characters (at most 300 KB of
  * UTF-8) under the plan's partition, their count and hash on the plan item.
+ *
+ * GSI4 lists what a department posted, one partition per department and kind, newest date first;
+ * a department writes far below a partition's 1,000 WCU/s. GSI2 also holds the public list (its
+ * PUB# partitions never meet the OPEN# ones of notifications, and adding it took no new index): one partition
+ * per kind and publication date (decision date of licences and penalties, date of public
+ * inspections), so an export of a date range reads day by day and never scans; a province decides
+ * some ten thousand licences a day, far below what one partition takes. GSI2 projects the whole
+ * item because the export carries every standard field; only publishable records are in it.
+ * Penalties stay in it after their publication end: the public read filters on `publicUntil`
+ * (China date), so a penalty is gone the day after without a job having to run.
+ *
+ * Party keys (行政相对人). The enterprise partition ENT#<creditCode> is keyed by the party: the
+ * unified social credit code whenever there is one (that path is unchanged). A licence or penalty
+ * about a party without one is keyed by a derived party key in the same place:
+ * - an individual business (个体工商户) known only by its registration number: `REG:<注册号>` (the
+ *   number is printed on its licence and public anyway);
+ * - a natural person (自然人): `NP:<32 hex>`, an HMAC-SHA256 of the document type and number under
+ *   the deployment's PARTY_KEY_SECRET, so the ID number never appears in a key, an index or a log.
+ *   The same person posted by two departments gets the same key; without the secret nobody can
+ *   test a guessed ID number against the keys. POST /v1/parties/find derives the key from the
+ *   number in a request body (never a URL) and lists the party's records.
+ * Derived keys are never mistaken for credit codes: they contain ':'.
  *
  * Access patterns (cost for a 1 KB record; eventually consistent reads are half a unit per 4 KB)
  * | pattern                                   | operation                                              | cost                    |
@@ -91,8 +115,11 @@
  * | the overdue job's place                   | GetItem / UpdateItem JOBS/<job>                        | 1 RCU / 1 WCU           |
  * | the holiday calendar                      | Query CALENDAR; PutItem CALENDAR/<year>                | one page / 1-2 WCU      |
  * | health: does the table answer             | GetItem HEALTH/HEALTH (no such item), at most every 5 s per api instance | 1 RCU (strong) |
+ * | a department's own records, one kind      | Query GSI4 POSTED#d#kind, SK between dates, desc       | 0.5 RCU per 4 KB summaries, one page per call |
+ * | public list / export of one kind, a day   | Query GSI2 PUB#kind#date (penalties: filter publicUntil >= today) | 0.5 RCU per 4 KB items read, one page per call |
+ * | directory entry of the posting department | GetItem DEPTS/<department> (cached 60 s per process)   | 0.5 RCU                 |
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { RecordKind } from '../../schemas/records';
 import { notificationTime } from '../core/ids';
 import type { StoredVersion } from '../core/model';
@@ -107,6 +134,8 @@ export const ATTR = {
   gsi2sk: 'GSI2SK',
   gsi3pk: 'GSI3PK',
   gsi3sk: 'GSI3SK',
+  gsi4pk: 'GSI4PK',
+  gsi4sk: 'GSI4SK',
   type: 'type',
 } as const;
 
@@ -126,6 +155,7 @@ export const ITEM_TYPES = {
   itemPlan: 'item-plan',
   calendarYear: 'calendar-year',
   jobCursor: 'job-cursor',
+  departmentEntry: 'department-entry',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -141,13 +171,17 @@ export const INDEXES = {
   open: { name: 'GSI2', partitionKey: ATTR.gsi2pk, sortKey: ATTR.gsi2sk, projection: 'ALL' },
   /** The pool directory: registered enterprises by division, industry and credit code. */
   pool: { name: 'GSI3', partitionKey: ATTR.gsi3pk, sortKey: ATTR.gsi3sk, projection: ['creditCode', 'riskClass'] },
+  /** A department's own live records, by kind, then date and id. */
+  posted: { name: 'GSI4', partitionKey: ATTR.gsi4pk, sortKey: ATTR.gsi4sk, projection: SUMMARY_ATTRIBUTES },
+  /** Publishable live records (一公开), by kind and publication date: PUB# partitions of GSI2. */
+  published: { name: 'GSI2', partitionKey: ATTR.gsi2pk, sortKey: ATTR.gsi2sk, projection: 'ALL' },
 } as const;
 
 /** The table as data, for the CDK stack and the local runner. */
 export const TABLE = {
   partitionKey: ATTR.pk,
   sortKey: ATTR.sk,
-  indexes: [INDEXES.enterprise, INDEXES.open, INDEXES.pool],
+  indexes: [INDEXES.enterprise, INDEXES.open, INDEXES.pool, INDEXES.posted],
   stream: 'NEW_AND_OLD_IMAGES',
 } as const;
 
@@ -165,6 +199,36 @@ export const enterpriseIndexKey = (creditCode: string, kind: RecordKind, date: s
   [ATTR.gsi1pk]: enterprisePartition(creditCode),
   [ATTR.gsi1sk]: historySortKey(kind, date, recordId),
 });
+
+/** Position of a live record among what its department posted of its kind. */
+export const postedPartition = (department: string, kind: RecordKind) => `POSTED#${department}#${kind}`;
+export const postedSortKey = (date: string, recordId: string) => `${date}#${recordId}`;
+export const postedIndexKey = (department: string, kind: RecordKind, date: string, recordId: string) => ({
+  [ATTR.gsi4pk]: postedPartition(department, kind),
+  [ATTR.gsi4sk]: postedSortKey(date, recordId),
+});
+
+/** Kinds that are published (一公开); an inspection only when its result is public. */
+export const PUBLISHED_KINDS = ['licence', 'penalty', 'inspection'] as const satisfies readonly RecordKind[];
+export type PublishedKind = (typeof PUBLISHED_KINDS)[number];
+export const publishedPartition = (kind: PublishedKind, date: string) => `PUB#${kind}#${date}`;
+export const publishedIndexKey = (kind: PublishedKind, date: string, recordId: string) => ({ [ATTR.gsi2pk]: publishedPartition(kind, date), [ATTR.gsi2sk]: recordId });
+
+export const REGISTRATION_PARTY_PREFIX = 'REG:';
+export const PERSON_PARTY_PREFIX = 'NP:';
+/** The party key of an individual business known only by its 工商注册号. */
+export const registrationPartyKey = (registrationNumber: string) => `${REGISTRATION_PARTY_PREFIX}${registrationNumber}`;
+/** The party key of a natural person: a keyed hash of the document, never the number itself. */
+export function personPartyKey(doc: { type: string; number: string }, secret: string): string {
+  const number = doc.number.normalize('NFKC').replace(/\s+/g, '').toUpperCase();
+  return `${PERSON_PARTY_PREFIX}${createHmac('sha256', secret).update(`${doc.type}:${number}`).digest('hex').slice(0, 32)}`;
+}
+export const PARTY_KEY_PATTERN = /^(REG:[0-9]{13}([0-9]{2})?|NP:[0-9a-f]{32})$/;
+/** Whether a derived party key stands for a person or a business run by one (its name is then personal data). */
+export const isDerivedPartyKey = (key: string) => key.startsWith(REGISTRATION_PARTY_PREFIX) || key.startsWith(PERSON_PARTY_PREFIX);
+
+export const DEPARTMENTS_PARTITION = 'DEPTS';
+export const departmentEntryKey = (department: string) => ({ PK: DEPARTMENTS_PARTITION, SK: department });
 
 export const ACCESS_LOG_PREFIX = 'ACCESS#';
 export const accessLogKey = (creditCode: string, at: string, nonce: string) => ({ PK: enterprisePartition(creditCode), SK: `${ACCESS_LOG_PREFIX}${at}#${nonce}` });

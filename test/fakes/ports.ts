@@ -11,6 +11,7 @@ import type {
   CreditCodeException,
   DeliveryMessage,
   DirectoryEntry,
+  DepartmentEntry,
   Feedback,
   HistoryPosition,
   RatedClass,
@@ -27,7 +28,9 @@ import type {
   ClientStore,
   Clock,
   CreditCodeExceptionStore,
+  DatedQuery,
   DeliveryQueue,
+  DepartmentStore,
   DirectoryStore,
   Ids,
   NotificationStore,
@@ -35,6 +38,7 @@ import type {
   PlanListing,
   PlanStore,
   Ports,
+  RecordListingStore,
   RecordStore,
   SubscriptionStore,
 } from '../../functions/core/ports';
@@ -113,6 +117,43 @@ export class MemoryRecordStore implements RecordStore {
       .filter((v) => v.kind === 'registration')
       .map(summary)
       .pop();
+  }
+}
+
+/** Listings over the record store's live versions, as the DynamoDB indexes hold them. */
+export class MemoryRecordListingStore implements RecordListingStore {
+  constructor(private readonly records: MemoryRecordStore) {}
+
+  private live() {
+    return [...this.records.versionsById.values()].map((l) => l[l.length - 1]);
+  }
+
+  async posted(department: string, kind: RecordKind, q: DatedQuery) {
+    const mine = this.live()
+      .filter((v) => v.department === department && v.kind === kind && (!q.from || v.date >= q.from) && (!q.to || v.date <= q.to))
+      .sort((a, b) => (`${a.date}#${a.id}` < `${b.date}#${b.id}` ? 1 : -1));
+    return page(copy(mine.map(summary)), q.cursor, q.limit);
+  }
+
+  async published(kind: 'licence' | 'penalty' | 'inspection', date: string, q: { publicOn: string; cursor?: string; limit: number }) {
+    const out = this.live()
+      .filter((v) => v.kind === kind && v.date === date && (kind !== 'inspection' || v.data.public === true) && (kind !== 'penalty' || String(v.data.publicUntil) >= q.publicOn))
+      .sort((a, b) => (a.id < b.id ? -1 : 1));
+    return page(copy(out), q.cursor, q.limit);
+  }
+}
+
+export class MemoryDepartmentStore implements DepartmentStore {
+  readonly entries = new Map<string, DepartmentEntry>();
+  async get(department: string) {
+    const e = this.entries.get(department);
+    return e && copy(e);
+  }
+  async put(entry: DepartmentEntry) {
+    this.entries.set(entry.department, copy(entry));
+  }
+  async list() {
+    return copy([...this.entries.values()]);
   }
 }
 
@@ -406,6 +447,8 @@ export function countingIds(): Ids {
 
 export type MemoryPorts = Ports & {
   records: MemoryRecordStore;
+  listings: MemoryRecordListingStore;
+  departments: MemoryDepartmentStore;
   accessLog: MemoryAccessLogStore;
   clients: MemoryClientStore;
   creditCodeExceptions: MemoryCreditCodeExceptionStore;
@@ -419,8 +462,11 @@ export type MemoryPorts = Ports & {
 };
 
 export function memoryPorts(): MemoryPorts {
+  const records = new MemoryRecordStore();
   return {
-    records: new MemoryRecordStore(),
+    records,
+    listings: new MemoryRecordListingStore(records),
+    departments: new MemoryDepartmentStore(),
     accessLog: new MemoryAccessLogStore(),
     clients: new MemoryClientStore(),
     creditCodeExceptions: new MemoryCreditCodeExceptionStore(),

@@ -17,6 +17,7 @@ import {
   planListKey,
   poolIndexKey,
   taskKey,
+  departmentEntryKey,
   enterpriseIndexKey,
   exceptionKey,
   FANOUT_STREAM_FILTERS,
@@ -93,6 +94,7 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.itemPlan]: itemPlanKey(sample.itemCode, sample.drawnAt, sample.planId),
   [ITEM_TYPES.calendarYear]: calendarYearKey(sample.year),
   [ITEM_TYPES.jobCursor]: jobCursorKey(sample.job),
+  [ITEM_TYPES.departmentEntry]: departmentEntryKey(sample.department),
 };
 
 describe('the items table in the header', () => {
