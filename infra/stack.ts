@@ -164,7 +164,12 @@ export class ExchangeStack extends Stack {
 
     // The DLQ's consumer (same bundle as delivery): makes sure each dead-lettered notification says
     // failed in the table, where redrive finds it, counts it for the alarm and empties the DLQ.
-    this.deadLetters = this.lambda('DeadLetters', 'deliver', props.assetsDir, { memorySize: 256, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS), handler: 'index.deadLetters', reserved: RESERVED_CONCURRENCY.deadLetters });
+    this.deadLetters = this.lambda('DeadLetters', 'deliver', props.assetsDir, {
+      memorySize: 256,
+      timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS),
+      handler: 'index.deadLetters',
+      reserved: RESERVED_CONCURRENCY.deadLetters,
+    });
     this.bindTable(this.deadLetters, TABLE_ACCESS.deadLetters);
     this.deadLetters.addEventSource(new SqsEventSource(this.deliveryDlq, { batchSize: 10, maxConcurrency: 2 }));
 
