@@ -14,7 +14,7 @@ import { demoRecords } from './samples';
 const ALL_KINDS: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
 export const DEMO_CLIENTS: { department: string; name: string; scopes: Scope[] }[] = [
-  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act'] },
+  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act', 'inspections:plan'] },
   {
     department: 'health',
     name: '区卫生健康局 卫生监督系统',
@@ -29,7 +29,7 @@ export const DEMO_CLIENTS: { department: string; name: string; scopes: Scope[] }
   {
     department: 'supervision',
     name: '区政务服务管理办公室 监管平台',
-    scopes: ['profiles:read', 'personal:read', 'audit:read', 'inbox:read', 'inbox:act', 'subscriptions:manage', 'notifications:oversee'],
+    scopes: ['profiles:read', 'personal:read', 'audit:read', 'inbox:read', 'inbox:act', 'subscriptions:manage', 'notifications:oversee', 'calendar:manage'],
   },
 ];
 

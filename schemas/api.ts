@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
 import { IdDocument, IsoDate, pageOf, pageQuery } from './common';
+import { Calendar, CalendarYearInput, DocumentQuery, PageQuery, Plan, PlanCreate, PlanListQuery, PlanPage, PublicPlan, TaskPage } from './inspections';
 import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
@@ -189,7 +190,7 @@ const SUBSCRIPTION_ID: Param = { name: 'id', in: 'path', required: true, descrip
 const NOTIFICATION_ID: Param = { name: 'id', in: 'path', required: true, description: 'ntf_...' };
 
 export interface Route {
-  method: 'get' | 'post' | 'patch' | 'delete';
+  method: 'get' | 'post' | 'put' | 'patch' | 'delete';
   path: string;
   summary: string;
   scopes: string[];
@@ -197,6 +198,8 @@ export interface Route {
   /** The schema the app parses the query string with; the documented parameters come from it. */
   query?: z.ZodObject;
   body?: z.ZodType;
+  /** Served without a key (一公开, public disclosure). */
+  public?: boolean;
   responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string> }>;
 }
 
@@ -226,6 +229,8 @@ const publicRoute = (kind: keyof typeof PUBLIC_KINDS, more: string): Route => ({
   query: DisclosureQuery,
   responses: { 200: { description: 'a page', schema: PublicListPage }, ...problems(400) },
 });
+const PLAN_ID: Param = { name: 'id', in: 'path', required: true, description: 'pln_...' };
+const YEAR: Param = { name: 'year', in: 'path', required: true, description: 'four-digit year' };
 
 export const ROUTES = {
   postRecord: {
@@ -427,6 +432,103 @@ export const ROUTES = {
     summary: 'The calling client: department and scopes.',
     scopes: [],
     responses: { 200: { description: 'the client', schema: Me }, ...problems(401) },
+  },
+  // 双随机、一公开: the organising department's calls, then the public reads, which need no key.
+  createPlan: {
+    method: 'post',
+    path: '/v1/inspection-plans',
+    summary: 'Create a random inspection plan (双随机抽查计划); its commitment to a secret is published at once.',
+    scopes: ['inspections:plan'],
+    body: PlanCreate,
+    responses: { 201: { description: 'the plan, committed', schema: Plan, headers: { Location: 'URL of the plan' } }, ...problems(400, 401, 403, 415, 422) },
+  },
+  getPlan: {
+    method: 'get',
+    path: '/v1/inspection-plans/{id}',
+    summary: 'One of the department’s plans, with each inspector’s conflicts and personal data (masked without personal:read).',
+    scopes: ['inspections:plan'],
+    params: [PLAN_ID],
+    responses: { 200: { description: 'the plan', schema: Plan }, ...problems(401, 403, 404) },
+  },
+  fixPlan: {
+    method: 'post',
+    path: '/v1/inspection-plans/{id}/fix',
+    summary: 'Fix the plan: freeze the pool from the pool directory and the roster with its exclusions; publish their hashes.',
+    scopes: ['inspections:plan'],
+    params: [PLAN_ID],
+    responses: { 200: { description: 'the fixed plan', schema: Plan }, ...problems(401, 403, 404, 409, 422) },
+  },
+  drawPlan: {
+    method: 'post',
+    path: '/v1/inspection-plans/{id}/draw',
+    summary: 'Draw: reveal the secret, run the draw, publish its document and send each task to its inspectors’ departments.',
+    scopes: ['inspections:plan'],
+    params: [PLAN_ID],
+    responses: { 200: { description: 'the drawn plan', schema: Plan }, ...problems(401, 403, 404, 409) },
+  },
+  listPlanTasks: {
+    method: 'get',
+    path: '/v1/inspection-plans/{id}/tasks',
+    summary: 'The plan’s tasks with every result, public or not.',
+    scopes: ['inspections:plan'],
+    params: [PLAN_ID],
+    query: PageQuery,
+    responses: { 200: { description: 'a page', schema: TaskPage }, ...problems(400, 401, 403, 404) },
+  },
+  putCalendarYear: {
+    method: 'put',
+    path: '/v1/calendar/{year}',
+    summary: 'Keep one year of the holiday calendar (节假日安排) working days are counted by, from its official notice.',
+    scopes: ['calendar:manage'],
+    params: [YEAR],
+    body: CalendarYearInput,
+    responses: { 200: { description: 'the calendar now in force', schema: Calendar }, ...problems(400, 401, 403, 415, 422) },
+  },
+  listPublicPlans: {
+    method: 'get',
+    path: '/v1/public/plans',
+    summary: 'A department’s plans, newest first, with their commitments. No key needed.',
+    scopes: [],
+    public: true,
+    query: PlanListQuery,
+    responses: { 200: { description: 'a page', schema: PlanPage }, ...problems(400) },
+  },
+  getPublicPlan: {
+    method: 'get',
+    path: '/v1/public/plans/{id}',
+    summary: 'A plan as published: commitment, coverage, rules, roster (names and certificate numbers), pool and roster hashes once fixed, the revealed secret once drawn. No key needed.',
+    scopes: [],
+    public: true,
+    params: [PLAN_ID],
+    responses: { 200: { description: 'the plan', schema: PublicPlan }, ...problems(404) },
+  },
+  getDrawDocument: {
+    method: 'get',
+    path: '/v1/public/plans/{id}/draw',
+    summary: 'The draw document exactly as `node scripts/redraw.mjs` takes it; `part` gives one part of its text (header X-Document-Parts). No key needed.',
+    scopes: [],
+    public: true,
+    params: [PLAN_ID],
+    query: DocumentQuery,
+    responses: { 200: { description: 'the document (or one part of its text)', headers: { 'X-Document-Parts': 'how many parts the document text has' } }, ...problems(400, 404) },
+  },
+  listPublicTasks: {
+    method: 'get',
+    path: '/v1/public/plans/{id}/tasks',
+    summary: 'The drawn enterprises, their inspectors and their published results (抽查结果公示). No key needed.',
+    scopes: [],
+    public: true,
+    params: [PLAN_ID],
+    query: PageQuery,
+    responses: { 200: { description: 'a page', schema: TaskPage }, ...problems(400, 404) },
+  },
+  getCalendar: {
+    method: 'get',
+    path: '/v1/public/calendar',
+    summary: 'The holiday calendar in force: the shipped official notices and the years administrators keep. No key needed.',
+    scopes: [],
+    public: true,
+    responses: { 200: { description: 'the calendar', schema: Calendar } },
   },
 } satisfies Record<string, Route>;
 export type RouteId = keyof typeof ROUTES;

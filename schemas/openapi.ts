@@ -31,7 +31,7 @@ export function openApiDocument(version: string) {
     paths[r.path][r.method] = {
       summary: r.summary,
       ...(r.scopes.length ? { description: `Scopes: ${r.scopes.join('; ')}.` } : {}),
-      security: r.path.startsWith('/public/') ? [] : [{ apiKey: [] }],
+      security: r.public || r.path.startsWith('/public/') ? [] : [{ apiKey: [] }],
       parameters: [
         ...(r.params ?? []).map((p) => ({ name: p.name, in: p.in, required: true, description: p.description, schema: p.schema ? json(p.schema) : { type: 'string' } })),
         ...Object.entries((r.query?.shape ?? {}) as Record<string, z.ZodType>).map(([name, field]) => ({

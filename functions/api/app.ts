@@ -24,6 +24,8 @@ import { exportStandard, publicList, toCsv } from '../core/disclosure';
 import { listPosted } from '../core/own-data';
 import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret, STRICT_WEBHOOKS, updateSubscription, type WebhookPolicy } from '../core/subscriptions';
 import { parseOrThrow } from '../core/validation';
+import { calendarView, putCalendarYear } from '../core/calendar';
+import { createPlan, drawDocument, drawPlan, fixPlan, listPlans, listTasks, presentPlan, readOwnPlan, readPlan } from '../core/inspections';
 import { docsPage } from './docs';
 
 export const API_VERSION = '0.1.0';
@@ -179,11 +181,14 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     await next();
   });
 
+  // 一公开: public routes answer without a key. Mounted before v1, they answer before its key check.
+  const open = new Hono<Env>();
+
   const served = new Set<Route>();
   /** Serves a route of the table in schemas/api.ts, at the method and path documented there. */
   const serve = (route: Route, ...handlers: MiddlewareHandler<Env>[]) => {
     served.add(route);
-    v1.on(route.method.toUpperCase(), [route.path.replace(/^\/v1/, '').replace(/\{(\w+)\}/g, ':$1')], ...handlers);
+    (route.public ? open : v1).on(route.method.toUpperCase(), [route.path.replace(/^\/v1/, '').replace(/\{(\w+)\}/g, ':$1')], ...handlers);
   };
 
   // 一公开: without a key, so outside /v1 and its authentication.
@@ -267,9 +272,44 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   serve(ROUTES.giveFeedback, small, async (c) => c.json(await giveFeedback(ports, c.get('client'), c.req.param('id') ?? '', await jsonBody(c)), 201));
   serve(ROUTES.redrive, async (c) => c.json(await redrive(ports, c.get('client'), parseQuery(c, ROUTES.redrive.query).cursor)));
 
+  serve(ROUTES.createPlan, small, async (c) => {
+    const client = c.get('client');
+    const plan = await createPlan(ports, client, await jsonBody(c));
+    c.header('location', `/v1/inspection-plans/${plan.id}`);
+    return c.json(presentPlan(plan, client), 201);
+  });
+  serve(ROUTES.getPlan, async (c) => c.json(await readOwnPlan(ports, c.get('client'), c.req.param('id') ?? '')));
+  serve(ROUTES.fixPlan, async (c) => c.json(presentPlan(await fixPlan(ports, c.get('client'), c.req.param('id') ?? ''), c.get('client'))));
+  serve(ROUTES.drawPlan, async (c) => c.json(presentPlan(await drawPlan(ports, c.get('client'), c.req.param('id') ?? ''), c.get('client'))));
+  serve(ROUTES.listPlanTasks, async (c) => {
+    const q = parseQuery(c, ROUTES.listPlanTasks.query);
+    const id = c.req.param('id') ?? '';
+    await readOwnPlan(ports, c.get('client'), id);
+    return c.json(await listTasks(ports, id, q.cursor, q.limit, c.get('client')));
+  });
+  serve(ROUTES.putCalendarYear, small, async (c) => c.json(await putCalendarYear(ports, c.get('client'), c.req.param('year') ?? '', await jsonBody(c))));
+
+  serve(ROUTES.listPublicPlans, async (c) => {
+    const q = parseQuery(c, ROUTES.listPublicPlans.query);
+    return c.json(await listPlans(ports, q.department, q.cursor, q.limit));
+  });
+  serve(ROUTES.getPublicPlan, async (c) => c.json(await readPlan(ports, c.req.param('id') ?? '')));
+  serve(ROUTES.getDrawDocument, async (c) => {
+    const { part } = parseQuery(c, ROUTES.getDrawDocument.query);
+    const { text, parts } = await drawDocument(ports, c.req.param('id') ?? '', part);
+    // The stored text as it is: what is downloaded is byte for byte what was published.
+    return c.body(text, 200, { 'content-type': part === undefined ? 'application/json' : 'text/plain; charset=utf-8', 'x-document-parts': String(parts) });
+  });
+  serve(ROUTES.listPublicTasks, async (c) => {
+    const q = parseQuery(c, ROUTES.listPublicTasks.query);
+    return c.json(await listTasks(ports, c.req.param('id') ?? '', q.cursor, q.limit));
+  });
+  serve(ROUTES.getCalendar, async (c) => c.json(await calendarView(ports)));
+
   const unserved = Object.entries(ROUTES).filter(([, r]) => !served.has(r));
   if (unserved.length) throw new Error(`documented routes without a handler: ${unserved.map(([id]) => id).join(', ')}`);
 
+  app.route('/v1', open);
   app.route('/v1', v1);
   return app;
 }

@@ -9,7 +9,8 @@
  * scripts/redraw.mjs (through ./draw.ts), and its document is stored as published, so what anyone
  * downloads is exactly what the script re-runs.
  */
-import { shippedCatalogue } from '../../schemas/catalogue-data';
+import type { CatalogueItem } from '../../schemas/catalogue';
+import catalogueItems from '../../schemas/catalogue/items.json' with { type: 'json' };
 import { PlanCreate } from '../../schemas/inspections';
 import { divisionsUnder } from '../../schemas/refdata/index';
 import { industrySection } from '../../schemas/refdata/industry-sections';
@@ -36,8 +37,10 @@ export const taskId = (planId: string, creditCode: string) => `${planId}.${credi
 /** Today in China Standard Time, which is what dates in plans mean. */
 const todayCst = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
 
+// The shipped items as they are: their schema is checked by the catalogue's own tests, and parsing
+// them here would put the whole catalogue contract into the api bundle for two fields.
 let catalogue: CatalogueIndex | undefined;
-const catalogueIndex = () => (catalogue ??= indexCatalogue(shippedCatalogue().catalogue.items));
+const catalogueIndex = () => (catalogue ??= indexCatalogue(catalogueItems.items as CatalogueItem[]));
 
 /** Cuts a text into stored parts. */
 export function intoParts(text: string): string[] {
@@ -288,6 +291,11 @@ export function presentPlan(plan: StoredPlan, viewer?: ApiClient) {
 }
 
 const maskPhone = (phone: string) => (phone.length > 4 ? `${'*'.repeat(phone.length - 4)}${phone.slice(-4)}` : '****');
+
+/** The organising department's own plan, with conflicts and (masked) personal data. */
+export async function readOwnPlan(ports: Ports, client: ApiClient, planId: string) {
+  return presentPlan(await ownPlan(ports, client, planId), client);
+}
 
 export async function readPlan(ports: Ports, planId: string, viewer?: ApiClient) {
   const plan = /^pln_[0-9a-f]{16}$/.test(planId) ? await ports.plans.get(planId) : undefined;
