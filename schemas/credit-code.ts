@@ -37,19 +37,7 @@ export function checkCreditCode(code: string): CreditCodeCheck {
   return { valid: true, innerCheckOk: orgCodeCheckChar(code.slice(8, 16)) === code[16] };
 }
 
-/** Kind of market entity from characters 1-2. */
-export function entityKind(code: string): 'enterprise' | 'individual-business' | 'farmers-cooperative' | 'other' {
-  switch (code.slice(0, 2)) {
-    case '91':
-      return 'enterprise';
-    case '92':
-      return 'individual-business';
-    case '93':
-      return 'farmers-cooperative';
-    default:
-      return 'other';
-  }
-}
+export { entityKind } from './entity-kind';
 
 /** Codes from early pilot issuance that fail the 18th-character check but are real. */
 export type CreditCodeExceptions = ReadonlySet<string>;

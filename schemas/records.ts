@@ -269,7 +269,7 @@ export function recordDate(kind: RecordKind, data: RecordData[RecordKind]): stri
 
 /**
  * Fields shown for a record in a profile, a history page and its event, those public for the
- * enterprise (see summarise in functions/core/privacy.ts): never personal or free text; the whole
+ * enterprise (see summarise in functions/core/summary.ts): never personal or free text; the whole
  * record is at /v1/records/{id}.
  */
 export const SUMMARY_FIELDS = {

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { EVENT_TYPES } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
 import { notificationId } from './ids';
-import { summarise } from './privacy';
+import { summarise } from './summary';
 import type { Feedback, StoredNotification, StoredTask, StoredVersion } from './model';
 
 const digest = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);

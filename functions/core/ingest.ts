@@ -13,7 +13,7 @@ import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
 import type { Ports } from './ports';
 import { exceptionCodes } from './credit-code-exceptions';
 import { checkTaskReference, closeTask } from './inspections';
-import { summarise } from './privacy';
+import { summarise } from './summary';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './ingest-rules';
 import { TooDeep, tooDeep } from './json-body';
 import { chinaDate } from './profile';

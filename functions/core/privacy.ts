@@ -2,13 +2,14 @@
  * The privacy rule of the exchange, applied from the privacy class each field carries in its
  * schema (see `Privacy` in schemas/common.ts): masking in responses, the summary a record is
  * indexed and profiled with, and the summary its event carries. A field marked in the contract is
- * treated the same everywhere without a second list.
+ * treated the same everywhere; the written-out summary table (schemas/summary-sharing.ts) that
+ * zod-free modules use is checked against these classes by a unit test.
  */
 import { z } from 'zod';
-import { entityKind } from '../../schemas/credit-code';
 import type { Privacy } from '../../schemas/common';
-import { RECORD_DATA, SUMMARY_FIELDS, type RecordData, type RecordKind } from '../../schemas/records';
-import { isDerivedPartyKey } from '../store/table';
+import { RECORD_DATA, SUMMARY_FIELDS, type RecordKind } from '../../schemas/records';
+import type { Sharing } from '../../schemas/summary-sharing';
+import { isTombstone, personalIfIndividual } from './summary';
 
 /** Keeps the first 2 and last 4 characters of longer values: enough to tell two people apart. */
 export function maskText(value: string): string {
@@ -20,18 +21,11 @@ export function maskText(value: string): string {
 /** The class a field has for this enterprise: `individual` fields are personal for an individual business (个体工商户). */
 export function effectivePrivacy(privacy: Privacy, creditCode: string): Exclude<Privacy, 'individual'> {
   if (privacy !== 'individual') return privacy;
-  // A party keyed by registration number or identity document is an individual business or a natural person.
-  return entityKind(creditCode) === 'individual-business' || isDerivedPartyKey(creditCode) ? 'personal' : 'public';
+  return personalIfIndividual(creditCode) ? 'personal' : 'public';
 }
 
 const own = (schema: z.ZodType): Privacy | undefined => schema.meta()?.privacy;
 const unwrap = (schema: z.ZodType) => (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable ? (schema.unwrap() as z.ZodType) : undefined);
-
-/** A value erased by an administrator: shown in place of the value, never masked or re-derived. */
-export interface Tombstone {
-  erased: { at: string; by: string; reason: string };
-}
-export const isTombstone = (v: unknown): v is Tombstone => !!v && typeof v === 'object' && 'erased' in v && Object.keys(v).length === 1;
 
 function mask(schema: z.ZodType, value: unknown, inherited: Privacy | undefined, creditCode: string): unknown {
   if (value === undefined || value === null || isTombstone(value)) return value;
@@ -77,19 +71,18 @@ export function personalPaths(kind: RecordKind, creditCode = '91'): string[] {
   return [...fieldClasses(kind)].filter(([, p]) => p && effectivePrivacy(p, creditCode) === 'personal').map(([path]) => path);
 }
 
-/** Whether a top-level field may leave in a summary or an event: only if the whole field is public for this enterprise. */
-function mayShare(kind: RecordKind, field: string, creditCode: string): boolean {
-  const classes = [...fieldClasses(kind)].filter(([path]) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[]`));
-  return classes.length > 0 && classes.every(([, p]) => p !== undefined && effectivePrivacy(p, creditCode) === 'public');
-}
-
 /**
- * The summary of a record: the useful fields of its kind (SUMMARY_FIELDS) that are public for this
- * enterprise. It is what profiles, history pages and events show; never a personal or free-text field.
+ * Which summary fields of a kind may leave in a summary or an event, as the privacy classes give
+ * it: `public` when every leaf of the field is public, `individual` when some are public only for
+ * a company; fields with any other leaf are left out. schemas/summary-sharing.ts writes it out.
  */
-export function summarise(kind: RecordKind, data: RecordData[RecordKind] | Record<string, unknown>, creditCode: string): Record<string, unknown> {
-  const d = data as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const f of SUMMARY_FIELDS[kind]) if (d[f] !== undefined && !isTombstone(d[f]) && mayShare(kind, f, creditCode)) out[f] = d[f];
+export function summarySharing(kind: RecordKind): Record<string, Sharing> {
+  const out: Record<string, Sharing> = {};
+  for (const field of SUMMARY_FIELDS[kind]) {
+    const classes = [...fieldClasses(kind)].filter(([path]) => path === field || path.startsWith(`${field}.`) || path.startsWith(`${field}[]`)).map(([, p]) => p);
+    if (classes.length === 0) continue;
+    if (classes.every((p) => p === 'public')) out[field] = 'public';
+    else if (classes.every((p) => p === 'public' || p === 'individual')) out[field] = 'individual';
+  }
   return out;
 }

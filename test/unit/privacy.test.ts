@@ -4,10 +4,12 @@
  */
 import { describe, expect, it } from 'vitest';
 import { recordEvent } from '../../functions/core/events';
-import { fieldClasses, maskRecordData, personalPaths, summarise } from '../../functions/core/privacy';
+import { fieldClasses, maskRecordData, personalPaths, summarySharing } from '../../functions/core/privacy';
+import { summarise } from '../../functions/core/summary';
 import type { StoredVersion } from '../../functions/core/model';
 import { makeCreditCode, registration } from '../../local/samples';
 import { RECORD_KINDS, SUMMARY_FIELDS } from '../../schemas/records';
+import { SUMMARY_SHARING } from '../../schemas/summary-sharing';
 
 const company = makeCreditCode('91', '330402', 'MA2UN1T1');
 const individual = makeCreditCode('92', '330402', 'MA2UN1T2');
@@ -25,6 +27,10 @@ describe('privacy classes', () => {
       const shared = [...fieldClasses(kind)].filter(([path, p]) => (SUMMARY_FIELDS[kind] as readonly string[]).includes(path.split(/[.[]/)[0]) && p !== 'public' && p !== 'individual');
       expect(shared, kind).toEqual([]);
     }
+  });
+
+  it('are what the written-out summary table says, field by field and in order', () => {
+    for (const kind of RECORD_KINDS) expect(Object.entries(SUMMARY_SHARING[kind]), kind).toEqual(Object.entries(summarySharing(kind)));
   });
 
   it('make the operator of an individual business, its name, address and capital personal', () => {
