@@ -7,12 +7,12 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { serve } from '@hono/node-server';
 import { createApp } from '../functions/api/app';
 import { deliveryConfig, fanoutConfig, ingestRules, webhookPolicy } from '../functions/config';
 import { overdueJob } from '../functions/core/overdue';
 import { runtimePorts } from '../functions/runtime';
 import { startEventSources } from './event-sources';
+import { serveApi } from './http-server';
 import { every } from './pollers';
 import { WebhookReceiver } from './receiver';
 import { ENTERPRISES } from './samples';
@@ -60,7 +60,7 @@ const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.js
 for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${d}`))) receiver.expect(hook.path, hook.secret);
 
 const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: webhooks, ingest: ingestRules() });
-const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: PORT });
+const server = serveApi(app.fetch, PORT);
 const eventSources = await startEventSources({
   ports,
   dynamodbEndpoint: services.dynamodbEndpoint,

@@ -104,6 +104,10 @@ export const AccessLogEntry = z
       .enum(['api', 'push', 'pull'])
       .optional()
       .meta({ description: 'how it was read: a read call, a delivered webhook, an inbox read; absent on reads through the API logged before channels' }),
+    found: z
+      .literal(false)
+      .optional()
+      .meta({ description: 'false on an attempted read that found nothing (a profile of an enterprise the exchange holds no records about, answered 404); absent when data was returned' }),
   })
   .meta({ id: 'AccessLogEntry' });
 export const AccessLogPage = pageOf(AccessLogEntry, 'AccessLogPage');

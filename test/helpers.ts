@@ -4,13 +4,13 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { serve } from '@hono/node-server';
 import { inject } from 'vitest';
 import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
 import type { Scope } from '../functions/core/model';
 import type { Clock, Ports } from '../functions/core/ports';
 import { runtimePorts } from '../functions/runtime';
+import { serveApi } from '../local/http-server';
 import { ensureQueues, ensureTable } from '../local/services';
 import { DEFAULT_DELIVERY, type DeliveryConfig } from '../functions/core/delivery';
 import { startEventSources, type EventSources } from '../local/event-sources';
@@ -94,7 +94,7 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions; l
     });
     push = { sources, ...queues, sqsEndpoint, fanoutConfig };
   }
-  const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
+  const server = serveApi(app.fetch, 0);
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 

@@ -174,10 +174,17 @@ describe('access log', () => {
     expect(second.body.items.map((i: { resource: string }) => i.resource)).toEqual(['profile']);
   });
 
-  it('logs a read that found nothing, too', async () => {
+  it('logs a read that found nothing too, marked as a miss', async () => {
     const c = makeCreditCode('91', '330402', 'MA2L0G02');
-    await ex.call('GET', `/v1/enterprises/${c}`, { as: 'credit', purpose: 'probe' });
+    expect((await ex.call('GET', `/v1/enterprises/${c}`, { as: 'credit', purpose: 'probe' })).status).toBe(404);
     const log = await ex.call('GET', `/v1/enterprises/${c}/access-log`, { as: 'supervision' });
-    expect(log.body.items).toEqual([expect.objectContaining({ purpose: 'probe', resource: 'profile' })]);
+    expect(AccessLogPage.parse(log.body).items).toEqual([expect.objectContaining({ purpose: 'probe', resource: 'profile', found: false })]);
+
+    await ex.call('POST', '/v1/records', { body: inspection(c, 'JC-miss') });
+    expect((await ex.call('GET', `/v1/enterprises/${c}`, { as: 'credit', purpose: 'found' })).status).toBe(200);
+    const after = AccessLogPage.parse((await ex.call('GET', `/v1/enterprises/${c}/access-log`, { as: 'supervision' })).body);
+    const hit = after.items.find((i) => i.purpose === 'found');
+    expect(hit).toBeDefined();
+    expect(hit).not.toHaveProperty('found');
   });
 });

@@ -4,7 +4,6 @@
  * runner and the tests.
  */
 import { Hono, type Context, type MiddlewareHandler } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
@@ -65,9 +64,36 @@ function parseQuery<T extends z.ZodType>(c: Context, schema: T): z.infer<T> {
   );
 }
 
-const tooLarge = (limit: number) => () => {
-  throw payloadTooLarge(`the body exceeds ${limit} bytes`);
-};
+/** Past this much, an oversized body is no longer read to its end and the connection may be closed on it. */
+const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
+
+/**
+ * Reads the body whole before anything answers, discarding what is past the limit, so that a
+ * client still sending a too-large body gets its 413 problem rather than a reset connection.
+ */
+const bodyLimit =
+  (limit: number): MiddlewareHandler =>
+  async (c, next) => {
+    const body = c.req.raw.body;
+    if (!body) return next();
+    const declared = Number(c.req.header('content-length') ?? 0);
+    const reader = body.getReader();
+    const kept: Uint8Array[] = [];
+    let size = 0;
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      size += value.length;
+      if (size <= limit && declared <= limit) kept.push(value);
+      else if (size > MAX_DRAINED_BYTES) {
+        await reader.cancel();
+        break;
+      }
+    }
+    if (size > limit || declared > limit) throw payloadTooLarge(`the body exceeds ${limit} bytes`);
+    c.req.raw = new Request(c.req.raw, { body: Buffer.concat(kept) });
+    return next();
+  };
 
 /** API Gateway's request id when running under Lambda (hono/aws-lambda passes the event's request context as the env). */
 function platformRequestId(env: unknown): string | undefined {
@@ -115,7 +141,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   const webhooks = options.webhookPolicy ?? STRICT_WEBHOOKS;
   const ingestRules = options.ingest ?? DEFAULT_INGEST_RULES;
   const app = new Hono<Env>();
-  const small = bodyLimit({ maxSize: SINGLE_BODY_LIMIT, onError: tooLarge(SINGLE_BODY_LIMIT) });
+  const small = bodyLimit(SINGLE_BODY_LIMIT);
   // Built on first request, not at cold start.
   let openapi: { json: string; html: string } | undefined;
   const docs = () => {
@@ -203,7 +229,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     return c.json({ clientId, department, name, scopes });
   });
 
-  serve(ROUTES.postRecordBatch, bodyLimit({ maxSize: BATCH_BODY_LIMIT, onError: tooLarge(BATCH_BODY_LIMIT) }), async (c) => {
+  serve(ROUTES.postRecordBatch, bodyLimit(BATCH_BODY_LIMIT), async (c) => {
     const batch = parseOrThrow(BatchRequest, await jsonBody(c, 'records'), (errors) => invalidInput('invalid batch', errors));
     const client = c.get('client');
     const results = await ingestBatch(ports, client, batch.records, ingestRules);

@@ -54,8 +54,16 @@ export function requirePurpose(purpose: string | undefined): string {
   return p;
 }
 
-async function logAccess(ports: Ports, client: ApiClient, creditCode: string, purpose: string, resource: string) {
-  const entry: AccessLogEntry = { creditCode, at: ports.clock.now().toISOString(), clientId: client.clientId, department: client.department, purpose, resource };
+async function logAccess(ports: Ports, client: ApiClient, creditCode: string, purpose: string, resource: string, found = true) {
+  const entry: AccessLogEntry = {
+    creditCode,
+    at: ports.clock.now().toISOString(),
+    clientId: client.clientId,
+    department: client.department,
+    purpose,
+    resource,
+    ...(found ? {} : { found: false as const }),
+  };
   await ports.accessLog.append(entry, ports.ids.random(6));
 }
 
@@ -101,7 +109,9 @@ export async function readProfile(ports: Ports, client: ApiClient, creditCode: s
   requireScope(client, 'profiles:read');
   requireCreditCode(creditCode, await exceptionCodes(ports));
   const why = requirePurpose(purpose);
-  const [records] = await Promise.all([ports.records.enterpriseRecords(creditCode), logAccess(ports, client, creditCode, why, 'profile')]);
+  // An attempted read is logged too (it tells the caller the enterprise is unknown here), marked as a miss.
+  const records = await ports.records.enterpriseRecords(creditCode);
+  await logAccess(ports, client, creditCode, why, 'profile', records.length > 0);
   if (records.length === 0) throw notFound(`the exchange holds no records about ${creditCode}`);
   return buildProfile(creditCode, records, chinaDate(ports.clock.now()));
 }
