@@ -18,6 +18,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Topic } from 'aws-cdk-lib/aws-sns';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { FunctionName } from '../scripts/build';
 import type { Construct } from 'constructs';
 import { DEAD_LETTER_METRIC } from '../functions/core/delivery';
 import { FANOUT_STREAM_FILTERS, INDEXES, TABLE } from '../functions/store/table';
@@ -259,7 +260,7 @@ export class ExchangeStack extends Stack {
     new CfnOutput(this, 'TableName', { value: this.table.tableName });
   }
 
-  private lambda(id: string, name: string, assetsDir: string, opts: { memorySize: number; timeout: Duration; handler?: string; reserved: number }) {
+  private lambda(id: string, name: FunctionName, assetsDir: string, opts: { memorySize: number; timeout: Duration; handler?: string; reserved: number }) {
     const fn = new LambdaFunction(this, id, {
       runtime: Runtime.NODEJS_22_X,
       architecture: Architecture.ARM_64,
