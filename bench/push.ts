@@ -10,7 +10,7 @@ import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
 import { DEFAULT_DELIVERY } from '../functions/core/delivery';
 import { startEventSources } from '../local/event-sources';
-import { newWebhookSecret } from '../functions/core/webhooks';
+import { newWebhookSecret, sealedWebhook } from '../functions/core/webhooks';
 import { runtimePorts } from '../functions/runtime';
 import { WebhookReceiver } from '../local/receiver';
 import { inspection, makeCreditCode } from '../local/samples';
@@ -86,7 +86,7 @@ try {
   const secret = newWebhookSecret();
   receiver.expect('/hooks/health', secret);
   const now = new Date().toISOString();
-  await ports.subscriptions.put({ ...one, webhook: { url: receiver.url('/hooks/health'), secret }, createdAt: now, updatedAt: now });
+  await ports.subscriptions.put({ ...one, webhook: await sealedWebhook(ports.secrets, one.department, one.id, receiver.url('/hooks/health'), secret), createdAt: now, updatedAt: now });
   const code = makeCreditCode('91', '330402', 'MA2LAT00');
   const latencies: number[] = [];
   for (let i = 0; i < 60; i++) {
@@ -105,13 +105,14 @@ try {
     const dept = `dept-${String(d).padStart(2, '0')}`;
     const s = newWebhookSecret();
     receiver.expect(`/hooks/${dept}`, s);
+    const id = `sub_fan${String(d).padStart(13, '0')}`;
     await ports.subscriptions.put({
-      id: `sub_fan${String(d).padStart(13, '0')}`,
+      id,
       department: dept,
       name: 'all inspections',
       status: 'active',
       filters: { kinds: ['inspection'] },
-      webhook: { url: receiver.url(`/hooks/${dept}`), secret: s },
+      webhook: await sealedWebhook(ports.secrets, dept, id, receiver.url(`/hooks/${dept}`), s),
       createdAt: now,
       updatedAt: now,
     });

@@ -21,6 +21,8 @@ export const ENVIRONMENT = {
   DELIVERY_MAX_ATTEMPTS: 'attempts before a delivery is given up to the DLQ (5)',
   RECORD_MAX_FUTURE_DAYS: "days ahead of today a record's event date may lie (7)",
   WEBHOOK_ALLOW_PRIVATE_TARGETS: '"true" lets webhooks reach private addresses (local runs only)',
+  WEBHOOK_SECRET_KEY_ARN: 'the KMS key webhook signing secrets are sealed with (given to the api and the deliver function only)',
+  WEBHOOK_SECRET_KEY_FILE: 'off AWS: a file holding the AES-256 key webhook signing secrets are sealed with',
   CURSOR_KEY: 'the key listing cursors are sealed with, at least 32 characters (required by the api; a generated secret on AWS)',
   PARTY_KEY_SECRET: "the HMAC key that turns a natural person's identity document into a party key, at least 32 characters (a generated secret on AWS; a fixed development key locally)",
 } as const;

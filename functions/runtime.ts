@@ -3,9 +3,10 @@
  * crypto-random ids. Used by the Lambda entry points, the local runner, the CLI and the tests.
  */
 import { randomBytes } from 'node:crypto';
+import { AesGcmSecretBox, fileSecretBox } from './adapters/secret-box';
 import { hmacCursors, randomCursorKey } from './core/cursor';
-import type { Clock, Ids, Ports } from './core/ports';
-import { awsConfig } from './config';
+import type { Clock, Ids, Ports, SecretBox } from './core/ports';
+import { awsConfig, env } from './config';
 import { documentClient } from './store/aws';
 import { dynamoStores, type DynamoStoreOptions } from './store/index';
 import { SqsDeliveryQueue, sqsClient } from './store/sqs';
@@ -23,6 +24,8 @@ export interface RuntimeConfig {
   clock?: Clock;
   /** The key cursors are sealed with; without it, a random one (cursors then do not outlive the process). */
   cursorKey?: Buffer;
+  /** Seals webhook secrets; a fresh in-memory key unless given (tests, benchmarks). */
+  secrets?: SecretBox;
 }
 
 export function runtimePorts(config: RuntimeConfig): Ports {
@@ -31,9 +34,23 @@ export function runtimePorts(config: RuntimeConfig): Ports {
     clock: config.clock ?? systemClock,
     ids: cryptoIds,
     cursors: hmacCursors(config.cursorKey ?? randomCursorKey()),
+    secrets: config.secrets ?? new AesGcmSecretBox(),
     ...(config.queueUrl ? { queue: new SqsDeliveryQueue(sqsClient(config.sqsEndpoint), config.queueUrl) } : {}),
   };
 }
 
 /** Ports of a Lambda function, from its environment. */
-export const lambdaPorts = (): Ports => runtimePorts(awsConfig());
+export const lambdaPorts = (kms?: (keyArn: string) => SecretBox): Ports => {
+  const keyArn = env('WEBHOOK_SECRET_KEY_ARN');
+  const keyFile = env('WEBHOOK_SECRET_KEY_FILE');
+  // On AWS only the api (to seal) and the deliver function (to open) are given the key, through
+  // `kms`, which only their entry points pass (the others' bundles stay without the KMS client);
+  // a local key file stands in for it off AWS.
+  return runtimePorts({ ...awsConfig(), secrets: keyArn && kms ? kms(keyArn) : keyFile ? fileSecretBox(keyFile) : noSecrets });
+};
+
+/** The functions that have no business with webhook secrets. */
+const noSecrets: SecretBox = {
+  seal: () => Promise.reject(new Error('this function may not seal webhook secrets')),
+  open: () => Promise.reject(new Error('this function may not open webhook secrets')),
+};

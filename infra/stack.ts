@@ -9,7 +9,8 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { AccountRootPrincipal, Effect, PolicyDocument, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction as LambdaTarget } from 'aws-cdk-lib/aws-events-targets';
 import { Architecture, Code, Function as LambdaFunction, Runtime, StartingPosition, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -50,6 +51,24 @@ const RESERVED_CONCURRENCY = { api: 200, fanout: 20, deliver: 20, deadLetters: 2
 /** The table's on-demand ceiling in request units per second. */
 const TABLE_MAX_THROUGHPUT = { read: 20_000, write: 10_000 };
 
+/** What the account may do with the webhook secrets key: administer it, never encrypt or decrypt with it. */
+const KEY_ADMIN_ACTIONS = [
+  'Create*',
+  'Describe*',
+  'Enable*',
+  'List*',
+  'Put*',
+  'Update*',
+  'Revoke*',
+  'Disable*',
+  'Get*',
+  'Delete*',
+  'TagResource',
+  'UntagResource',
+  'ScheduleKeyDeletion',
+  'CancelKeyDeletion',
+];
+
 /** How often the overdue job looks for notifications nobody acknowledged in time. */
 const OVERDUE_EVERY = Duration.minutes(15);
 
@@ -64,6 +83,7 @@ export class ExchangeStack extends Stack {
   readonly deadLetters: LambdaFunction;
   readonly overdue: LambdaFunction;
   readonly fanoutFailures: Queue;
+  readonly webhookSecretsKey: Key;
 
   constructor(scope: Construct, id: string, props: ExchangeStackProps) {
     super(scope, id, props);
@@ -125,6 +145,25 @@ export class ExchangeStack extends Stack {
       deadLetterQueue: { queue: this.deliveryDlq, maxReceiveCount: QUEUES.delivery.maxReceiveCount },
     });
 
+    // Webhook signing secrets are stored sealed with this key: the api may only encrypt with it,
+    // the deliver function only decrypt; the key policy gives the account administration of the
+    // key but no use of it, so no other role can be granted decryption by an IAM policy alone.
+    this.webhookSecretsKey = new Key(this, 'WebhookSecretsKey', {
+      description: 'Seals webhook signing secrets (encrypt: api, decrypt: deliver)',
+      enableKeyRotation: true,
+      removalPolicy: RemovalPolicy.RETAIN,
+      policy: new PolicyDocument({
+        statements: [
+          new PolicyStatement({
+            sid: 'AccountAdministersButDoesNotUse',
+            principals: [new AccountRootPrincipal()],
+            actions: KEY_ADMIN_ACTIONS.map((a) => `kms:${a}`),
+            resources: ['*'],
+          }),
+        ],
+      }),
+    });
+
     this.api = this.lambda('Api', 'api', props.assetsDir, { memorySize: 1024, timeout: Duration.seconds(15), reserved: RESERVED_CONCURRENCY.api });
     this.bindTable(this.api, TABLE_ACCESS.api);
     this.bindQueue(this.api, ['sqs:SendMessage']);
@@ -136,6 +175,7 @@ export class ExchangeStack extends Stack {
     const partyKey = new Secret(this, 'PartyKeySecret', { generateSecretString: { passwordLength: 64, excludePunctuation: true }, description: 'HMAC key of natural persons’ party keys' });
     this.api.addEnvironment('PARTY_KEY_SECRET', partyKey.secretValue.unsafeUnwrap());
     Validations.of(partyKey).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating it would re-key every natural person already recorded; it must stay as long as the data does.' });
+    this.bindSecretsKey(this.api, 'kms:Encrypt');
 
     // Stream → fan-out: new record versions and changed notifications only; a failing batch is
     // bisected and retried from the failed record, and what still fails is kept in a queue.
@@ -160,6 +200,7 @@ export class ExchangeStack extends Stack {
     // Queue → delivery, reporting partial batch failures so one bad endpoint holds back no other.
     this.deliver = this.lambda('Deliver', 'deliver', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS), reserved: RESERVED_CONCURRENCY.deliver });
     this.bindTable(this.deliver, TABLE_ACCESS.deliver);
+    this.bindSecretsKey(this.deliver, 'kms:Decrypt');
     this.bindQueue(this.deliver, ['sqs:ChangeMessageVisibility']);
     this.deliver.addEventSource(new SqsEventSource(this.deliveryQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: 20 }));
 
@@ -296,6 +337,14 @@ export class ExchangeStack extends Stack {
         resources: [this.table.tableArn, ...TABLE.indexes.map((i) => `${this.table.tableArn}/index/${i.name}`)],
       }),
     );
+  }
+
+  /** Gives a function the webhook secrets key's ARN and one use of it, in both the key policy and the role, bound to the webhook-secret encryption context. */
+  private bindSecretsKey(fn: LambdaFunction, action: 'kms:Encrypt' | 'kms:Decrypt') {
+    fn.addEnvironment('WEBHOOK_SECRET_KEY_ARN', this.webhookSecretsKey.keyArn);
+    const conditions = { StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-secret' } };
+    this.webhookSecretsKey.addToResourcePolicy(new PolicyStatement({ principals: [fn.grantPrincipal], actions: [action], resources: ['*'], conditions }));
+    fn.addToRolePolicy(new PolicyStatement({ actions: [action], resources: [this.webhookSecretsKey.keyArn], conditions }));
   }
 
   /** Gives a function the delivery queue's URL and exactly the listed actions on it. */

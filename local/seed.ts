@@ -5,7 +5,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createClient, grantScopes } from '../functions/core/clients';
 import { ingestRecord } from '../functions/core/ingest';
-import { createSubscription, listSubscriptions, updateSubscription } from '../functions/core/subscriptions';
+import { createSubscription, listSubscriptions, rotateSecret, updateSubscription } from '../functions/core/subscriptions';
+import { secretContext } from '../functions/core/webhooks';
 import type { Scope } from '../functions/core/model';
 import type { Ports } from '../functions/core/ports';
 import type { SubscriptionFilters } from '../schemas/events';
@@ -75,9 +76,12 @@ export async function seedSubscriptions(ports: Ports, receiverUrl: (department: 
         ? await updateSubscription(ports, client, existing.id, patch, local)
         : existing
       : await createSubscription(ports, client, { name: spec.name, purpose: spec.purpose, filters: spec.filters, ...(webhook ? { webhook } : {}) }, local);
-    // The demo receiver plays the department and needs its secret: this local process may read it from the table.
-    const secret = sub.webhook ? (await ports.subscriptions.get(spec.department, sub.id))?.webhook?.secret : undefined;
-    if (secret) hooks.push({ department: spec.department, path: new URL(url).pathname, secret });
+    // The demo receiver plays the department and needs its secret: this local process holds the local key.
+    // A subscription kept from before secrets were sealed gets a new, sealed one.
+    const stored = sub.webhook ? await ports.subscriptions.get(spec.department, sub.id) : undefined;
+    if (stored?.webhook && !stored.webhook.sealedSecret) await rotateSecret(ports, client, sub.id, { overlapHours: 0 });
+    const sealed = sub.webhook ? (await ports.subscriptions.get(spec.department, sub.id))?.webhook?.sealedSecret : undefined;
+    if (sealed) hooks.push({ department: spec.department, path: new URL(url).pathname, secret: await ports.secrets.open(sealed, secretContext(spec.department, sub.id)) });
   }
   return hooks;
 }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { fileSecretBox } from '../functions/adapters/secret-box';
 import { createApp } from '../functions/api/app';
 import { deliveryConfig, fanoutConfig, ingestRules, webhookPolicy } from '../functions/config';
 import { overdueJob } from '../functions/core/overdue';
@@ -47,8 +48,10 @@ await ensureTable(services.dynamodbEndpoint, TABLE);
 const queues = await ensureQueues(services.sqsEndpoint);
 writeFileSync(resolve(DATA_DIR, 'local.json'), JSON.stringify({ table: TABLE, dynamodbEndpoint: services.dynamodbEndpoint, sqsEndpoint: services.sqsEndpoint, ...queues }, null, 2) + '\n');
 
+// Webhook secrets are sealed with a key kept in .data/ (on AWS: a KMS key only delivery may decrypt with).
 const ports = runtimePorts({
   cursorKey: localCursorKey(resolve(DATA_DIR, 'cursor-key')),
+  secrets: fileSecretBox(resolve(DATA_DIR, 'webhook-secrets.key')),
   table: TABLE,
   dynamodbEndpoint: services.dynamodbEndpoint,
   queueUrl: queues.deliveryQueueUrl,

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
 import { IdDocument, IsoDate, pageOf, pageQuery } from './common';
 import { Calendar, CalendarYearInput, DocumentQuery, PageQuery, Plan, PlanCreate, PlanListQuery, PlanPage, PublicPlan, TaskPage } from './inspections';
-import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
+import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, RotateSecret, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
   .strictObject({
@@ -337,10 +337,19 @@ export const ROUTES = {
   rotateSecret: {
     method: 'post',
     path: '/v1/subscriptions/{id}/rotate-secret',
-    summary: 'A new webhook signing secret, shown once; deliveries carry signatures with both secrets for 24 hours.',
+    summary: 'A new webhook signing secret, shown once; deliveries carry signatures with both secrets for 24 hours, or `overlapHours`. The body is optional.',
     scopes: ['subscriptions:manage'],
     params: [SUBSCRIPTION_ID],
-    responses: { 200: { description: 'the subscription with its new secret', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404) },
+    body: RotateSecret,
+    responses: { 200: { description: 'the subscription with its new secret', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404, 415, 422) },
+  },
+  retirePreviousSecret: {
+    method: 'post',
+    path: '/v1/subscriptions/{id}/retire-previous-secret',
+    summary: 'Stop signing with the secret before the last rotation now, once the receiver verifies with the new one.',
+    scopes: ['subscriptions:manage'],
+    params: [SUBSCRIPTION_ID],
+    responses: { 200: { description: 'the subscription', schema: Subscription }, ...problems(400, 401, 403, 404) },
   },
   listInbox: {
     method: 'get',

@@ -153,6 +153,12 @@ export const InboxQuery = z.strictObject({
   open: z.enum(['true', 'false']).optional().meta({ description: 'true: only notifications not yet acknowledged' }),
   ...pageQuery(50),
 });
+export const RotateSecret = z
+  .strictObject({
+    overlapHours: z.int().min(0).max(24).optional().meta({ description: 'how long the old secret keeps signing alongside the new one: 0-24 hours, default 24; 0 retires it at once' }),
+  })
+  .meta({ id: 'RotateSecret' });
+
 export const RedriveQuery = z.strictObject({ cursor: pageQuery(1).cursor.meta({ description: '`next` of the previous redrive call' }) });
 export const OverdueQuery = z.strictObject({ department: z.string().max(32).optional().meta({ description: 'only this department' }) });
 export const InboxPage = pageOf(Notification, 'InboxPage');

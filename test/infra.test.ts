@@ -106,6 +106,27 @@ describe('functions', () => {
     expect(reserved).toEqual({ Api: 200, Fanout: 20, Deliver: 20, DeadLetters: 2, Overdue: 1 });
   });
 
+  it('seal webhook secrets with a KMS key the api may only encrypt with and the deliver function alone decrypt with', () => {
+    const [[keyId, key]] = Object.entries(template.findResources('AWS::KMS::Key'));
+    expect(key.Properties.EnableKeyRotation).toBe(true);
+    const statements: { Principal: { AWS: unknown }; Action: string | string[]; Condition?: unknown }[] = key.Properties.KeyPolicy.Statement;
+    const roleOf = (fn: string) => ({ 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${fn}ServiceRole`)), 'Arn'] });
+    const uses = statements.filter((st) => [st.Action].flat().some((a) => /^kms:(Encrypt|Decrypt|ReEncrypt|GenerateDataKey|\*)/.test(a)));
+    expect(uses).toEqual([
+      expect.objectContaining({ Action: 'kms:Encrypt', Principal: { AWS: roleOf('Api') }, Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-secret' } } }),
+      expect.objectContaining({ Action: 'kms:Decrypt', Principal: { AWS: roleOf('Deliver') }, Condition: { StringEquals: { 'kms:EncryptionContext:purpose': 'webhook-secret' } } }),
+    ]);
+    expect(actionsOf('Api', 'kms')).toEqual(['kms:Encrypt']);
+    expect(actionsOf('Deliver', 'kms')).toEqual(['kms:Decrypt']);
+    for (const fn of ['Fanout', 'Overdue', 'DeadLetters']) expect(actionsOf(fn, 'kms'), fn).toEqual([]);
+    const fns = template.findResources('AWS::Lambda::Function');
+    const withKey = Object.entries(fns)
+      .filter(([, f]) => f.Properties.Environment.Variables.WEBHOOK_SECRET_KEY_ARN)
+      .map(([id]) => id.replace(/[0-9A-F]{8}$/, ''));
+    expect(withKey.sort()).toEqual(['Api', 'Deliver']);
+    expect(JSON.stringify(fns)).toContain(keyId);
+  });
+
   it('send to the delivery queue only where they must', () => {
     expect(actionsOf('Api', 'sqs')).toEqual(['sqs:SendMessage']);
     expect(actionsOf('Fanout', 'sqs')).toContain('sqs:SendMessage');

@@ -17,7 +17,11 @@ import { ensureQueues } from '../local/services';
 import { newTable, waitFor } from './helpers';
 import type { Ports } from '../functions/core/ports';
 import type { ApiClient } from '../functions/core/model';
-import { newWebhookSecret } from '../functions/core/webhooks';
+import { newWebhookSecret, sealedWebhook } from '../functions/core/webhooks';
+import { fileSecretBox } from '../functions/adapters/secret-box';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { notificationId } from '../functions/core/ids';
 
 type Handler<E, R> = (event: E) => Promise<R>;
@@ -33,8 +37,17 @@ beforeAll(async () => {
   const { table, dynamodbEndpoint } = await newTable();
   const sqsEndpoint = inject('sqsEndpoint');
   queueUrl = (await ensureQueues(sqsEndpoint, `${table.slice(0, 20)}-`)).deliveryQueueUrl;
-  Object.assign(process.env, { TABLE_NAME: table, DYNAMODB_ENDPOINT: dynamodbEndpoint, SQS_ENDPOINT: sqsEndpoint, DELIVERY_QUEUE_URL: queueUrl, WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true' });
-  ports = runtimePorts({ table, dynamodbEndpoint, queueUrl, sqsEndpoint });
+  // The local key file stands in for the KMS key the deliver function opens webhook secrets with.
+  const keyFile = join(mkdtempSync(join(tmpdir(), 'edx-key-')), 'webhook-secrets.key');
+  Object.assign(process.env, {
+    TABLE_NAME: table,
+    DYNAMODB_ENDPOINT: dynamodbEndpoint,
+    SQS_ENDPOINT: sqsEndpoint,
+    DELIVERY_QUEUE_URL: queueUrl,
+    WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
+    WEBHOOK_SECRET_KEY_FILE: keyFile,
+  });
+  ports = runtimePorts({ table, dynamodbEndpoint, queueUrl, sqsEndpoint, secrets: fileSecretBox(keyFile) });
   await receiver.start();
   ({ handler: fanout } = (await import('../functions/fanout/handler')) as unknown as { handler: typeof fanout });
   ({ handler: deliver } = (await import('../functions/deliver/handler')) as unknown as { handler: typeof deliver });
@@ -57,7 +70,7 @@ describe('push Lambdas', () => {
       clientId: 'cLambdaHlth01',
       status: 'active',
       filters: { creditCodes: [code] },
-      webhook: { url: receiver.url('/hooks/health'), secret },
+      webhook: await sealedWebhook(ports.secrets, 'health', 'sub_lambda0000000001', receiver.url('/hooks/health'), secret),
       createdAt: now,
       updatedAt: now,
     });

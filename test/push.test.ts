@@ -52,6 +52,11 @@ describe('subscriptions', () => {
     const listed = await ex.call('GET', '/v1/subscriptions', { as: 'credit' });
     expect(listed.body.items.map((s: { id: string }) => s.id)).toContain(id);
     expect(JSON.stringify(listed.body)).not.toContain(created.body.webhookSecret);
+    // The table keeps the secret only sealed, and listings (what fan-out and the overdue job read) not even that.
+    const stored = await ex.ports.subscriptions.get('credit', id);
+    expect(stored?.webhook?.sealedSecret).toBeDefined();
+    expect(JSON.stringify(stored)).not.toContain(created.body.webhookSecret.slice(6));
+    expect(JSON.stringify(await ex.ports.subscriptions.list())).not.toContain('sealedSecret');
     expect(Subscription.safeParse(listed.body.items[0]).success).toBe(true);
 
     expect((await ex.call('GET', `/v1/subscriptions/${id}`, { as: 'health' })).status).toBe(404);

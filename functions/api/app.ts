@@ -21,7 +21,7 @@ import type { Ports } from '../core/ports';
 import { findParty, presentVersion, readAccessLog, readHistory, readProfile, readRecord, requirePurpose } from '../core/profile';
 import { exportStandard, publicList, toCsv } from '../core/disclosure';
 import { listPosted } from '../core/own-data';
-import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, rotateSecret, STRICT_WEBHOOKS, updateSubscription, type WebhookPolicy } from '../core/subscriptions';
+import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, retirePreviousSecret, rotateSecret, STRICT_WEBHOOKS, updateSubscription, type WebhookPolicy } from '../core/subscriptions';
 import { parseOrThrow } from '../core/validation';
 import { calendarView, putCalendarYear } from '../core/calendar';
 import { createPlan, drawDocument, drawPlan, fixPlan, listPlans, listTasks, presentPlan, readOwnPlan, readPlan } from '../core/inspections';
@@ -285,7 +285,8 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     await deleteSubscription(ports, c.get('client'), c.req.param('id') ?? '');
     return c.body(null, 204);
   });
-  serve(ROUTES.rotateSecret, async (c) => c.json(await rotateSecret(ports, c.get('client'), c.req.param('id') ?? '')));
+  serve(ROUTES.rotateSecret, small, async (c) => c.json(await rotateSecret(ports, c.get('client'), c.req.param('id') ?? '', c.req.header('content-type') ? await jsonBody(c) : {})));
+  serve(ROUTES.retirePreviousSecret, async (c) => c.json(await retirePreviousSecret(ports, c.get('client'), c.req.param('id') ?? '')));
 
   serve(ROUTES.listInbox, async (c) => {
     const q = parseQuery(c, ROUTES.listInbox.query);

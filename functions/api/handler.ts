@@ -2,8 +2,9 @@
 import { handle } from 'hono/aws-lambda';
 import { cursorKey, ingestRules, webhookPolicy } from '../config';
 import { hmacCursors } from '../core/cursor';
+import { KmsSecretBox } from '../adapters/kms-secret-box';
 import { lambdaPorts } from '../runtime';
 import { createApp } from './app';
 
-export const app = createApp({ ...lambdaPorts(), cursors: hmacCursors(cursorKey()) }, { webhookPolicy: webhookPolicy(), ingest: ingestRules() });
+export const app = createApp({ ...lambdaPorts((keyArn) => new KmsSecretBox(keyArn)), cursors: hmacCursors(cursorKey()) }, { webhookPolicy: webhookPolicy(), ingest: ingestRules() });
 export const handler = handle(app);

@@ -11,7 +11,7 @@
 import { isNotificationId } from './ids';
 import type { DeliveryMessage } from './model';
 import type { Ports, WebhookPoster } from './ports';
-import { signingSecrets, webhookHeaders } from './webhooks';
+import { secretContext, signingSecrets, webhookHeaders } from './webhooks';
 import { isRecordEventType } from '../../schemas/event-types';
 import { logReceipt, purposeOf, RECEIVE_SCOPE, ReceiverCheck } from './receiving';
 
@@ -37,7 +37,9 @@ type Outcome = 'done' | 'retry';
 
 type SubscriptionLookup = (department: string, id: string) => ReturnType<Ports['subscriptions']['get']>;
 
-async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig, subscription: SubscriptionLookup, receivers: ReceiverCheck): Promise<Outcome> {
+type Opener = (sealed: string, context: string) => Promise<string>;
+
+async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig, subscription: SubscriptionLookup, receivers: ReceiverCheck, open: Opener): Promise<Outcome> {
   let ref: DeliveryMessage;
   try {
     ref = JSON.parse(m.body) as DeliveryMessage;
@@ -46,6 +48,9 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
   }
   const n = await ports.notifications.get(ref.department, ref.notificationId);
   if (!n || n.delivery.mode !== 'webhook' || n.delivery.status === 'delivered' || n.acknowledgedAt) return 'done';
+  // A failed delivery goes out again only with the message of the redrive that claimed it; any
+  // other copy (a stream replay queued two) stops here instead of retrying past the failure.
+  if (n.delivery.status === 'failed' && !(n.redriveClaim && ref.queuedAt === n.redriveClaim.at)) return 'done';
   const sub = n.delivery.subscriptionId ? await subscription(n.department, n.delivery.subscriptionId) : undefined;
   const now = ports.clock.now();
   const attempt = { attempts: m.receiveCount, lastAttemptAt: now.toISOString() };
@@ -63,7 +68,8 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
   const body = JSON.stringify(n.event);
   let error: string;
   try {
-    const headers = webhookHeaders(signingSecrets(sub, now), n.id, Math.floor(now.getTime() / 1000), body);
+    const secrets = await Promise.all(signingSecrets(sub, now).map((sealed) => open(sealed, secretContext(sub.department, sub.id))));
+    const headers = webhookHeaders(secrets, n.id, Math.floor(now.getTime() / 1000), body);
     const res = await post(sub.webhook.url, headers, body, config.timeoutMs);
     if (res.status >= 200 && res.status < 300) {
       // Logged before the delivery is marked, so a crash between the two retries the log write, never skips it.
@@ -94,10 +100,17 @@ export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: 
     if (!subs.has(key)) subs.set(key, ports.subscriptions.get(department, id));
     return subs.get(key) as ReturnType<SubscriptionLookup>;
   };
+  // ... and open each sealed secret once.
+  const opened = new Map<string, Promise<string>>();
+  const open: Opener = (sealed, context) => {
+    const key = `${context}#${sealed}`;
+    if (!opened.has(key)) opened.set(key, ports.secrets.open(sealed, context));
+    return opened.get(key) as Promise<string>;
+  };
   const receivers = new ReceiverCheck(ports);
   const outcomes = await Promise.all(
     messages.map((m) =>
-      deliverOne(ports, post, m, config, subscription, receivers).catch((e: unknown) => {
+      deliverOne(ports, post, m, config, subscription, receivers, open).catch((e: unknown) => {
         console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: m.messageId, error: String(e) }));
         return 'retry' as const;
       }),

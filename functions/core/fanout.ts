@@ -10,7 +10,7 @@
 import { isRecordEventType } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
 import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent, taskEvent, taskOverdueEvent } from './events';
-import type { ChangedEntity, DeliveryMessage, RecordSummary, StoredNotification, StoredSubscription, StoredVersion } from './model';
+import type { ChangedEntity, DeliveryMessage, RecordSummary, StoredNotification, StoredVersion, SubscriptionView } from './model';
 import type { Ports } from './ports';
 import { matches } from './matching';
 import { purposeOf, ReceiverCheck } from './receiving';
@@ -41,13 +41,13 @@ interface Receiver {
 }
 
 /** The first active subscription of a department with a webhook: where its directed events go. */
-function webhookOf(subs: StoredSubscription[], department: string): string | undefined {
+function webhookOf(subs: SubscriptionView[], department: string): string | undefined {
   return subs.filter((s) => s.department === department && s.status === 'active' && s.webhook).sort((a, b) => (a.id < b.id ? -1 : 1))[0]?.id;
 }
 
 export class Fanout {
   private readonly registrations = new Map<string, Promise<RecordSummary | undefined>>();
-  private subscriptions?: Promise<StoredSubscription[]>;
+  private subscriptions?: Promise<SubscriptionView[]>;
 
   constructor(
     private readonly ports: Ports,

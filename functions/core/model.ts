@@ -98,7 +98,10 @@ export interface CreditCodeException {
   addedAt: string;
 }
 
-/** A department's subscription (订阅). The webhook secret is kept to sign with; the API never shows it again. */
+/**
+ * A department's subscription (订阅). Its webhook signing secret is kept only sealed (SecretBox),
+ * openable by the deliver function alone; the API shows it once, at creation or rotation.
+ */
 export interface StoredSubscription {
   id: string;
   department: string;
@@ -111,14 +114,19 @@ export interface StoredSubscription {
   clientId?: string;
   webhook?: {
     url: string;
-    secret: string;
+    /** The secret's last four characters, to tell secrets apart. */
+    secretHint: string;
+    sealedSecret: string;
     /** The secret before the last rotation, still signed with until `previousSecretUntil`. */
-    previousSecret?: string;
+    previousSealedSecret?: string;
     previousSecretUntil?: string;
   };
   createdAt: string;
   updatedAt: string;
 }
+
+/** A subscription as listings read it (fan-out, overdue, the API's list): no sealed secrets. */
+export type SubscriptionView = Omit<StoredSubscription, 'webhook'> & { webhook?: Pick<NonNullable<StoredSubscription['webhook']>, 'url' | 'secretHint'> };
 
 /**
  * A notification as stored. `redriveClaim` marks a redrive that is queueing it (see inbox.ts): it

@@ -24,6 +24,7 @@ import type {
   StoredSubscription,
   StoredTask,
   StoredVersion,
+  SubscriptionView,
 } from './model';
 
 export interface Page<T> {
@@ -105,8 +106,8 @@ export interface CreditCodeExceptionStore {
 export interface SubscriptionStore {
   put(s: StoredSubscription): Promise<void>;
   get(department: string, id: string): Promise<StoredSubscription | undefined>;
-  /** A department's subscriptions, or every subscription when no department is given. */
-  list(department?: string): Promise<StoredSubscription[]>;
+  /** A department's subscriptions, or every subscription when no department is given; never the sealed secrets. */
+  list(department?: string): Promise<SubscriptionView[]>;
   delete(department: string, id: string): Promise<boolean>;
 }
 
@@ -220,6 +221,15 @@ export interface DeliveryQueue {
 /** An outgoing HTTP POST to a department's webhook. */
 export type WebhookPoster = (url: string, headers: Record<string, string>, body: string, timeoutMs: number) => Promise<{ status: number }>;
 
+/**
+ * Seals secrets kept in the table (webhook signing secrets). `context` binds a sealed value to what
+ * it belongs to: opening it under another context fails.
+ */
+export interface SecretBox {
+  seal(plain: string, context: string): Promise<string>;
+  open(sealed: string, context: string): Promise<string>;
+}
+
 export interface Clock {
   now(): Date;
 }
@@ -234,6 +244,8 @@ export interface Ports extends Stores {
   ids: Ids;
   /** Seals the cursors the api hands out, so only its own come back. */
   cursors: Cursors;
+  /** Seals webhook signing secrets at rest: the api seals, delivery opens. */
+  secrets: SecretBox;
   /** Present where something is sent: fan-out, delivery, redrive. */
   queue?: DeliveryQueue;
 }

@@ -19,7 +19,7 @@ export class ReceiverCheck {
 
   constructor(private readonly ports: Ports) {}
 
-  async allows(sub: StoredSubscription): Promise<boolean> {
+  async allows(sub: Pick<StoredSubscription, 'clientId' | 'department'>): Promise<boolean> {
     if (sub.clientId) {
       let c = this.clients.get(sub.clientId);
       if (!c) this.clients.set(sub.clientId, (c = this.ports.clients.get(sub.clientId)));

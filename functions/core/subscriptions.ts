@@ -3,14 +3,14 @@
  * and/or in its inbox. Each department sees and changes only its own.
  */
 import type { z } from 'zod';
-import { SubscriptionCreate, SubscriptionUpdate } from '../../schemas/events';
+import { RotateSecret, SubscriptionCreate, SubscriptionUpdate } from '../../schemas/events';
 import { requireScope } from './clients';
 import { badRequest, invalidInput, notFound } from './errors';
-import type { ApiClient, StoredSubscription } from './model';
+import type { ApiClient, StoredSubscription, SubscriptionView } from './model';
 import type { Ports } from './ports';
 import { RECEIVE_SCOPE } from './receiving';
 import { parseOrThrow } from './validation';
-import { isRefusedAddress, newWebhookSecret } from './webhooks';
+import { isRefusedAddress, newWebhookSecret, sealedWebhook } from './webhooks';
 
 export interface WebhookPolicy {
   /** Lets webhooks point at http:// and private or loopback addresses (the local runner and tests). */
@@ -35,7 +35,7 @@ function parse<T extends z.ZodType>(schema: T, body: unknown): z.infer<T> {
 }
 
 /** A subscription as the API shows it: never the secret, only its last four characters. */
-export function presentSubscription(s: StoredSubscription) {
+export function presentSubscription(s: SubscriptionView) {
   return {
     id: s.id,
     department: s.department,
@@ -43,7 +43,7 @@ export function presentSubscription(s: StoredSubscription) {
     ...(s.purpose ? { purpose: s.purpose } : {}),
     status: s.status,
     filters: s.filters,
-    ...(s.webhook ? { webhook: { url: s.webhook.url, secretHint: s.webhook.secret.slice(-4) } } : {}),
+    ...(s.webhook ? { webhook: { url: s.webhook.url, secretHint: s.webhook.secretHint } } : {}),
     createdAt: s.createdAt,
     updatedAt: s.updatedAt,
   };
@@ -55,16 +55,17 @@ export async function createSubscription(ports: Ports, client: ApiClient, body: 
   const input = parse(SubscriptionCreate, body);
   if (input.webhook) checkWebhookUrl(input.webhook.url, policy);
   const now = ports.clock.now().toISOString();
+  const id = `sub_${ports.ids.random(12)}`;
   const secret = input.webhook ? newWebhookSecret() : undefined;
   const sub: StoredSubscription = {
-    id: `sub_${ports.ids.random(12)}`,
+    id,
     department: client.department,
     name: input.name,
     purpose: input.purpose,
     clientId: client.clientId,
     status: 'active',
     filters: input.filters,
-    ...(input.webhook && secret ? { webhook: { url: input.webhook.url, secret } } : {}),
+    ...(input.webhook && secret ? { webhook: await sealedWebhook(ports.secrets, client.department, id, input.webhook.url, secret) } : {}),
     createdAt: now,
     updatedAt: now,
   };
@@ -105,7 +106,8 @@ export async function updateSubscription(ports: Ports, client: ApiClient, id: st
     updatedAt: ports.clock.now().toISOString(),
   };
   if (input.webhook === null) delete next.webhook;
-  else if (input.webhook) next.webhook = sub.webhook ? { ...sub.webhook, url: input.webhook.url } : { url: input.webhook.url, secret: (secret = newWebhookSecret()) };
+  else if (input.webhook)
+    next.webhook = sub.webhook ? { ...sub.webhook, url: input.webhook.url } : await sealedWebhook(ports.secrets, sub.department, sub.id, input.webhook.url, (secret = newWebhookSecret()));
   await ports.subscriptions.put(next);
   return { ...presentSubscription(next), ...(secret ? { webhookSecret: secret } : {}) };
 }
@@ -115,17 +117,35 @@ export async function deleteSubscription(ports: Ports, client: ApiClient, id: st
   await ports.subscriptions.delete(client.department, id);
 }
 
-/** A new signing secret, shown once; the old one keeps signing alongside it for a day. */
-export async function rotateSecret(ports: Ports, client: ApiClient, id: string) {
+/**
+ * A new signing secret, shown once; the old one keeps signing alongside it for `overlapHours`
+ * (24 unless told; 0 retires it at once).
+ */
+export async function rotateSecret(ports: Ports, client: ApiClient, id: string, body: unknown = {}) {
   const sub = await own(ports, client, id);
+  const { overlapHours } = parse(RotateSecret, body ?? {});
   if (!sub.webhook) throw badRequest('this subscription has no webhook', [{ path: 'id', message: 'no webhook to rotate the secret of' }]);
   const now = ports.clock.now();
   const secret = newWebhookSecret();
+  const overlapMs = overlapHours === undefined ? ROTATION_OVERLAP_MS : overlapHours * 3600_000;
   const next: StoredSubscription = {
     ...sub,
-    webhook: { url: sub.webhook.url, secret, previousSecret: sub.webhook.secret, previousSecretUntil: new Date(now.getTime() + ROTATION_OVERLAP_MS).toISOString() },
+    webhook: {
+      ...(await sealedWebhook(ports.secrets, sub.department, sub.id, sub.webhook.url, secret)),
+      ...(overlapMs > 0 ? { previousSealedSecret: sub.webhook.sealedSecret, previousSecretUntil: new Date(now.getTime() + overlapMs).toISOString() } : {}),
+    },
     updatedAt: now.toISOString(),
   };
   await ports.subscriptions.put(next);
   return { ...presentSubscription(next), webhookSecret: secret };
+}
+
+/** Stops signing with the secret before the last rotation now, once the receiver has switched. */
+export async function retirePreviousSecret(ports: Ports, client: ApiClient, id: string) {
+  const sub = await own(ports, client, id);
+  if (!sub.webhook) throw badRequest('this subscription has no webhook', [{ path: 'id', message: 'no webhook secret to retire' }]);
+  const { previousSealedSecret: _previous, previousSecretUntil: _until, ...current } = sub.webhook;
+  const next: StoredSubscription = { ...sub, webhook: current, updatedAt: ports.clock.now().toISOString() };
+  await ports.subscriptions.put(next);
+  return presentSubscription(next);
 }

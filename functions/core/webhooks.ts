@@ -6,14 +6,23 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import ipaddr from 'ipaddr.js';
 import type { StoredSubscription } from './model';
+import type { SecretBox } from './ports';
 
 export const newWebhookSecret = () => `whsec_${randomBytes(24).toString('base64')}`;
 
-/** The secrets a delivery is signed with now: the current one, and the previous one during the rotation overlap. */
+/** What a subscription's secret is sealed under (SecretBox context): it opens only for this subscription. */
+export const secretContext = (department: string, id: string) => `${department}/${id}`;
+
+/** A subscription's webhook with `secret` sealed for it; the plain secret is never stored. */
+export async function sealedWebhook(box: SecretBox, department: string, id: string, url: string, secret: string) {
+  return { url, secretHint: secret.slice(-4), sealedSecret: await box.seal(secret, secretContext(department, id)) };
+}
+
+/** The sealed secrets a delivery is signed with now: the current one, and the previous one during the rotation overlap. */
 export function signingSecrets(sub: StoredSubscription, now: Date): string[] {
   if (!sub.webhook) return [];
-  const { secret, previousSecret, previousSecretUntil } = sub.webhook;
-  return previousSecret && previousSecretUntil && previousSecretUntil > now.toISOString() ? [secret, previousSecret] : [secret];
+  const { sealedSecret, previousSealedSecret, previousSecretUntil } = sub.webhook;
+  return previousSealedSecret && previousSecretUntil && previousSecretUntil > now.toISOString() ? [sealedSecret, previousSealedSecret] : [sealedSecret];
 }
 
 function sign(secret: string, id: string, timestamp: number, body: string): string {
@@ -57,19 +66,28 @@ export function isRefusedAddress(host: string): boolean {
 
 export type VerifyResult = { ok: true; id: string } | { ok: false; reason: 'missing-headers' | 'stale-timestamp' | 'bad-signature' };
 
-/** What a receiver runs: the signature must match and the timestamp be within `toleranceSeconds` of now. */
-export function verifyWebhook(secret: string, headers: Record<string, string | string[] | undefined>, body: string, nowSeconds = Math.floor(Date.now() / 1000), toleranceSeconds = 300): VerifyResult {
+/**
+ * What a receiver runs: a signature must match one of its secrets (give both while it rotates) and
+ * the timestamp be within `toleranceSeconds` of now.
+ */
+export function verifyWebhook(
+  secrets: string | string[],
+  headers: Record<string, string | string[] | undefined>,
+  body: string,
+  nowSeconds = Math.floor(Date.now() / 1000),
+  toleranceSeconds = 300,
+): VerifyResult {
   const id = headers['webhook-id'];
   const ts = headers['webhook-timestamp'];
   const sigs = headers['webhook-signature'];
   if (typeof id !== 'string' || typeof ts !== 'string' || typeof sigs !== 'string') return { ok: false, reason: 'missing-headers' };
   const timestamp = Number(ts);
   if (!Number.isInteger(timestamp) || Math.abs(nowSeconds - timestamp) > toleranceSeconds) return { ok: false, reason: 'stale-timestamp' };
-  const expected = Buffer.from(sign(secret, id, timestamp, body));
+  const expected = [secrets].flat().map((secret) => Buffer.from(sign(secret, id, timestamp, body)));
   for (const s of sigs.split(' ')) {
     const [version, value] = s.split(',');
     const given = Buffer.from(value ?? '');
-    if (version === 'v1' && given.length === expected.length && timingSafeEqual(given, expected)) return { ok: true, id };
+    if (version === 'v1' && expected.some((e) => given.length === e.length && timingSafeEqual(given, e))) return { ok: true, id };
   }
   return { ok: false, reason: 'bad-signature' };
 }

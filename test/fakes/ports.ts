@@ -44,6 +44,7 @@ import type {
 } from '../../functions/core/ports';
 import { industryKey } from '../../functions/store/directory';
 import type { CalendarYear } from '../../functions/core/workdays';
+import { AesGcmSecretBox } from '../../functions/adapters/secret-box';
 import { SUMMARY_ATTRIBUTES, type RecordSummary } from '../../functions/store/table';
 
 const copy = <T>(v: T): T => structuredClone(v);
@@ -221,7 +222,10 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     return s && copy(s);
   }
   async list(department?: string) {
-    return copy([...this.subscriptions.values()].filter((s) => department === undefined || s.department === department));
+    return copy([...this.subscriptions.values()].filter((s) => department === undefined || s.department === department)).map(({ webhook, ...s }) => ({
+      ...s,
+      ...(webhook ? { webhook: { url: webhook.url, secretHint: webhook.secretHint } } : {}),
+    }));
   }
   async delete(department: string, id: string) {
     return this.subscriptions.delete(`${department}#${id}`);
@@ -479,5 +483,6 @@ export function memoryPorts(): MemoryPorts {
     clock: fixedClock(),
     ids: countingIds(),
     cursors: hmacCursors(randomCursorKey()),
+    secrets: new AesGcmSecretBox(),
   };
 }

@@ -33,7 +33,7 @@ function subscription(department: string, id: string, webhook: boolean, filters:
     clientId: reader(department).clientId,
     status: 'active',
     filters,
-    ...(webhook ? { webhook: { url: `https://${department}.example.gov.cn/hook`, secret: 'whsec_AAAA' } } : {}),
+    ...(webhook ? { webhook: { url: `https://${department}.example.gov.cn/hook`, secretHint: 'AAAA', sealedSecret: 'aes.sealed' } } : {}),
     createdAt: '2026-11-01T00:00:00Z',
     updatedAt: '2026-11-01T00:00:00Z',
   };

@@ -8,6 +8,7 @@ import { deliverBatch } from '../../functions/core/delivery';
 import { fanoutBatch } from '../../functions/core/fanout';
 import { ingestRecord } from '../../functions/core/ingest';
 import type { ApiClient, StoredNotification } from '../../functions/core/model';
+import { secretContext } from '../../functions/core/webhooks';
 import { ENTERPRISES, licence } from '../../local/samples';
 import { memoryPorts, type MemoryPorts } from '../fakes/ports';
 
@@ -35,7 +36,7 @@ beforeEach(async () => {
     clientId: health.clientId,
     status: 'active',
     filters: { kinds: ['licence'] },
-    webhook: { url: 'https://health.example.gov.cn/hook', secret: 'whsec_AAAA' },
+    webhook: { url: 'https://health.example.gov.cn/hook', secretHint: 'AAAA', sealedSecret: await ports.secrets.seal('whsec_AAAA', secretContext('health', 'sub_h')) },
     createdAt: '2026-11-01T00:00:00Z',
     updatedAt: '2026-11-01T00:00:00Z',
   });

@@ -1,0 +1,136 @@
+/**
+ * Webhook signing secrets at rest: sealed for their subscription, never stored or listed in plain
+ * text, opened only where deliveries are signed; a rotation can retire the old secret early, and a
+ * receiver verifies with several secrets while it switches.
+ */
+import { beforeEach, describe, expect, it } from 'vitest';
+import { AesGcmSecretBox } from '../../functions/adapters/secret-box';
+import { deliverBatch, type QueueMessage } from '../../functions/core/delivery';
+import type { ApiClient, StoredNotification } from '../../functions/core/model';
+import { createSubscription, retirePreviousSecret, rotateSecret } from '../../functions/core/subscriptions';
+import { verifyWebhook, webhookHeaders } from '../../functions/core/webhooks';
+import { memoryPorts, type MemoryPorts } from '../fakes/ports';
+
+const health: ApiClient = { clientId: 'cHealth000001', department: 'health', name: 'health', scopes: ['subscriptions:manage'], keyHash: '00', createdAt: '2026-11-01T00:00:00Z' };
+const policy = { allowPrivateTargets: false };
+const ID = 'ntf_20261127020000000_0123456789abcdef';
+
+let ports: MemoryPorts;
+let posted: { headers: Record<string, string>; body: string }[];
+const post = async (_url: string, headers: Record<string, string>, body: string) => {
+  posted.push({ headers, body });
+  return { status: 200 };
+};
+
+async function subscribe() {
+  const created = await createSubscription(ports, health, { name: 'all', filters: {}, webhook: { url: 'https://hooks.health.example.gov.cn/edx' } }, policy);
+  return { id: created.id as string, secret: created.webhookSecret as string };
+}
+
+/** One delivery of a fresh notification through the subscription; returns what the receiver got. */
+async function deliverThrough(subscriptionId: string, queuedAt?: string, status: StoredNotification['delivery']['status'] = 'queued') {
+  ports.notifications.notifications.clear();
+  await ports.notifications.put({
+    id: ID,
+    department: 'health',
+    event: {
+      specversion: '1.0',
+      id: 'evt_1',
+      type: 'cn.edx.record.created',
+      source: '/records',
+      subject: '91330402MA2B4T1X8Q',
+      time: '2026-11-27T02:00:00.000Z',
+      datacontenttype: 'application/json',
+      data: {},
+    },
+    reasons: [`subscription:${subscriptionId}`],
+    createdAt: '2026-11-27T02:00:00.000Z',
+    ackBy: '2026-11-30T02:00:00.000Z',
+    delivery: { mode: 'webhook', status, subscriptionId, attempts: 0 },
+    feedback: [],
+  });
+  const m: QueueMessage = { messageId: 'm1', receiptHandle: 'r1', receiveCount: 1, body: JSON.stringify({ department: 'health', notificationId: ID, ...(queuedAt ? { queuedAt } : {}) }) };
+  posted = [];
+  await deliverBatch(ports, post, [m]);
+  return posted[0];
+}
+
+const verifies = (secret: string | string[], got: { headers: Record<string, string>; body: string }) => verifyWebhook(secret, got.headers, got.body, Number(got.headers['webhook-timestamp'])).ok;
+
+beforeEach(() => {
+  ports = memoryPorts();
+  posted = [];
+});
+
+describe('the local secret box', () => {
+  it('opens what it sealed only under the same context, and refuses a tampered value', async () => {
+    const box = new AesGcmSecretBox();
+    const sealed = await box.seal('whsec_abc', 'health/sub_1');
+    expect(sealed).not.toContain('whsec_abc');
+    expect(await box.open(sealed, 'health/sub_1')).toBe('whsec_abc');
+    await expect(box.open(sealed, 'credit/sub_1')).rejects.toThrow();
+    const [kind, iv, tag, body] = sealed.split('.');
+    const flipped = Buffer.from(body, 'base64url');
+    flipped[0] ^= 1;
+    await expect(box.open([kind, iv, tag, flipped.toString('base64url')].join('.'), 'health/sub_1')).rejects.toThrow();
+    await expect(new AesGcmSecretBox().open(sealed, 'health/sub_1')).rejects.toThrow();
+  });
+});
+
+describe('a subscription secret', () => {
+  it('is stored only sealed, is never in a listing, and signs deliveries that verify', async () => {
+    const { id, secret } = await subscribe();
+    expect(JSON.stringify([...ports.subscriptions.subscriptions.values()])).not.toContain(secret.slice(6));
+    const [listed] = await ports.subscriptions.list();
+    expect(listed.webhook).toEqual({ url: 'https://hooks.health.example.gov.cn/edx', secretHint: secret.slice(-4) });
+    const got = await deliverThrough(id);
+    expect(verifies(secret, got)).toBe(true);
+  });
+
+  it('signs with both secrets for the overlap after a rotation, and with the new one alone once the old is retired', async () => {
+    const { id, secret: old } = await subscribe();
+    const { webhookSecret: fresh } = await rotateSecret(ports, health, id);
+    const during = await deliverThrough(id);
+    expect(during.headers['webhook-signature'].split(' ')).toHaveLength(2);
+    expect(verifies(old, during) && verifies(fresh, during)).toBe(true);
+
+    await retirePreviousSecret(ports, health, id);
+    const after = await deliverThrough(id);
+    expect(verifies(fresh, after)).toBe(true);
+    expect(verifies(old, after)).toBe(false);
+  });
+
+  it('can be rotated without any overlap', async () => {
+    const { id, secret: old } = await subscribe();
+    const { webhookSecret: fresh } = await rotateSecret(ports, health, id, { overlapHours: 0 });
+    const got = await deliverThrough(id);
+    expect([verifies(fresh, got), verifies(old, got)]).toEqual([true, false]);
+    await expect(rotateSecret(ports, health, id, { overlapHours: 48 })).rejects.toMatchObject({ status: 422 });
+  });
+});
+
+describe('verifyWebhook', () => {
+  it('accepts a signature by any of the secrets it is given', () => {
+    const [a, b, c] = [
+      'whsec_' + Buffer.from('key a 0123456789').toString('base64'),
+      'whsec_' + Buffer.from('key b 0123456789').toString('base64'),
+      'whsec_' + Buffer.from('key c').toString('base64'),
+    ];
+    const headers = webhookHeaders([b], 'ntf_1', 1_795_744_800, '{}');
+    expect(verifyWebhook([a, b], headers, '{}', 1_795_744_800)).toEqual({ ok: true, id: 'ntf_1' });
+    expect(verifyWebhook([a, c], headers, '{}', 1_795_744_800)).toEqual({ ok: false, reason: 'bad-signature' });
+  });
+});
+
+describe('a delivery that already failed', () => {
+  it('is not posted again by a stray copy of its message, only by the redrive that claimed it', async () => {
+    const { id } = await subscribe();
+    expect(await deliverThrough(id, '2026-11-27T02:00:00.000Z', 'failed')).toBeUndefined();
+    await ports.notifications.claimRedrive('health', ID, { token: 't', at: '2026-11-27T05:00:00.000Z' }, '2026-11-27T04:55:00.000Z');
+    posted = [];
+    await deliverBatch(ports, post, [
+      { messageId: 'm2', receiptHandle: 'r2', receiveCount: 1, body: JSON.stringify({ department: 'health', notificationId: ID, queuedAt: '2026-11-27T05:00:00.000Z' }) },
+    ]);
+    expect(posted).toHaveLength(1);
+  });
+});
