@@ -11,7 +11,7 @@ import { createSubscription, retirePreviousSecret, rotateSecret } from '../../fu
 import { verifyWebhook, webhookHeaders } from '../../functions/core/webhooks';
 import { memoryPorts, type MemoryPorts } from '../fakes/ports';
 
-const health: ApiClient = { clientId: 'cHealth000001', department: 'health', name: 'health', scopes: ['subscriptions:manage'], keyHash: '00', createdAt: '2026-11-01T00:00:00Z' };
+const health: ApiClient = { clientId: 'cHealth000001', department: 'health', name: 'health', scopes: ['subscriptions:manage', 'profiles:read'], keyHash: '00', createdAt: '2026-11-01T00:00:00Z' };
 const policy = { allowPrivateTargets: false };
 const ID = 'ntf_20261127020000000_0123456789abcdef';
 
@@ -23,7 +23,7 @@ const post = async (_url: string, headers: Record<string, string>, body: string)
 };
 
 async function subscribe() {
-  const created = await createSubscription(ports, health, { name: 'all', filters: {}, webhook: { url: 'https://hooks.health.example.gov.cn/edx' } }, policy);
+  const created = await createSubscription(ports, health, { name: 'all', purpose: '食品经营许可后监管', filters: {}, webhook: { url: 'https://hooks.health.example.gov.cn/edx' } }, policy);
   return { id: created.id as string, secret: created.webhookSecret as string };
 }
 
@@ -57,8 +57,10 @@ async function deliverThrough(subscriptionId: string, queuedAt?: string, status:
 
 const verifies = (secret: string | string[], got: { headers: Record<string, string>; body: string }) => verifyWebhook(secret, got.headers, got.body, Number(got.headers['webhook-timestamp'])).ok;
 
-beforeEach(() => {
+beforeEach(async () => {
   ports = memoryPorts();
+  // Delivery checks again that the subscribing client may read what it receives.
+  await ports.clients.put(health);
   posted = [];
 });
 
