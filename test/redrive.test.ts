@@ -75,10 +75,8 @@ describe('twenty deliveries that used up their attempts', () => {
     await waitFor(async () => (await inboxOf(codes)).every((n) => n.delivery.status === 'delivered'), 30_000, 'every redriven delivery');
     await ex.push?.sources.queue.drained();
     const arrivals = receiver.received.filter((r) => r.path === path);
+    expect(arrivals).toHaveLength(20);
     expect(new Set(arrivals.map((r) => r.id)).size).toBe(20);
-    // One message per notification: it reached the receiver once, or again only after an attempt
-    // that timed out on a slow machine, which its count of attempts then shows.
-    for (const n of await inboxOf(codes)) expect(arrivals.filter((r) => r.id === n.id).length, n.id).toBeLessThanOrEqual(n.delivery.attempts);
     expect((await ex.call('POST', '/v1/deliveries/redrive', { as: 'health' })).body.redriven).toBe(0);
   }, 120_000);
 });
