@@ -25,9 +25,7 @@ function answerParserError(err: NodeJS.ErrnoException, socket: Duplex) {
   if (!socket.writable) return socket.destroy();
   const p = PARSER_PROBLEMS[err.code ?? ''] ?? BAD_REQUEST;
   const body = JSON.stringify({ type: p.type, title: p.title, status: p.status, detail: p.detail });
-  socket.end(
-    `HTTP/1.1 ${p.status} ${p.reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  );
+  socket.end(`HTTP/1.1 ${p.status} ${p.reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export function serveApi(fetch: (request: Request) => Response | Promise<Response>, port: number): Server {

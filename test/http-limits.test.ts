@@ -73,8 +73,7 @@ describe('bodies over the limit', () => {
     const record = inspection(code, 'JC-limit');
     return Buffer.from(JSON.stringify({ ...record, data: { ...record.data, resultDetail: 'x'.repeat(bytes) } }));
   };
-  const head = (length: string) =>
-    `POST /v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ex.keys.market}\r\nContent-Type: application/json\r\n${length}Connection: close\r\n\r\n`;
+  const head = (length: string) => `POST /v1/records HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${ex.keys.market}\r\nContent-Type: application/json\r\n${length}Connection: close\r\n\r\n`;
 
   it('a declared length over the limit, sent slowly, gets the 413 problem and no reset', async () => {
     const body = oversized(4 * MAX_RECORD_BYTES);

@@ -21,7 +21,17 @@ import type { Ports } from '../core/ports';
 import { findParty, presentVersion, readAccessLog, readHistory, readProfile, readRecord, requirePurpose } from '../core/profile';
 import { exportStandard, publicList, toCsv } from '../core/disclosure';
 import { listPosted } from '../core/own-data';
-import { createSubscription, deleteSubscription, getSubscription, listSubscriptions, retirePreviousSecret, rotateSecret, STRICT_WEBHOOKS, updateSubscription, type WebhookPolicy } from '../core/subscriptions';
+import {
+  createSubscription,
+  deleteSubscription,
+  getSubscription,
+  listSubscriptions,
+  retirePreviousSecret,
+  rotateSecret,
+  STRICT_WEBHOOKS,
+  updateSubscription,
+  type WebhookPolicy,
+} from '../core/subscriptions';
 import { parseOrThrow } from '../core/validation';
 import { calendarView, putCalendarYear } from '../core/calendar';
 import { createPlan, drawDocument, drawPlan, fixPlan, listPlans, listTasks, presentPlan, readOwnPlan, readPlan } from '../core/inspections';
