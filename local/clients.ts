@@ -12,7 +12,12 @@ import { ProblemError } from '../functions/core/errors';
 import { DIRECTORY_TTL_MS, setDepartmentEntry } from '../functions/core/departments';
 import { SCOPES } from '../functions/core/model';
 import { runtimePorts } from '../functions/runtime';
-import { checkCreditCode } from '../schemas/credit-code';
+import { randomInt } from 'node:crypto';
+import { checkCreditCode, CREDIT_CODE_CHARSET } from '../schemas/credit-code';
+import { recordExamples } from '../schemas/examples';
+import { RECORD_KINDS, type RecordKind } from '../schemas/records';
+import { division } from '../schemas/refdata/index';
+import { makeCreditCode } from './samples';
 import { useLocalCredentials } from './services';
 
 const USAGE = `usage: npm run clients -- <command>
@@ -26,6 +31,10 @@ const USAGE = `usage: npm run clients -- <command>
   departments list                                  the department directory as stamped on records (数据来源单位)
   departments set <id> [--credit-code C] [--name N] [--region R] [--parent P] --by NAME
                                                     record a department's credit code (or other details)
+  sample-code [region] [--count N] [--prefix P]     print valid test credit codes (both check characters right) for a
+                                                    current GB/T 2260 region (default 330402), prefix 91 enterprise,
+                                                    92 individual business, 93 farmers' cooperative (default 91)
+  sample-record <kind>                              print a valid example body to POST /v1/records (kinds: ${RECORD_KINDS.join(', ')})
 scopes: ${SCOPES.join(', ')}`;
 
 function target(): { table: string; dynamodbEndpoint?: string } {
@@ -49,12 +58,25 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
       'credit-code': { type: 'string' },
       region: { type: 'string' },
       parent: { type: 'string' },
+      count: { type: 'string' },
+      prefix: { type: 'string' },
     },
   });
   const [command, sub, arg] = positionals;
   if (!command) {
     out(USAGE);
     return 2;
+  }
+  // Test data needs no exchange: these two answer before any table is looked for.
+  if (command === 'sample-code') return sampleCodes(out, sub ?? '330402', values.count ?? '1', values.prefix ?? '91');
+  if (command === 'sample-record') {
+    if (!(RECORD_KINDS as readonly string[]).includes(sub ?? '')) {
+      out(`sample-record needs a kind: ${RECORD_KINDS.join(', ')}`);
+      out(USAGE);
+      return 2;
+    }
+    out(JSON.stringify(recordExamples()[sub as RecordKind], null, 2));
+    return 0;
   }
   const ports = runtimePorts(target());
   const now = () => ports.clock.now().toISOString();
@@ -127,6 +149,27 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
   }
   out(USAGE);
   return 2;
+}
+
+const ORG_PREFIXES = ['91', '92', '93'];
+
+function sampleCodes(out: (s: string) => void, region: string, countText: string, prefix: string): number {
+  const count = Number(countText);
+  const problems = [
+    division(region)?.status !== 'current' && `${region} is not a current GB/T 2260 region code`,
+    !(Number.isInteger(count) && count >= 1 && count <= 1000) && `--count must be 1-1000, got ${countText}`,
+    !ORG_PREFIXES.includes(prefix) && `--prefix must be one of ${ORG_PREFIXES.join(', ')}`,
+  ].filter((p): p is string => typeof p === 'string');
+  if (problems.length) {
+    for (const p of problems) out(p);
+    out(USAGE);
+    return 2;
+  }
+  for (let i = 0; i < count; i++) {
+    const body = Array.from({ length: 8 }, () => CREDIT_CODE_CHARSET[randomInt(CREDIT_CODE_CHARSET.length)]).join('');
+    out(makeCreditCode(prefix, region, body));
+  }
+  return 0;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -13,6 +13,8 @@ export interface Received {
   event: { id: string; type: string; subject: string; data: Record<string, unknown> };
   at: number;
   duplicate: boolean;
+  /** The request as it arrived, for receivers built on other libraries. */
+  raw: { headers: Record<string, string>; body: string };
 }
 
 export type Behaviour = { kind: 'ok' } | { kind: 'status'; status: number } | { kind: 'hang'; ms: number };
@@ -72,7 +74,8 @@ export class WebhookReceiver {
     }
     const duplicate = this.seen.has(check.id);
     this.seen.add(check.id);
-    const r: Received = { path, id: check.id, event: JSON.parse(body), at: Date.now(), duplicate };
+    const headers = Object.fromEntries(Object.entries(req.headers).map(([k, v]) => [k, String(v)]));
+    const r: Received = { path, id: check.id, event: JSON.parse(body), at: Date.now(), duplicate, raw: { headers, body } };
     this.received.push(r);
     this.onEvent?.(r);
     return [204, ''];

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
 import { IdDocument, IsoDate, pageOf, pageQuery } from './common';
 import { Calendar, CalendarYearInput, DocumentQuery, PageQuery, Plan, PlanCreate, PlanListQuery, PlanPage, PublicPlan, TaskPage } from './inspections';
+import { feedbackExample, recordExamples, subscriptionExample } from './examples';
 import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, RotateSecret, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
@@ -17,21 +18,36 @@ export const FieldError = z
   .meta({ id: 'FieldError' });
 
 export const Problem = z
-  .looseObject({
-    type: z.string().meta({ description: 'URI reference naming the problem type, e.g. /problems/validation-failed' }),
+  .strictObject({
+    type: z.string().meta({ description: 'URI reference naming the problem type, e.g. /problems/validation-failed; it serves a page describing the type' }),
     title: z.string(),
-    status: z.int(),
+    status: z.int().min(100).max(599).meta({ description: 'the HTTP status code' }),
     detail: z.string(),
-    instance: z.string().optional(),
+    instance: z.string().optional().meta({ description: 'the request path' }),
     errors: z.array(FieldError).optional().meta({ description: 'every invalid field, when the input was invalid' }),
+    recordId: z.string().optional().meta({ description: 'extension member of the 409 conflicts: the record concerned (rec_...)' }),
+    currentVersion: z.int().min(1).optional().meta({ description: 'extension member of record-exists and stale-version: the latest version, to name in `corrects`' }),
   })
-  .meta({ id: 'Problem', description: 'RFC 9457 problem details (application/problem+json)' });
+  .meta({
+    id: 'Problem',
+    description: 'RFC 9457 problem details (application/problem+json); `type` leads to a page describing the problem',
+    examples: [
+      {
+        type: '/problems/validation-failed',
+        title: 'Invalid input',
+        status: 422,
+        detail: 'invalid record',
+        instance: '/v1/records',
+        errors: [{ path: '/creditCode', message: 'the check character is wrong', code: 'credit-code-check' }],
+      },
+    ],
+  });
 
 export const BATCH_LIMIT = 100;
 export const BatchRequest = z
   .strictObject({
     records: z
-      .array(z.unknown())
+      .array(z.unknown().meta({ $ref: '#/components/schemas/RecordInput' }))
       .min(1)
       .max(BATCH_LIMIT)
       .meta({ description: `1-${BATCH_LIMIT} records, each a RecordInput` }),
@@ -204,6 +220,10 @@ export interface Route {
   body?: z.ZodType;
   /** Served without a key (一公开, public disclosure). */
   public?: boolean;
+  /** Named examples of the request body, built when the document is (never at cold start). */
+  examples?: () => Record<string, unknown>;
+  /** The group the operation is listed under; by default the first path segment after /v1. */
+  tag?: string;
   responses: Record<number, { description: string; schema?: z.ZodType; headers?: Record<string, string> }>;
 }
 
@@ -243,6 +263,7 @@ export const ROUTES = {
     summary: 'Post one record (registration, licence, filing, inspection or penalty). Idempotent on (department, sourceId).',
     scopes: ['records:write:<kind>'],
     body: RecordInput,
+    examples: recordExamples,
     responses: {
       201: {
         description: 'accepted (or the same content posted again: header Idempotent-Replayed: true)',
@@ -258,6 +279,8 @@ export const ROUTES = {
     summary: `Post up to ${BATCH_LIMIT} records; each gets its own result and one bad record stops no other.`,
     scopes: ['records:write:<kind>'],
     body: BatchRequest,
+    examples: () => ({ 'a registration and a licence': { records: [recordExamples().registration, recordExamples().licence] } }),
+    tag: 'records',
     responses: { 200: { description: 'one result per record, in request order', schema: BatchResponse }, ...problems(400, 401, 413, 415, 422) },
   },
   getRecord: {
@@ -272,6 +295,7 @@ export const ROUTES = {
     method: 'get',
     path: '/v1/enterprises/{creditCode}',
     summary: 'The enterprise profile: registration, valid licences, filings, recent inspections and penalties, counts.',
+    tag: 'enterprises',
     scopes: ['profiles:read'],
     params: [CREDIT_CODE, PURPOSE],
     responses: { 200: { description: 'the profile', schema: Profile }, ...problems(400, 401, 403, 404) },
@@ -300,6 +324,7 @@ export const ROUTES = {
     summary: 'Subscribe the department to records by kind, catalogue item, industry, region or a watch list; by webhook and/or pull.',
     scopes: ['subscriptions:manage'],
     body: SubscriptionCreate,
+    examples: () => ({ webhook: subscriptionExample() }),
     responses: { 201: { description: 'created; webhookSecret is shown only now', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 415, 422) },
   },
   listSubscriptions: {
@@ -324,6 +349,7 @@ export const ROUTES = {
     scopes: ['subscriptions:manage'],
     params: [SUBSCRIPTION_ID],
     body: SubscriptionUpdate,
+    examples: () => ({ pause: { status: 'paused' }, 'change the webhook': { webhook: { url: 'https://hooks.example.gov.cn/exchange-v2' } } }),
     responses: { 200: { description: 'the subscription after the change', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 404, 415, 422) },
   },
   deleteSubscription: {
@@ -355,6 +381,7 @@ export const ROUTES = {
     method: 'get',
     path: '/v1/inbox',
     summary: 'The department’s notifications, oldest first, a page at a time; open=true lists only those not yet acknowledged.',
+    tag: 'notifications',
     scopes: ['inbox:read'],
     query: InboxQuery,
     responses: { 200: { description: 'a page', schema: InboxPage }, ...problems(400, 401, 403) },
@@ -390,6 +417,7 @@ export const ROUTES = {
     scopes: ['inbox:read', 'inbox:act'],
     params: [NOTIFICATION_ID],
     body: FeedbackInput,
+    examples: () => ({ 'taken into supervision': feedbackExample() }),
     responses: { 201: { description: 'the notification with the feedback', schema: Notification }, ...problems(400, 401, 403, 404, 415, 422) },
   },
   redrive: {
@@ -398,6 +426,7 @@ export const ROUTES = {
     summary: 'Queue the failed webhook deliveries of the department again, up to 1,000 open notifications read per call; call again with `next` until it is absent.',
     scopes: ['inbox:act'],
     query: RedriveQuery,
+    tag: 'notifications',
     responses: {
       200: {
         description: 'what was queued',
@@ -443,6 +472,7 @@ export const ROUTES = {
     method: 'get',
     path: '/v1/me',
     summary: 'The calling client: department and scopes.',
+    tag: 'clients',
     scopes: [],
     responses: { 200: { description: 'the client', schema: Me }, ...problems(401) },
   },

@@ -3,8 +3,9 @@
  * written by hand.
  */
 import { z } from 'zod';
-import { ROUTES, type Route } from './api';
+import { ROUTES, type Route, type RouteId } from './api';
 import { CloudEvent } from './events';
+import { RecordInput } from './records';
 import { REFDATA_EDITIONS } from './refdata/index';
 
 export function openApiDocument(version: string) {
@@ -25,12 +26,19 @@ export function openApiDocument(version: string) {
     return root;
   };
 
+  // Batch items refer to it, whichever operation comes first.
+  json(RecordInput);
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const r of Object.values(ROUTES) as Route[]) {
+  const requestId = { description: 'the id of this request, to quote to the operators', schema: { type: 'string' } };
+  for (const [operationId, r] of Object.entries(ROUTES) as [RouteId, Route][]) {
     paths[r.path] ??= {};
+    const examples = r.examples?.();
     paths[r.path][r.method] = {
+      operationId,
+      tags: [routeTag(r)],
       summary: r.summary,
-      ...(r.scopes.length ? { description: `Scopes: ${r.scopes.join('; ')}.` } : {}),
+      // Scopes in backticks: `records:write:<kind>` must not be read as an HTML tag by viewers.
+      ...(r.scopes.length ? { description: `Scopes: ${r.scopes.map((s) => `\`${s}\``).join('; ')}.` } : {}),
       security: r.public || r.path.startsWith('/public/') ? [] : [{ apiKey: [] }],
       parameters: [
         ...(r.params ?? []).map((p) => ({ name: p.name, in: p.in, required: true, description: p.description, schema: p.schema ? json(p.schema) : { type: 'string' } })),
@@ -42,13 +50,29 @@ export function openApiDocument(version: string) {
           schema: json(field),
         })),
       ],
-      ...(r.body ? { requestBody: { required: true, content: { 'application/json': { schema: json(r.body) } } } } : {}),
+      ...(r.body
+        ? {
+            requestBody: {
+              required: true,
+              content: {
+                'application/json': {
+                  schema: json(r.body),
+                  ...(examples ? { examples: Object.fromEntries(Object.entries(examples).map(([name, value]) => [name, { summary: name, value }])) } : {}),
+                },
+              },
+            },
+          }
+        : {}),
       responses: Object.fromEntries(
         Object.entries(r.responses).map(([status, res]) => [
           status,
           {
-            description: res.description,
-            ...(res.headers ? { headers: Object.fromEntries(Object.entries(res.headers).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])) } : {}),
+            description: Number(status) >= 400 ? `${res.description} (see [the problem types](/problems))` : res.description,
+            headers: {
+              'x-request-id': requestId,
+              ...(status === '401' ? { 'WWW-Authenticate': { description: 'Bearer realm="exchange"', schema: { type: 'string' } } } : {}),
+              ...Object.fromEntries(Object.entries(res.headers ?? {}).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])),
+            },
             ...(res.schema ? { content: { [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: { schema: json(res.schema) } } } : {}),
           },
         ]),
@@ -68,7 +92,10 @@ export function openApiDocument(version: string) {
           header('webhook-timestamp', 'unix seconds when this attempt was signed'),
           header('webhook-signature', 'space-separated v1,<base64 HMAC-SHA256 of "id.timestamp.body"> keyed with the base64 part of the whsec_ secret; two during a secret rotation'),
         ],
-        requestBody: { required: true, content: { 'application/json': { schema: json(CloudEvent) } } },
+        operationId: 'receiveEvent',
+        tags: ['webhooks'],
+        security: [{ webhookSignature: [] }],
+        requestBody: { required: true, content: { 'application/cloudevents+json': { schema: json(CloudEvent) } } },
         responses: { '2XX': { description: 'received' } },
       },
     },
@@ -83,10 +110,37 @@ export function openApiDocument(version: string) {
     },
     servers: [{ url: '/' }],
     components: {
-      securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer edx.<clientId>.<secret>' } },
-      schemas: components,
+      securitySchemes: {
+        apiKey: { type: 'http', scheme: 'bearer', description: '`Authorization: Bearer edx.<clientId>.<secret>`' },
+        webhookSignature: {
+          type: 'apiKey',
+          in: 'header',
+          name: 'webhook-signature',
+          description: 'Standard Webhooks signature with the subscription’s `whsec_` secret; verify it with the official `standardwebhooks` or `svix` library',
+        },
+      },
+      schemas: privacyAsExtension(components) as Record<string, unknown>,
     },
+    tags: [...new Set(Object.values(paths).flatMap((ops) => Object.values(ops).flatMap((o) => (o as { tags: string[] }).tags))), 'webhooks'].map((name) => ({
+      name,
+      description: name === 'webhooks' ? 'What the exchange sends to department systems' : `Operations on ${name}`,
+    })),
     paths,
     webhooks,
   };
+}
+
+/** The tag an operation is listed under: its own, or the first path segment after /v1. */
+export const routeTag = (r: Route) => r.tag ?? r.path.split('/')[2] ?? 'other';
+
+/**
+ * The privacy class is kept in the schema metadata as `privacy`; in the document it is the
+ * extension `x-privacy` (OpenAPI tools reject unknown keywords). Property names are left alone.
+ */
+function privacyAsExtension(node: unknown, inProperties = false): unknown {
+  if (Array.isArray(node)) return node.map((n) => privacyAsExtension(n));
+  if (!node || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [!inProperties && k === 'privacy' && typeof v === 'string' ? 'x-privacy' : k, privacyAsExtension(v, !inProperties && (k === 'properties' || k === '$defs'))]),
+  );
 }

@@ -45,7 +45,7 @@ describe('/openapi.json', () => {
   it('describes the signed webhook payload', async () => {
     const doc = (await ex.call('GET', '/openapi.json', { as: null })).body;
     const hook = doc.webhooks.event.post;
-    expect(hook.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/CloudEvent' });
+    expect(hook.requestBody.content['application/cloudevents+json'].schema).toEqual({ $ref: '#/components/schemas/CloudEvent' });
     expect(hook.parameters.map((p: { name: string }) => p.name)).toEqual(['webhook-id', 'webhook-timestamp', 'webhook-signature']);
     expect(doc.components.schemas.CloudEvent.properties.specversion.const).toBe('1.0');
   });
@@ -56,7 +56,7 @@ describe('/openapi.json', () => {
     expect(licence.properties.documentNumber.description).toContain('行政许可决定文书号');
     expect(licence.additionalProperties).toBe(false);
     const registration = JSON.stringify(doc.components.schemas.RegistrationData);
-    expect(registration).toContain('"privacy":"personal"');
+    expect(registration).toContain('"x-privacy":"personal"');
     // Money is integer fen and may exceed 32 bits: generated clients must use a 64-bit integer.
     expect(doc.components.schemas.PenaltyData.properties.fineFen).toMatchObject({ type: 'integer', format: 'int64' });
     expect(doc.components.schemas.RegistrationData.properties.registeredCapitalFen).toMatchObject({ type: 'integer', format: 'int64' });

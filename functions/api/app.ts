@@ -35,7 +35,8 @@ import {
 import { parseOrThrow } from '../core/validation';
 import { calendarView, putCalendarYear } from '../core/calendar';
 import { createPlan, drawDocument, drawPlan, fixPlan, listPlans, listTasks, presentPlan, readOwnPlan, readPlan } from '../core/inspections';
-import { docsPage } from './docs';
+import { docsPage, problemPage, problemsIndex } from './docs';
+import { PROBLEM_TYPES } from '../../schemas/problems';
 
 export const API_VERSION = '0.1.0';
 const SINGLE_BODY_LIMIT = MAX_RECORD_BYTES;
@@ -153,11 +154,11 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   const app = new Hono<Env>();
   const small = bodyLimit(SINGLE_BODY_LIMIT);
   // Built on first request, not at cold start.
-  let openapi: { json: string; html: string } | undefined;
+  let openapi: { doc: ReturnType<typeof openApiDocument>; json: string; html: string } | undefined;
   const docs = () => {
     if (!openapi) {
       const doc = openApiDocument(API_VERSION);
-      openapi = { json: JSON.stringify(doc), html: docsPage(doc) };
+      openapi = { doc, json: JSON.stringify(doc), html: docsPage(doc) };
     }
     return openapi;
   };
@@ -202,14 +203,36 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
       instance: c.req.path,
     });
   });
-  app.notFound((c) => problemResponse(c, { type: '/problems/not-found', title: 'Not found', status: 404, detail: `no route ${c.req.method} ${c.req.path}`, instance: c.req.path }));
+  // A documented path asked with another method is a 405 naming the methods it takes.
+  const templates = (Object.values(ROUTES) as Route[]).map((r) => ({ method: r.method.toUpperCase(), pattern: new RegExp(`^${r.path.replace(/\{\w+\}/g, '[^/]+')}/?$`) }));
+  app.notFound((c) => {
+    const allowed = [...new Set(templates.filter((t) => t.pattern.test(c.req.path)).map((t) => t.method))];
+    if (allowed.length) {
+      if (allowed.includes('GET')) allowed.push('HEAD');
+      return problemResponse(
+        c,
+        { type: '/problems/method-not-allowed', title: 'Method not allowed', status: 405, detail: `${c.req.path} takes ${allowed.join(', ')}, not ${c.req.method}`, instance: c.req.path },
+        { allow: allowed.join(', ') },
+      );
+    }
+    return problemResponse(c, { type: '/problems/not-found', title: 'Not found', status: 404, detail: `no route ${c.req.method} ${c.req.path}`, instance: c.req.path });
+  });
 
   const healthy = storeHealth(ports);
   app.get('/health', async (c) =>
     (await healthy()) ? c.json({ status: 'ok', store: 'ok' }) : c.json({ status: 'unavailable', store: 'unavailable' }, 503, { 'retry-after': String(RETRY_AFTER_SECONDS) }),
   );
   app.get('/openapi.json', (c) => c.body(docs().json, 200, { 'content-type': 'application/json' }));
-  app.get('/docs', (c) => c.html(docs().html));
+  app.get('/docs', (c) => {
+    const q = c.req.query('q')?.slice(0, 100);
+    return c.html(q ? docsPage(docs().doc, q) : docs().html);
+  });
+  app.get('/problems', (c) => c.html(problemsIndex()));
+  app.get('/problems/:slug', (c) => {
+    const slug = c.req.param('slug');
+    if (!Object.hasOwn(PROBLEM_TYPES, slug)) return c.notFound();
+    return c.html(problemPage(slug as keyof typeof PROBLEM_TYPES));
+  });
 
   const v1 = new Hono<Env>();
   v1.use('*', async (c, next) => {

@@ -32,7 +32,8 @@ function sign(secret: string, id: string, timestamp: number, body: string): stri
 
 export function webhookHeaders(secrets: string[], id: string, timestamp: number, body: string): Record<string, string> {
   return {
-    'content-type': 'application/json',
+    // The CloudEvents HTTP binding's structured mode: SDK receivers read the envelope by this type.
+    'content-type': 'application/cloudevents+json',
     'webhook-id': id,
     'webhook-timestamp': String(timestamp),
     'webhook-signature': secrets.map((s) => `v1,${sign(s, id, timestamp, body)}`).join(' '),
