@@ -21,6 +21,7 @@ export function recordExamples(): { [K in RecordKind]: Extract<RecordInput, { ki
 
 export const subscriptionExample = () => ({
   name: '餐饮许可和处罚',
+  purpose: '餐饮服务日常监管',
   filters: { kinds: ['licence', 'penalty'], industryPrefixes: ['62'], regionPrefixes: ['3304'] },
   webhook: { url: 'https://hooks.example.gov.cn/exchange' },
 });

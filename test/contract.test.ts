@@ -143,7 +143,7 @@ describe('the docs page', () => {
 describe('webhooks', () => {
   it('are CloudEvents a CloudEvents SDK reads, signed so the standardwebhooks library verifies them', async () => {
     const code = makeCreditCode('91', '330402', 'MA2CE001');
-    const sub = await ex.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: 'ce', filters: { creditCodes: [code] }, webhook: { url: receiver.url('/hooks/ce') } } });
+    const sub = await ex.call('POST', '/v1/subscriptions', { as: 'credit', body: { name: 'ce', purpose: '信用监管', filters: { creditCodes: [code] }, webhook: { url: receiver.url('/hooks/ce') } } });
     expect(sub.status).toBe(201);
     receiver.expect('/hooks/ce', sub.body.webhookSecret);
     expect((await ex.call('POST', '/v1/records', { as: 'market', body: registration(code, 'DJ-CE-1') })).status).toBe(201);
