@@ -454,6 +454,10 @@ export const ROUTES = {
     scopes: ['profiles:read'],
     params: [PURPOSE],
     body: PartyLookup,
+    examples: () => ({
+      'an individual business by 工商注册号': { registrationNumber: '330402600012345' },
+      'a natural person by identity document': { idDocument: recordExamples().registration.data.legalRepresentative.idDocument },
+    }),
     responses: { 200: { description: 'the party key and its records (none if the exchange holds none)', schema: PartyFound }, ...problems(400, 401, 403, 415, 422) },
   },
   exportStandard: {
