@@ -6,6 +6,7 @@
 import { DEFAULT_DELIVERY, type DeliveryConfig } from './core/delivery';
 import type { FanoutConfig } from './core/fanout';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest-rules';
+import { DEFAULT_CREDIT, type CreditConfig, type PenaltyCategory } from './core/credit-config';
 import type { WebhookPolicy } from './core/subscriptions';
 
 /** The variables the functions read, with what each one sets. */
@@ -23,6 +24,11 @@ export const ENVIRONMENT = {
   WEBHOOK_ALLOW_PRIVATE_TARGETS: '"true" lets webhooks reach private addresses (local runs only)',
   WEBHOOK_SECRET_KEY_ARN: 'the KMS key webhook signing secrets are sealed with (given to the api and the deliver function only)',
   WEBHOOK_SECRET_KEY_FILE: 'off AWS: a file holding the AES-256 key webhook signing secrets are sealed with',
+  CREDIT_DEPARTMENT: 'department that receives listing proposals and blacklisted-licence warnings and reads the reports of applied measures (credit)',
+  HEAVY_PENALTY_CATEGORIES: 'comma-separated penalty categories that raise a blacklist proposal (licence-revocation,suspension)',
+  HEAVY_FINE_FEN: 'a fine of at least this many fen raises a blacklist proposal (10000000)',
+  COMMITMENT_VERIFY_WITHIN_DAYS: 'days after a commitment grant by which the competent department verifies it (60)',
+  REVOCATION_ANSWER_WITHIN_DAYS: 'days the approving department has to answer a revocation request (20)',
   CURSOR_KEY: 'the key listing cursors are sealed with, at least 32 characters (required by the api; a generated secret on AWS)',
   PARTY_KEY_SECRET: "the HMAC key that turns a natural person's identity document into a party key, at least 32 characters (a generated secret on AWS; a fixed development key locally)",
 } as const;
@@ -76,6 +82,28 @@ export function fanoutConfig(): FanoutConfig {
   return {
     ackWithinHours: env('ACK_WITHIN_HOURS', nonNegative, 72),
     supervisingDepartment: env('SUPERVISING_DEPARTMENT') ?? 'supervision',
+    credit: creditConfig(),
+  };
+}
+
+const PENALTY_CATEGORIES: readonly PenaltyCategory[] = ['warning', 'fine', 'confiscation', 'suspension', 'licence-revocation', 'detention', 'other'];
+
+function penaltyCategories(raw: string): PenaltyCategory[] {
+  const categories = raw.split(',').map((c) => c.trim());
+  const unknown = categories.filter((c) => !(PENALTY_CATEGORIES as readonly string[]).includes(c));
+  if (unknown.length) throw new Error(`unknown categories ${unknown.join(', ')}; known: ${PENALTY_CATEGORIES.join(', ')}`);
+  return categories as PenaltyCategory[];
+}
+
+/** Settings of credit: who receives proposals, what counts as a heavy penalty, the commitment deadlines. */
+export function creditConfig(): CreditConfig {
+  return {
+    creditDepartment: env('CREDIT_DEPARTMENT') ?? DEFAULT_CREDIT.creditDepartment,
+    supervisingDepartment: env('SUPERVISING_DEPARTMENT') ?? DEFAULT_CREDIT.supervisingDepartment,
+    heavyPenaltyCategories: env('HEAVY_PENALTY_CATEGORIES', penaltyCategories, DEFAULT_CREDIT.heavyPenaltyCategories),
+    heavyFineFen: env('HEAVY_FINE_FEN', nonNegative, DEFAULT_CREDIT.heavyFineFen),
+    verifyWithinDays: env('COMMITMENT_VERIFY_WITHIN_DAYS', nonNegative, DEFAULT_CREDIT.verifyWithinDays),
+    revocationAnswerWithinDays: env('REVOCATION_ANSWER_WITHIN_DAYS', nonNegative, DEFAULT_CREDIT.revocationAnswerWithinDays),
   };
 }
 

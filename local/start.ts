@@ -9,8 +9,9 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileSecretBox } from '../functions/adapters/secret-box';
 import { createApp } from '../functions/api/app';
-import { deliveryConfig, fanoutConfig, ingestRules, webhookPolicy } from '../functions/config';
+import { creditConfig, deliveryConfig, fanoutConfig, ingestRules, webhookPolicy } from '../functions/config';
 import { overdueJob } from '../functions/core/overdue';
+import { runCreditDue } from '../functions/core/credit-reactions';
 import { runtimePorts } from '../functions/runtime';
 import { startEventSources } from './event-sources';
 import { serveApi } from './http-server';
@@ -76,7 +77,10 @@ const eventSources = await startEventSources({
   webhooks,
   checkpointFile: resolve(DATA_DIR, 'stream-checkpoints.json'),
 });
-const stopSchedule = every(60_000, () => overdueJob(ports));
+const stopSchedule = every(60_000, async () => {
+  await overdueJob(ports);
+  await runCreditDue(ports, creditConfig());
+});
 
 const base = `http://127.0.0.1:${PORT}`;
 const market = credentials.find((c) => c.department === 'market');

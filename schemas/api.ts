@@ -7,6 +7,27 @@ import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from
 import { IdDocument, IsoDate, pageOf, pageQuery } from './common';
 import { Calendar, CalendarYearInput, DocumentQuery, PageQuery, Plan, PlanCreate, PlanListQuery, PlanPage, PublicPlan, TaskPage } from './inspections';
 import { feedbackExample, recordExamples, subscriptionExample } from './examples';
+import {
+  CheckQuery,
+  Commitment,
+  CreditChange,
+  CreditCheck,
+  CreditEntry,
+  CreditProposal,
+  FeedPage,
+  FeedQuery,
+  ListingInput,
+  MeasureReport,
+  ProposalRejection,
+  RemovalInput,
+  ReportInput,
+  ReportQuery,
+  RevocationAnswer,
+  RiskPage,
+  RiskQuery,
+  SnapshotPage,
+  SnapshotQuery,
+} from './credit';
 import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, RotateSecret, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
@@ -239,6 +260,14 @@ const PROBLEM_TEXT: Record<number, string> = {
   422: 'the body is well-formed JSON but some fields are invalid; `errors` names every one',
 };
 
+const LIST: Param = { name: 'list', in: 'path', required: true, description: 'blacklist 严重违法失信名单 / abnormal 经营异常名录 / redlist 红名单' };
+const LICENCE_ID: Param = { name: 'id', in: 'path', required: true, description: 'exchange record id of the licence (rec_...)' };
+const PROPOSAL_ID: Param = { name: 'id', in: 'path', required: true, description: 'prp_...' };
+const EntryHistory = z
+  .strictObject({ creditCode: z.string(), list: z.string(), current: CreditEntry.nullable(), past: z.array(CreditEntry).meta({ description: 'removed entries, oldest first' }) })
+  .meta({ id: 'CreditEntryHistory' });
+
+/** Credit (信用): lists, the change feed, the check in approval, proposals, reports, commitments, risk classes. */
 /**
  * Every route of the API, keyed by operation: the app registers each one from here (method, path,
  * body limit) and the OpenAPI document is generated from the same objects, so what is served and
@@ -576,6 +605,141 @@ export const ROUTES = {
     scopes: [],
     public: true,
     responses: { 200: { description: 'the calendar', schema: Calendar } },
+  },
+  // Credit (信用): lists, the change feed, the check in approval, proposals, reports, commitments, risk classes.
+  getPublicList: {
+    method: 'get',
+    path: '/v1/public/credit/lists/{list}',
+    summary: 'Public (no key): the current entries of a list, a page at a time (format=ndjson: one entry per line), with the feed cursor to follow from.',
+    scopes: [],
+    public: true,
+    params: [LIST],
+    query: SnapshotQuery,
+    responses: {
+      200: { description: 'a page of entries', schema: SnapshotPage, headers: { 'X-Next-Cursor': 'ndjson: cursor of the next page', 'X-Follow-From': 'ndjson: feed cursor' } },
+      ...problems(400, 404),
+    },
+  },
+  getPublicListHistory: {
+    method: 'get',
+    path: '/v1/public/credit/lists/{list}/enterprises/{creditCode}',
+    summary: 'Public (no key): an enterprise’s entry on a list, and its removed entries.',
+    scopes: [],
+    public: true,
+    params: [LIST, CREDIT_CODE],
+    responses: { 200: { description: 'current and past entries', schema: EntryHistory }, ...problems(400, 404) },
+  },
+  getPublicCommitment: {
+    method: 'get',
+    path: '/v1/public/licences/{id}/commitment',
+    summary: 'Public (no key): the commitment of a licence granted on a commitment (告知承诺) and every step that followed.',
+    scopes: [],
+    public: true,
+    params: [LICENCE_ID],
+    responses: { 200: { description: 'the commitment', schema: Commitment }, ...problems(404) },
+  },
+  getList: {
+    method: 'get',
+    path: '/v1/credit/lists/{list}',
+    summary: 'The current entries of a list, as the public snapshot: start a consumer here, then follow the feed from followFrom.',
+    scopes: ['credit:read'],
+    params: [LIST],
+    query: SnapshotQuery,
+    responses: { 200: { description: 'a page of entries', schema: SnapshotPage }, ...problems(400, 401, 403, 404) },
+  },
+  getListChanges: {
+    method: 'get',
+    path: '/v1/credit/lists/{list}/changes',
+    summary: 'The list’s change feed: every addition, removal and expiry in one strict order (seq 1, 2, 3, ...), resumable from a cursor.',
+    scopes: ['credit:read'],
+    params: [LIST],
+    query: FeedQuery,
+    responses: { 200: { description: `changes (${CreditChange.meta()?.id}) and the cursor to continue from`, schema: FeedPage }, ...problems(400, 401, 403, 404) },
+  },
+  addListEntry: {
+    method: 'post',
+    path: '/v1/credit/lists/{list}/entries',
+    summary: 'List an enterprise (列入决定). Idempotent on (department, sourceId); proposalId answers a proposal.',
+    scopes: ['credit:write'],
+    params: [LIST],
+    body: ListingInput,
+    responses: { 201: { description: 'the entry', schema: CreditEntry, headers: { 'Idempotent-Replayed': 'true on a replay' } }, ...problems(400, 401, 403, 404, 409, 415, 422) },
+  },
+  removeListEntry: {
+    method: 'post',
+    path: '/v1/credit/lists/{list}/enterprises/{creditCode}/removal',
+    summary: 'Remove an enterprise’s entry (移出决定): credit repair (blacklist: from a year after listing), court decision or error. Expiries happen by themselves.',
+    scopes: ['credit:write'],
+    params: [LIST, CREDIT_CODE],
+    body: RemovalInput,
+    responses: { 200: { description: 'the removed entry', schema: CreditEntry }, ...problems(400, 401, 403, 404, 409, 415, 422) },
+  },
+  creditCheck: {
+    method: 'get',
+    path: '/v1/credit/check/{creditCode}',
+    summary: 'Credit check in approval (信用核查): memberships, the measures for the item with their legal basis, overdue commitments and the risk class. Logged.',
+    scopes: ['credit:read'],
+    params: [CREDIT_CODE, PURPOSE],
+    query: CheckQuery,
+    responses: { 200: { description: 'the check', schema: CreditCheck }, ...problems(400, 401, 403, 422) },
+  },
+  getProposal: {
+    method: 'get',
+    path: '/v1/credit/proposals/{id}',
+    summary: 'A listing proposal (列入建议) and its decision.',
+    scopes: ['credit:read'],
+    params: [PROPOSAL_ID],
+    responses: { 200: { description: 'the proposal', schema: CreditProposal }, ...problems(401, 403, 404) },
+  },
+  rejectProposal: {
+    method: 'post',
+    path: '/v1/credit/proposals/{id}/rejection',
+    summary: 'Decline a listing proposal, with the reason. To accept it, list the enterprise with proposalId.',
+    scopes: ['credit:write'],
+    params: [PROPOSAL_ID],
+    body: ProposalRejection,
+    responses: { 200: { description: 'the decided proposal', schema: CreditProposal }, ...problems(401, 403, 404, 409, 415, 422) },
+  },
+  reportMeasure: {
+    method: 'post',
+    path: '/v1/credit/reports',
+    summary: 'Report a measure applied after a check (数据应用反馈).',
+    scopes: ['credit:read'],
+    body: ReportInput,
+    responses: { 201: { description: 'the report', schema: MeasureReport }, ...problems(400, 401, 403, 415, 422) },
+  },
+  listReports: {
+    method: 'get',
+    path: '/v1/credit/reports',
+    summary: 'Reports of applied measures of a month, newest first.',
+    scopes: ['credit:write'],
+    query: ReportQuery,
+    responses: { 200: { description: 'a page', schema: pageOf(MeasureReport, 'MeasureReportPage') }, ...problems(400, 401, 403) },
+  },
+  listRisk: {
+    method: 'get',
+    path: '/v1/credit/risk',
+    summary: 'Enterprises of a region (GB/T 2260 code) in one risk class, by credit code (for sampling).',
+    scopes: ['credit:read'],
+    query: RiskQuery,
+    responses: { 200: { description: 'a page', schema: RiskPage }, ...problems(400, 401, 403) },
+  },
+  getCommitment: {
+    method: 'get',
+    path: '/v1/licences/{id}/commitment',
+    summary: 'The commitment of a licence and its chain (the same as the public read).',
+    scopes: [],
+    params: [LICENCE_ID],
+    responses: { 200: { description: 'the commitment', schema: Commitment }, ...problems(401, 404) },
+  },
+  answerRevocation: {
+    method: 'post',
+    path: '/v1/licences/{id}/commitment/revocation-answer',
+    summary: 'The approving department declines a revocation request, with its reason. To revoke, post the licence corrected to status revoked.',
+    scopes: ['the approving department'],
+    params: [LICENCE_ID],
+    body: RevocationAnswer,
+    responses: { 200: { description: 'the commitment after the answer', schema: Commitment }, ...problems(401, 403, 404, 409, 415, 422) },
   },
 } satisfies Record<string, Route>;
 export type RouteId = keyof typeof ROUTES;

@@ -42,6 +42,12 @@ export const SubscriptionFilters = z
       description: 'GB/T 4754 code prefixes of the enterprise’s registered industry',
     }),
     regionPrefixes: Prefixes('2-6 leading digits of a GB/T 2260 code', /^\d{2,6}$/).meta({ description: 'GB/T 2260 code prefixes of the enterprise’s registered address' }),
+    creditLists: z
+      .array(z.enum(['blacklist', 'abnormal', 'redlist']))
+      .min(1)
+      .max(3)
+      .optional()
+      .meta({ description: 'credit lists whose changes to receive (cn.edx.credit.list-changed); such a subscription receives records only if it names kinds too' }),
     creditCodes: z
       .array(z.string().regex(/^[0-9A-HJ-NPQRTUWXY]{18}$/, 'must be a unified social credit code'))
       .min(1)

@@ -124,11 +124,21 @@ export const LicenceData = z
     authorityCreditCode: creditCodeSchema().meta({ privacy: 'public', description: '许可机关统一社会信用代码' }),
     catalogueItemCode: CatalogueItemCode,
     grantMode: z.enum(['ordinary', 'commitment']).meta({ privacy: 'public', description: '审批方式: ordinary approval 一般审批 / commitment 告知承诺' }),
+    commitment: z
+      .strictObject({
+        promises: z.array(Text(500)).min(1).max(50).meta({ privacy: 'public', description: '承诺内容: what the applicant promised' }),
+        conditionsDue: IsoDate.optional().meta({ privacy: 'public', description: '承诺履行期限: date by which conditions not yet met at the decision must be met' }),
+      })
+      .optional()
+      .meta({ privacy: 'public', description: '告知承诺: only with grantMode commitment; without it the catalogue item’s commitment template applies' }),
     status: z.enum(['valid', 'revoked', 'expired', 'cancelled']).meta({ privacy: 'public', description: '当前状态: valid 有效 / revoked 撤销 / expired 过期 / cancelled 注销' }),
     remarks: Remarks,
   })
   .superRefine((r, ctx) => {
     if (r.validTo < r.validFrom) ctx.addIssue({ code: 'custom', path: ['validTo'], message: 'cannot be before validFrom' });
+    if (r.commitment && r.grantMode !== 'commitment') ctx.addIssue({ code: 'custom', path: ['commitment'], message: 'only allowed when grantMode is commitment' });
+    if (r.commitment?.conditionsDue !== undefined && r.commitment.conditionsDue < r.decisionDate)
+      ctx.addIssue({ code: 'custom', path: ['commitment', 'conditionsDue'], message: 'cannot be before decisionDate' });
     if ((r.certificateName === undefined) !== (r.certificateNumber === undefined)) {
       ctx.addIssue({ code: 'custom', path: ['certificateNumber'], message: 'certificateName and certificateNumber come together' });
     }
@@ -181,9 +191,29 @@ export const InspectionData = z
       .optional()
       .meta({ privacy: 'public', description: '检查任务: the random inspection task this is the result of; posting it closes the task' }),
     remarks: Remarks,
+    commitment: z
+      .strictObject({
+        licenceRecordId: z
+          .string()
+          .regex(/^rec_[0-9a-f]{26}$/, 'an exchange record id (rec_...)')
+          .meta({ privacy: 'public', description: 'the licence granted on a commitment that was verified' }),
+        outcome: z
+          .enum(['kept', 'rectification-ordered', 'rectified', 'not-rectified'])
+          .meta({ privacy: 'public', description: '核查结论: kept 履行承诺 / rectification-ordered 责令限期整改 / rectified 整改到位 / not-rectified 逾期未整改' }),
+        rectifyBy: IsoDate.optional().meta({ privacy: 'public', description: '整改期限: required when rectification is ordered' }),
+      })
+      .optional()
+      .meta({ privacy: 'public', description: '告知承诺核查: required for a commitment-verification inspection' }),
   })
   .superRefine((r, ctx) => {
     if (r.taskId !== undefined && r.type !== 'random') ctx.addIssue({ code: 'custom', path: ['type'], message: 'must be random when the record names a task' });
+    if ((r.type === 'commitment-verification') !== (r.commitment !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['commitment'], message: r.commitment ? 'only for a commitment-verification inspection' : 'required for a commitment-verification inspection' });
+    }
+    if (r.commitment && (r.commitment.outcome === 'rectification-ordered') !== (r.commitment.rectifyBy !== undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['commitment', 'rectifyBy'], message: r.commitment.rectifyBy ? 'only when rectification is ordered' : 'required when rectification is ordered' });
+    }
+    if (r.commitment?.rectifyBy !== undefined && r.commitment.rectifyBy <= r.date) ctx.addIssue({ code: 'custom', path: ['commitment', 'rectifyBy'], message: 'must be after the inspection date' });
   })
   .meta({ id: 'InspectionData', title: 'Inspection 检查' });
 
@@ -276,7 +306,7 @@ export const SUMMARY_FIELDS = {
   registration: ['action', 'date', 'name', 'entityType', 'address', 'regionCode', 'industryCode', 'registeredCapitalFen', 'establishedOn', 'businessScope', 'authority'],
   licence: ['documentNumber', 'category', 'certificateName', 'certificateNumber', 'decisionDate', 'validFrom', 'validTo', 'authority', 'catalogueItemCode', 'grantMode', 'status'],
   filing: ['catalogueItemCode', 'filingNumber', 'department', 'date'],
-  inspection: ['type', 'department', 'date', 'result', 'public', 'taskId'],
+  inspection: ['type', 'department', 'date', 'result', 'public', 'taskId', 'commitment'],
   penalty: ['decisionNumber', 'violationType', 'categories', 'fineFen', 'confiscationFen', 'decisionDate', 'publicUntil', 'authority'],
 } as const satisfies { [K in RecordKind]: readonly (keyof RecordData[K])[] };
 

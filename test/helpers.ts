@@ -22,10 +22,10 @@ const WRITE_ALL: Scope[] = ['records:write:registration', 'records:write:licence
 const PUSH: Scope[] = ['subscriptions:manage', 'inbox:read', 'inbox:act'];
 
 export const TEST_CLIENTS = {
-  market: { department: 'market', name: '区市场监管局', scopes: [...WRITE_ALL, 'profiles:read', ...PUSH] as Scope[] },
+  market: { department: 'market', name: '区市场监管局', scopes: [...WRITE_ALL, 'profiles:read', 'credit:read', ...PUSH] as Scope[] },
   transport: { department: 'transport', name: '区交通运输局', scopes: ['records:write:licence', 'records:write:inspection'] as Scope[] },
   supervision: { department: 'supervision', name: '区监管平台', scopes: ['profiles:read', 'personal:read', 'audit:read', ...PUSH, 'notifications:oversee'] as Scope[] },
-  credit: { department: 'credit', name: '区信用办', scopes: ['profiles:read', ...PUSH] as Scope[] },
+  credit: { department: 'credit', name: '区信用办', scopes: ['profiles:read', 'credit:read', 'credit:write', ...PUSH] as Scope[] },
   health: { department: 'health', name: '区卫生健康局', scopes: ['records:write:inspection', 'profiles:read', ...PUSH] as Scope[] },
 };
 export type TestClient = keyof typeof TEST_CLIENTS;

@@ -37,6 +37,10 @@ import { calendarView, putCalendarYear } from '../core/calendar';
 import { createPlan, drawDocument, drawPlan, fixPlan, listPlans, listTasks, presentPlan, readOwnPlan, readPlan } from '../core/inspections';
 import { docsPage, problemPage, problemsIndex } from './docs';
 import { PROBLEM_TYPES } from '../../schemas/problems';
+import { SnapshotQuery } from '../../schemas/credit';
+import { addEntry, creditCheck, listHistory, listReports, listRisk, parseList, readFeed, readProposal, readSnapshot, rejectProposal, removeEntry, reportMeasure } from '../core/credit';
+import { declineRevocation, readCommitment } from '../core/commitments';
+import { DEFAULT_CREDIT, type CreditConfig } from '../core/credit-rules';
 
 export const API_VERSION = '0.1.0';
 const SINGLE_BODY_LIMIT = MAX_RECORD_BYTES;
@@ -51,6 +55,8 @@ export interface AppOptions {
   webhookPolicy?: WebhookPolicy;
   /** Ingest rules a deployment sets (how far in the future an event date may lie). */
   ingest?: IngestRules;
+  /** Settings of credit (who is told, commitment deadlines); the defaults when absent. */
+  credit?: CreditConfig;
 }
 
 function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {
@@ -222,6 +228,15 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   app.get('/health', async (c) =>
     (await healthy()) ? c.json({ status: 'ok', store: 'ok' }) : c.json({ status: 'unavailable', store: 'unavailable' }, 503, { 'retry-after': String(RETRY_AFTER_SECONDS) }),
   );
+
+  const snapshot = async (c: Context, client: ApiClient | undefined) => {
+    const list = parseList(c.req.param('list') ?? '');
+    const q = parseQuery(c, SnapshotQuery);
+    const page = await readSnapshot(ports, client, list, q);
+    if (q.format === 'json') return c.json(page);
+    const headers: Record<string, string> = { 'content-type': 'application/x-ndjson', 'x-follow-from': page.followFrom, ...(page.next ? { 'x-next-cursor': page.next } : {}) };
+    return c.body(page.items.map((e) => JSON.stringify(e) + '\n').join(''), 200, headers);
+  };
   app.get('/openapi.json', (c) => c.body(docs().json, 200, { 'content-type': 'application/json' }));
   app.get('/docs', (c) => {
     const q = c.req.query('q')?.slice(0, 100);
@@ -365,6 +380,30 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     return c.json(await listTasks(ports, c.req.param('id') ?? '', q.cursor, q.limit));
   });
   serve(ROUTES.getCalendar, async (c) => c.json(await calendarView(ports)));
+
+  const credit = options.credit ?? DEFAULT_CREDIT;
+  const list = (c: Context) => parseList(c.req.param('list') ?? '');
+  serve(ROUTES.getPublicList, (c) => snapshot(c, undefined));
+  serve(ROUTES.getPublicListHistory, async (c) => c.json(await listHistory(ports, list(c), c.req.param('creditCode') ?? '')));
+  serve(ROUTES.getPublicCommitment, async (c) => c.json(await readCommitment(ports, c.req.param('id') ?? '')));
+  serve(ROUTES.getList, (c) => snapshot(c, c.get('client')));
+  serve(ROUTES.getListChanges, async (c) => c.json(await readFeed(ports, c.get('client'), list(c), parseQuery(c, ROUTES.getListChanges.query))));
+  serve(ROUTES.addListEntry, small, async (c) => {
+    const { entry, replayed } = await addEntry(ports, c.get('client'), list(c), await jsonBody(c));
+    if (replayed) c.header('idempotent-replayed', 'true');
+    return c.json(entry, 201);
+  });
+  serve(ROUTES.removeListEntry, small, async (c) => c.json(await removeEntry(ports, c.get('client'), list(c), c.req.param('creditCode') ?? '', await jsonBody(c))));
+  serve(ROUTES.creditCheck, async (c) =>
+    c.json(await creditCheck(ports, c.get('client'), c.req.param('creditCode') ?? '', { item: parseQuery(c, ROUTES.creditCheck.query).item, purpose: c.req.header('access-purpose') }, credit)),
+  );
+  serve(ROUTES.getProposal, async (c) => c.json(await readProposal(ports, c.get('client'), c.req.param('id') ?? '')));
+  serve(ROUTES.rejectProposal, small, async (c) => c.json(await rejectProposal(ports, c.get('client'), c.req.param('id') ?? '', await jsonBody(c))));
+  serve(ROUTES.reportMeasure, small, async (c) => c.json(await reportMeasure(ports, c.get('client'), await jsonBody(c)), 201));
+  serve(ROUTES.listReports, async (c) => c.json(await listReports(ports, c.get('client'), parseQuery(c, ROUTES.listReports.query))));
+  serve(ROUTES.listRisk, async (c) => c.json(await listRisk(ports, c.get('client'), parseQuery(c, ROUTES.listRisk.query))));
+  serve(ROUTES.getCommitment, async (c) => c.json(await readCommitment(ports, c.req.param('id') ?? '')));
+  serve(ROUTES.answerRevocation, small, async (c) => c.json(await declineRevocation(ports, c.get('client'), c.req.param('id') ?? '', await jsonBody(c), credit)));
 
   const unserved = Object.entries(ROUTES).filter(([, r]) => !served.has(r));
   if (unserved.length) throw new Error(`documented routes without a handler: ${unserved.map(([id]) => id).join(', ')}`);

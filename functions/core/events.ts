@@ -5,12 +5,13 @@
 import { createHash } from 'node:crypto';
 import { EVENT_TYPES } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
-import { notificationId } from './ids';
+import { eventId, notificationId } from './ids';
 import { summarise } from './summary';
+import type { CreditChange } from '../../schemas/credit';
 import type { Feedback, StoredNotification, StoredTask, StoredVersion } from './model';
 
 const digest = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
-export const eventId = (about: string) => `evt_${digest(about, 26)}`;
+export { eventId };
 /** One notification per event and receiving department. */
 export const notificationIdFor = (event: CloudEvent, department: string) => notificationId(event.time, digest(`${event.id}\n${department}`, 16));
 
@@ -104,5 +105,19 @@ export function taskOverdueEvent(t: StoredTask): CloudEvent {
     time: t.escalatedAt ?? t.resultDue.overdueAfter,
     datacontenttype: 'application/json',
     data: { taskId: t.id, planId: t.planId, creditCode: t.creditCode, departments: t.departments, inspectors: t.inspectors.map((i) => i.id), resultDue: t.resultDue },
+  };
+}
+
+/** A change of a credit list, for subscribers of the list (the feed has the same change at `seq`). */
+export function listChangeEvent(c: CreditChange): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: eventId(`credit-change:${c.list}:${c.seq}`),
+    source: `/v1/credit/lists/${c.list}/changes`,
+    type: EVENT_TYPES.creditListChanged,
+    subject: c.entry.creditCode,
+    time: c.at,
+    datacontenttype: 'application/json',
+    data: { list: c.list, seq: c.seq, change: c.change, entry: c.entry },
   };
 }

@@ -9,17 +9,21 @@
  */
 import { isRecordEventType } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
-import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent, taskEvent, taskOverdueEvent } from './events';
+import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent, taskEvent, taskOverdueEvent, listChangeEvent } from './events';
 import type { ChangedEntity, DeliveryMessage, RecordSummary, StoredNotification, StoredVersion, SubscriptionView } from './model';
 import type { Ports } from './ports';
-import { matches } from './matching';
+import { matches, matchesListChange } from './matching';
 import { purposeOf, ReceiverCheck } from './receiving';
+import { DEFAULT_CREDIT, type CreditConfig } from './credit-rules';
+import { onListChange, onRecord } from './credit-reactions';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
   ackWithinHours: number;
   /** Receives the escalation of every overdue notification. */
   supervisingDepartment: string;
+  /** Settings of credit's reactions (proposals, commitments, risk class); the defaults when absent. */
+  credit?: CreditConfig;
 }
 
 /** One change from the stream. */
@@ -54,6 +58,10 @@ export class Fanout {
     private readonly config: FanoutConfig,
   ) {}
 
+  private get credit() {
+    return this.config.credit ?? DEFAULT_CREDIT;
+  }
+
   private subs() {
     return (this.subscriptions ??= this.ports.subscriptions.list());
   }
@@ -67,9 +75,28 @@ export class Fanout {
   /** Events a change produces, each with the departments that receive it. */
   private async eventsOf(change: StreamChange): Promise<{ event: CloudEvent; receivers: Receiver[] }[]> {
     const { after, before: prior } = change;
+    if (change.eventName === 'INSERT' && after?.type === 'directed-event') {
+      const { event, departments, reason } = after.value;
+      const subs = await this.subs();
+      return [{ event, receivers: departments.map((d) => ({ department: d, reasons: [reason], webhookSubscription: webhookOf(subs, d) })) }];
+    }
+    if (change.eventName === 'INSERT' && after?.type === 'credit-change') {
+      const c = after.value;
+      await onListChange(this.ports, c, this.credit);
+      const byDepartment = new Map<string, Receiver>();
+      for (const s of (await this.subs()).filter((s) => s.status === 'active').sort((a, b) => (a.id < b.id ? -1 : 1))) {
+        if (!matchesListChange(s.filters, c)) continue;
+        const r = byDepartment.get(s.department) ?? { department: s.department, reasons: [] };
+        r.reasons.push(`subscription:${s.id}`);
+        if (!r.webhookSubscription && s.webhook) r.webhookSubscription = s.id;
+        byDepartment.set(s.department, r);
+      }
+      return [{ event: listChangeEvent(c), receivers: [...byDepartment.values()] }];
+    }
     if (change.eventName === 'INSERT' && after?.type === 'record-version') {
       const version = after.value;
       if (version.kind === 'registration') await this.keepDirectory(version);
+      await onRecord(this.ports, version, this.credit);
       const subs = (await this.subs()).filter((s) => s.status === 'active' && s.department !== version.department);
       const registration = version.kind === 'registration' ? undefined : await this.registration(version.creditCode);
       const byDepartment = new Map<string, Receiver>();

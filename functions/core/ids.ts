@@ -1,3 +1,8 @@
+import { createHash } from 'node:crypto';
+
+/** An event id derived from what the event is about, so every retry of every step produces the same id. */
+export const eventId = (about: string) => `evt_${createHash('sha256').update(about).digest('hex').slice(0, 26)}`;
+
 /**
  * Notification ids. An id carries its event time (ntf_<yyyymmddhhmmssSSS>_<hash>), so the item
  * holding it is found from the id and the caller's department alone.

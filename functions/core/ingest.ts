@@ -20,6 +20,7 @@ import { chinaDate } from './profile';
 import { parseOrThrow, recordWarnings } from './validation';
 import { sourceUnit } from './departments';
 import { personPartyKey, registrationPartyKey } from '../store/table';
+import { licenceCreditWarnings } from './credit';
 
 export interface IngestResult {
   outcome: 'created' | 'replayed';
@@ -100,6 +101,8 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
   const hash = contentHash(input);
   const party = partyKeyOf(input, rules.partyKeySecret);
   const source = await sourceUnit(ports, client.department);
+  // Refuses a commitment grant to a blacklisted enterprise; warns on an ordinary one.
+  const creditWarnings = await licenceCreditWarnings(ports, input);
   const version = (n: number, corrects?: number): StoredVersion => ({
     id,
     version: n,
@@ -113,7 +116,7 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
     date: recordDate(input.kind, input.data),
     data: input.data as Record<string, unknown>,
     summary: summarise(input.kind, input.data, party),
-    warnings: recordWarnings(input),
+    warnings: [...recordWarnings(input), ...creditWarnings],
     source,
     ...(corrects === undefined ? {} : { corrects }),
   });

@@ -1,7 +1,8 @@
 /**
  * Domain types the core works with and the store keeps. Wire shapes live in schemas/.
  */
-import type { Feedback, Notification, SubscriptionFilters } from '../../schemas/events';
+import type { Commitment, CreditChange, CreditEntry, CreditList, RiskClass } from '../../schemas/credit';
+import type { CloudEvent, Feedback, Notification, SubscriptionFilters } from '../../schemas/events';
 import type { RecordKind, Warning } from '../../schemas/records';
 import type { AccessLogEntry as AccessLogEntrySchema } from '../../schemas/api';
 import type { z } from 'zod';
@@ -74,6 +75,8 @@ export const SCOPES = [
   'notifications:oversee', // see every department's overdue notifications
   'inspections:plan', // create, fix and draw the department's random inspection plans (双随机抽查计划)
   'calendar:manage', // keep the holiday calendar (节假日安排) working days are counted by
+  'credit:read', // follow the credit lists, check credit in approval, report applied measures, list risk classes
+  'credit:write', // list and remove enterprises, decide proposals, read the reports of applied measures
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -231,4 +234,46 @@ export interface StoredTask {
 }
 
 /** What changed on the table, as the stream adapter read it. */
-export type ChangedEntity = { type: 'record-version'; value: StoredVersion } | { type: 'notification'; value: StoredNotification } | { type: 'inspection-task'; value: StoredTask } | { type: 'other' };
+/** A deadline an item waits for in the due index: on `actOn` (YYYY-MM-DD, China time) the job does `what`. */
+export interface Due {
+  actOn: string;
+  what: string;
+}
+
+/** An enterprise on one credit list: the current entry, the past ones, and what it waits for. */
+export interface Membership {
+  creditCode: string;
+  list: CreditList;
+  current?: CreditEntry;
+  past: CreditEntry[];
+  due?: Due;
+}
+
+/** An enterprise's risk class as kept current (信用风险分类). */
+export interface StoredRisk {
+  creditCode: string;
+  regionCode: string;
+  riskClass: RiskClass;
+  reasons: string[];
+  computedAt: string;
+  /** When a factor ages out of its window and the class must be computed again. */
+  reviewOn?: string;
+}
+
+/** An event for named departments (a listing proposal, a verification task, an escalation), fanned out by the stream. */
+export interface DirectedEvent {
+  event: CloudEvent;
+  departments: string[];
+  /** Why they receive it, shown in the notification's reasons. */
+  reason: string;
+}
+
+/** What changed on the table, as the stream adapter read it. */
+export type ChangedEntity =
+  | { type: 'record-version'; value: StoredVersion }
+  | { type: 'notification'; value: StoredNotification }
+  | { type: 'inspection-task'; value: StoredTask }
+  | { type: 'credit-change'; value: CreditChange }
+  | { type: 'directed-event'; value: DirectedEvent }
+  | { type: 'other' };
+export type { Commitment };

@@ -4,6 +4,7 @@
  * functions/adapters/ (network), functions/runtime.ts wires them; test/fakes/ holds in-memory
  * stores for the unit tier.
  */
+import type { ChangeKind, Commitment, CommitmentStep, CreditChange, CreditEntry, CreditList, CreditProposal, MeasureReport } from '../../schemas/credit';
 import type { RecordKind } from '../../schemas/records';
 import type { Cursors } from './cursor';
 import type { CalendarYear } from './workdays';
@@ -12,15 +13,19 @@ import type {
   ApiClient,
   CreditCodeException,
   DeliveryMessage,
+  DirectedEvent,
   DirectoryEntry,
   DepartmentEntry,
+  Due,
   Feedback,
   HistoryPosition,
+  Membership,
   RatedClass,
   RecordSummary,
   RedriveClaim,
   StoredNotification,
   StoredPlan,
+  StoredRisk,
   StoredSubscription,
   StoredTask,
   StoredVersion,
@@ -194,6 +199,85 @@ export interface CalendarStore {
   put(year: string, calendar: CalendarYear, at: string, by: string): Promise<void>;
 }
 
+/** One change of a credit list, with what it raises in the same transaction. */
+export interface ListChange {
+  list: CreditList;
+  kind: ChangeKind;
+  /** The entry after the change (with its removal when removed). */
+  entry: CreditEntry;
+  at: string;
+  /** The membership's next deadline (planned end, or the three-year mark of 经营异常名录); none after a removal. */
+  due?: Due;
+  events?: DirectedEvent[];
+}
+
+/** Credit lists (信用名单): memberships, the members of each list and the change feed (see functions/store/table.ts). */
+export interface CreditListStore {
+  /**
+   * Numbers the change and writes it with the membership and the list's members in one
+   * transaction. Not applied when the enterprise is already listed (an addition) or the entry is
+   * no longer current (a removal); `current` is the entry that is.
+   */
+  apply(change: ListChange): Promise<{ applied: true; seq: number } | { applied: false; current?: CreditEntry }>;
+  membership(creditCode: string, list: CreditList): Promise<Membership | undefined>;
+  /** Takes the membership out of the due index if `what` is still what it waits for. */
+  clearDue(creditCode: string, list: CreditList, what: string): Promise<boolean>;
+  /** The number of the list's last change (0 before the first). */
+  head(list: CreditList): Promise<number>;
+  /** The unbroken run of changes after `after`, at most `limit`; `full` when the limit was reached or a page filled. */
+  changes(list: CreditList, after: number, limit: number): Promise<{ items: CreditChange[]; full: boolean }>;
+  /** Current entries of a list, by credit code. */
+  members(list: CreditList, cursor: string | undefined, limit: number): Promise<Page<CreditEntry>>;
+}
+
+/** Listing proposals (列入建议). */
+export interface ProposalStore {
+  /** Writes the proposal and its events unless it exists; false if it did. */
+  raise(p: CreditProposal, events: DirectedEvent[]): Promise<boolean>;
+  get(creditCode: string, id: string): Promise<CreditProposal | undefined>;
+  /** Stores the decision; false if the proposal was decided meanwhile. */
+  decide(p: CreditProposal): Promise<boolean>;
+}
+
+/** Commitments (告知承诺), one per licence granted on a commitment. */
+export interface CommitmentStore {
+  /** Writes the commitment and its events unless it exists; false if it did. */
+  create(c: Commitment, due: Due | undefined, events: DirectedEvent[]): Promise<boolean>;
+  get(creditCode: string, licenceRecordId: string): Promise<Commitment | undefined>;
+  /** Replaces the commitment if it is still at step `expected`; false otherwise. */
+  advance(c: Commitment, expected: { step: CommitmentStep; escalations: number }, due: Due | undefined, events: DirectedEvent[]): Promise<boolean>;
+}
+
+/** The risk class of each enterprise (信用风险分类). */
+export interface RiskStore {
+  put(r: StoredRisk, due: Due | undefined): Promise<void>;
+  get(creditCode: string): Promise<StoredRisk | undefined>;
+  /** Enterprises of a region (GB/T 2260 code) in one class, by credit code. */
+  list(regionCode: string, riskClass: string, cursor: string | undefined, limit: number): Promise<Page<Pick<StoredRisk, 'creditCode' | 'regionCode' | 'riskClass' | 'computedAt'>>>;
+}
+
+/** Reports of applied measures (数据应用反馈). */
+export interface MeasureReportStore {
+  put(r: MeasureReport): Promise<void>;
+  /** Newest first. */
+  list(month: string, cursor: string | undefined, limit: number): Promise<Page<MeasureReport>>;
+}
+
+/** Events addressed to named departments; the stream turns each into notifications. */
+export interface DirectedEventStore {
+  /** Idempotent on the event id. */
+  put(e: DirectedEvent): Promise<void>;
+}
+
+export type DueItem = { type: 'membership'; value: Membership } | { type: 'commitment'; value: Commitment } | { type: 'risk'; value: StoredRisk };
+
+/** The credit items of an enterprise read together, and what falls due. */
+export interface CreditFileStore {
+  read(creditCode: string): Promise<{ memberships: Membership[]; commitments: Commitment[]; proposals: CreditProposal[]; risk?: StoredRisk }>;
+  /** Everything waiting in the due index whose date is `today` or earlier (up to 13 months back). */
+  due(today: string): Promise<DueItem[]>;
+}
+
 /** One store per entity; a new entity adds its port here and its adapter under functions/store/. */
 export interface Stores {
   records: RecordStore;
@@ -209,6 +293,13 @@ export interface Stores {
   calendar: CalendarStore;
   /** Resolves when the store answers; rejects (StoreUnavailable) when it does not. */
   ping?(): Promise<void>;
+  creditLists: CreditListStore;
+  proposals: ProposalStore;
+  commitments: CommitmentStore;
+  risk: RiskStore;
+  measureReports: MeasureReportStore;
+  directedEvents: DirectedEventStore;
+  creditFile: CreditFileStore;
 }
 
 /** The SQS delivery queue. */

@@ -13,6 +13,9 @@ import { DynamoRecordListingStore } from './listings';
 import { DynamoNotificationStore } from './notifications';
 import { DynamoRecordStore } from './records';
 import { DynamoSubscriptionStore } from './subscriptions';
+import { DynamoCommitmentStore } from './commitments';
+import { DynamoCreditListStore } from './credit-lists';
+import { DynamoCreditFileStore, DynamoDirectedEventStore, DynamoMeasureReportStore, DynamoProposalStore, DynamoRiskStore } from './credit';
 
 export interface DynamoStoreOptions {
   /** Receives the capacity every request consumed (benchmarks); requests ask for it only when set. */
@@ -36,5 +39,12 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     plans: new DynamoPlanStore(t),
     calendar: new DynamoCalendarStore(t),
     ping: () => t.ping(),
+    creditLists: new DynamoCreditListStore(t),
+    proposals: new DynamoProposalStore(t),
+    commitments: new DynamoCommitmentStore(t),
+    risk: new DynamoRiskStore(t),
+    measureReports: new DynamoMeasureReportStore(t),
+    directedEvents: new DynamoDirectedEventStore(t),
+    creditFile: new DynamoCreditFileStore(t),
   };
 }

@@ -4,6 +4,9 @@ import type { Item } from './client';
 import { toNotification } from './notifications';
 import { toTask } from './plans';
 import { toVersion } from './records';
+import { toDirectedEvent } from './credit';
+import type { CreditChange } from '../../schemas/credit';
+import { strip } from './client';
 import { ATTR, ITEM_TYPES } from './table';
 
 export function entityFromItem(item: Item | undefined): ChangedEntity | undefined {
@@ -11,5 +14,7 @@ export function entityFromItem(item: Item | undefined): ChangedEntity | undefine
   if (item[ATTR.type] === ITEM_TYPES.recordVersion) return { type: 'record-version', value: toVersion(item) };
   if (item[ATTR.type] === ITEM_TYPES.notification) return { type: 'notification', value: toNotification(item) };
   if (item[ATTR.type] === ITEM_TYPES.inspectionTask) return { type: 'inspection-task', value: toTask(item) };
+  if (item[ATTR.type] === ITEM_TYPES.creditChange) return { type: 'credit-change', value: strip<CreditChange>(item) };
+  if (item[ATTR.type] === ITEM_TYPES.directedEvent) return { type: 'directed-event', value: toDirectedEvent(item) };
   return { type: 'other' };
 }

@@ -23,6 +23,15 @@
  * | calendar-year         | CALENDAR               | <year>                    |                                                            |
  * | job-cursor            | JOBS                   | <job>                     |                                                            |
  * | department-entry      | DEPTS                  | <department>              |                                                            |
+ * | credit-feed-head      | CFEED#<list>           | HEAD                      |                                                            |
+ * | credit-change         | CFEED#<list>#<block>   | <seq12>                   |                                                            |
+ * | credit-listed         | LISTED#<list>          | <creditCode>              |                                                            |
+ * | credit-membership     | ENT#<creditCode>       | CR#LIST#<list>            | byDueMonth CDUE#<month> / <actOn>#<creditCode>#<what> (while something is due) |
+ * | credit-proposal       | ENT#<creditCode>       | CR#PROP#<proposalId>      |                                                            |
+ * | commitment            | ENT#<creditCode>       | CR#CMT#<recordId>         | byDueMonth CDUE#<month> / <actOn>#<creditCode>#<what> (while a step is due) |
+ * | risk                  | ENT#<creditCode>       | CR#RISK                   | byRiskClass RISK#<region>#<riskClass> / <creditCode>       |
+ * | credit-report         | CREPORT#<month>        | <at>#<reportId>           |                                                            |
+ * | directed-event        | EVT#<eventId>          | E                         |                                                            |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
@@ -31,6 +40,8 @@
  * | GSI2  | what awaits action: a department's open notifications, open inspection tasks by result due date; public disclosure (一公开) by kind and publication date | ALL |
  * | GSI3  | the pool directory: registered enterprises by region, then industry | creditCode, riskClass       |
  * | GSI4  | a department's own records, by kind and date | id, version, kind, creditCode, date, summary, department, receivedAt |
+ * | byDueMonth | what falls due, by month of its date | ALL                                                         |
+ * | byRiskClass | enterprises by region and risk class | creditCode, regionCode, riskClass, computedAt             |
  *
  * Only the current version of a record carries the GSI1 keys, so GSI1 holds exactly one entry per
  * live record. It projects the summary (no personal fields), not the body: a 1 KB record costs
@@ -51,6 +62,45 @@
  * A plan's pool snapshot, published roster and draw document can exceed the 400 KB item limit, so
  * each is stored as its canonical JSON text cut into parts of 100,000 characters (at most 300 KB of
  * UTF-8) under the plan's partition, their count and hash on the plan item.
+ *
+ * byRiskClass lists a region's enterprises of one risk class (sampling for 双随机 draws);
+ * byDueMonth holds only items with a pending deadline (a list entry's planned end, a commitment
+ * step), so the scheduled credit job reads the months up to today instead of scanning: an item
+ * leaves byDueMonth when its step is handled. Both are named for their access pattern, their key
+ * attributes (DUEPK/DUESK, RISKPK/RISKSK) likewise.
+ *
+ * Credit (信用) items share the enterprise partition under the `CR#` prefix, so a credit check is
+ * one query (`begins_with CR#`) that reads list memberships, commitments, proposals and the risk
+ * class together and never touches the (much longer) access log in the same partition.
+ *
+ * The credit list change feed (变更流), one per list
+ * - Order: every change of a list (addition, removal, expiry) gets the next number of the list's
+ *   sequence, kept in the head item `CFEED#<list>/HEAD`. A writer reads the head (strongly
+ *   consistent, value n) and writes in ONE transaction: the head `SET seq = n+1` on condition
+ *   `seq = n`, the change item `n+1`, the enterprise's membership and the list's member item. Two
+ *   writers that read the same n cannot both commit; the loser re-reads and retries (the store
+ *   retries with jitter). So the sequence has no gaps and no two changes share a number, and
+ *   change n+1 can only commit after change n has committed: a commit order equal to the
+ *   sequence order. A slow writer cannot commit "behind" a position a reader has passed: by the
+ *   time it commits, its number is one above the head it read, which no reader has been shown.
+ * - Readers: a page is a strongly consistent Query `CFEED#<list>#<block>`, `SK > cursor`, in key
+ *   order; the reader returns only the unbroken run cursor+1, cursor+2, ... and stops at the first
+ *   missing number (a Query is read-committed per item, not a snapshot, so it is never trusted to
+ *   skip one). The cursor is the last number returned; a follower never sees a number twice or
+ *   misses one.
+ * - Flat latency, no hot partition: changes are stored in blocks of 10,000 numbers per partition
+ *   (`<block>` = (seq-1) div 10,000, zero-padded), so a page is one Query (two at a block's end)
+ *   whatever the feed's length, and history spreads over partitions. The head item is the one
+ *   item every writer of a list shares; DynamoDB takes about 1,000 writes/s on one item, and the
+ *   read-then-conditional-write round trip caps a list at roughly 50-200 changes/s under
+ *   contention. A province's credit lists change a few thousand times a day, far below that.
+ * - Snapshot: the members of a list are the items of `LISTED#<list>` (written and deleted in the
+ *   same transaction as the change), read strongly consistent. The snapshot reads the head n
+ *   before its first page and hands out the feed cursor n: every change up to n is already in
+ *   the members; later ones may or may not be, and replaying them converges because a change is
+ *   "entry X is listed" or "entry X is removed" and an entry id is never reused.
+ *   One member partition per list holds millions of small items; it is written only as fast as
+ *   the head allows.
  *
  * GSI4 lists what a department posted, one partition per department and kind, newest date first;
  * a department writes far below a partition's 1,000 WCU/s. GSI2 also holds the public list (its
@@ -118,6 +168,18 @@
  * | a department's own records, one kind      | Query GSI4 POSTED#d#kind, SK between dates, desc       | 0.5 RCU per 4 KB summaries, one page per call |
  * | public list / export of one kind, a day   | Query GSI2 PUB#kind#date (penalties: filter publicUntil >= today) | 0.5 RCU per 4 KB items read, one page per call |
  * | directory entry of the posting department | GetItem DEPTS/<department> (cached 60 s per process)   | 0.5 RCU                 |
+ * | list change: add, remove or expire        | GetItem head (strong) + TransactWrite head, change, membership, member | 1 RCU + 2x4 WCU (+1 WCU byDueMonth), retried on contention |
+ * | credit change feed page                   | Query CFEED#list#block, SK > cursor, strong (two at a block end) | 1 RCU per 4 KB page |
+ * | list snapshot page                        | GetItem head + Query LISTED#list, strong               | 1 RCU + 1 RCU per 4 KB  |
+ * | credit check (memberships, commitments, proposals, risk) | Query ENT#code, begins_with CR# (+ access log PutItem) | 0.5 RCU + 1 WCU |
+ * | enterprises of a region and risk class    | Query byRiskClass RISK#region#class                    | one page per call       |
+ * | keep an enterprise's risk class current   | Query GSI1 ENT#code + PutItem ENT#code/CR#RISK         | profile read + 1 WCU (+1 byRiskClass) |
+ * | a proposal: raise (idempotent) / decide   | TransactWrite proposal + directed event / UpdateItem   | 2x2 WCU / 1 WCU         |
+ * | commitment: create, advance a step        | TransactWrite commitment (conditional on its step) + directed event | 2x2 WCU (+1 byDueMonth) |
+ * | commitment of a licence                   | GetItem ENT#code/CR#CMT#recordId                       | 0.5 RCU                 |
+ * | what is due up to today                   | Query byDueMonth CDUE#month, SK <= today, for the last 13 months | 13 queries, mostly empty |
+ * | report an applied measure / list reports  | PutItem CREPORT#month / Query CREPORT#month, desc      | 1 WCU / one page        |
+ * | tell named departments (directed event)   | PutItem EVT#id (in the transaction of the change that raises it) | 1 WCU; the stream fans it out |
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { RecordKind } from '../../schemas/records';
@@ -136,6 +198,10 @@ export const ATTR = {
   gsi3sk: 'GSI3SK',
   gsi4pk: 'GSI4PK',
   gsi4sk: 'GSI4SK',
+  duepk: 'DUEPK',
+  duesk: 'DUESK',
+  riskpk: 'RISKPK',
+  risksk: 'RISKSK',
   type: 'type',
 } as const;
 
@@ -156,6 +222,15 @@ export const ITEM_TYPES = {
   calendarYear: 'calendar-year',
   jobCursor: 'job-cursor',
   departmentEntry: 'department-entry',
+  creditFeedHead: 'credit-feed-head',
+  creditChange: 'credit-change',
+  creditListed: 'credit-listed',
+  creditMembership: 'credit-membership',
+  creditProposal: 'credit-proposal',
+  commitment: 'commitment',
+  risk: 'risk',
+  creditReport: 'credit-report',
+  directedEvent: 'directed-event',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -175,13 +250,17 @@ export const INDEXES = {
   posted: { name: 'GSI4', partitionKey: ATTR.gsi4pk, sortKey: ATTR.gsi4sk, projection: SUMMARY_ATTRIBUTES },
   /** Publishable live records (一公开), by kind and publication date: PUB# partitions of GSI2. */
   published: { name: 'GSI2', partitionKey: ATTR.gsi2pk, sortKey: ATTR.gsi2sk, projection: 'ALL' },
+  /** Items with a pending deadline, by the month it falls in. */
+  due: { name: 'byDueMonth', partitionKey: ATTR.duepk, sortKey: ATTR.duesk, projection: 'ALL' },
+  /** Enterprises of a region by risk class, for sampling. */
+  risk: { name: 'byRiskClass', partitionKey: ATTR.riskpk, sortKey: ATTR.risksk, projection: ['creditCode', 'regionCode', 'riskClass', 'computedAt'] },
 } as const;
 
 /** The table as data, for the CDK stack and the local runner. */
 export const TABLE = {
   partitionKey: ATTR.pk,
   sortKey: ATTR.sk,
-  indexes: [INDEXES.enterprise, INDEXES.open, INDEXES.pool, INDEXES.posted],
+  indexes: [INDEXES.enterprise, INDEXES.open, INDEXES.pool, INDEXES.posted, INDEXES.due, INDEXES.risk],
   stream: 'NEW_AND_OLD_IMAGES',
 } as const;
 
@@ -290,6 +369,30 @@ export const CALENDAR_PARTITION = 'CALENDAR';
 export const calendarYearKey = (year: string) => ({ PK: CALENDAR_PARTITION, SK: year });
 export const jobCursorKey = (job: string) => ({ PK: 'JOBS', SK: job });
 
+// Credit (信用): the change feed of each list, its members, and the enterprise's credit items.
+export const FEED_BLOCK = 10_000;
+const seq12 = (seq: number) => String(seq).padStart(12, '0');
+export const feedHeadKey = (list: string) => ({ PK: `CFEED#${list}`, SK: 'HEAD' });
+export const feedBlock = (seq: number) => String(Math.floor((seq - 1) / FEED_BLOCK)).padStart(6, '0');
+export const feedPartition = (list: string, seq: number) => `CFEED#${list}#${feedBlock(seq)}`;
+export const feedSortKey = seq12;
+export const feedChangeKey = (list: string, seq: number) => ({ PK: feedPartition(list, seq), SK: seq12(seq) });
+export const listedPartition = (list: string) => `LISTED#${list}`;
+export const listedKey = (list: string, creditCode: string) => ({ PK: listedPartition(list), SK: creditCode });
+export const CREDIT_PREFIX = 'CR#';
+export const membershipKey = (creditCode: string, list: string) => ({ PK: enterprisePartition(creditCode), SK: `${CREDIT_PREFIX}LIST#${list}` });
+export const proposalKey = (creditCode: string, proposalId: string) => ({ PK: enterprisePartition(creditCode), SK: `${CREDIT_PREFIX}PROP#${proposalId}` });
+export const commitmentKey = (creditCode: string, recordId: string) => ({ PK: enterprisePartition(creditCode), SK: `${CREDIT_PREFIX}CMT#${recordId}` });
+export const riskKey = (creditCode: string) => ({ PK: enterprisePartition(creditCode), SK: `${CREDIT_PREFIX}RISK` });
+export const riskPartition = (region: string, riskClass: string) => `RISK#${region}#${riskClass}`;
+export const riskIndexKey = (region: string, riskClass: string, creditCode: string) => ({ [ATTR.riskpk]: riskPartition(region, riskClass), [ATTR.risksk]: creditCode });
+export const creditDuePartition = (month: string) => `CDUE#${month}`;
+/** Where an item waits in the due index until its step is handled on or after `actOn` (YYYY-MM-DD). */
+export const creditDueKey = (actOn: string, creditCode: string, what: string) => ({ [ATTR.duepk]: creditDuePartition(actOn.slice(0, 7)), [ATTR.duesk]: `${actOn}#${creditCode}#${what}` });
+export const reportPartition = (month: string) => `CREPORT#${month}`;
+export const reportKey = (at: string, reportId: string) => ({ PK: reportPartition(at.slice(0, 7)), SK: `${at}#${reportId}` });
+export const directedEventKey = (eventId: string) => ({ PK: `EVT#${eventId}`, SK: 'E' });
+
 /** Notification attributes whose appearance wakes fan-out (feedback to pass on, an escalation to send). */
 export const NOTIFICATION_WAKERS = ['lastFeedbackAt', 'escalatedAt'] as const;
 
@@ -299,11 +402,11 @@ export const TASK_WAKERS = ['escalatedAt'] as const;
 /**
  * Which stream records wake fan-out, as Lambda event filter patterns: new record versions,
  * notifications that carry feedback or an escalation mark (delivery-status updates never do), new
- * inspection tasks and tasks marked overdue.
+ * inspection tasks and tasks marked overdue, credit list changes and directed events.
  * The stack and the local stream poller apply the same patterns.
  */
 export const FANOUT_STREAM_FILTERS = [
-  { eventName: ['INSERT'], dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.recordVersion] } } } },
+  { eventName: ['INSERT'], dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.recordVersion, ITEM_TYPES.creditChange, ITEM_TYPES.directedEvent] } } } },
   ...NOTIFICATION_WAKERS.map((attribute) => ({
     eventName: ['MODIFY'],
     dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.notification] }, [attribute]: { S: [{ exists: true }] } } },

@@ -46,6 +46,7 @@ import { industryKey } from '../../functions/store/directory';
 import type { CalendarYear } from '../../functions/core/workdays';
 import { AesGcmSecretBox } from '../../functions/adapters/secret-box';
 import { SUMMARY_ATTRIBUTES, type RecordSummary } from '../../functions/store/table';
+import { memoryCreditStores } from './credit';
 
 const copy = <T>(v: T): T => structuredClone(v);
 const summary = (v: StoredVersion) => Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [a, v[a]])) as RecordSummary;
@@ -463,7 +464,7 @@ export type MemoryPorts = Ports & {
   calendar: MemoryCalendarStore;
   queue: MemoryQueue;
   clock: ReturnType<typeof fixedClock>;
-};
+} & ReturnType<typeof memoryCreditStores>;
 
 export function memoryPorts(): MemoryPorts {
   const records = new MemoryRecordStore();
@@ -479,6 +480,7 @@ export function memoryPorts(): MemoryPorts {
     directory: new MemoryDirectoryStore(),
     plans: new MemoryPlanStore(),
     calendar: new MemoryCalendarStore(),
+    ...memoryCreditStores(),
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),

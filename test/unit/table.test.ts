@@ -18,6 +18,17 @@ import {
   poolIndexKey,
   taskKey,
   departmentEntryKey,
+  commitmentKey,
+  directedEventKey,
+  creditDueKey,
+  feedChangeKey,
+  feedHeadKey,
+  listedKey,
+  membershipKey,
+  proposalKey,
+  reportKey,
+  riskIndexKey,
+  riskKey,
   enterpriseIndexKey,
   exceptionKey,
   FANOUT_STREAM_FILTERS,
@@ -75,6 +86,17 @@ const sample = {
   drawnAt: '2026-11-28T10:00:00.000Z',
   year: '2027',
   job: 'task-overdue',
+  list: 'blacklist',
+  block: '000001',
+  seq12: '000000012345',
+  proposalId: 'prp_x',
+  month: '2026-11',
+  actOn: '2026-11-28',
+  what: 'blacklist:expire',
+  region: '330402',
+  riskClass: 'C',
+  reportId: 'rpt_1',
+  eventId: 'evt_1',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -95,6 +117,15 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.calendarYear]: calendarYearKey(sample.year),
   [ITEM_TYPES.jobCursor]: jobCursorKey(sample.job),
   [ITEM_TYPES.departmentEntry]: departmentEntryKey(sample.department),
+  [ITEM_TYPES.creditFeedHead]: feedHeadKey('blacklist'),
+  [ITEM_TYPES.creditChange]: feedChangeKey('blacklist', 12_345),
+  [ITEM_TYPES.creditListed]: listedKey('blacklist', sample.creditCode),
+  [ITEM_TYPES.creditMembership]: { ...membershipKey(sample.creditCode, 'blacklist'), index: creditDueKey(sample.actOn, sample.creditCode, sample.what) },
+  [ITEM_TYPES.creditProposal]: proposalKey(sample.creditCode, sample.proposalId),
+  [ITEM_TYPES.commitment]: { ...commitmentKey(sample.creditCode, sample.recordId), index: creditDueKey(sample.actOn, sample.creditCode, sample.what) },
+  [ITEM_TYPES.risk]: { ...riskKey(sample.creditCode), index: riskIndexKey(sample.region, sample.riskClass, sample.creditCode) },
+  [ITEM_TYPES.creditReport]: reportKey(sample.at, sample.reportId),
+  [ITEM_TYPES.directedEvent]: directedEventKey(sample.eventId),
 };
 
 describe('the items table in the header', () => {
@@ -152,15 +183,15 @@ describe('the access patterns table in the header', () => {
   it('queries only indexes that exist', () => {
     const names = TABLE.indexes.map((i) => i.name);
     for (const [pattern, operation] of rows) {
-      for (const used of operation.match(/GSI\d+/g) ?? []) expect(names, pattern).toContain(used);
+      for (const used of operation.match(/\bGSI\d+|\bby[A-Z]\w+/g) ?? []) expect(names, pattern).toContain(used);
     }
   });
 });
 
 describe('fan-out stream filters', () => {
-  it('wake fan-out for new record versions, feedback or escalation on a notification, new tasks and escalated tasks', () => {
+  it('wake fan-out for new record versions, credit list changes and directed events, feedback or escalation on a notification, new tasks and escalated tasks', () => {
     expect(FANOUT_STREAM_FILTERS).toEqual([
-      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version'] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version', 'credit-change', 'directed-event'] } } } },
       { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, lastFeedbackAt: { S: [{ exists: true }] } } } },
       { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, escalatedAt: { S: [{ exists: true }] } } } },
       { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['inspection-task'] } } } },
