@@ -14,7 +14,7 @@ import { indexCatalogue, itemAsOf, type CatalogueIndex } from './catalogue';
 import { requireScope } from './clients';
 import { exceptionCodes } from './credit-code-exceptions';
 import { addYears, BLACKLIST_EARLIEST_REMOVAL_YEARS, BLACKLIST_YEARS, chinaToday, commitmentAllowed, listingDue, measuresFor, riskClass, type CreditConfig, type ReformMode } from './credit-rules';
-import { decodeCursor, encodeCursor } from './cursor';
+import { cursorBinding, decodeCursor, encodeCursor, sealPage } from './cursor';
 import { conflict, invalidCursor, invalidInput, notFound, ProblemError, type FieldError } from './errors';
 import type { ApiClient, Membership } from './model';
 import type { Ports } from './ports';
@@ -143,6 +143,8 @@ export async function readFeed(ports: Ports, client: ApiClient, list: CreditList
 }
 
 const SnapshotPosition = z.strictObject({ l: z.enum(CREDIT_LISTS), f: z.int().min(0), k: z.string().optional() });
+// A feed cursor is a position in a public sequence, not bound to a caller: a public snapshot hands
+// it to whichever client follows the list. Page cursors of the snapshot carry a table key and are sealed.
 
 /**
  * One page of the list's current entries and the feed cursor to follow from once every page is
@@ -150,13 +152,14 @@ const SnapshotPosition = z.strictObject({ l: z.enum(CREDIT_LISTS), f: z.int().mi
  */
 export async function readSnapshot(ports: Ports, client: ApiClient | undefined, list: CreditList, q: { cursor?: string; limit: number }) {
   if (client) requireScope(client, 'credit:read');
-  const position = q.cursor ? decodeCursor(q.cursor, (p) => SnapshotPosition.safeParse(p).data) : undefined;
+  const binding = cursorBinding('credit-snapshot', 'any', list);
+  const position = q.cursor ? decodeCursor(ports.cursors.open(q.cursor, binding), (p) => SnapshotPosition.safeParse(p).data) : undefined;
   if (position && position.l !== list) throw invalidCursor();
   const followFrom = position ? position.f : await ports.creditLists.head(list);
   const page = await ports.creditLists.members(list, position?.k, q.limit);
   return {
     items: page.items,
-    ...(page.next ? { next: encodeCursor({ l: list, f: followFrom, k: page.next }) } : {}),
+    ...(page.next ? { next: ports.cursors.seal(encodeCursor({ l: list, f: followFrom, k: page.next }), binding) } : {}),
     followFrom: feedCursor(list, followFrom),
   };
 }
@@ -269,10 +272,13 @@ export async function reportMeasure(ports: Ports, client: ApiClient, body: unkno
 
 export async function listReports(ports: Ports, client: ApiClient, q: { month?: string; cursor?: string; limit: number }) {
   requireScope(client, 'credit:write');
-  return ports.measureReports.list(q.month ?? chinaToday(ports.clock.now()).slice(0, 7), q.cursor, q.limit);
+  const month = q.month ?? chinaToday(ports.clock.now()).slice(0, 7);
+  const binding = cursorBinding('credit-reports', client.clientId, month);
+  return sealPage(ports.cursors, await ports.measureReports.list(month, q.cursor === undefined ? undefined : ports.cursors.open(q.cursor, binding), q.limit), binding);
 }
 
 export async function listRisk(ports: Ports, client: ApiClient, q: { region: string; class: string; cursor?: string; limit: number }) {
   requireScope(client, 'credit:read');
-  return ports.risk.list(q.region, q.class, q.cursor, q.limit);
+  const binding = cursorBinding('risk', client.clientId, q.region, q.class);
+  return sealPage(ports.cursors, await ports.risk.list(q.region, q.class, q.cursor === undefined ? undefined : ports.cursors.open(q.cursor, binding), q.limit), binding);
 }
