@@ -15,7 +15,7 @@ import { demoRecords } from './samples';
 const ALL_KINDS: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
 export const DEMO_CLIENTS: { department: string; name: string; scopes: Scope[] }[] = [
-  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act', 'inspections:plan'] },
+  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read', 'credit:read', 'subscriptions:manage', 'inbox:read', 'inbox:act', 'inspections:plan'] },
   {
     department: 'health',
     name: '区卫生健康局 卫生监督系统',
@@ -26,7 +26,7 @@ export const DEMO_CLIENTS: { department: string; name: string; scopes: Scope[] }
     name: '区交通运输局 运政系统',
     scopes: ['records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty', 'profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act'],
   },
-  { department: 'credit', name: '区信用办 公共信用信息平台', scopes: ['profiles:read', 'subscriptions:manage', 'inbox:read', 'inbox:act'] },
+  { department: 'credit', name: '区信用办 公共信用信息平台', scopes: ['profiles:read', 'credit:read', 'credit:write', 'subscriptions:manage', 'inbox:read', 'inbox:act'] },
   {
     department: 'supervision',
     name: '区政务服务管理办公室 监管平台',
