@@ -1,6 +1,7 @@
 /** Configuration from the environment: defaults, and errors that name the variable. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsConfig, deliveryConfig, fanoutConfig } from '../../functions/config';
+import { awsConfig, creditConfig, deliveryConfig, fanoutConfig } from '../../functions/config';
+import { DEFAULT_CREDIT } from '../../functions/core/credit-config';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -10,8 +11,14 @@ afterEach(() => {
 describe('configuration', () => {
   it('falls back to the documented defaults', () => {
     for (const v of ['ACK_WITHIN_HOURS', 'SUPERVISING_DEPARTMENT', 'DELIVERY_TIMEOUT_MS', 'DELIVERY_RETRY_DELAYS', 'DELIVERY_MAX_ATTEMPTS']) delete process.env[v];
-    expect(fanoutConfig()).toEqual({ ackWithinHours: 72, supervisingDepartment: 'supervision' });
+    expect(fanoutConfig()).toEqual({ ackWithinHours: 72, supervisingDepartment: 'supervision', credit: DEFAULT_CREDIT });
     expect(deliveryConfig()).toEqual({ timeoutMs: 5000, retryDelaysSeconds: [10, 60, 300, 1800], maxAttempts: 5 });
+  });
+
+  it('reads the credit settings', () => {
+    Object.assign(process.env, { HEAVY_PENALTY_CATEGORIES: 'suspension', HEAVY_FINE_FEN: '5000000', COMMITMENT_VERIFY_WITHIN_DAYS: '30' });
+    expect(creditConfig()).toMatchObject({ heavyPenaltyCategories: ['suspension'], heavyFineFen: 5_000_000, verifyWithinDays: 30, creditDepartment: 'credit' });
+    for (const v of ['HEAVY_PENALTY_CATEGORIES', 'HEAVY_FINE_FEN', 'COMMITMENT_VERIFY_WITHIN_DAYS']) delete process.env[v];
   });
 
   it('reads what is set', () => {
@@ -24,6 +31,8 @@ describe('configuration', () => {
     ['ACK_WITHIN_HOURS', '-1', fanoutConfig],
     ['DELIVERY_TIMEOUT_MS', 'soon', deliveryConfig],
     ['DELIVERY_RETRY_DELAYS', '10,x', deliveryConfig],
+    ['HEAVY_PENALTY_CATEGORIES', 'licence-revocation,closure', creditConfig],
+    ['HEAVY_FINE_FEN', 'much', creditConfig],
   ])('names %s when its value %j is malformed', (name, value, read) => {
     process.env[name] = value;
     expect(read).toThrow(new RegExp(`^environment variable ${name}: .*, got "${value}"`));
