@@ -35,6 +35,7 @@ import {
 import { createHash } from 'node:crypto';
 import type { DirectedEvent, Due, StoredRisk, StoredVersion } from './model';
 import type { Ports } from './ports';
+import { isDerivedPartyKey } from '../store/table';
 
 const hash = (s: string) => createHash('sha256').update(s).digest('hex').slice(0, 16);
 export const proposalId = (creditCode: string, about: string) => `prp_${creditCode}_${hash(about)}`;
@@ -155,6 +156,9 @@ async function licenceRevoked(ports: Ports, v: StoredVersion) {
 
 /** Reacts to a new record version; the record's own events are fanned out by the caller. */
 export async function onRecord(ports: Ports, v: StoredVersion, config: CreditConfig): Promise<void> {
+  // Credit lists, commitments and the risk class are kept per credit code; a party known only by a
+  // derived key (a registration number or a natural person) has no credit file.
+  if (isDerivedPartyKey(v.creditCode)) return;
   if (v.kind === 'penalty' && v.version === 1) {
     const data = v.data as PenaltyData;
     const heavy = data.categories.filter((c) => config.heavyPenaltyCategories.includes(c));

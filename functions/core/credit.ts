@@ -241,7 +241,8 @@ export async function creditCheck(ports: Ports, client: ApiClient, creditCode: s
  * an ordinary licence is accepted with a warning (the stream then tells the credit department).
  */
 export async function licenceCreditWarnings(ports: Ports, input: RecordInput): Promise<Warning[]> {
-  if (input.kind !== 'licence' || input.data.status !== 'valid') return [];
+  // The lists hold enterprises by credit code; a party without one cannot be on them.
+  if (input.kind !== 'licence' || input.data.status !== 'valid' || input.creditCode === undefined) return [];
   const entry = current(await ports.creditLists.membership(input.creditCode, 'blacklist'));
   if (!entry) return [];
   const listed = `${input.creditCode} is on the blacklist (严重违法失信名单) since ${entry.decisionDate} by ${entry.authority}, ${entry.decisionNumber}`;
