@@ -37,7 +37,7 @@ export const SUMMARY_SHARING: { readonly [K in RecordKind]: Readonly<Record<stri
     status: 'public',
   },
   filing: { catalogueItemCode: 'public', filingNumber: 'public', department: 'public', date: 'public' },
-  inspection: { type: 'public', department: 'public', date: 'public', result: 'public', public: 'public', taskId: 'public' },
+  inspection: { type: 'public', department: 'public', date: 'public', result: 'public', public: 'public', taskId: 'public', commitment: 'public' },
   penalty: {
     decisionNumber: 'public',
     violationType: 'public',
