@@ -125,7 +125,8 @@ export function openApiDocument(version: string) {
       name,
       description: name === 'webhooks' ? 'What the exchange sends to department systems' : `Operations on ${name}`,
     })),
-    paths,
+    // Query parameters carry field schemas inline (a credit check's catalogue item), so their privacy class is converted too.
+    paths: privacyAsExtension(paths) as typeof paths,
     webhooks,
   };
 }
