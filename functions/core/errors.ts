@@ -44,14 +44,15 @@ export class ProblemError extends Error {
   }
 
   toProblem(instance?: string): Problem {
+    // Extension members come first, so none can replace a standard member such as `status`.
     return {
+      ...this.extra,
       type: problemType(this.type),
       title: this.title,
       status: this.status,
       detail: this.message,
       ...(instance ? { instance } : {}),
       ...(this.errors ? { errors: this.errors } : {}),
-      ...this.extra,
     };
   }
 }

@@ -155,7 +155,7 @@ async function previousTasks(ports: Ports, plan: StoredPlan, before: string): Pr
 /** Freezes the pool and the roster (with their exclusions) and publishes their hashes. */
 export async function fixPlan(ports: Ports, client: ApiClient, planId: string): Promise<StoredPlan> {
   const plan = await ownPlan(ports, client, planId);
-  if (plan.status !== 'created') throw conflict('plan-already-fixed', `plan ${planId} is ${plan.status} already`, { status: plan.status });
+  if (plan.status !== 'created') throw conflict('plan-already-fixed', `plan ${planId} is ${plan.status} already`);
   const pool = freezePool(await poolEntries(ports, plan));
   const size = Object.values(pool).reduce((n, list) => n + list.length, 0);
   if (!size) throw invalidInput('no registered enterprise matches the plan', [{ path: '/regionPrefixes', message: 'no registered enterprise in these regions and industries', code: 'empty-pool' }]);
