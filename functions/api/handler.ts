@@ -6,5 +6,8 @@ import { KmsSecretBox } from '../adapters/kms-secret-box';
 import { lambdaPorts } from '../runtime';
 import { createApp } from './app';
 
-export const app = createApp({ ...lambdaPorts((keyArn) => new KmsSecretBox(keyArn)), cursors: hmacCursors(cursorKey()) }, { webhookPolicy: webhookPolicy(), ingest: ingestRules(), credit: creditConfig() });
+export const app = createApp(
+  { ...lambdaPorts((keyArn) => new KmsSecretBox(keyArn)), cursors: hmacCursors(cursorKey()) },
+  { webhookPolicy: webhookPolicy(), ingest: ingestRules(), credit: creditConfig() },
+);
 export const handler = handle(app);
