@@ -13,6 +13,7 @@ import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
+import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { runtimePorts } from '../functions/runtime';
 import { documentClient } from '../functions/store/aws';
 import { inspection, licence, makeCreditCode } from '../local/samples';
@@ -81,6 +82,7 @@ try {
   await ensureTable(services.dynamodbEndpoint, table);
   const capacity: { op: string; items: ConsumedCapacity[] }[] = [];
   const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint, store: { onCapacity: (op, items) => capacity.push({ op, items }) } });
+  await seedCatalogue(ports);
   const { apiKey } = await createClient(ports, { department: 'market', name: 'bench', scopes: ['records:write:licence', 'records:write:inspection', 'profiles:read'] });
   const app = createApp(ports, { log: () => {} });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });

@@ -32,7 +32,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
         { AttributeName: i.partitionKey, KeyType: 'HASH' },
         { AttributeName: i.sortKey, KeyType: 'RANGE' },
       ],
-      Projection: i.projection === 'ALL' ? { ProjectionType: 'ALL' } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.projection] },
+      Projection: i.projection === 'ALL' || i.projection === 'KEYS_ONLY' ? { ProjectionType: i.projection } : { ProjectionType: 'INCLUDE', NonKeyAttributes: [...i.projection] },
     })),
     StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.stream },
   };

@@ -67,7 +67,7 @@ export function licence(creditCode: string, sourceId: string, data: Partial<Data
     authority: AUTHORITIES.market.name,
     authorityCreditCode: AUTHORITIES.market.creditCode,
     catalogueItemCode: 'ZJ-SC-FOOD-01',
-    grantMode: 'commitment',
+    grantMode: 'ordinary',
     status: 'valid',
     ...data,
   });

@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createClient, grantScopes } from '../functions/core/clients';
 import { ingestRecord } from '../functions/core/ingest';
+import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { createSubscription, listSubscriptions, rotateSecret, updateSubscription } from '../functions/core/subscriptions';
 import { secretContext } from '../functions/core/webhooks';
 import type { Scope } from '../functions/core/model';
@@ -15,7 +16,11 @@ import { demoRecords } from './samples';
 const ALL_KINDS: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
 export const DEMO_CLIENTS: { department: string; name: string; scopes: Scope[] }[] = [
-  { department: 'market', name: '区市场监督管理局 登记许可系统', scopes: [...ALL_KINDS, 'profiles:read', 'credit:read', 'subscriptions:manage', 'inbox:read', 'inbox:act', 'inspections:plan'] },
+  {
+    department: 'market',
+    name: '区市场监督管理局 登记许可系统',
+    scopes: [...ALL_KINDS, 'profiles:read', 'credit:read', 'subscriptions:manage', 'inbox:read', 'inbox:act', 'inspections:plan', 'catalogue:admin', 'notices:claim'],
+  },
   {
     department: 'health',
     name: '区卫生健康局 卫生监督系统',
@@ -30,7 +35,7 @@ export const DEMO_CLIENTS: { department: string; name: string; scopes: Scope[] }
   {
     department: 'supervision',
     name: '区政务服务管理办公室 监管平台',
-    scopes: ['profiles:read', 'personal:read', 'audit:read', 'inbox:read', 'inbox:act', 'subscriptions:manage', 'notifications:oversee', 'calendar:manage'],
+    scopes: ['profiles:read', 'personal:read', 'audit:read', 'inbox:read', 'inbox:act', 'subscriptions:manage', 'notifications:oversee', 'calendar:manage', 'cover:read', 'notices:claim'],
   },
 ];
 
@@ -87,6 +92,8 @@ export async function seedSubscriptions(ports: Ports, receiverUrl: (department: 
 }
 
 export async function seedDemo(ports: Ports, credentialsFile: string): Promise<DemoCredential[]> {
+  // The demo licences and filings are checked against the catalogue: it is loaded first (a no-op once loaded).
+  await seedCatalogue(ports);
   let credentials: DemoCredential[] = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, 'utf8')) : [];
   // Keys on file are reused while their clients exist; a client lacking a scope the demo now gives
   // (after a scope split) is granted it in place, so the keys a department already uses keep working.

@@ -12,6 +12,8 @@ import { createApp } from '../functions/api/app';
 import { creditConfig, deliveryConfig, fanoutConfig, ingestRules, webhookPolicy } from '../functions/config';
 import { overdueJob } from '../functions/core/overdue';
 import { runCreditDue } from '../functions/core/credit-reactions';
+import { recheckCovers } from '../functions/core/cover';
+import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { runtimePorts } from '../functions/runtime';
 import { startEventSources } from './event-sources';
 import { serveApi } from './http-server';
@@ -60,6 +62,8 @@ const ports = runtimePorts({
 });
 const receiver = new WebhookReceiver((r) => console.log(`[demo receiver ${r.path}] ${r.event.type} ${r.event.subject} ${r.duplicate ? '(duplicate, ignored)' : ''}signature ok, webhook-id ${r.id}`));
 await receiver.start(RECEIVER_PORT);
+const seeded = await seedCatalogue(ports);
+console.log(seeded.added ? `Loaded ${seeded.added} catalogue item versions (${seeded.edition.slice(0, 60)}...)` : 'Permit catalogue already loaded');
 const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'));
 for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${d}`))) receiver.expect(hook.path, hook.secret);
 
@@ -80,6 +84,7 @@ const eventSources = await startEventSources({
 const stopSchedule = every(60_000, async () => {
   await overdueJob(ports);
   await runCreditDue(ports, creditConfig());
+  await recheckCovers(ports);
 });
 
 const base = `http://127.0.0.1:${PORT}`;

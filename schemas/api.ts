@@ -28,6 +28,7 @@ import {
   SnapshotPage,
   SnapshotQuery,
 } from './credit';
+import { CatalogueChange, CatalogueItemHistory, CatalogueListing, CatalogueVersionInput, PermitCover, Quota, UncoveredEnterprise, UnmatchedPhrase } from './catalogue';
 import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, RotateSecret, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 export const FieldError = z
@@ -124,6 +125,7 @@ export const Profile = z
     }),
     lastChangedAt: z.string(),
     asOf: z.string().meta({ description: 'the date (China time) validity was judged on' }),
+    permitCover: PermitCover,
   })
   .meta({ id: 'Profile', title: 'Enterprise profile 企业画像' });
 
@@ -217,6 +219,20 @@ export const PartyFound = z
 export const CreditCodeParam = z.string().meta({ description: 'unified social credit code (统一社会信用代码)', examples: ['91330402MA2B4T1X8Q'] });
 export const HistoryQuery = z.strictObject({ kind: RecordKindSchema.optional().meta({ description: 'only records of this kind' }), ...pageQuery(20) });
 export const AccessLogQuery = z.strictObject(pageQuery(50));
+export const CatalogueQuery = z.strictObject({
+  asOf: IsoDate.optional().meta({ description: 'the catalogue in force on this date; today (China time) if absent' }),
+  format: z.enum(['json', 'csv']).default('json').meta({ description: 'csv: the published list’s columns (RFC 4180, UTF-8)' }),
+});
+/** Paging of the catalogue change list, unmatched phrases and the claim pool. */
+export const ListQuery = z.strictObject(pageQuery(50));
+export const UncoveredQuery = z.strictObject({
+  region: z
+    .string()
+    .regex(/^\d{2,6}$/, 'must be 2-6 leading digits of a GB/T 2260 code')
+    .meta({ description: 'GB/T 2260 code prefix: a province (2), city (4) or district (6)', examples: ['330402'] }),
+  days: z.coerce.number().int().min(0).max(3650).default(30).meta({ description: 'uncovered for more than this many days' }),
+  ...pageQuery(50),
+});
 
 type Param = { name: string; in: 'path' | 'header'; required: true; description: string; schema?: z.ZodType };
 const PURPOSE: Param = {
@@ -229,6 +245,8 @@ const CREDIT_CODE: Param = { name: 'creditCode', in: 'path', required: true, des
 const RECORD_ID: Param = { name: 'id', in: 'path', required: true, description: 'exchange record id (rec_...)' };
 const SUBSCRIPTION_ID: Param = { name: 'id', in: 'path', required: true, description: 'sub_...' };
 const NOTIFICATION_ID: Param = { name: 'id', in: 'path', required: true, description: 'ntf_...' };
+const ITEM_CODE: Param = { name: 'code', in: 'path', required: true, description: 'catalogue item code (许可事项编码)' };
+const POOL_ID: Param = { name: 'id', in: 'path', required: true, description: 'ntf_... of a notice in the claim pool' };
 
 export interface Route {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -501,6 +519,97 @@ export const ROUTES = {
   publicLicences: publicRoute('licences', ''),
   publicPenalties: publicRoute('penalties', '; a penalty leaves the list the day after its publication end (公示截止期)'),
   publicInspections: publicRoute('inspections', '; only results marked public'),
+  getCatalogue: {
+    method: 'get',
+    path: '/v1/catalogue',
+    summary: 'The permit catalogue (涉企经营许可事项清单) in force on a date, as JSON or as CSV in the published list’s columns. Public: no key.',
+    scopes: [],
+    public: true,
+    query: CatalogueQuery,
+    responses: { 200: { description: 'the items in force (text/csv with format=csv)', schema: CatalogueListing }, ...problems(400) },
+  },
+  getCatalogueChanges: {
+    method: 'get',
+    path: '/v1/catalogue/changes',
+    summary: 'The catalogue’s change list, most recently recorded first. Public: no key.',
+    scopes: [],
+    public: true,
+    query: ListQuery,
+    responses: { 200: { description: 'a page', schema: pageOf(CatalogueChange, 'CatalogueChangePage') }, ...problems(400) },
+  },
+  getCatalogueItem: {
+    method: 'get',
+    path: '/v1/catalogue/{code}',
+    summary: 'One catalogue item with every version and where it stands today. Public: no key.',
+    scopes: [],
+    public: true,
+    params: [ITEM_CODE],
+    responses: { 200: { description: 'the item', schema: CatalogueItemHistory }, ...problems(404) },
+  },
+  getQuota: {
+    method: 'get',
+    path: '/v1/catalogue/{code}/quota',
+    summary: 'A quota item’s total, stock (valid licences, counted as licences change), places left and layout plan. Public: no key.',
+    scopes: [],
+    public: true,
+    params: [ITEM_CODE],
+    responses: { 200: { description: 'the quota', schema: Quota }, ...problems(404) },
+  },
+  addCatalogueVersion: {
+    method: 'post',
+    path: '/v1/catalogue/{code}/versions',
+    summary: 'Add a version to an item (or a new item), effective today or later; history is kept and subscribers get cn.edx.catalogue.changed.',
+    scopes: ['catalogue:admin'],
+    params: [ITEM_CODE],
+    body: CatalogueVersionInput,
+    responses: { 201: { description: 'the change as listed', schema: CatalogueChange }, ...problems(400, 401, 403, 409, 415, 422) },
+  },
+  listUnmatchedPhrases: {
+    method: 'get',
+    path: '/v1/scope-phrases/unmatched',
+    summary: 'Registration scope phrases no standard term matched, with counts and first and last seen (规范化字库 candidates).',
+    scopes: ['catalogue:admin'],
+    query: ListQuery,
+    responses: { 200: { description: 'a page, in phrase order', schema: pageOf(UnmatchedPhrase, 'UnmatchedPhrasePage') }, ...problems(400, 401, 403) },
+  },
+  listClaimPool: {
+    method: 'get',
+    path: '/v1/claims',
+    summary: 'The claim pool (认领): 双告知 notices no department is known to take, oldest first; those this department passed on are left out.',
+    scopes: ['notices:claim'],
+    query: ListQuery,
+    responses: { 200: { description: 'a page', schema: InboxPage }, ...problems(400, 401, 403) },
+  },
+  claimNotice: {
+    method: 'post',
+    path: '/v1/claims/{id}/claim',
+    summary: 'Claim a pool notice: exactly one department wins; the notice then reaches its inbox and webhook.',
+    scopes: ['notices:claim'],
+    params: [POOL_ID],
+    responses: { 200: { description: 'claimed by this department', schema: Notification }, ...problems(401, 403, 404, 409) },
+  },
+  passNotice: {
+    method: 'post',
+    path: '/v1/claims/{id}/pass',
+    summary: 'Pass on a pool notice: it stays open for the other departments.',
+    scopes: ['notices:claim'],
+    params: [POOL_ID],
+    responses: { 200: { description: 'the notice', schema: Notification }, ...problems(401, 403, 404, 409) },
+  },
+  listUncovered: {
+    method: 'get',
+    path: '/v1/cover/uncovered',
+    summary: 'Enterprises of a region with a 许可项目 no valid licence or filing covers, for more than `days` days; longest first within each district.',
+    scopes: ['cover:read'],
+    query: UncoveredQuery,
+    responses: {
+      200: {
+        description: 'a page',
+        schema: z.strictObject({ region: z.string(), days: z.int(), uncoveredOnOrBefore: IsoDate, items: z.array(UncoveredEnterprise), next: z.string().optional() }).meta({ id: 'UncoveredPage' }),
+      },
+      ...problems(400, 401, 403),
+    },
+  },
   me: {
     method: 'get',
     path: '/v1/me',

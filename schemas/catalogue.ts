@@ -6,18 +6,9 @@
 import { z } from 'zod';
 import { CatalogueItemCode, IsoDate, Text } from './common';
 
-/**
- * Reform mode (改革方式) of an item under 证照分离: `cancelled` 直接取消审批, `filing` 审批改为备案,
- * `commitment` 实行告知承诺, `optimised` 优化审批服务.
- */
-export const REFORM_MODES = ['cancelled', 'filing', 'commitment', 'optimised'] as const;
-export type ReformMode = (typeof REFORM_MODES)[number];
-export const REFORM_MODE_NAMES: Record<ReformMode, string> = {
-  cancelled: '直接取消审批',
-  filing: '审批改为备案',
-  commitment: '实行告知承诺',
-  optimised: '优化审批服务',
-};
+import { REFORM_MODES } from './reform-modes';
+
+export { REFORM_MODES, REFORM_MODE_NAMES, type ReformMode } from './reform-modes';
 export const ReformModeSchema = z.enum(REFORM_MODES).meta({ description: '改革方式: cancelled 直接取消审批 / filing 审批改为备案 / commitment 实行告知承诺 / optimised 优化审批服务' });
 
 /** The exchange's id of a department, the same id its API clients carry. */
@@ -183,3 +174,77 @@ export const ScopeTermFile = z.strictObject({
   terms: z.array(ScopeTerm).min(1),
 });
 export type ScopeTermFile = z.infer<typeof ScopeTermFile>;
+
+// ---------------------------------------------------------------------------------------------
+// The catalogue as the API serves it
+
+/** An item as it stands on a date: its code with the version in force. */
+export const ResolvedItem = z
+  .looseObject({ code: CatalogueItemCode })
+  .meta({ id: 'ResolvedItem', description: 'a catalogue item: its code and the fields of the version in force (see CatalogueItemVersion)' });
+
+export const CatalogueListing = z.strictObject({ asOf: IsoDate, edition: z.string(), items: z.array(ResolvedItem) }).meta({ id: 'CatalogueListing', title: 'The permit catalogue on a date' });
+
+export const CatalogueItemHistory = z
+  .strictObject({
+    code: CatalogueItemCode,
+    asOf: IsoDate,
+    standing: z.enum(['in-force', 'not-yet-in-force', 'withdrawn', 'unknown']).meta({ description: 'where the item stands today' }),
+    versions: z.array(CatalogueItemVersion).meta({ description: 'every version, oldest first' }),
+  })
+  .meta({ id: 'CatalogueItemHistory' });
+
+export const CatalogueChange = z
+  .strictObject({
+    code: CatalogueItemCode,
+    effectiveFrom: IsoDate,
+    at: z.string().meta({ description: 'when the change was recorded' }),
+    change: z.enum(['added', 'amended', 'withdrawn']),
+    name: z.string(),
+    reformMode: z.string(),
+    by: z.union([z.strictObject({ department: z.string(), clientId: z.string() }), z.strictObject({ seed: z.string().meta({ description: 'the shipped edition loaded' }) })]),
+    note: z.string().optional(),
+  })
+  .meta({ id: 'CatalogueChange', title: 'A change to the catalogue' });
+
+export const Quota = z
+  .strictObject({
+    code: CatalogueItemCode,
+    name: z.string(),
+    asOf: IsoDate,
+    total: z.int().optional().meta({ description: '总量, where one is published' }),
+    placesLeft: z.int().optional().meta({ description: 'total minus stock, with a total' }),
+    stock: z.int().meta({ description: '存量: valid licences under the item today' }),
+    layoutPlan: z.string().meta({ description: '布局规划' }),
+  })
+  .meta({ id: 'Quota', title: 'Quota of an item 数量限制' });
+
+export const UnmatchedPhrase = z
+  .strictObject({ phrase: z.string(), count: z.int(), firstSeen: IsoDate, lastSeen: IsoDate })
+  .meta({ id: 'UnmatchedPhrase', description: 'a registration scope phrase no standard term matched' });
+
+const CoverItem = z.strictObject({ code: z.string(), name: z.string(), reformMode: ReformModeSchema });
+const CoverEntry = z.strictObject({
+  items: z.array(CoverItem).meta({ description: 'the alternatives, any one of which meets the need' }),
+  terms: z.array(z.string()).meta({ description: 'the scope terms that need it' }),
+  coveredBy: z.strictObject({ kind: z.enum(['licence', 'filing']), itemCode: z.string() }).optional(),
+});
+export const PermitCover = z
+  .strictObject({ covered: z.array(CoverEntry), uncovered: z.array(CoverEntry), notRequired: z.array(CoverEntry).meta({ description: 'needs whose items are all cancelled' }) })
+  .meta({ id: 'PermitCover', title: 'Licence cover 证照匹配', description: 'each 许可项目 need of the latest registration, judged today' });
+
+export const UncoveredEnterprise = z
+  .strictObject({
+    creditCode: z.string(),
+    region: z.string(),
+    uncoveredSince: IsoDate,
+    uncovered: z.array(z.string()).meta({ description: 'the uncovered needs, each as its alternative item codes joined by |' }),
+  })
+  .meta({ id: 'UncoveredEnterprise' });
+
+export const CatalogueVersionInput = z
+  .strictObject({
+    version: CatalogueItemVersion,
+    note: Text(500).optional().meta({ description: 'why the item changes, shown in the change list' }),
+  })
+  .meta({ id: 'CatalogueVersionInput', title: 'A new version of a catalogue item' });

@@ -12,6 +12,14 @@ export const EVENT_TYPES = {
   commitmentVerification: 'cn.edx.commitment.verification-requested',
   commitmentRevocation: 'cn.edx.commitment.revocation-requested',
   commitmentOverdue: 'cn.edx.commitment.overdue',
+  /** 双告知: this enterprise's scope needs your permit (or filing). */
+  permitNeeded: 'cn.edx.notice.permit-needed',
+  /** 双告知: take this enterprise into supervision (its item's approval is cancelled or a filing). */
+  supervise: 'cn.edx.notice.supervise',
+  catalogueChanged: 'cn.edx.catalogue.changed',
 } as const;
+
+/** 双告知 notices: sent without subscriptions, answered with feedback, claimable from the pool. */
+export const isNoticeEventType = (type: string) => type === EVENT_TYPES.permitNeeded || type === EVENT_TYPES.supervise;
 
 export const isRecordEventType = (type: string) => type === EVENT_TYPES.recordCreated || type === EVENT_TYPES.recordCorrected;

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { CatalogueItemCode, LongText, pageOf, pageQuery, Text } from './common';
-import { RECORD_KINDS, RecordKindSchema } from './records';
+import { RECORD_KINDS } from './records';
 
 import { EVENT_TYPES } from './event-types';
 
@@ -17,11 +17,12 @@ export const CloudEvent = z
     id: z.string().meta({ description: 'stable event id: receivers dedupe on it' }),
     source: z.string().meta({ description: 'URI reference of what the event is about, e.g. /v1/records/rec_...' }),
     type: z.enum(Object.values(EVENT_TYPES) as [string, ...string[]]),
-    subject: z.string().meta({ description: 'unified social credit code of the enterprise' }),
+    subject: z.string().meta({ description: 'unified social credit code of the enterprise; for catalogue changes, the item code' }),
     time: z.iso.datetime(),
     datacontenttype: z.literal('application/json'),
     data: z.record(z.string(), z.unknown()).meta({
-      description: 'the record summary (public fields only: never personal data or free text), the feedback outcome (never its comment), or the overdue notification',
+      description:
+        'the record summary (public fields only: never personal data or free text), a 双告知 notice, the feedback outcome (never its comment), the overdue notification, or the catalogue change',
     }),
   })
   .meta({ id: 'CloudEvent', description: 'CloudEvents 1.0 JSON envelope' });
@@ -36,8 +37,13 @@ const Prefixes = (what: string, pattern: RegExp) =>
 
 export const SubscriptionFilters = z
   .strictObject({
-    kinds: z.array(RecordKindSchema).min(1).max(RECORD_KINDS.length).optional().meta({ description: 'record kinds; any if absent' }),
-    catalogueItemCodes: z.array(CatalogueItemCode).min(1).max(200).optional().meta({ description: 'permit catalogue items (licences and filings carry one)' }),
+    kinds: z
+      .array(z.enum([...RECORD_KINDS, 'catalogue']))
+      .min(1)
+      .max(RECORD_KINDS.length + 1)
+      .optional()
+      .meta({ description: 'record kinds (any if absent); `catalogue` asks for catalogue changes (cn.edx.catalogue.changed), matched on catalogueItemCodes only' }),
+    catalogueItemCodes: z.array(CatalogueItemCode).min(1).max(200).optional().meta({ description: 'permit catalogue items (licences, filings and catalogue changes carry one)' }),
     industryPrefixes: Prefixes('a GB/T 4754 section letter or 1-4 leading digits', /^([A-T]|\d{1,4})$/).meta({
       description: 'GB/T 4754 code prefixes of the enterprise’s registered industry',
     }),
@@ -105,6 +111,7 @@ export const SubscriptionWithSecret = Subscription.extend({
 }).meta({ id: 'SubscriptionWithSecret' });
 
 export const FEEDBACK_OUTCOMES = {
+  'licence-granted': '已办理许可',
   'taken-into-supervision': '已纳入监管',
   inspected: '已检查',
   'not-our-competence': '非本部门职责',
@@ -151,6 +158,9 @@ export const Notification = z
     feedback: z.array(Feedback),
     lastFeedbackAt: z.string().optional(),
     escalatedAt: z.string().optional(),
+    claimedBy: z.string().optional().meta({ description: 'claim-pool notices: the department that claimed it (认领)' }),
+    claimedAt: z.string().optional(),
+    passedBy: z.array(z.string()).optional().meta({ description: 'claim-pool notices: departments that passed on it' }),
   })
   .meta({ id: 'Notification', title: 'Notification 推送通知' });
 export type Notification = z.infer<typeof Notification>;

@@ -9,6 +9,7 @@ import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
 import type { Scope } from '../functions/core/model';
 import type { Clock, Ports } from '../functions/core/ports';
+import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { runtimePorts } from '../functions/runtime';
 import { serveApi } from '../local/http-server';
 import { ensureQueues, ensureTable } from '../local/services';
@@ -74,6 +75,7 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions; l
   const sqsEndpoint = inject('sqsEndpoint');
   const queues = opts.push ? await ensureQueues(sqsEndpoint, `${table.slice(0, 20)}-`) : undefined;
   const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint });
+  await seedCatalogue(ports);
   const app = createApp(ports, { log: opts.log ?? (() => {}), webhookPolicy: { allowPrivateTargets: !!opts.push } });
   let push: TestExchange['push'];
   if (opts.push && queues && ports.queue) {

@@ -175,7 +175,7 @@ describe('functions', () => {
 });
 
 describe('event sources', () => {
-  it('feed the stream to fan-out: inserts of record versions, notifications given feedback or escalated, new and escalated inspection tasks, bisected, retried, with an on-failure queue', () => {
+  it('feed the stream to fan-out: inserts of record versions, catalogue changes and inspection tasks, notifications given feedback, escalated or claimed, escalated tasks, bisected, retried, with an on-failure queue', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'StreamArn'] }),
       BisectBatchOnFunctionError: true,
@@ -184,11 +184,11 @@ describe('event sources', () => {
       DestinationConfig: { OnFailure: { Destination: Match.anyValue() } },
       FilterCriteria: {
         Filters: [
-          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version', 'credit-change', 'directed-event'] } } } }) },
+          // Lambda takes at most five filters per event source mapping without a quota increase.
+          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version', 'credit-change', 'directed-event', 'catalogue-change', 'inspection-task'] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, lastFeedbackAt: { S: [{ exists: true }] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, escalatedAt: { S: [{ exists: true }] } } } }) },
-          // Lambda takes at most five filters per event source mapping without a quota increase.
-          { Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['inspection-task'] } } } }) },
+          { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, claimedAt: { S: [{ exists: true }] } } } }) },
           { Pattern: JSON.stringify({ eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['inspection-task'] }, escalatedAt: { S: [{ exists: true }] } } } }) },
         ],
       },

@@ -27,7 +27,7 @@ import { notificationId } from '../functions/core/ids';
 type Handler<E, R> = (event: E) => Promise<R>;
 let fanout: Handler<DynamoDBStreamEvent, { batchItemFailures: { itemIdentifier: string }[] }>;
 let deliver: Handler<SQSEvent, { batchItemFailures: { itemIdentifier: string }[] }>;
-let overdue: Handler<unknown, { escalated: number; tasksEscalated: number }>;
+let overdue: Handler<unknown, { escalated: number; tasksEscalated: number; rechecked: number }>;
 let ports: Ports;
 let queueUrl: string;
 const receiver = new WebhookReceiver();
@@ -114,7 +114,7 @@ describe('push Lambdas', () => {
     const lateTime = new Date(Date.now() - 80 * 3600_000).toISOString();
     const late = { ...delivered, id: notificationId(lateTime, 'feedfacefeedface'), event: { ...delivered.event, time: lateTime }, ackBy: new Date(Date.now() - 3600_000).toISOString() };
     expect((await ports.notifications.put(late)).created).toBe(true);
-    expect(await overdue({})).toEqual({ escalated: 1, tasksEscalated: 0, credit: { expired: 0, proposed: 0, escalated: 0, revocationsRequested: 0, reviewed: 0 } });
+    expect(await overdue({})).toEqual({ escalated: 1, tasksEscalated: 0, rechecked: 0, credit: { expired: 0, proposed: 0, escalated: 0, revocationsRequested: 0, reviewed: 0 } });
     expect((await ports.notifications.get('health', late.id))?.escalatedAt).toBeDefined();
     expect((await ports.notifications.get('health', delivered.id))?.escalatedAt).toBeUndefined();
   });

@@ -16,6 +16,9 @@ import { acknowledge, giveFeedback, listInbox, listOverdue, readNotification, re
 import { parseJsonBody } from '../core/json-body';
 import { ingestBatch, ingestRecord, MAX_RECORD_BYTES } from '../core/ingest';
 import { DEFAULT_INGEST_RULES, type IngestRules } from '../core/ingest-rules';
+import { listUncovered } from '../core/uncovered';
+import { claimNotice, listPool, passNotice } from '../core/claims';
+import { addCatalogueVersion, listUnmatchedPhrases, readCatalogue, readCatalogueChanges, readCatalogueCsv, readCatalogueItem, readQuota } from '../core/permits';
 import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { findParty, presentVersion, readAccessLog, readHistory, readProfile, readRecord, requirePurpose } from '../core/profile';
@@ -272,6 +275,19 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     app.get(route.path, async (c) => c.json(await publicList(ports, kind, parseQuery(c, DisclosureQuery))));
   }
 
+  // The permit catalogue is public (its routes are marked public): these reads take no key.
+  serve(ROUTES.getCatalogue, async (c) => {
+    const q = parseQuery(c, ROUTES.getCatalogue.query);
+    if (q.format === 'csv') return c.body(await readCatalogueCsv(ports, q.asOf), 200, { 'content-type': 'text/csv; charset=utf-8' });
+    return c.json(await readCatalogue(ports, q.asOf));
+  });
+  serve(ROUTES.getCatalogueChanges, async (c) => {
+    const q = parseQuery(c, ROUTES.getCatalogueChanges.query);
+    return c.json(await readCatalogueChanges(ports, q.cursor, q.limit));
+  });
+  serve(ROUTES.getCatalogueItem, async (c) => c.json(await readCatalogueItem(ports, c.req.param('code') ?? '')));
+  serve(ROUTES.getQuota, async (c) => c.json(await readQuota(ports, c.req.param('code') ?? '')));
+
   serve(ROUTES.me, async (c) => {
     const { clientId, department, name, scopes } = c.get('client');
     return c.json({ clientId, department, name, scopes });
@@ -404,6 +420,15 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   serve(ROUTES.listRisk, async (c) => c.json(await listRisk(ports, c.get('client'), parseQuery(c, ROUTES.listRisk.query))));
   serve(ROUTES.getCommitment, async (c) => c.json(await readCommitment(ports, c.req.param('id') ?? '')));
   serve(ROUTES.answerRevocation, small, async (c) => c.json(await declineRevocation(ports, c.get('client'), c.req.param('id') ?? '', await jsonBody(c), credit)));
+  serve(ROUTES.addCatalogueVersion, small, async (c) => c.json(await addCatalogueVersion(ports, c.get('client'), c.req.param('code') ?? '', await jsonBody(c)), 201));
+  serve(ROUTES.listUnmatchedPhrases, async (c) => {
+    const q = parseQuery(c, ROUTES.listUnmatchedPhrases.query);
+    return c.json(await listUnmatchedPhrases(ports, c.get('client'), q.cursor, q.limit));
+  });
+  serve(ROUTES.listClaimPool, async (c) => c.json(await listPool(ports, c.get('client'), parseQuery(c, ROUTES.listClaimPool.query))));
+  serve(ROUTES.claimNotice, async (c) => c.json(await claimNotice(ports, c.get('client'), c.req.param('id') ?? '')));
+  serve(ROUTES.passNotice, async (c) => c.json(await passNotice(ports, c.get('client'), c.req.param('id') ?? '')));
+  serve(ROUTES.listUncovered, async (c) => c.json(await listUncovered(ports, c.get('client'), parseQuery(c, ROUTES.listUncovered.query))));
 
   const unserved = Object.entries(ROUTES).filter(([, r]) => !served.has(r));
   if (unserved.length) throw new Error(`documented routes without a handler: ${unserved.map(([id]) => id).join(', ')}`);

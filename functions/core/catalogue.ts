@@ -5,8 +5,9 @@
  * told about a new business ("双告知"), and which needed permits an enterprise holds (证照匹配).
  * The catalogue, the scope table and the department directory are passed in, already indexed.
  */
-import { REFORM_MODE_NAMES, type CatalogueItem, type CatalogueItemVersion, type Department, type PermitRequirement, type ReformMode, type ScopeTerm } from '../../schemas/catalogue';
-import type { FilingData, LicenceData, RecordKind, RegistrationData } from '../../schemas/records';
+import type { CatalogueItem, CatalogueItemVersion, Department, PermitRequirement, ScopeTerm } from '../../schemas/catalogue';
+import { REFORM_MODE_NAMES, type ReformMode } from '../../schemas/reform-modes';
+import type { FilingData, LicenceData, RecordKind, RegistrationData, Warning } from '../../schemas/records';
 import type { FieldError } from './errors';
 
 // ---------------------------------------------------------------------------------------------
@@ -223,7 +224,7 @@ const CODE_PATH = '/data/catalogueItemCode';
 
 /**
  * Checks a licence or filing against the catalogue as of its decision (filing) date: the item
- * exists and is in force; a licence names an item that still needs one (not `filing`, not
+ * exists and has not left the list; a licence names an item that still needs one (not `filing`, not
  * `cancelled`), and one granted on a commitment names a `commitment` item; a filing names a
  * `filing` item. Each failure names the item and its mode.
  */
@@ -233,9 +234,8 @@ export function checkAgainstCatalogue(record: CheckedRecord, index: CatalogueInd
   const date = record.kind === 'licence' ? record.data.decisionDate : record.data.date;
   const standing = itemAsOf(index, code, date);
   if (standing.status === 'unknown') return [{ path: CODE_PATH, code: 'unknown-catalogue-item', message: `${code} is not an item of the permit catalogue` }];
-  if (standing.status === 'not-yet-in-force') {
-    return [{ path: CODE_PATH, code: 'catalogue-item-not-in-force', message: `${code} takes effect on ${standing.firstEffective}, after ${date}` }];
-  }
+  // Decided before the item entered the list: the list did not govern it (see catalogueWarnings).
+  if (standing.status === 'not-yet-in-force') return [];
   if (standing.status === 'withdrawn') {
     return [{ path: CODE_PATH, code: 'catalogue-item-not-in-force', message: `${code} left the permit catalogue on ${standing.since}, before ${date}` }];
   }
@@ -254,6 +254,24 @@ export function checkAgainstCatalogue(record: CheckedRecord, index: CatalogueInd
     return [{ path: '/data/grantMode', code: 'catalogue-item-not-commitment', message: `${describe(item)}${on}: a licence on a commitment needs a commitment item` }];
   }
   return [];
+}
+
+/**
+ * What is accepted but worth a look: a record decided before its item's first version took effect
+ * (a licence older than the list) is let in, since no version of the list governed it, and says so.
+ */
+export function catalogueWarnings(record: CheckedRecord, index: CatalogueIndex): Warning[] {
+  if (record.kind !== 'licence' && record.kind !== 'filing') return [];
+  const date = record.kind === 'licence' ? record.data.decisionDate : record.data.date;
+  const standing = itemAsOf(index, record.data.catalogueItemCode, date);
+  if (standing.status !== 'not-yet-in-force') return [];
+  return [
+    {
+      path: CODE_PATH,
+      code: 'catalogue-item-before-list',
+      message: `${record.data.catalogueItemCode} entered the permit catalogue on ${standing.firstEffective}, after ${date}: the ${record.kind} was not checked against its mode`,
+    },
+  ];
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ import type { CloudEvent } from '../../schemas/events';
 import { eventId, notificationId } from './ids';
 import { summarise } from './summary';
 import type { CreditChange } from '../../schemas/credit';
-import type { Feedback, StoredNotification, StoredTask, StoredVersion } from './model';
+import type { CatalogueChange, Feedback, StoredNotification, StoredTask, StoredVersion } from './model';
 
 const digest = (s: string, n: number) => createHash('sha256').update(s).digest('hex').slice(0, n);
 export { eventId };
@@ -119,5 +119,19 @@ export function listChangeEvent(c: CreditChange): CloudEvent {
     time: c.at,
     datacontenttype: 'application/json',
     data: { list: c.list, seq: c.seq, change: c.change, entry: c.entry },
+  };
+}
+
+/** A version added to the permit catalogue; `subject` is the item code (the event is about no enterprise). */
+export function catalogueChangedEvent(c: CatalogueChange): CloudEvent {
+  return {
+    specversion: '1.0',
+    id: eventId(`catalogue:${c.code}:${c.effectiveFrom}:${c.at}`),
+    source: `/v1/catalogue/${c.code}`,
+    type: EVENT_TYPES.catalogueChanged,
+    subject: c.code,
+    time: c.at,
+    datacontenttype: 'application/json',
+    data: { ...c },
   };
 }

@@ -7,15 +7,18 @@
  * still waiting for its webhook is queued again when its change is replayed, so a crash between
  * the inbox write and the queue send loses nothing (the stream retries the batch).
  */
-import { isRecordEventType } from '../../schemas/event-types';
+import { isNoticeEventType, isRecordEventType } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
-import { feedbackEvent, notificationIdFor, overdueEvent, recordEvent, taskEvent, taskOverdueEvent, listChangeEvent } from './events';
-import type { ChangedEntity, DeliveryMessage, RecordSummary, StoredNotification, StoredVersion, SubscriptionView } from './model';
+import { updateCover } from './cover';
+import { catalogueChangedEvent, feedbackEvent, listChangeEvent, notificationIdFor, overdueEvent, recordEvent, taskEvent, taskOverdueEvent } from './events';
+import { CLAIM_POOL, type CatalogueChange, type ChangedEntity, type DeliveryMessage, type RecordSummary, type StoredNotification, type StoredVersion, type SubscriptionView } from './model';
 import type { Ports } from './ports';
 import { matches, matchesListChange } from './matching';
 import { purposeOf, ReceiverCheck } from './receiving';
 import { DEFAULT_CREDIT, type CreditConfig } from './credit-rules';
 import { onListChange, onRecord } from './credit-reactions';
+import { registrationNotices } from './notices';
+import { catalogueIndex, chinaToday, departmentDirectory, scopeTable } from './catalogue-cache';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
@@ -42,16 +45,36 @@ interface Receiver {
   purposes?: string[];
   /** A feedback comment, kept on the poster's notification and out of the event. */
   comment?: string;
+  /** What the notification id is derived from, when not the department (the pool takes one event more than once). */
+  idKey?: string;
 }
+
+/** The feedback outcome that sends a notice to the claim pool. */
+const NOT_OURS = 'not-our-competence';
 
 /** The first active subscription of a department with a webhook: where its directed events go. */
 function webhookOf(subs: SubscriptionView[], department: string): string | undefined {
   return subs.filter((s) => s.department === department && s.status === 'active' && s.webhook).sort((a, b) => (a.id < b.id ? -1 : 1))[0]?.id;
 }
 
+/** Catalogue changes go to subscriptions that ask for kind `catalogue`, by item code if they name any. */
+function catalogueReceivers(subs: SubscriptionView[], change: CatalogueChange): Receiver[] {
+  const byDepartment = new Map<string, Receiver>();
+  for (const s of [...subs].sort((a, b) => (a.id < b.id ? -1 : 1))) {
+    if (s.status !== 'active' || !s.filters.kinds?.includes('catalogue')) continue;
+    if (s.filters.catalogueItemCodes && !s.filters.catalogueItemCodes.includes(change.code)) continue;
+    const r = byDepartment.get(s.department) ?? { department: s.department, reasons: [] };
+    r.reasons.push(`subscription:${s.id}`);
+    if (!r.webhookSubscription && s.webhook) r.webhookSubscription = s.id;
+    byDepartment.set(s.department, r);
+  }
+  return [...byDepartment.values()];
+}
+
 export class Fanout {
   private readonly registrations = new Map<string, Promise<RecordSummary | undefined>>();
   private subscriptions?: Promise<SubscriptionView[]>;
+  private mapped?: Promise<Set<string>>;
 
   constructor(
     private readonly ports: Ports,
@@ -64,6 +87,27 @@ export class Fanout {
 
   private subs() {
     return (this.subscriptions ??= this.ports.subscriptions.list());
+  }
+
+  /** Departments with a place on the exchange to receive notices: a live client that reads an inbox. */
+  private mappedDepartments() {
+    return (this.mapped ??= this.ports.clients.list().then((clients) => new Set(clients.filter((c) => !c.revokedAt && c.scopes.includes('inbox:read')).map((c) => c.department))));
+  }
+
+  /** 双告知 for a new registration, after keeping its licence cover and counting its unmatched phrases. */
+  private async registrationEffects(version: StoredVersion, subs: SubscriptionView[]): Promise<{ event: CloudEvent; receivers: Receiver[] }[]> {
+    if (version.kind !== 'registration' && version.kind !== 'licence' && version.kind !== 'filing') return [];
+    await updateCover(this.ports, version.creditCode, [version]);
+    if (version.kind !== 'registration' || version.version !== 1) return [];
+    const scope = version.summary.scope as { unmatched?: string[] } | undefined;
+    for (const phrase of scope?.unmatched ?? []) await this.ports.scopePhrases.count(phrase, chinaToday(this.ports.clock), version.id);
+    const [older] = await this.ports.records.enterpriseHistory(version.creditCode, 'registration', { date: version.date, id: version.id }, 1);
+    const mapped = await this.mappedDepartments();
+    const ctx = { catalogue: await catalogueIndex(this.ports), terms: scopeTable(), departments: departmentDirectory(), isMapped: (d: string) => mapped.has(d) };
+    return registrationNotices(version, older, ctx).map(({ event, department, reason }) => ({
+      event,
+      receivers: [{ department, reasons: [reason], ...(department === CLAIM_POOL ? {} : { webhookSubscription: webhookOf(subs, department) }) }],
+    }));
   }
 
   private registration(creditCode: string) {
@@ -110,7 +154,11 @@ export class Fanout {
         if (!r.webhookSubscription && s.webhook) r.webhookSubscription = s.id;
         byDepartment.set(s.department, r);
       }
-      return [{ event: recordEvent(version), receivers: [...byDepartment.values()] }];
+      const notices = await this.registrationEffects(version, await this.subs());
+      return [{ event: recordEvent(version), receivers: [...byDepartment.values()] }, ...notices];
+    }
+    if (change.eventName === 'INSERT' && after?.type === 'catalogue-change') {
+      return [{ event: catalogueChangedEvent(after.value), receivers: catalogueReceivers(await this.subs(), after.value) }];
     }
     if (change.eventName === 'MODIFY' && after?.type === 'notification' && prior?.type === 'notification') {
       const now = after.value;
@@ -118,7 +166,8 @@ export class Fanout {
       const out: { event: CloudEvent; receivers: Receiver[] }[] = [];
       const subs = await this.subs();
       const poster = typeof now.event.data.postedBy === 'string' ? now.event.data.postedBy : undefined;
-      if (isRecordEventType(now.event.type) && poster) {
+      const notice = isNoticeEventType(now.event.type);
+      if ((isRecordEventType(now.event.type) || notice) && poster) {
         for (let i = before.feedback.length; i < now.feedback.length; i++) {
           const { comment } = now.feedback[i];
           out.push({
@@ -126,6 +175,14 @@ export class Fanout {
             receivers: [{ department: poster, reasons: ['feedback'], webhookSubscription: webhookOf(subs, poster), ...(comment ? { comment } : {}) }],
           });
         }
+      }
+      // "Not ours": the notice goes to the claim pool, once per department that said so.
+      if (notice && now.feedback.slice(before.feedback.length).some((f) => f.outcome === NOT_OURS)) {
+        out.push({ event: now.event, receivers: [{ department: CLAIM_POOL, reasons: [`not-ours:${now.department}`], idKey: `${CLAIM_POOL}#${now.department}` }] });
+      }
+      // A claim hands the notice to the department that won it, on its usual path.
+      if (now.department === CLAIM_POOL && now.claimedBy && now.claimedAt && !before.claimedAt) {
+        out.push({ event: now.event, receivers: [{ department: now.claimedBy, reasons: [`claimed:${now.id}`], webhookSubscription: webhookOf(subs, now.claimedBy) }] });
       }
       if (now.escalatedAt && !before.escalatedAt) {
         const sup = this.config.supervisingDepartment;
@@ -156,7 +213,7 @@ export class Fanout {
   private notification(event: CloudEvent, r: Receiver): StoredNotification {
     const now = this.ports.clock.now();
     return {
-      id: notificationIdFor(event, r.department),
+      id: notificationIdFor(event, r.idKey ?? r.department),
       department: r.department,
       event,
       reasons: r.reasons,

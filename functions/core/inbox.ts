@@ -3,7 +3,7 @@
  * failed deliveries; and for supervisors, what is overdue (see overdue.ts).
  */
 import { createHash } from 'node:crypto';
-import { isRecordEventType } from '../../schemas/event-types';
+import { isNoticeEventType, isRecordEventType } from '../../schemas/event-types';
 import { FeedbackInput } from '../../schemas/events';
 import { requireScope } from './clients';
 import { cursorBinding, sealPage } from './cursor';
@@ -63,13 +63,16 @@ export async function acknowledge(ports: Ports, client: ApiClient, id: string) {
   return (await shown(ports, client, [n]))[0];
 }
 
-/** Feedback on a record notification goes, as an event, to the department that posted the record; it also acknowledges. */
+/**
+ * Feedback on a record notification or a 双告知 notice goes, as an event, to the department that
+ * posted the record; it also acknowledges. On a notice, "not our competence" sends it to the claim pool.
+ */
 export async function giveFeedback(ports: Ports, client: ApiClient, id: string, body: unknown) {
   requireScope(client, 'inbox:act');
   const { outcome, comment } = parseOrThrow(FeedbackInput, body, (errors) => invalidInput('invalid feedback', errors));
   const n = await own(ports, client, id, true);
-  if (!isRecordEventType(n.event.type)) {
-    throw badRequest('feedback is taken on record notifications only', [{ path: 'id', message: `${id} is a ${n.event.type} notification` }]);
+  if (!isRecordEventType(n.event.type) && !isNoticeEventType(n.event.type)) {
+    throw badRequest('feedback is taken on record notifications and notices only', [{ path: 'id', message: `${id} is a ${n.event.type} notification` }]);
   }
   const feedbackId = createHash('sha256')
     .update(`${client.clientId}\n${outcome}\n${comment ?? ''}`)

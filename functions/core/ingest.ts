@@ -21,6 +21,8 @@ import { parseOrThrow, recordWarnings } from './validation';
 import { sourceUnit } from './departments';
 import { personPartyKey, registrationPartyKey } from '../store/table';
 import { licenceCreditWarnings } from './credit';
+import { catalogueWarnings, checkAgainstCatalogue, matchScope } from './catalogue';
+import { catalogueIndex, scopeTable } from './catalogue-cache';
 
 export interface IngestResult {
   outcome: 'created' | 'replayed';
@@ -85,7 +87,24 @@ export async function validateRecord(ports: Ports, client: ApiClient, body: unkn
   if (input.department !== undefined && input.department !== client.department) {
     throw forbidden(`client ${client.clientId} belongs to department ${client.department} and cannot post as ${input.department}`);
   }
+  if (input.kind === 'licence' || input.kind === 'filing') {
+    const errors = checkAgainstCatalogue(input, await catalogueIndex(ports));
+    if (errors.length) throw invalidInput(`the ${input.kind} does not fit the permit catalogue on its date`, errors);
+  }
   return input;
+}
+
+/**
+ * The summary of a record; a registration's also says how its scope reads against the standard
+ * terms: the terms found, the permits they need (each a list of alternatives) and the phrases no
+ * term matched.
+ */
+function summaryOf(input: RecordInput, party: string): Record<string, unknown> {
+  const summary = summarise(input.kind, input.data, party);
+  if (input.kind !== 'registration') return summary;
+  const match = matchScope(input.data.businessScope, scopeTable());
+  const terms = [...new Map(match.matched.map((m) => [m.term.term, { term: m.term.term, kind: m.term.kind }])).values()];
+  return { ...summary, scope: { terms, unmatched: match.unmatched, permits: match.requirements.map((r) => r.items) } };
 }
 
 export async function ingestRecord(ports: Ports, client: ApiClient, body: unknown, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<IngestResult> {
@@ -97,6 +116,7 @@ export async function ingestRecord(ports: Ports, client: ApiClient, body: unknow
 }
 
 async function store(ports: Ports, client: ApiClient, input: RecordInput, rules: IngestRules): Promise<IngestResult> {
+  const warnings = [...recordWarnings(input), ...catalogueWarnings(input, await catalogueIndex(ports))];
   const id = recordId(client.department, input.sourceId);
   const hash = contentHash(input);
   const party = partyKeyOf(input, rules.partyKeySecret);
@@ -115,8 +135,8 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
     contentHash: hash,
     date: recordDate(input.kind, input.data),
     data: input.data as Record<string, unknown>,
-    summary: summarise(input.kind, input.data, party),
-    warnings: [...recordWarnings(input), ...creditWarnings],
+    summary: summaryOf(input, party),
+    warnings: [...warnings, ...creditWarnings],
     source,
     ...(corrects === undefined ? {} : { corrects }),
   });

@@ -77,6 +77,9 @@ export const SCOPES = [
   'calendar:manage', // keep the holiday calendar (节假日安排) working days are counted by
   'credit:read', // follow the credit lists, check credit in approval, report applied measures, list risk classes
   'credit:write', // list and remove enterprises, decide proposals, read the reports of applied measures
+  'catalogue:admin', // change the permit catalogue; read unmatched scope phrases
+  'notices:claim', // list the claim pool (认领) and claim or pass its notices
+  'cover:read', // list enterprises whose needed permits are uncovered
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
@@ -233,7 +236,59 @@ export interface StoredTask {
   escalatedAt?: string;
 }
 
-/** What changed on the table, as the stream adapter read it. */
+/** The claim pool (认领) is an inbox no department owns; `~` keeps it apart from every department id. */
+export const CLAIM_POOL = '~pool';
+
+/** One entry of the catalogue's change list: a version added to an item, by whom, when. */
+export interface CatalogueChange {
+  code: string;
+  effectiveFrom: string;
+  /** When the change was recorded (not when it takes effect). */
+  at: string;
+  change: 'added' | 'amended' | 'withdrawn';
+  name: string;
+  reformMode: string;
+  by: { department: string; clientId: string } | { seed: string };
+  note?: string;
+}
+
+/** A scope phrase no standard term matched (规范化字库 candidates), counted as registrations use it. */
+export interface UnmatchedPhrase {
+  phrase: string;
+  count: number;
+  firstSeen: string;
+  lastSeen: string;
+}
+
+/** A licence or filing as the licence cover keeps it: enough to judge validity on any date. */
+export interface CoverHolding {
+  version: number;
+  kind: 'licence' | 'filing';
+  catalogueItemCode: string;
+  date: string;
+  status?: string;
+  validFrom?: string;
+  validTo?: string;
+  /** Whether this licence is counted in its item's quota stock now. */
+  counted: boolean;
+}
+
+/** 证照匹配 state of one enterprise, kept current by fan-out and the daily recheck. */
+export interface StoredCover {
+  creditCode: string;
+  /** Optimistic lock: each save names the revision it read. */
+  rev: number;
+  region?: string;
+  registration?: { recordId: string; version: number; date: string; action: string; requirements: { items: string[]; terms: string[] }[] };
+  holdings: Record<string, CoverHolding>;
+  /** Needs without a valid licence or filing, each as its alternatives joined by |. */
+  uncovered: string[];
+  uncoveredSince?: string;
+  /** The next date the cover can change without a new record (a licence expires or starts). */
+  recheckOn?: string;
+  asOf: string;
+}
+
 /** A deadline an item waits for in the due index: on `actOn` (YYYY-MM-DD, China time) the job does `what`. */
 export interface Due {
   actOn: string;
@@ -275,5 +330,6 @@ export type ChangedEntity =
   | { type: 'inspection-task'; value: StoredTask }
   | { type: 'credit-change'; value: CreditChange }
   | { type: 'directed-event'; value: DirectedEvent }
+  | { type: 'catalogue-change'; value: CatalogueChange }
   | { type: 'other' };
 export type { Commitment };

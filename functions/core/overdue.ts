@@ -4,12 +4,13 @@
  * validation for the overdue function's bundle.
  */
 import { EVENT_TYPES } from '../../schemas/event-types';
-import type { StoredNotification } from './model';
+import { CLAIM_POOL, type StoredNotification } from './model';
 import type { Ports } from './ports';
 
 async function departments(ports: Ports): Promise<string[]> {
   const [clients, subs] = await Promise.all([ports.clients.list(), ports.subscriptions.list()]);
-  return [...new Set([...clients.map((c) => c.department), ...subs.map((s) => s.department)])].sort();
+  // The claim pool too: a notice nobody claims in time is escalated like any other.
+  return [...new Set([...clients.map((c) => c.department), ...subs.map((s) => s.department), CLAIM_POOL])].sort();
 }
 
 /** Open notifications past their acknowledge-by time, across departments (or one). */

@@ -8,9 +8,11 @@ import type { ChangeKind, Commitment, CommitmentStep, CreditChange, CreditEntry,
 import type { RecordKind } from '../../schemas/records';
 import type { Cursors } from './cursor';
 import type { CalendarYear } from './workdays';
+import type { CatalogueItem, CatalogueItemVersion } from '../../schemas/catalogue';
 import type {
   AccessLogEntry,
   ApiClient,
+  CatalogueChange,
   CreditCodeException,
   DeliveryMessage,
   DirectedEvent,
@@ -23,6 +25,7 @@ import type {
   RatedClass,
   RecordSummary,
   RedriveClaim,
+  StoredCover,
   StoredNotification,
   StoredPlan,
   StoredRisk,
@@ -30,6 +33,7 @@ import type {
   StoredTask,
   StoredVersion,
   SubscriptionView,
+  UnmatchedPhrase,
 } from './model';
 
 export interface Page<T> {
@@ -140,6 +144,43 @@ export interface NotificationStore {
   releaseRedrive(department: string, id: string, claim: RedriveClaim): Promise<void>;
   /** Marks an open notification escalated; false if it was acknowledged or escalated meanwhile. */
   markEscalated(department: string, id: string, at: string): Promise<boolean>;
+  /** Claims an open claim-pool notice for `claimant`; undefined unless this call was the one that claimed it. */
+  claim(id: string, claimant: { department: string; clientId: string }, at: string): Promise<StoredNotification | undefined>;
+  /** Notes that a department passed on an open claim-pool notice; false if it is not open. */
+  pass(id: string, department: string): Promise<boolean>;
+}
+
+/** The permit catalogue (涉企经营许可事项清单) as stored: item versions, the change list, quota stock. */
+export interface CatalogueStore {
+  /** A number that changes with every catalogue write: one cheap read tells a cache whether to reload. */
+  stamp(): Promise<number>;
+  /** Every item with every version. */
+  items(): Promise<CatalogueItem[]>;
+  item(code: string): Promise<CatalogueItem | undefined>;
+  /** Adds versions with their change entries and bumps the stamp; a version whose item already has one on that date is skipped. Returns how many were added. */
+  addVersions(entries: { code: string; version: CatalogueItemVersion; change: CatalogueChange }[]): Promise<number>;
+  /** The change list, most recently recorded first. */
+  changes(cursor: string | undefined, limit: number): Promise<Page<CatalogueChange>>;
+  /** Valid licences under an item now (kept by the licence cover as licences change). */
+  stock(code: string): Promise<number>;
+}
+
+/** Scope phrases no standard term matched. */
+export interface ScopePhraseStore {
+  /** Counts one registration's use of a phrase; `recordId` keeps a retried count from counting twice in a row. */
+  count(phrase: string, seenOn: string, recordId: string): Promise<void>;
+  list(cursor: string | undefined, limit: number): Promise<Page<UnmatchedPhrase>>;
+}
+
+/** 证照匹配: each enterprise's licence cover, the uncovered index and the recheck index. */
+export interface CoverStore {
+  get(creditCode: string): Promise<StoredCover | undefined>;
+  /** Saves `cover` if it is still at revision `cover.rev - 1`, and moves quota stock by `stock` (item → ±n) in the same write; false if another writer came first. */
+  save(cover: StoredCover, stock: Record<string, number>): Promise<boolean>;
+  /** Enterprises of a district uncovered since `onOrBefore` or earlier, longest first. */
+  uncovered(region: string, onOrBefore: string, cursor: string | undefined, limit: number): Promise<Page<{ creditCode: string; region: string; uncoveredSince: string; uncovered: string[] }>>;
+  /** Credit codes whose cover is to be looked at again on `date`. */
+  due(date: string): Promise<string[]>;
 }
 
 /** The pool directory (对象库目录): registered enterprises by division and industry, with their risk class. */
@@ -300,6 +341,9 @@ export interface Stores {
   measureReports: MeasureReportStore;
   directedEvents: DirectedEventStore;
   creditFile: CreditFileStore;
+  catalogue: CatalogueStore;
+  scopePhrases: ScopePhraseStore;
+  cover: CoverStore;
 }
 
 /** The SQS delivery queue. */

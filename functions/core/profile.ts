@@ -11,6 +11,7 @@ import { badRequest, invalidInput, notFound } from './errors';
 import type { AccessLogEntry, ApiClient, HistoryPosition, RecordSummary, StoredVersion } from './model';
 import { exceptionCodes } from './credit-code-exceptions';
 import { cursorBinding, decodeCursor, encodeCursor, sealPage } from './cursor';
+import { profileCover } from './cover';
 import { maskRecordData } from './privacy';
 import { sourceUnit } from './departments';
 import { PARTY_KEY_PATTERN, personPartyKey, registrationPartyKey } from '../store/table';
@@ -105,7 +106,7 @@ export function buildProfile(creditCode: string, records: RecordSummary[], today
 }
 export type Profile = ReturnType<typeof buildProfile>;
 
-export async function readProfile(ports: Ports, client: ApiClient, creditCode: string, purpose: string | undefined): Promise<Profile> {
+export async function readProfile(ports: Ports, client: ApiClient, creditCode: string, purpose: string | undefined): Promise<Profile & { permitCover: Awaited<ReturnType<typeof profileCover>> }> {
   requireScope(client, 'profiles:read');
   requireCreditCode(creditCode, await exceptionCodes(ports));
   const why = requirePurpose(purpose);
@@ -113,7 +114,7 @@ export async function readProfile(ports: Ports, client: ApiClient, creditCode: s
   const records = await ports.records.enterpriseRecords(creditCode);
   await logAccess(ports, client, creditCode, why, 'profile', records.length > 0);
   if (records.length === 0) throw notFound(`the exchange holds no records about ${creditCode}`);
-  return buildProfile(creditCode, records, chinaDate(ports.clock.now()));
+  return { ...buildProfile(creditCode, records, chinaDate(ports.clock.now())), permitCover: await profileCover(ports, records) };
 }
 
 const HistoryCursor = z.strictObject({ d: z.iso.date(), i: z.string().regex(/^rec_[0-9a-f]{26}$/) });

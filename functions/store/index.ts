@@ -6,6 +6,8 @@ import { DynamoCalendarStore } from './calendar';
 import { DynamoDirectoryStore } from './directory';
 import { DynamoPlanStore } from './plans';
 import { meterCapacity, reportUnavailable, TableClient, type CapacityListener } from './client';
+import { DynamoCatalogueStore, DynamoScopePhraseStore } from './catalogue';
+import { DynamoCoverStore } from './cover';
 import { DynamoClientStore } from './clients';
 import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
 import { DynamoDepartmentStore } from './departments';
@@ -46,5 +48,8 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     measureReports: new DynamoMeasureReportStore(t),
     directedEvents: new DynamoDirectedEventStore(t),
     creditFile: new DynamoCreditFileStore(t),
+    catalogue: new DynamoCatalogueStore(t),
+    scopePhrases: new DynamoScopePhraseStore(t),
+    cover: new DynamoCoverStore(t),
   };
 }

@@ -1,6 +1,6 @@
 /** Notifications, the departments' inboxes (收件箱), on DynamoDB (the NotificationStore port). */
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { Feedback, RedriveClaim, StoredNotification } from '../core/model';
+import { CLAIM_POOL, type Feedback, type RedriveClaim, type StoredNotification } from '../core/model';
 import type { NotificationStore } from '../core/ports';
 import { strip, unlessConditionFails, type Item, type TableClient } from './client';
 import { ATTR, INBOX_PREFIX, inboxPartition, INDEXES, ITEM_TYPES, notificationKey, openIndexKey, openPartition } from './table';
@@ -18,7 +18,11 @@ function notificationItem(n: StoredNotification): Item {
   };
 }
 
-export const toNotification = (item: Item) => strip<StoredNotification>(item);
+export function toNotification(item: Item): StoredNotification {
+  const n = strip<StoredNotification>(item);
+  // A string set comes back as a Set; the domain object holds a list.
+  return n.passedBy instanceof Set ? { ...n, passedBy: [...(n.passedBy as Set<string>)].sort() } : n;
+}
 
 export class DynamoNotificationStore implements NotificationStore {
   constructor(private readonly t: TableClient) {}
@@ -160,6 +164,38 @@ export class DynamoNotificationStore implements NotificationStore {
           UpdateExpression: 'SET escalatedAt = :at',
           ConditionExpression: `attribute_exists(${OPEN.partitionKey}) AND attribute_not_exists(escalatedAt)`,
           ExpressionAttributeValues: { ':at': at },
+        }),
+      ),
+    );
+    return out !== undefined;
+  }
+
+  async claim(id: string, claimant: { department: string; clientId: string }, at: string) {
+    const out = await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(CLAIM_POOL, id),
+          // The condition makes exactly one of racing claims win: the first removes the open-index keys the others need.
+          UpdateExpression: `SET claimedBy = :d, claimedAt = :at, acknowledgedAt = :at, acknowledgedBy = :by REMOVE ${OPEN.partitionKey}, ${OPEN.sortKey}`,
+          ConditionExpression: `attribute_exists(${OPEN.partitionKey}) AND attribute_not_exists(claimedBy)`,
+          ExpressionAttributeValues: { ':d': claimant.department, ':at': at, ':by': claimant.clientId },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    );
+    return out?.Attributes ? toNotification(out.Attributes) : undefined;
+  }
+
+  async pass(id: string, department: string) {
+    const out = await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: notificationKey(CLAIM_POOL, id),
+          UpdateExpression: 'ADD passedBy :d',
+          ConditionExpression: `attribute_exists(${OPEN.partitionKey})`,
+          ExpressionAttributeValues: { ':d': new Set([department]) },
         }),
       ),
     );

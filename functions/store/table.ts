@@ -32,6 +32,12 @@
  * | risk                  | ENT#<creditCode>       | CR#RISK                   | byRiskClass RISK#<region>#<riskClass> / <creditCode>       |
  * | credit-report         | CREPORT#<month>        | <at>#<reportId>           |                                                            |
  * | directed-event        | EVT#<eventId>          | E                         |                                                            |
+ * | catalogue-version     | CATALOGUE              | ITEM#<code>#<effectiveFrom> |                                                          |
+ * | catalogue-stamp       | CATALOGUE              | STAMP                     |                                                            |
+ * | catalogue-change      | CATALOGUE_CHANGES      | <at>#<code>#<effectiveFrom> |                                                          |
+ * | quota-stock           | STOCK#<code>           | STOCK                     |                                                            |
+ * | unmatched-phrase      | SCOPE_UNMATCHED        | <phrase>                  |                                                            |
+ * | licence-cover         | ENT#<creditCode>       | COVER                     | GSI5 UNCOVERED#<region> / <since>#<creditCode>; GSI6 RECHECK#<date>#<shard> / <creditCode> |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
@@ -42,6 +48,11 @@
  * | GSI4  | a department's own records, by kind and date | id, version, kind, creditCode, date, summary, department, receivedAt |
  * | byDueMonth | what falls due, by month of its date | ALL                                                         |
  * | byRiskClass | enterprises by region and risk class | creditCode, regionCode, riskClass, computedAt             |
+ * | GSI5  | enterprises with a 许可项目 uncovered, per district, longest first | creditCode, region, uncoveredSince, uncovered |
+ * | GSI6  | licence covers to look at again on a date (a licence expires or starts) | KEYS_ONLY                   |
+ *
+ * A licence cover carries the GSI5 keys while a need is uncovered, and the GSI6 keys while one of
+ * its licences will expire or start on a later date (the date is the next one on which it changes).
  *
  * Only the current version of a record carries the GSI1 keys, so GSI1 holds exactly one entry per
  * live record. It projects the summary (no personal fields), not the body: a 1 KB record costs
@@ -180,6 +191,21 @@
  * | what is due up to today                   | Query byDueMonth CDUE#month, SK <= today, for the last 13 months | 13 queries, mostly empty |
  * | report an applied measure / list reports  | PutItem CREPORT#month / Query CREPORT#month, desc      | 1 WCU / one page        |
  * | tell named departments (directed event)   | PutItem EVT#id (in the transaction of the change that raises it) | 1 WCU; the stream fans it out |
+ * | the whole catalogue (api / fan-out cache) | Query CATALOGUE, begins_with ITEM#                     | ~25 RCU for 50 items, once per process and change |
+ * | has the catalogue changed?                | GetItem CATALOGUE/STAMP, at most every 30 s per process | 0.5 RCU                |
+ * | one item with its versions                | Query CATALOGUE, begins_with ITEM#<code>#              | 0.5 RCU per 4 KB        |
+ * | write a catalogue version (admin, seed)   | TransactWrite: Put version, Put change, Update stamp   | 2x (2 + 1 + 1) WCU      |
+ * | the change list, newest first             | Query CATALOGUE_CHANGES, descending                    | one page per call       |
+ * | quota stock of an item                    | GetItem STOCK#code/STOCK                               | 0.5 RCU                 |
+ * | count an unmatched scope phrase           | UpdateItem SCOPE_UNMATCHED/<phrase> ADD count          | 1 WCU (one partition: at most ~1,000 registrations/s with unmatched phrases) |
+ * | list unmatched scope phrases              | Query SCOPE_UNMATCHED                                  | one page per call       |
+ * | claim-pool notices, oldest first          | Query GSI2 OPEN#~pool                                  | one page per call       |
+ * | claim a pool notice (one winner)          | UpdateItem INBOX#~pool/N#..., attribute_not_exists(claimedBy) | 1 WCU + 1 WCU on GSI2 |
+ * | licence cover of an enterprise            | GetItem ENT#code/COVER                                 | 0.5-1 RCU               |
+ * | keep the cover (and quota stock) current  | TransactWrite: Put COVER (rev check), Update STOCK#code per changed licence | 2x (1 + 1 per index + 1 per stock) WCU |
+ * | uncovered for more than N days, a district| Query GSI5 UNCOVERED#region, SK < <cutoff>~            | one page per call       |
+ * | uncovered, a 2/4-digit region prefix      | the above, district after district (GB/T 2260)         | one page per call; one query per empty district |
+ * | covers to look at again today (job)       | Query GSI6 RECHECK#date#shard, 8 shards                | 8 small queries a day   |
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { RecordKind } from '../../schemas/records';
@@ -202,6 +228,10 @@ export const ATTR = {
   duesk: 'DUESK',
   riskpk: 'RISKPK',
   risksk: 'RISKSK',
+  gsi5pk: 'GSI5PK',
+  gsi5sk: 'GSI5SK',
+  gsi6pk: 'GSI6PK',
+  gsi6sk: 'GSI6SK',
   type: 'type',
 } as const;
 
@@ -231,6 +261,12 @@ export const ITEM_TYPES = {
   risk: 'risk',
   creditReport: 'credit-report',
   directedEvent: 'directed-event',
+  catalogueVersion: 'catalogue-version',
+  catalogueStamp: 'catalogue-stamp',
+  catalogueChange: 'catalogue-change',
+  quotaStock: 'quota-stock',
+  unmatchedPhrase: 'unmatched-phrase',
+  licenceCover: 'licence-cover',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -254,13 +290,17 @@ export const INDEXES = {
   due: { name: 'byDueMonth', partitionKey: ATTR.duepk, sortKey: ATTR.duesk, projection: 'ALL' },
   /** Enterprises of a region by risk class, for sampling. */
   risk: { name: 'byRiskClass', partitionKey: ATTR.riskpk, sortKey: ATTR.risksk, projection: ['creditCode', 'regionCode', 'riskClass', 'computedAt'] },
+  /** Enterprises with a needed permit uncovered, per district, uncovered longest first. */
+  uncovered: { name: 'GSI5', partitionKey: ATTR.gsi5pk, sortKey: ATTR.gsi5sk, projection: ['creditCode', 'region', 'uncoveredSince', 'uncovered'] },
+  /** Licence covers that change by date alone (a licence expires or starts), by that date. */
+  recheck: { name: 'GSI6', partitionKey: ATTR.gsi6pk, sortKey: ATTR.gsi6sk, projection: 'KEYS_ONLY' },
 } as const;
 
 /** The table as data, for the CDK stack and the local runner. */
 export const TABLE = {
   partitionKey: ATTR.pk,
   sortKey: ATTR.sk,
-  indexes: [INDEXES.enterprise, INDEXES.open, INDEXES.pool, INDEXES.posted, INDEXES.due, INDEXES.risk],
+  indexes: [INDEXES.enterprise, INDEXES.open, INDEXES.pool, INDEXES.posted, INDEXES.due, INDEXES.risk, INDEXES.uncovered, INDEXES.recheck],
   stream: 'NEW_AND_OLD_IMAGES',
 } as const;
 
@@ -393,25 +433,50 @@ export const reportPartition = (month: string) => `CREPORT#${month}`;
 export const reportKey = (at: string, reportId: string) => ({ PK: reportPartition(at.slice(0, 7)), SK: `${at}#${reportId}` });
 export const directedEventKey = (eventId: string) => ({ PK: `EVT#${eventId}`, SK: 'E' });
 
-/** Notification attributes whose appearance wakes fan-out (feedback to pass on, an escalation to send). */
-export const NOTIFICATION_WAKERS = ['lastFeedbackAt', 'escalatedAt'] as const;
+export const CATALOGUE_PARTITION = 'CATALOGUE';
+export const CATALOGUE_ITEM_PREFIX = 'ITEM#';
+export const catalogueItemPrefix = (code: string) => `${CATALOGUE_ITEM_PREFIX}${code}#`;
+export const catalogueVersionKey = (code: string, effectiveFrom: string) => ({ PK: CATALOGUE_PARTITION, SK: `${catalogueItemPrefix(code)}${effectiveFrom}` });
+export const CATALOGUE_STAMP_KEY = { PK: CATALOGUE_PARTITION, SK: 'STAMP' } as const;
+/** Catalogue writes are an administrator's (a few a day): one partition keeps the change list in one order. */
+export const CATALOGUE_CHANGES_PARTITION = 'CATALOGUE_CHANGES';
+export const catalogueChangeKey = (at: string, code: string, effectiveFrom: string) => ({ PK: CATALOGUE_CHANGES_PARTITION, SK: `${at}#${code}#${effectiveFrom}` });
+export const quotaStockKey = (code: string) => ({ PK: `STOCK#${code}`, SK: 'STOCK' });
+
+export const UNMATCHED_PARTITION = 'SCOPE_UNMATCHED';
+export const unmatchedPhraseKey = (phrase: string) => ({ PK: UNMATCHED_PARTITION, SK: phrase });
+
+export const coverKey = (creditCode: string) => ({ PK: enterprisePartition(creditCode), SK: 'COVER' });
+export const uncoveredPartition = (region: string) => `UNCOVERED#${region}`;
+export const uncoveredIndexKey = (region: string, since: string, creditCode: string) => ({ [ATTR.gsi5pk]: uncoveredPartition(region), [ATTR.gsi5sk]: `${since}#${creditCode}` });
+/** The recheck index spreads one day's covers over this many partitions. */
+export const RECHECK_SHARDS = 8;
+export const recheckShard = (creditCode: string) => [...creditCode].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % RECHECK_SHARDS;
+export const recheckPartition = (date: string, shard: number) => `RECHECK#${date}#${shard}`;
+export const recheckIndexKey = (date: string, creditCode: string) => ({ [ATTR.gsi6pk]: recheckPartition(date, recheckShard(creditCode)), [ATTR.gsi6sk]: creditCode });
+
+/** Notification attributes whose appearance wakes fan-out (feedback to pass on, an escalation to send, a claim to hand over). */
+export const NOTIFICATION_WAKERS = ['lastFeedbackAt', 'escalatedAt', 'claimedAt'] as const;
 
 /** Task attributes whose appearance wakes fan-out (an escalation to send). */
 export const TASK_WAKERS = ['escalatedAt'] as const;
 
 /**
- * Which stream records wake fan-out, as Lambda event filter patterns: new record versions,
- * notifications that carry feedback or an escalation mark (delivery-status updates never do), new
- * inspection tasks and tasks marked overdue, credit list changes and directed events.
+ * Which stream records wake fan-out, as Lambda event filter patterns: inserts of record versions,
+ * credit list changes, directed events, catalogue changes and inspection tasks (one pattern: Lambda takes at most five per event source
+ * mapping without a quota increase), notifications that carry feedback, an escalation mark or a
+ * claim (delivery-status updates never do), and tasks marked overdue.
  * The stack and the local stream poller apply the same patterns.
  */
 export const FANOUT_STREAM_FILTERS = [
-  { eventName: ['INSERT'], dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.recordVersion, ITEM_TYPES.creditChange, ITEM_TYPES.directedEvent] } } } },
+  {
+    eventName: ['INSERT'],
+    dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.recordVersion, ITEM_TYPES.creditChange, ITEM_TYPES.directedEvent, ITEM_TYPES.catalogueChange, ITEM_TYPES.inspectionTask] } } },
+  },
   ...NOTIFICATION_WAKERS.map((attribute) => ({
     eventName: ['MODIFY'],
     dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.notification] }, [attribute]: { S: [{ exists: true }] } } },
   })),
-  { eventName: ['INSERT'], dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.inspectionTask] } } } },
   ...TASK_WAKERS.map((attribute) => ({
     eventName: ['MODIFY'],
     dynamodb: { NewImage: { [ATTR.type]: { S: [ITEM_TYPES.inspectionTask] }, [attribute]: { S: [{ exists: true }] } } },

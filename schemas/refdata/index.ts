@@ -34,3 +34,12 @@ export { industrySection } from './industry-sections';
 export function divisionsUnder(prefix: string): string[] {
   return [...Object.keys(current), ...Object.keys(retired)].filter((code) => code.startsWith(prefix)).sort();
 }
+
+let counties: string[] | undefined;
+/** Current county-level divisions (districts, counties, county-level cities) whose code starts with `prefix`, in code order. */
+export function countyDivisions(prefix: string): string[] {
+  counties ??= Object.keys(current)
+    .filter((code) => !code.endsWith('00'))
+    .sort();
+  return counties.filter((code) => code.startsWith(prefix));
+}

@@ -5,28 +5,36 @@
  */
 import type { RecordKind } from '../../schemas/records';
 import { hmacCursors, randomCursorKey } from '../../functions/core/cursor';
-import type {
-  AccessLogEntry,
-  ApiClient,
-  CreditCodeException,
-  DeliveryMessage,
-  DirectoryEntry,
-  DepartmentEntry,
-  Feedback,
-  HistoryPosition,
-  RatedClass,
-  RedriveClaim,
-  StoredNotification,
-  StoredPlan,
-  StoredSubscription,
-  StoredTask,
-  StoredVersion,
+import type { CatalogueItem, CatalogueItemVersion } from '../../schemas/catalogue';
+import { shippedCatalogue } from '../../schemas/catalogue-data';
+import {
+  CLAIM_POOL,
+  type AccessLogEntry,
+  type ApiClient,
+  type CatalogueChange,
+  type CreditCodeException,
+  type DeliveryMessage,
+  type DepartmentEntry,
+  type DirectoryEntry,
+  type Feedback,
+  type HistoryPosition,
+  type RatedClass,
+  type RedriveClaim,
+  type StoredCover,
+  type StoredNotification,
+  type StoredPlan,
+  type StoredSubscription,
+  type StoredTask,
+  type StoredVersion,
+  type UnmatchedPhrase,
 } from '../../functions/core/model';
 import type {
   AccessLogStore,
   CalendarStore,
+  CatalogueStore,
   ClientStore,
   Clock,
+  CoverStore,
   CreditCodeExceptionStore,
   DatedQuery,
   DeliveryQueue,
@@ -40,6 +48,7 @@ import type {
   Ports,
   RecordListingStore,
   RecordStore,
+  ScopePhraseStore,
   SubscriptionStore,
 } from '../../functions/core/ports';
 import { industryKey } from '../../functions/store/directory';
@@ -303,6 +312,103 @@ export class MemoryNotificationStore implements NotificationStore {
     n.escalatedAt = at;
     return true;
   }
+  async claim(id: string, claimant: { department: string; clientId: string }, at: string) {
+    const n = this.notifications.get(this.key(CLAIM_POOL, id));
+    if (!n || n.acknowledgedAt || n.claimedBy) return undefined;
+    Object.assign(n, { claimedBy: claimant.department, claimedAt: at, acknowledgedAt: at, acknowledgedBy: claimant.clientId });
+    return copy(n);
+  }
+  async pass(id: string, department: string) {
+    const n = this.notifications.get(this.key(CLAIM_POOL, id));
+    if (!n || n.acknowledgedAt) return false;
+    n.passedBy = [...new Set([...(n.passedBy ?? []), department])].sort();
+    return true;
+  }
+}
+
+export class MemoryCatalogueStore implements CatalogueStore {
+  readonly versions = new Map<string, CatalogueItemVersion[]>();
+  readonly changeList: CatalogueChange[] = [];
+  readonly stocks = new Map<string, number>();
+  /** How many times the catalogue was read whole (the cache should keep this low). */
+  loads = 0;
+  stampValue = 0;
+  stampReads = 0;
+
+  async stamp() {
+    this.stampReads++;
+    return this.stampValue;
+  }
+  async items(): Promise<CatalogueItem[]> {
+    this.loads++;
+    return copy([...this.versions.entries()].map(([code, versions]) => ({ code, versions })));
+  }
+  async item(code: string) {
+    const versions = this.versions.get(code);
+    return versions ? copy({ code, versions }) : undefined;
+  }
+  async addVersions(entries: { code: string; version: CatalogueItemVersion; change: CatalogueChange }[]) {
+    let added = 0;
+    for (const { code, version, change } of entries) {
+      const list = this.versions.get(code) ?? [];
+      if (list.some((v) => v.effectiveFrom === version.effectiveFrom)) continue;
+      this.versions.set(
+        code,
+        [...list, copy(version)].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom)),
+      );
+      this.changeList.push(copy(change));
+      added++;
+    }
+    if (added) this.stampValue++;
+    return added;
+  }
+  async changes(cursor: string | undefined, limit: number) {
+    return page(copy([...this.changeList].reverse()), cursor, limit);
+  }
+  async stock(code: string) {
+    return this.stocks.get(code) ?? 0;
+  }
+}
+
+export class MemoryScopePhraseStore implements ScopePhraseStore {
+  readonly phrases = new Map<string, UnmatchedPhrase & { lastRecord: string }>();
+  async count(phrase: string, seenOn: string, recordId: string) {
+    const p = this.phrases.get(phrase);
+    if (p?.lastRecord === recordId) return;
+    this.phrases.set(phrase, { phrase, count: (p?.count ?? 0) + 1, firstSeen: p?.firstSeen ?? seenOn, lastSeen: seenOn, lastRecord: recordId });
+  }
+  async list(cursor: string | undefined, limit: number) {
+    return page(
+      [...this.phrases.values()].sort((a, b) => (a.phrase < b.phrase ? -1 : 1)).map(({ lastRecord: _r, ...p }) => p),
+      cursor,
+      limit,
+    );
+  }
+}
+
+export class MemoryCoverStore implements CoverStore {
+  readonly covers = new Map<string, StoredCover>();
+  constructor(private readonly catalogue: MemoryCatalogueStore) {}
+  async get(creditCode: string) {
+    const c = this.covers.get(creditCode);
+    return c && copy(c);
+  }
+  async save(cover: StoredCover, stock: Record<string, number>) {
+    if ((this.covers.get(cover.creditCode)?.rev ?? 0) !== cover.rev - 1) return false;
+    this.covers.set(cover.creditCode, copy(cover));
+    for (const [code, n] of Object.entries(stock)) this.catalogue.stocks.set(code, (this.catalogue.stocks.get(code) ?? 0) + n);
+    return true;
+  }
+  async uncovered(region: string, onOrBefore: string, cursor: string | undefined, limit: number) {
+    const rows = [...this.covers.values()]
+      .filter((c) => c.region === region && c.uncoveredSince !== undefined && c.uncoveredSince <= onOrBefore)
+      .sort((a, b) => (`${a.uncoveredSince}#${a.creditCode}` < `${b.uncoveredSince}#${b.creditCode}` ? -1 : 1))
+      .map((c) => ({ creditCode: c.creditCode, region, uncoveredSince: c.uncoveredSince as string, uncovered: c.uncovered }));
+    return page(copy(rows), cursor, limit);
+  }
+  async due(date: string) {
+    return [...this.covers.values()].filter((c) => c.recheckOn === date).map((c) => c.creditCode);
+  }
 }
 
 export class MemoryDirectoryStore implements DirectoryStore {
@@ -462,12 +568,19 @@ export type MemoryPorts = Ports & {
   directory: MemoryDirectoryStore;
   plans: MemoryPlanStore;
   calendar: MemoryCalendarStore;
+  catalogue: MemoryCatalogueStore;
+  scopePhrases: MemoryScopePhraseStore;
+  cover: MemoryCoverStore;
   queue: MemoryQueue;
   clock: ReturnType<typeof fixedClock>;
 } & ReturnType<typeof memoryCreditStores>;
 
 export function memoryPorts(): MemoryPorts {
   const records = new MemoryRecordStore();
+  const catalogue = new MemoryCatalogueStore();
+  // Loaded with the shipped list, as `npm start` and the integration tests load the table.
+  for (const item of shippedCatalogue().catalogue.items) catalogue.versions.set(item.code, copy(item.versions));
+  catalogue.stampValue = 1;
   return {
     records,
     listings: new MemoryRecordListingStore(records),
@@ -481,6 +594,9 @@ export function memoryPorts(): MemoryPorts {
     plans: new MemoryPlanStore(),
     calendar: new MemoryCalendarStore(),
     ...memoryCreditStores(),
+    catalogue,
+    scopePhrases: new MemoryScopePhraseStore(),
+    cover: new MemoryCoverStore(catalogue),
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),

@@ -11,6 +11,7 @@ import {
   CATALOGUE_CSV_COLUMNS,
   catalogueAsOf,
   catalogueCsv,
+  catalogueWarnings,
   checkAgainstCatalogue,
   indexCatalogue,
   indexScopeTerms,
@@ -275,11 +276,23 @@ describe('records checked against the catalogue on their decision date', () => {
     }
   });
 
-  it('rejects an unknown item and one not in force on the date', () => {
+  it('rejects an unknown item', () => {
     expect(checkAgainstCatalogue(licence('ZJ-XX-NOPE-01'), catalogue)).toEqual([
       { path: '/data/catalogueItemCode', code: 'unknown-catalogue-item', message: 'ZJ-XX-NOPE-01 is not an item of the permit catalogue' },
     ]);
-    expect(checkAgainstCatalogue(filing('ZJ-SC-FOOD-07', '2021-04-28'), catalogue)[0]).toMatchObject({ code: 'catalogue-item-not-in-force' });
+  });
+
+  it('lets a record decided before its item entered the list in, with a warning instead of a mode check', () => {
+    expect(checkAgainstCatalogue(filing('ZJ-SC-FOOD-07', '2021-04-28'), catalogue)).toEqual([]);
+    expect(checkAgainstCatalogue(licence('ZJ-SC-FOOD-01', '2019-03-01', 'commitment'), catalogue)).toEqual([]);
+    expect(catalogueWarnings(filing('ZJ-SC-FOOD-07', '2021-04-28'), catalogue)).toEqual([
+      {
+        path: '/data/catalogueItemCode',
+        code: 'catalogue-item-before-list',
+        message: 'ZJ-SC-FOOD-07 entered the permit catalogue on 2021-04-29, after 2021-04-28: the filing was not checked against its mode',
+      },
+    ]);
+    expect(catalogueWarnings(filing('ZJ-SC-FOOD-07', '2021-04-29'), catalogue)).toEqual([]);
   });
 
   it('judges a record by the catalogue of its own date: the clinic permit became a filing on 2022-05-01', () => {

@@ -16,6 +16,8 @@ import {
   planKey,
   planListKey,
   poolIndexKey,
+  postedIndexKey,
+  publishedIndexKey,
   taskKey,
   departmentEntryKey,
   commitmentKey,
@@ -29,6 +31,10 @@ import {
   reportKey,
   riskIndexKey,
   riskKey,
+  CATALOGUE_STAMP_KEY,
+  catalogueChangeKey,
+  catalogueVersionKey,
+  coverKey,
   enterpriseIndexKey,
   exceptionKey,
   FANOUT_STREAM_FILTERS,
@@ -36,10 +42,15 @@ import {
   ITEM_TYPES,
   notificationKey,
   openIndexKey,
+  quotaStockKey,
+  recheckIndexKey,
+  recheckShard,
   recordKey,
   subscriptionKey,
   SUMMARY_ATTRIBUTES,
   TABLE,
+  uncoveredIndexKey,
+  unmatchedPhraseKey,
 } from '../../functions/store/table';
 
 const header = readFileSync(new URL('../../functions/store/table.ts', import.meta.url), 'utf8').split('*/')[0];
@@ -97,12 +108,24 @@ const sample = {
   riskClass: 'C',
   reportId: 'rpt_1',
   eventId: 'evt_1',
+  code: 'ZJ-SC-FOOD-01',
+  effectiveFrom: '2026-12-01',
+  phrase: '宠物美容服务',
+  since: '2026-11-20',
+  shard: String(recheckShard('91350200MA2XYZ1234')),
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
 /** The keys each item type's builders produce from the samples. */
 const built: Record<string, { PK: string; SK: string; index?: Record<string, string> }> = {
-  [ITEM_TYPES.recordVersion]: { ...recordKey(sample.recordId, 7), index: enterpriseIndexKey(sample.creditCode, 'licence', sample.date, sample.recordId) },
+  [ITEM_TYPES.recordVersion]: {
+    ...recordKey(sample.recordId, 7),
+    index: {
+      ...enterpriseIndexKey(sample.creditCode, 'licence', sample.date, sample.recordId),
+      ...postedIndexKey(sample.department, 'licence', sample.date, sample.recordId),
+      ...publishedIndexKey('licence', sample.date, sample.recordId),
+    },
+  },
   [ITEM_TYPES.accessLog]: accessLogKey(sample.creditCode, sample.at, sample.nonce),
   [ITEM_TYPES.client]: clientKey(sample.clientId),
   [ITEM_TYPES.creditCodeException]: exceptionKey(sample.creditCode),
@@ -126,6 +149,15 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.risk]: { ...riskKey(sample.creditCode), index: riskIndexKey(sample.region, sample.riskClass, sample.creditCode) },
   [ITEM_TYPES.creditReport]: reportKey(sample.at, sample.reportId),
   [ITEM_TYPES.directedEvent]: directedEventKey(sample.eventId),
+  [ITEM_TYPES.catalogueVersion]: catalogueVersionKey(sample.code, sample.effectiveFrom),
+  [ITEM_TYPES.catalogueStamp]: CATALOGUE_STAMP_KEY,
+  [ITEM_TYPES.catalogueChange]: catalogueChangeKey(sample.at, sample.code, sample.effectiveFrom),
+  [ITEM_TYPES.quotaStock]: quotaStockKey(sample.code),
+  [ITEM_TYPES.unmatchedPhrase]: unmatchedPhraseKey(sample.phrase),
+  [ITEM_TYPES.licenceCover]: {
+    ...coverKey(sample.creditCode),
+    index: { ...uncoveredIndexKey(sample.region, sample.since, sample.creditCode), ...recheckIndexKey(sample.date, sample.creditCode) },
+  },
 };
 
 describe('the items table in the header', () => {
@@ -141,11 +173,14 @@ describe('the items table in the header', () => {
     expect(fill(pk)).toBe(keys.PK);
     expect(fill(sk)).toBe(keys.SK);
     if (keys.index) {
-      const [name, partition, , sort] = index.split(' ');
-      const def = Object.values(INDEXES).find((i) => i.name === name);
-      expect(def, `index ${name} exists`).toBeDefined();
-      expect(fill(partition)).toBe(keys.index[def?.partitionKey ?? '']);
-      expect(fill(sort)).toBe(keys.index[def?.sortKey ?? '']);
+      // One entry per index, separated by "; ".
+      for (const entry of index.split('; ')) {
+        const [name, partition, , sort] = entry.split(' ');
+        const def = Object.values(INDEXES).find((i) => i.name === name);
+        expect(def, `index ${name} exists`).toBeDefined();
+        expect(fill(partition)).toBe(keys.index[def?.partitionKey ?? '']);
+        expect(fill(sort)).toBe(keys.index[def?.sortKey ?? '']);
+      }
     } else {
       expect(index).toBe('');
     }
@@ -159,7 +194,7 @@ describe('the indexes table in the header', () => {
     expect(rows.map((r) => r[0])).toEqual(TABLE.indexes.map((i) => i.name));
     for (const index of TABLE.indexes) {
       const projection = rows.find((r) => r[0] === index.name)?.[2];
-      expect(projection).toBe(index.projection === 'ALL' ? 'ALL' : index.projection.join(', '));
+      expect(projection).toBe(typeof index.projection === 'string' ? index.projection : index.projection.join(', '));
     }
   });
 
@@ -189,12 +224,12 @@ describe('the access patterns table in the header', () => {
 });
 
 describe('fan-out stream filters', () => {
-  it('wake fan-out for new record versions, credit list changes and directed events, feedback or escalation on a notification, new tasks and escalated tasks', () => {
+  it('wake fan-out for inserts of record versions, credit list changes, directed events, catalogue changes and tasks, feedback, escalation or a claim on a notification, and escalated tasks', () => {
     expect(FANOUT_STREAM_FILTERS).toEqual([
-      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version', 'credit-change', 'directed-event'] } } } },
+      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['record-version', 'credit-change', 'directed-event', 'catalogue-change', 'inspection-task'] } } } },
       { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, lastFeedbackAt: { S: [{ exists: true }] } } } },
       { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, escalatedAt: { S: [{ exists: true }] } } } },
-      { eventName: ['INSERT'], dynamodb: { NewImage: { type: { S: ['inspection-task'] } } } },
+      { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['notification'] }, claimedAt: { S: [{ exists: true }] } } } },
       { eventName: ['MODIFY'], dynamodb: { NewImage: { type: { S: ['inspection-task'] }, escalatedAt: { S: [{ exists: true }] } } } },
     ]);
   });

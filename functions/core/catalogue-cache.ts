@@ -1,0 +1,49 @@
+/**
+ * The catalogue index every ingest, fan-out and job judges by, and the shipped scope terms and
+ * department directory. Kept free of zod so the push functions stay small.
+ *
+ * A process keeps the whole catalogue indexed and reads the stamp item (one small GetItem) at most
+ * every CATALOGUE_TTL_MS to learn of another process's write; a write through this process drops
+ * its cache at once (forgetCatalogue). A steady stream of records costs no catalogue read at all.
+ */
+import departmentsJson from '../../schemas/catalogue/departments.json' with { type: 'json' };
+import termsJson from '../../schemas/catalogue/scope-terms.json' with { type: 'json' };
+import type { Department, ScopeTerm } from '../../schemas/catalogue';
+import { indexCatalogue, indexScopeTerms, type CatalogueIndex, type ScopeTable } from './catalogue';
+import type { CatalogueStore, Clock } from './ports';
+
+/** How stale another process's catalogue may be: a write elsewhere is seen within this time. */
+export const CATALOGUE_TTL_MS = 30_000;
+
+type Deps = { catalogue: CatalogueStore; clock: Clock };
+const cache = new WeakMap<CatalogueStore, { index: CatalogueIndex; stamp: number; checkedAt: number }>();
+
+/** The calendar date in China (UTC+8), on which "today" in the catalogue is judged. */
+export const chinaToday = (clock: Clock) => new Date(clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+
+export async function catalogueIndex(ports: Deps): Promise<CatalogueIndex> {
+  const now = ports.clock.now().getTime();
+  const hit = cache.get(ports.catalogue);
+  if (hit && now - hit.checkedAt < CATALOGUE_TTL_MS) return hit.index;
+  const stamp = await ports.catalogue.stamp();
+  if (hit && hit.stamp === stamp) {
+    hit.checkedAt = now;
+    return hit.index;
+  }
+  const index = indexCatalogue(await ports.catalogue.items());
+  cache.set(ports.catalogue, { index, stamp, checkedAt: now });
+  return index;
+}
+
+export function forgetCatalogue(store: CatalogueStore) {
+  cache.delete(store);
+}
+
+// The shipped files are checked against their schemas by the unit tests (test/unit/catalogue.test.ts).
+let terms: ScopeTable | undefined;
+/** The standard scope terms (经营范围规范表述), shipped with the code. */
+export const scopeTable = () => (terms ??= indexScopeTerms(termsJson.terms as ScopeTerm[]));
+
+let directory: Map<string, Department> | undefined;
+/** The department directory, shipped with the code. */
+export const departmentDirectory = () => (directory ??= new Map((departmentsJson.departments as Department[]).map((d) => [d.id, d])));
