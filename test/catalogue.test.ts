@@ -341,6 +341,14 @@ describe('licence cover (证照匹配) and quotas', () => {
     } while (next);
     for (const c of codes) expect(all).toContain(c);
     expect(new Set(all).size).toBe(all.length);
+    // Cursors are sealed for the caller and the listing: a crafted position, or a cursor handed out for other days, is refused.
+    const first = (await ex.call('GET', '/v1/cover/uncovered?region=3304&days=0&limit=1', as('cover-reader'))).body.next as string;
+    const crafted = Buffer.from(JSON.stringify({ r: '330402' })).toString('base64url');
+    for (const cursor of [crafted, first]) {
+      const res = await ex.call('GET', `/v1/cover/uncovered?region=3304&days=1&limit=1&cursor=${encodeURIComponent(cursor)}`, as('cover-reader'));
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ path: 'cursor', code: 'invalid-cursor' })]);
+    }
   });
 
   it('shows a quota item’s total, stock, places left and layout plan once the administrator sets a total', async () => {

@@ -3,6 +3,7 @@
  * is known to take, claim one (exactly one claimant wins) or pass on it.
  */
 import { requireScope } from './clients';
+import { cursorBinding, sealPage } from './cursor';
 import { conflict, notFound } from './errors';
 import { isNotificationId } from './ids';
 import { presentNotification } from './inbox';
@@ -11,7 +12,9 @@ import type { Ports } from './ports';
 
 export async function listPool(ports: Ports, client: ApiClient, q: { cursor?: string; limit: number }) {
   requireScope(client, 'notices:claim');
-  const page = await ports.notifications.list(CLAIM_POOL, { open: true, cursor: q.cursor, limit: q.limit });
+  const binding = cursorBinding('claim-pool', client.clientId);
+  const cursor = q.cursor === undefined ? undefined : ports.cursors.open(q.cursor, binding);
+  const page = sealPage(ports.cursors, await ports.notifications.list(CLAIM_POOL, { open: true, cursor, limit: q.limit }), binding);
   // What this department passed on stays in the pool for the others.
   return { items: page.items.filter((n) => !n.passedBy?.includes(client.department)).map(presentNotification), ...(page.next ? { next: page.next } : {}) };
 }

@@ -8,6 +8,7 @@ import { CatalogueItemCode } from '../../schemas/common';
 import { requireScope } from './clients';
 import { catalogueAsOf, catalogueCsv, itemAsOf } from './catalogue';
 import { catalogueIndex, chinaToday, departmentDirectory, forgetCatalogue } from './catalogue-cache';
+import { cursorBinding, sealPage, type Cursors } from './cursor';
 import { conflict, invalidInput, notFound, type FieldError } from './errors';
 import type { ApiClient, CatalogueChange } from './model';
 import type { CatalogueStore, Clock, Page, ScopePhraseStore } from './ports';
@@ -42,7 +43,10 @@ export async function readCatalogueItem(ports: Deps, code: string) {
   return { code, asOf: today, standing: itemAsOf(index, code, today).status, versions: item.versions };
 }
 
-export const readCatalogueChanges = (ports: Deps, cursor: string | undefined, limit: number): Promise<Page<CatalogueChange>> => ports.catalogue.changes(cursor, limit);
+export async function readCatalogueChanges(ports: Deps & { cursors: Cursors }, cursor: string | undefined, limit: number): Promise<Page<CatalogueChange>> {
+  const binding = cursorBinding('catalogue-changes', 'public');
+  return sealPage(ports.cursors, await ports.catalogue.changes(cursor === undefined ? undefined : ports.cursors.open(cursor, binding), limit), binding);
+}
 
 /** A quota item's places: total and layout plan from the catalogue, stock from the counter kept as licences change. */
 export async function readQuota(ports: Deps, code: string) {
@@ -117,7 +121,8 @@ export async function addCatalogueVersion(ports: Deps, client: ApiClient, code: 
 // ---------------------------------------------------------------------------------------------
 // 规范化字库: scope phrases nothing matched
 
-export async function listUnmatchedPhrases(ports: { scopePhrases: ScopePhraseStore }, client: ApiClient, cursor: string | undefined, limit: number) {
+export async function listUnmatchedPhrases(ports: { scopePhrases: ScopePhraseStore; cursors: Cursors }, client: ApiClient, cursor: string | undefined, limit: number) {
   requireScope(client, 'catalogue:admin');
-  return ports.scopePhrases.list(cursor, limit);
+  const binding = cursorBinding('unmatched-phrases', client.clientId);
+  return sealPage(ports.cursors, await ports.scopePhrases.list(cursor === undefined ? undefined : ports.cursors.open(cursor, binding), limit), binding);
 }

@@ -3,7 +3,7 @@ import { countyDivisions } from '../../schemas/refdata/index';
 import { chinaToday } from './catalogue-cache';
 import { requireScope } from './clients';
 import { daysBefore } from './cover';
-import { decodeCursor, encodeCursor } from './cursor';
+import { cursorBinding, decodeCursor, encodeCursor } from './cursor';
 import { badRequest } from './errors';
 import type { ApiClient } from './model';
 import type { Page, Ports } from './ports';
@@ -19,10 +19,11 @@ export async function listUncovered(ports: Ports, client: ApiClient, q: { region
   if (districts.length === 0)
     throw badRequest('no district has that region prefix', [{ path: 'region', message: `${q.region} is the prefix of no current GB/T 2260 county-level division`, code: 'unknown-region' }]);
   const onOrBefore = daysBefore(chinaToday(ports.clock), q.days);
+  const binding = cursorBinding('uncovered', client.clientId, q.region, String(q.days));
   let at = 0;
   let inner: string | undefined;
   if (q.cursor) {
-    const pos = decodeCursor(q.cursor, (p) => {
+    const pos = decodeCursor(ports.cursors.open(q.cursor, binding), (p) => {
       const c = p as { r?: unknown; c?: unknown };
       return typeof c?.r === 'string' && districts.includes(c.r) && (c.c === undefined || typeof c.c === 'string') ? { r: c.r, c: c.c as string | undefined } : undefined;
     });
@@ -36,7 +37,7 @@ export async function listUncovered(ports: Ports, client: ApiClient, q: { region
     items.push(...page.items);
     if (page.next) {
       if (items.length >= q.limit) {
-        next = encodeCursor({ r: districts[at], c: page.next });
+        next = ports.cursors.seal(encodeCursor({ r: districts[at], c: page.next }), binding);
         break;
       }
       inner = page.next;
@@ -45,7 +46,7 @@ export async function listUncovered(ports: Ports, client: ApiClient, q: { region
     at++;
     inner = undefined;
     if (items.length >= q.limit) {
-      if (at < districts.length) next = encodeCursor({ r: districts[at] });
+      if (at < districts.length) next = ports.cursors.seal(encodeCursor({ r: districts[at] }), binding);
       break;
     }
   }
