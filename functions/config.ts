@@ -30,6 +30,7 @@ export const ENVIRONMENT = {
   COMMITMENT_VERIFY_WITHIN_DAYS: 'days after a commitment grant by which the competent department verifies it (60)',
   REVOCATION_ANSWER_WITHIN_DAYS: 'days the approving department has to answer a revocation request (20)',
   CURSOR_KEY: 'the key listing cursors are sealed with, at least 32 characters (required by the api; a generated secret on AWS)',
+  CONTENT_HASH_KEY: "the HMAC key of records' content hashes, at least 32 characters (required by the api on AWS, a generated secret; `npm start` generates one into its data folder)",
   PARTY_KEY_SECRET: "the HMAC key that turns a natural person's identity document into a party key, at least 32 characters (a generated secret on AWS; a fixed development key locally)",
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT;
@@ -134,9 +135,18 @@ function partyKeySecret(): string {
   return secret;
 }
 
-export function ingestRules(): IngestRules {
+/** The key of content hashes; like every secret it never goes into an error message. */
+export function contentHashKey(): string {
+  const key = requireEnv('CONTENT_HASH_KEY');
+  if (key.length < 32) throw new Error('environment variable CONTENT_HASH_KEY must have at least 32 characters');
+  return key;
+}
+
+/** Ingest's settings; without CONTENT_HASH_KEY the content hash key is `localContentHashKey`, else the test default. */
+export function ingestRules(localContentHashKey?: string): IngestRules {
   return {
     maxFutureDays: env('RECORD_MAX_FUTURE_DAYS', nonNegative, DEFAULT_INGEST_RULES.maxFutureDays),
     partyKeySecret: partyKeySecret(),
+    contentHashKey: env('CONTENT_HASH_KEY') === undefined ? (localContentHashKey ?? DEFAULT_INGEST_RULES.contentHashKey) : contentHashKey(),
   };
 }

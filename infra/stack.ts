@@ -164,6 +164,14 @@ export class ExchangeStack extends Stack {
     const partyKey = new Secret(this, 'PartyKeySecret', { generateSecretString: { passwordLength: 64, excludePunctuation: true }, description: 'HMAC key of natural persons’ party keys' });
     this.api.addEnvironment('PARTY_KEY_SECRET', partyKey.secretValue.unsafeUnwrap());
     Validations.of(partyKey).acknowledge({ id: 'AwsSolutions-SMG4', reason: 'Rotating it would re-key every natural person already recorded; it must stay as long as the data does.' });
+    // The key of records' content hashes: only the exchange can fingerprint content, so a hash shown
+    // to a caller cannot be used to test guesses at masked data. Replays are compared with the stored hash.
+    const contentHashKey = new Secret(this, 'ContentHashKey', { generateSecretString: { passwordLength: 64, excludePunctuation: true }, description: 'HMAC key of record content hashes' });
+    this.api.addEnvironment('CONTENT_HASH_KEY', contentHashKey.secretValue.unsafeUnwrap());
+    Validations.of(contentHashKey).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason: 'A new key would make every replay of a record stored under the old one a conflict; it must stay as long as the data does.',
+    });
     this.bindSecretsKey(this.api, 'kms:Encrypt');
 
     // Stream → fan-out: new record versions and changed notifications only; a failing batch is

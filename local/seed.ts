@@ -5,6 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createClient, grantScopes } from '../functions/core/clients';
 import { ingestRecord } from '../functions/core/ingest';
+import { DEFAULT_INGEST_RULES, type IngestRules } from '../functions/core/ingest-rules';
 import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { createSubscription, listSubscriptions, rotateSecret, updateSubscription } from '../functions/core/subscriptions';
 import { secretContext } from '../functions/core/webhooks';
@@ -91,7 +92,7 @@ export async function seedSubscriptions(ports: Ports, receiverUrl: (department: 
   return hooks;
 }
 
-export async function seedDemo(ports: Ports, credentialsFile: string): Promise<DemoCredential[]> {
+export async function seedDemo(ports: Ports, credentialsFile: string, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<DemoCredential[]> {
   // The demo licences and filings are checked against the catalogue: it is loaded first (a no-op once loaded).
   await seedCatalogue(ports);
   let credentials: DemoCredential[] = existsSync(credentialsFile) ? JSON.parse(readFileSync(credentialsFile, 'utf8')) : [];
@@ -123,7 +124,7 @@ export async function seedDemo(ports: Ports, credentialsFile: string): Promise<D
   for (const [department, record] of demoRecords()) {
     const client = await ports.clients.get(credentials.find((c) => c.department === department)?.clientId ?? '');
     if (!client) throw new Error(`no demo client for ${department}`);
-    await ingestRecord(ports, client, record);
+    await ingestRecord(ports, client, record, rules);
   }
   return credentials;
 }

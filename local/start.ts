@@ -36,11 +36,15 @@ const webhooks = webhookPolicy();
 
 mkdirSync(DATA_DIR, { recursive: true });
 
-/** The key cursors are sealed with: made once per data folder, so cursors handed out survive a restart. */
-function localCursorKey(file: string): Buffer {
+/**
+ * A key made once per data folder: cursors handed out survive a restart, and content hashes stay
+ * comparable with the records already stored.
+ */
+function localKey(file: string): string {
   if (!existsSync(file)) writeFileSync(file, randomBytes(32).toString('base64url') + '\n', { mode: 0o600 });
-  return Buffer.from(readFileSync(file, 'utf8').trim());
+  return readFileSync(file, 'utf8').trim();
 }
+const ingest = ingestRules(localKey(resolve(DATA_DIR, 'content-hash-key')));
 console.log('Starting DynamoDB Local and the SQS emulator ...');
 const services = await startLocalServices({ dataDir: DATA_DIR }).catch((e: Error) => {
   // Java missing, a port taken, a broken data folder: say what and stop, without a stack trace.
@@ -53,7 +57,7 @@ writeFileSync(resolve(DATA_DIR, 'local.json'), JSON.stringify({ table: TABLE, dy
 
 // Webhook secrets are sealed with a key kept in .data/ (on AWS: a KMS key only delivery may decrypt with).
 const ports = runtimePorts({
-  cursorKey: localCursorKey(resolve(DATA_DIR, 'cursor-key')),
+  cursorKey: Buffer.from(localKey(resolve(DATA_DIR, 'cursor-key'))),
   secrets: fileSecretBox(resolve(DATA_DIR, 'webhook-secrets.key')),
   table: TABLE,
   dynamodbEndpoint: services.dynamodbEndpoint,
@@ -64,10 +68,10 @@ const receiver = new WebhookReceiver((r) => console.log(`[demo receiver ${r.path
 await receiver.start(RECEIVER_PORT);
 const seeded = await seedCatalogue(ports);
 console.log(seeded.added ? `Loaded ${seeded.added} catalogue item versions (${seeded.edition.slice(0, 60)}...)` : 'Permit catalogue already loaded');
-const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'));
+const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'), ingest);
 for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${d}`))) receiver.expect(hook.path, hook.secret);
 
-const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: webhooks, ingest: ingestRules() });
+const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: webhooks, ingest });
 const server = serveApi(app.fetch, PORT);
 const eventSources = await startEventSources({
   ports,

@@ -394,7 +394,10 @@ export const Provenance = z
     department: z.string().meta({ description: 'department that posted the version' }),
     clientId: z.string().meta({ description: 'API client that posted it' }),
     receivedAt: z.iso.datetime().meta({ description: 'when the exchange accepted it' }),
-    contentHash: z.string().meta({ description: 'SHA-256 of the canonical JSON of kind, creditCode and data' }),
+    contentHash: z.string().optional().meta({
+      description:
+        'fingerprint of the canonical JSON of kind, creditCode and data: `hmac-sha256:` and an HMAC under a key only the exchange holds (versions stored before it: a bare SHA-256); shown only to callers with personal:read',
+    }),
   })
   .meta({ id: 'Provenance' });
 

@@ -107,6 +107,14 @@ describe('functions', () => {
     expect(all.filter((a: string) => /dynamodb:(Scan|BatchWriteItem|\*)$/.test(a))).toEqual([]);
   });
 
+  it('give the api its content hash key from a generated secret, never as text in the template', () => {
+    const fns = template.findResources('AWS::Lambda::Function');
+    const withKey = Object.entries(fns).filter(([, f]) => f.Properties.Environment.Variables.CONTENT_HASH_KEY);
+    expect(withKey.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['Api']);
+    const [[secretId]] = Object.entries(template.findResources('AWS::SecretsManager::Secret')).filter(([id]) => id.startsWith('ContentHashKey'));
+    expect(JSON.stringify(withKey[0][1].Properties.Environment.Variables.CONTENT_HASH_KEY)).toContain(secretId);
+  });
+
   it('each have reserved concurrency, leaving the account 100 unreserved out of a limit of 343 or more', () => {
     const reserved = Object.fromEntries(Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, f]) => [id.replace(/[0-9A-F]{8}$/, ''), f.Properties.ReservedConcurrentExecutions]));
     expect(reserved).toEqual({ Api: 200, Fanout: 20, Deliver: 20, DeadLetters: 2, Overdue: 1 });

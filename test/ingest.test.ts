@@ -2,9 +2,14 @@
  * Department systems post records: validation against the national standards, idempotency,
  * corrections with history, batches, scopes, and bad input that changes nothing.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AUTHORITIES, ENTERPRISES, filing, inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
 import { addCreditCodeException } from '../functions/core/credit-code-exceptions';
+import { createHash } from 'node:crypto';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { canonicalJson } from '../functions/core/ingest';
+import { documentClient } from '../functions/store/aws';
+import { recordKey } from '../functions/store/table';
 import { startExchange, type TestExchange } from './helpers';
 
 let ex: TestExchange;
@@ -23,7 +28,6 @@ describe('posting one record', () => {
     expect(res.headers.get('location')).toBe(`/v1/records/${res.body.id}`);
     expect(res.body).toMatchObject({ version: 1, kind: 'licence', creditCode: code, sourceId: 'XK-1', warnings: [] });
     expect(res.body.provenance).toMatchObject({ department: 'market', clientId: ex.clientIds.market });
-    expect(res.body.provenance.contentHash).toMatch(/^[0-9a-f]{64}$/);
     expect(Date.parse(res.body.provenance.receivedAt)).not.toBeNaN();
   });
 
@@ -55,7 +59,7 @@ describe('posting one record', () => {
     const reordered = Object.fromEntries(Object.entries({ ...body, data: Object.fromEntries(Object.entries(body.data).reverse()) }).reverse());
     const again = await ex.call('POST', '/v1/records', { body: reordered });
     expect(again.status).toBe(201);
-    expect(again.body.provenance.contentHash).toBe(first.body.provenance.contentHash);
+    expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
   });
 
@@ -287,5 +291,63 @@ describe('batches', () => {
     const res = await ex.call('POST', '/v1/records/batch', { body: { records } });
     expect(res.body.counts).toEqual({ created: 100, replayed: 0, rejected: 0 });
     expect((await ex.call('GET', `/v1/enterprises/${c}`)).body.counts.inspection).toBe(100);
+  });
+});
+
+describe('content hash', () => {
+  // What an unkeyed fingerprint would be: anyone holding the masked record could test guesses against it.
+  const plainSha256 = (r: { kind: string; creditCode?: string; data: unknown }) =>
+    createHash('sha256')
+      .update(canonicalJson({ kind: r.kind, creditCode: r.creditCode, data: r.data }))
+      .digest('hex');
+
+  it('gives a caller without personal:read no hash to test guesses at a masked identity number against', async () => {
+    const c = makeCreditCode('91', '330402', 'MA2HA5H1');
+    const body = registration(c, 'DJ-hash');
+    const posted = await ex.call('POST', '/v1/records', { body });
+    expect(posted.status).toBe(201);
+    expect(posted.body.provenance.contentHash).toBeUndefined();
+
+    const masked = await ex.call('GET', `/v1/records/${posted.body.id}`);
+    expect(masked.body.data.legalRepresentative.idDocument.number).toBe('33************0027');
+    expect(masked.body.provenance).not.toHaveProperty('contentHash');
+    expect(masked.body.versions[0].provenance).not.toHaveProperty('contentHash');
+
+    const clear = await ex.call('GET', `/v1/records/${posted.body.id}`, { as: 'supervision' });
+    const hash: string = clear.body.provenance.contentHash;
+    expect(hash).toMatch(/^hmac-sha256:[0-9a-f]{64}$/);
+    // Even the full plaintext does not reproduce it without the exchange's key.
+    expect(hash).not.toContain(plainSha256(body));
+    const seenByMarket = JSON.stringify([posted.body, masked.body]);
+    expect(seenByMarket).not.toContain(hash.slice('hmac-sha256:'.length));
+    expect(seenByMarket).not.toContain(plainSha256(body));
+  });
+
+  it('still recognises a replay, and refuses other content, of a record stored with the older unkeyed hash', async () => {
+    const body = licence(code, 'XK-old-hash');
+    const first = await ex.call('POST', '/v1/records', { body });
+    // As a version stored before hashes were keyed carries it.
+    const db = documentClient(inject('dynamodbEndpoint'));
+    await db.send(new UpdateCommand({ TableName: ex.table, Key: recordKey(first.body.id, 1), UpdateExpression: 'SET contentHash = :h', ExpressionAttributeValues: { ':h': plainSha256(body) } }));
+    const stored = await ex.call('GET', `/v1/records/${first.body.id}`, { as: 'supervision' });
+    expect(stored.body.provenance.contentHash).toBe(plainSha256(body));
+
+    const again = await ex.call('POST', '/v1/records', { body });
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toMatchObject({ id: first.body.id, version: 1 });
+
+    const other = await ex.call('POST', '/v1/records', { body: licence(code, 'XK-old-hash', { status: 'revoked' }) });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ type: '/problems/record-exists', currentVersion: 1 });
+
+    // A correction that repeats the stored content is a replay too; one that changes it gets a keyed hash.
+    const sameAsStored = await ex.call('POST', '/v1/records', { body: { ...body, corrects: 1 } });
+    expect(sameAsStored.headers.get('idempotent-replayed')).toBe('true');
+    const fixed = await ex.call('POST', '/v1/records', { body: { ...licence(code, 'XK-old-hash', { status: 'revoked' }), corrects: 1 } });
+    expect(fixed.status).toBe(201);
+    expect(fixed.body.version).toBe(2);
+    const after = await ex.call('GET', `/v1/records/${first.body.id}`, { as: 'supervision' });
+    expect(after.body.versions.map((v: { provenance: { contentHash: string } }) => v.provenance.contentHash)).toEqual([expect.stringMatching(/^hmac-sha256:/), plainSha256(body)]);
   });
 });

@@ -43,6 +43,7 @@ beforeAll(async () => {
   process.env.TABLE_NAME = table;
   process.env.DYNAMODB_ENDPOINT = dynamodbEndpoint;
   process.env.CURSOR_KEY = randomBytes(32).toString('base64url');
+  process.env.CONTENT_HASH_KEY = randomBytes(32).toString('base64url');
   ({ key } = await createClient(runtimePorts({ table, dynamodbEndpoint }), {
     department: 'market',
     name: 'lambda test',

@@ -5,7 +5,7 @@
  * returns what was stored; different content under the same identity is a conflict unless the
  * post names the version it corrects, which then becomes the previous version.
  */
-import { createHash } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { recordInputSchema, recordDate, RECORD_KINDS, type Party, type RecordInput, type RecordKind } from '../../schemas/records';
 import type { CreditCodeExceptions } from '../../schemas/credit-code';
 import { conflict, forbidden, invalidInput, payloadTooLarge, ProblemError, type Problem } from './errors';
@@ -56,10 +56,23 @@ export function partyKeyOf(input: Pick<RecordInput, 'creditCode' | 'kind' | 'dat
   throw new Error('record without a party key passed validation');
 }
 
-export const contentHash = (input: Pick<RecordInput, 'kind' | 'creditCode' | 'data'>) =>
-  createHash('sha256')
-    .update(canonicalJson({ kind: input.kind, creditCode: input.creditCode, data: input.data }))
-    .digest('hex');
+type HashedContent = Pick<RecordInput, 'kind' | 'creditCode' | 'data'>;
+const hashedJson = (input: HashedContent) => canonicalJson({ kind: input.kind, creditCode: input.creditCode, data: input.data });
+
+/** The prefix of a keyed content hash; versions stored before it carry a bare SHA-256 hex digest. */
+export const CONTENT_HASH_PREFIX = 'hmac-sha256:';
+
+/** The content hash of a new version: an HMAC under the exchange's own key (see IngestRules.contentHashKey). */
+export const contentHash = (input: HashedContent, key: string) => CONTENT_HASH_PREFIX + createHmac('sha256', key).update(hashedJson(input)).digest('hex');
+
+/**
+ * Whether a post carries the content of a stored version, whichever form of hash the version was
+ * stored with: replays of records stored before the keyed hash are still recognised.
+ */
+export function sameContent(stored: string, input: HashedContent, key: string): boolean {
+  const computed = stored.startsWith(CONTENT_HASH_PREFIX) ? contentHash(input, key) : createHash('sha256').update(hashedJson(input)).digest('hex');
+  return stored.length === computed.length && timingSafeEqual(Buffer.from(stored), Buffer.from(computed));
+}
 
 // The exception list changes rarely and the latest date once a day: one compiled schema per pair.
 let compiled: { exceptions: CreditCodeExceptions; latestDate: string; schema: ReturnType<typeof recordInputSchema> } | undefined;
@@ -118,7 +131,8 @@ export async function ingestRecord(ports: Ports, client: ApiClient, body: unknow
 async function store(ports: Ports, client: ApiClient, input: RecordInput, rules: IngestRules): Promise<IngestResult> {
   const warnings = [...recordWarnings(input), ...catalogueWarnings(input, await catalogueIndex(ports))];
   const id = recordId(client.department, input.sourceId);
-  const hash = contentHash(input);
+  const hash = contentHash(input, rules.contentHashKey);
+  const unchanged = (stored: StoredVersion) => sameContent(stored.contentHash, input, rules.contentHashKey);
   const party = partyKeyOf(input, rules.partyKeySecret);
   const source = await sourceUnit(ports, client.department);
   // Refuses a commitment grant to a blacklisted enterprise; warns on an ordinary one.
@@ -147,7 +161,7 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
     if (put.created) return { outcome: 'created', record: first };
     // The failed write returned version 1; only if it was corrected since is there a later one to read.
     const latest = put.existing.supersededBy === undefined ? put.existing : ((await ports.records.latestVersion(id)) ?? put.existing);
-    if (latest.contentHash === hash) return { outcome: 'replayed', record: latest };
+    if (unchanged(latest)) return { outcome: 'replayed', record: latest };
     throw conflict(
       'record-exists',
       `record ${input.sourceId} of department ${client.department} already exists with different content (version ${latest.version}); to change it, post with "corrects": ${latest.version}`,
@@ -159,7 +173,7 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
   for (let attempt = 0; attempt < 2; attempt++) {
     const latest = await ports.records.latestVersion(id);
     if (!latest) throw conflict('correction-target-missing', `record ${input.sourceId} of department ${client.department} does not exist; post it without "corrects"`, { recordId: id });
-    if (latest.contentHash === hash) return { outcome: 'replayed', record: latest };
+    if (unchanged(latest)) return { outcome: 'replayed', record: latest };
     if (latest.kind !== input.kind) throw conflict('kind-mismatch', `record ${input.sourceId} is a ${latest.kind} record; a correction cannot change its kind`, { recordId: id });
     if (latest.version !== input.corrects) {
       throw conflict('stale-version', `"corrects" names version ${input.corrects} but the current version is ${latest.version}`, {

@@ -141,7 +141,12 @@ export async function readHistory(
   return { items: items.map(view), ...(merged.length > q.limit && last ? { next: ports.cursors.seal(encodeCursor({ d: last.date, i: last.id }), binding) } : {}) };
 }
 
+/**
+ * A stored version as a caller may see it. The content hash is a fingerprint of the unmasked
+ * data, so only a caller who may read that data sees it.
+ */
 export function presentVersion(v: StoredVersion, client: ApiClient) {
+  const personal = client.scopes.includes('personal:read');
   return {
     id: v.id,
     version: v.version,
@@ -150,9 +155,9 @@ export function presentVersion(v: StoredVersion, client: ApiClient) {
     sourceId: v.sourceId,
     ...(v.corrects === undefined ? {} : { corrects: v.corrects }),
     ...(v.supersededBy === undefined ? {} : { supersededBy: v.supersededBy }),
-    data: client.scopes.includes('personal:read') ? v.data : maskRecordData(v.kind, v.data, v.creditCode),
+    data: personal ? v.data : maskRecordData(v.kind, v.data, v.creditCode),
     warnings: v.warnings,
-    provenance: { department: v.department, clientId: v.clientId, receivedAt: v.receivedAt, contentHash: v.contentHash },
+    provenance: { department: v.department, clientId: v.clientId, receivedAt: v.receivedAt, ...(personal ? { contentHash: v.contentHash } : {}) },
     ...(v.source ? { sourceUnit: v.source } : {}),
   };
 }

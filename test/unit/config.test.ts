@@ -1,6 +1,6 @@
 /** Configuration from the environment: defaults, and errors that name the variable. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsConfig, creditConfig, deliveryConfig, fanoutConfig } from '../../functions/config';
+import { awsConfig, contentHashKey, creditConfig, deliveryConfig, fanoutConfig, ingestRules } from '../../functions/config';
 import { DEFAULT_CREDIT } from '../../functions/core/credit-config';
 
 const saved = { ...process.env };
@@ -41,5 +41,16 @@ describe('configuration', () => {
   it('names TABLE_NAME when it is missing', () => {
     delete process.env.TABLE_NAME;
     expect(awsConfig).toThrow('environment variable TABLE_NAME is required but not set');
+  });
+
+  it('takes the content hash key from CONTENT_HASH_KEY, requires one of 32 characters where asked, and never echoes it', () => {
+    delete process.env.CONTENT_HASH_KEY;
+    expect(contentHashKey).toThrow('environment variable CONTENT_HASH_KEY is required but not set');
+    expect(ingestRules('a-key-made-in-the-local-data-folder').contentHashKey).toBe('a-key-made-in-the-local-data-folder');
+    process.env.CONTENT_HASH_KEY = 'short-secret';
+    expect(() => ingestRules()).toThrow('CONTENT_HASH_KEY must have at least 32 characters');
+    expect(() => ingestRules()).not.toThrow(/short-secret/);
+    process.env.CONTENT_HASH_KEY = 'k'.repeat(40);
+    expect(ingestRules('ignored-when-the-variable-is-set').contentHashKey).toBe('k'.repeat(40));
   });
 });
