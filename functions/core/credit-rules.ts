@@ -8,9 +8,8 @@ import itemsJson from '../../schemas/catalogue/items.json' with { type: 'json' }
 import type { CatalogueFile } from '../../schemas/catalogue';
 import type { Commitment, CreditEntry, CreditList, CreditProposal, RiskClass } from '../../schemas/credit';
 import { EVENT_TYPES } from '../../schemas/event-types';
-import type { CloudEvent } from '../../schemas/events';
 import type { CreditConfig, PenaltyCategory } from './credit-config';
-import { eventId } from './ids';
+import { cloudEvent } from './events';
 import type { DirectedEvent, RecordSummary, StoredVersion } from './model';
 
 export { DEFAULT_CREDIT, type CreditConfig, type PenaltyCategory } from './credit-config';
@@ -231,8 +230,7 @@ export function riskClass(inputs: RiskInputs, config: Pick<CreditConfig, 'heavyP
 // Events credit raises, each for named departments
 
 function directed(type: string, about: string, subject: string, source: string, time: string, data: Record<string, unknown>, departments: string[], reason: string): DirectedEvent {
-  const event: CloudEvent = { specversion: '1.0', id: eventId(about), source, type, subject, time, datacontenttype: 'application/json', data };
-  return { event, departments: [...new Set(departments)], reason };
+  return { event: cloudEvent({ about, source, type, subject, time, data }), departments: [...new Set(departments)], reason };
 }
 
 export const proposalEvent = (p: CreditProposal, creditDepartment: string) =>

@@ -10,7 +10,7 @@ import { EVENT_TYPES } from '../../schemas/event-types';
 import type { CloudEvent } from '../../schemas/events';
 import type { RegistrationData } from '../../schemas/records';
 import { routeRegistration, type DoubleNotice, type RoutingContext } from './catalogue';
-import { eventId } from './events';
+import { cloudEvent } from './events';
 import { CLAIM_POOL, type RecordSummary, type StoredVersion } from './model';
 
 const recipientOf = (n: DoubleNotice) => (n.recipient.kind === 'department' ? n.recipient.department : n.recipient.intendedDepartment);
@@ -19,14 +19,12 @@ const recipientOf = (n: DoubleNotice) => (n.recipient.kind === 'department' ? n.
 export function noticeEvent(v: StoredVersion, n: DoubleNotice): CloudEvent {
   const intended = recipientOf(n);
   const s = v.summary;
-  return {
-    specversion: '1.0',
-    id: eventId(`notice:${v.id}:${v.version}:${n.itemCode}:${n.recipient.kind}:${intended}`),
+  return cloudEvent({
+    about: `notice:${v.id}:${v.version}:${n.itemCode}:${n.recipient.kind}:${intended}`,
     source: `/v1/records/${v.id}`,
     type: n.purposes.includes('approve') ? EVENT_TYPES.permitNeeded : EVENT_TYPES.supervise,
     subject: v.creditCode,
     time: v.receivedAt,
-    datacontenttype: 'application/json',
     data: {
       recordId: v.id,
       version: v.version,
@@ -40,7 +38,7 @@ export function noticeEvent(v: StoredVersion, n: DoubleNotice): CloudEvent {
       department: intended,
       ...(n.recipient.kind === 'claim-pool' ? { pool: n.recipient.reason } : {}),
     },
-  };
+  });
 }
 
 /**
