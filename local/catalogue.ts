@@ -3,28 +3,18 @@
  * catalogue:admin calls. Talks to the local exchange started by `npm start` (.data/local.json), or
  * to the table named by TABLE_NAME (and DYNAMODB_ENDPOINT) on AWS.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ProblemError } from '../functions/core/errors';
 import type { ApiClient } from '../functions/core/model';
 import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { addCatalogueVersion, readCatalogue, readCatalogueCsv } from '../functions/core/permits';
 import { runtimePorts } from '../functions/runtime';
-import { useLocalCredentials } from './services';
+import { adminTarget, runAsCommand } from './admin-cli';
 
 const USAGE = `usage: npm run catalogue -- <command>
   load                                              load the shipped catalogue (adds only versions not stored yet)
   add <code> --file version.json --by DEPT [--note N]  add a version (a CatalogueItemVersion as JSON) to an item
   export [--as-of YYYY-MM-DD] [--csv]               print the catalogue in force on a date, as JSON or CSV`;
-
-function target(): { table: string; dynamodbEndpoint?: string } {
-  if (process.env.TABLE_NAME) return { table: process.env.TABLE_NAME, dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT };
-  const file = resolve(process.env.EXCHANGE_DATA_DIR ?? '.data', 'local.json');
-  if (!existsSync(file)) throw new Error(`no TABLE_NAME set and no local exchange found (${file}); run npm start first`);
-  useLocalCredentials();
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
 
 export async function main(argv: string[], out: (s: string) => void = console.log): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -37,7 +27,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     out(USAGE);
     return 2;
   }
-  const ports = runtimePorts(target());
+  const ports = runtimePorts(adminTarget());
   if (command === 'load') {
     out('Loading the shipped catalogue ...');
     const { added, edition } = await seedCatalogue(ports);
@@ -56,12 +46,4 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e instanceof ProblemError ? `${e.message}${e.errors ? '\n' + e.errors.map((f) => `  ${f.path}: ${f.message}`).join('\n') : ''}` : e instanceof Error ? e.message : e);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, main);

@@ -3,12 +3,9 @@
  * Talks to the table directly: the local one started by `npm start` (found through
  * .data/local.json), or the one named by TABLE_NAME (and DYNAMODB_ENDPOINT) on AWS.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createClient, grantScopes } from '../functions/core/clients';
 import { addCreditCodeException, EXCEPTIONS_TTL_MS, removeCreditCodeException } from '../functions/core/credit-code-exceptions';
-import { ProblemError } from '../functions/core/errors';
 import { DIRECTORY_TTL_MS, setDepartmentEntry } from '../functions/core/departments';
 import { SCOPES } from '../functions/core/model';
 import { runtimePorts } from '../functions/runtime';
@@ -18,7 +15,7 @@ import { recordExamples } from '../schemas/examples';
 import { RECORD_KINDS, type RecordKind } from '../schemas/records';
 import { division } from '../schemas/refdata/index';
 import { makeCreditCode } from './samples';
-import { useLocalCredentials } from './services';
+import { adminTarget, runAsCommand } from './admin-cli';
 
 const USAGE = `usage: npm run clients -- <command>
   list                                              list clients
@@ -36,14 +33,6 @@ const USAGE = `usage: npm run clients -- <command>
                                                     92 individual business, 93 farmers' cooperative (default 91)
   sample-record <kind>                              print a valid example body to POST /v1/records (kinds: ${RECORD_KINDS.join(', ')})
 scopes: ${SCOPES.join(', ')}`;
-
-function target(): { table: string; dynamodbEndpoint?: string } {
-  if (process.env.TABLE_NAME) return { table: process.env.TABLE_NAME, dynamodbEndpoint: process.env.DYNAMODB_ENDPOINT };
-  const file = resolve(process.env.EXCHANGE_DATA_DIR ?? '.data', 'local.json');
-  if (!existsSync(file)) throw new Error(`no TABLE_NAME set and no local exchange found (${file}); run npm start first`);
-  useLocalCredentials();
-  return JSON.parse(readFileSync(file, 'utf8'));
-}
 
 export async function main(argv: string[], out: (s: string) => void = console.log): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -78,7 +67,7 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
     out(JSON.stringify(recordExamples()[sub as RecordKind], null, 2));
     return 0;
   }
-  const ports = runtimePorts(target());
+  const ports = runtimePorts(adminTarget());
   const now = () => ports.clock.now().toISOString();
   switch (command) {
     case 'list': {
@@ -172,12 +161,4 @@ function sampleCodes(out: (s: string) => void, region: string, countText: string
   return 0;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      console.error(e instanceof ProblemError ? `${e.message}: ${JSON.stringify(e.errors)}` : e instanceof Error ? e.message : e);
-      process.exit(1);
-    },
-  );
-}
+runAsCommand(import.meta.url, main);

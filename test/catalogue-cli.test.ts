@@ -8,20 +8,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { shippedCatalogue } from '../schemas/catalogue-data';
 import { main } from '../local/catalogue';
-import { newTable } from './helpers';
+import { commandRunner, useFreshTable } from './helpers';
 
-let lines: string[] = [];
-const run = async (...argv: string[]) => {
-  lines = [];
-  const code = await main(argv, (s) => lines.push(s));
-  return { code, text: lines.join('\n') };
-};
+const run = commandRunner(main);
 
-beforeAll(async () => {
-  const { table, dynamodbEndpoint } = await newTable();
-  process.env.TABLE_NAME = table;
-  process.env.DYNAMODB_ENDPOINT = dynamodbEndpoint;
-});
+beforeAll(useFreshTable);
 
 describe('catalogue command', () => {
   it('prints its usage on bad input', async () => {

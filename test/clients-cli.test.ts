@@ -4,20 +4,11 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../local/clients';
-import { newTable } from './helpers';
+import { commandRunner, useFreshTable } from './helpers';
 
-let lines: string[] = [];
-const run = async (...argv: string[]) => {
-  lines = [];
-  const code = await main(argv, (s) => lines.push(s));
-  return { code, text: lines.join('\n') };
-};
+const run = commandRunner(main);
 
-beforeAll(async () => {
-  const { table, dynamodbEndpoint } = await newTable();
-  process.env.TABLE_NAME = table;
-  process.env.DYNAMODB_ENDPOINT = dynamodbEndpoint;
-});
+beforeAll(useFreshTable);
 
 describe('clients command', () => {
   it('creates a client, shows its key once, lists it and revokes it', async () => {
@@ -64,7 +55,8 @@ describe('clients command', () => {
   });
 
   it('prints usage for an unknown command', async () => {
-    expect((await run('frobnicate')).code).toBe(2);
-    expect(lines.join('\n')).toContain('usage: npm run clients');
+    const answer = await run('frobnicate');
+    expect(answer.code).toBe(2);
+    expect(answer.text).toContain('usage: npm run clients');
   });
 });

@@ -8,11 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, chinaToday, DEFAULT_CREDIT } from '../functions/core/credit-rules';
 import { runCreditDue } from '../functions/core/credit-reactions';
 import { inspection, licence, makeCreditCode } from '../local/samples';
-import type { Notification } from '../schemas/events';
-import { startExchange, waitFor, type TestExchange } from './helpers';
+import { inboxOf, shiftedClock, startExchange, waitFor, type TestExchange } from './helpers';
 
-let offset = 0;
-const clock = { now: () => new Date(Date.now() + offset) };
+const clock = shiftedClock();
 let ex: TestExchange;
 beforeAll(async () => {
   ex = await startExchange({ clock, push: {} });
@@ -21,8 +19,8 @@ afterAll(() => ex.close());
 
 const today = () => chinaToday(clock.now());
 /** Moves the clock to the start of the China date `date`, plus an hour. */
-const goTo = (date: string) => void (offset = Date.parse(`${date}T01:00:00+08:00`) - Date.now());
-const inbox = async (as: 'health' | 'market' | 'supervision') => (await ex.call('GET', '/v1/inbox?limit=100', { as })).body.items as Notification[];
+const goTo = clock.goTo;
+const inbox = (as: 'health' | 'market' | 'supervision') => inboxOf(ex, as);
 const find = (as: 'health' | 'market' | 'supervision', type: string, code: string) =>
   waitFor(async () => (await inbox(as)).find((n) => n.event.type === type && n.event.subject === code), 15_000, type);
 const chain = async (id: string) => (await ex.call('GET', `/v1/public/licences/${id}/commitment`, { as: null })).body;
@@ -113,7 +111,7 @@ describe('a licence granted on a commitment', () => {
     expect(final.history.map((h: { step: string }) => h.step)).toEqual(['verification-due', 'rectification-ordered', 'revocation-requested', 'revoked']);
     expect(final.escalations.map((e: { step: string }) => e.step)).toEqual(['verification-due', 'rectification-ordered', 'revocation-requested']);
     await waitFor(async () => (await ex.call('GET', `/v1/credit/check/${code}`, { as: 'market' })).body.risk.riskClass === 'D', 15_000, 'class D after a revocation');
-    offset = 0;
+    clock.reset();
   });
 
   it('may end kept, or with the approving department declining to revoke, with its reason', async () => {

@@ -8,11 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addYears, chinaToday, DEFAULT_CREDIT } from '../functions/core/credit-rules';
 import { runCreditDue } from '../functions/core/credit-reactions';
 import { inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
-import type { Notification } from '../schemas/events';
-import { startExchange, waitFor, type TestExchange } from './helpers';
+import { inboxOf, shiftedClock, startExchange, waitFor, type TestExchange } from './helpers';
 
-let offset = 0;
-const clock = { now: () => new Date(Date.now() + offset) };
+const clock = shiftedClock();
 let ex: TestExchange;
 
 beforeAll(async () => {
@@ -21,7 +19,7 @@ beforeAll(async () => {
 afterAll(() => ex.close());
 
 const today = () => chinaToday(clock.now());
-const inbox = async (as: 'credit' | 'supervision') => (await ex.call('GET', '/v1/inbox?limit=100', { as })).body.items as Notification[];
+const inbox = (as: 'credit' | 'supervision') => inboxOf(ex, as);
 const listing = (code: string, sourceId: string, extra: Record<string, unknown> = {}) => ({
   sourceId,
   creditCode: code,
@@ -158,7 +156,7 @@ describe('time-based transitions', () => {
     const before = await head();
 
     expect(await runCreditDue(ex.ports, DEFAULT_CREDIT)).toMatchObject({ expired: 0, proposed: 0 });
-    offset = Date.parse(`${addYears('2025-10-01', 3)}T00:00:00+08:00`) - Date.now() + 3600_000;
+    clock.goTo(addYears('2025-10-01', 3));
     const done = await runCreditDue(ex.ports, DEFAULT_CREDIT);
     expect(done.expired).toBeGreaterThanOrEqual(1);
     expect(done.proposed).toBeGreaterThanOrEqual(1);
@@ -173,6 +171,6 @@ describe('time-based transitions', () => {
     expect(proposal.event.data.grounds).toContain(abnormal.decisionNumber);
     // The same day again does nothing twice.
     expect(await runCreditDue(ex.ports, DEFAULT_CREDIT)).toMatchObject({ expired: 0, proposed: 0 });
-    offset = 0;
+    clock.reset();
   });
 });

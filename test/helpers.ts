@@ -17,6 +17,7 @@ import { DEFAULT_DELIVERY, type DeliveryConfig } from '../functions/core/deliver
 import { startEventSources, type EventSources } from '../local/event-sources';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
+import type { Notification } from '../schemas/events';
 
 const WRITE_ALL: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
 
@@ -157,4 +158,35 @@ export async function waitFor<T>(check: () => Promise<T> | T, ms = 15_000, what 
 export function manualClock(start = '2026-11-27T02:00:00.000Z') {
   let now = new Date(start).getTime();
   return { now: () => new Date(now), advance: (ms: number) => void (now += ms), set: (iso: string) => void (now = new Date(iso).getTime()) };
+}
+
+/** A clock running with real time but shifted: `goTo(date)` moves it to 01:00 China time on that date. */
+export function shiftedClock() {
+  let offset = 0;
+  return {
+    now: () => new Date(Date.now() + offset),
+    goTo: (date: string) => void (offset = Date.parse(`${date}T01:00:00+08:00`) - Date.now()),
+    reset: () => void (offset = 0),
+  };
+}
+
+/** The first hundred notifications in a department's inbox. */
+export async function inboxOf(ex: TestExchange, as: TestClient): Promise<Notification[]> {
+  return (await ex.call('GET', '/v1/inbox?limit=100', { as })).body.items as Notification[];
+}
+
+/** Runs an administrators' command's `main` in-process, collecting what it prints. */
+export function commandRunner(main: (argv: string[], out: (s: string) => void) => Promise<number>) {
+  return async (...argv: string[]) => {
+    const lines: string[] = [];
+    const code = await main(argv, (s) => lines.push(s));
+    return { code, text: lines.join('\n') };
+  };
+}
+
+/** Points the administrators' commands at a fresh table of the test DynamoDB Local. */
+export async function useFreshTable(): Promise<void> {
+  const { table, dynamodbEndpoint } = await newTable();
+  process.env.TABLE_NAME = table;
+  process.env.DYNAMODB_ENDPOINT = dynamodbEndpoint;
 }

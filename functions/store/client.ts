@@ -3,8 +3,8 @@
  * conditional writes, the cursor of a listing, stripping table bookkeeping from items, and
  * capacity metering as SDK middleware (so no store method reports capacity by hand).
  */
-import { ConditionalCheckFailedException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { decodeCursor, encodeCursor } from '../core/cursor';
 import { StoreUnavailable } from '../core/store-errors';
@@ -127,6 +127,26 @@ export class TableClient {
       if (e instanceof ConditionalCheckFailedException && e.Item) return unmarshall(e.Item);
       throw e;
     }
+  }
+}
+
+type TransactOps = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+/** One transaction item whose table may be left out (this table). */
+type TransactItem = { [Op in keyof TransactOps]?: Omit<NonNullable<TransactOps[Op]>, 'TableName'> & { TableName?: string } };
+
+/**
+ * Writes `items` in one transaction (each on this table unless it names another); false when it was
+ * cancelled — a condition did not hold or another transaction touched the same items — so the
+ * caller re-reads and decides again.
+ */
+export async function transactOrLose(t: TableClient, items: TransactItem[]): Promise<boolean> {
+  const TransactItems = items.map((item) => Object.fromEntries(Object.entries(item).map(([op, input]) => [op, { TableName: t.table, ...input }]))) as TransactOps[];
+  try {
+    await t.db.send(new TransactWriteCommand({ TransactItems }));
+    return true;
+  } catch (e) {
+    if (e instanceof TransactionCanceledException) return false;
+    throw e;
   }
 }
 

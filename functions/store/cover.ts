@@ -4,11 +4,10 @@
  * uncovered, and in the recheck index until the date a licence of it expires or starts. Saving a
  * cover moves the quota stock counters in the same transaction, so stock changes exactly once.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredCover } from '../core/model';
 import type { CoverStore } from '../core/ports';
-import { strip, type Item, type TableClient } from './client';
+import { strip, transactOrLose, type Item, type TableClient } from './client';
 import { ATTR, coverKey, INDEXES, ITEM_TYPES, quotaStockKey, RECHECK_SHARDS, recheckIndexKey, recheckPartition, uncoveredIndexKey, uncoveredPartition } from './table';
 
 const UNCOVERED = INDEXES.uncovered;
@@ -34,35 +33,23 @@ export class DynamoCoverStore implements CoverStore {
 
   async save(cover: StoredCover, stock: Record<string, number>) {
     const moves = Object.entries(stock).filter(([, n]) => n !== 0);
-    try {
-      await this.t.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: this.t.table,
-                Item: coverItem(cover),
-                ConditionExpression: cover.rev === 1 ? `attribute_not_exists(${ATTR.pk})` : 'rev = :prev',
-                ...(cover.rev === 1 ? {} : { ExpressionAttributeValues: { ':prev': cover.rev - 1 } }),
-              },
-            },
-            ...moves.map(([code, n]) => ({
-              Update: {
-                TableName: this.t.table,
-                Key: quotaStockKey(code),
-                UpdateExpression: 'SET #t = :t, #code = :c ADD stock :n',
-                ExpressionAttributeNames: { '#t': ATTR.type, '#code': 'code' },
-                ExpressionAttributeValues: { ':t': ITEM_TYPES.quotaStock, ':c': code, ':n': n },
-              },
-            })),
-          ],
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof TransactionCanceledException) return false;
-      throw e;
-    }
+    return transactOrLose(this.t, [
+      {
+        Put: {
+          Item: coverItem(cover),
+          ConditionExpression: cover.rev === 1 ? `attribute_not_exists(${ATTR.pk})` : 'rev = :prev',
+          ...(cover.rev === 1 ? {} : { ExpressionAttributeValues: { ':prev': cover.rev - 1 } }),
+        },
+      },
+      ...moves.map(([code, n]) => ({
+        Update: {
+          Key: quotaStockKey(code),
+          UpdateExpression: 'SET #t = :t, #code = :c ADD stock :n',
+          ExpressionAttributeNames: { '#t': ATTR.type, '#code': 'code' },
+          ExpressionAttributeValues: { ':t': ITEM_TYPES.quotaStock, ':c': code, ':n': n },
+        },
+      })),
+    ]);
   }
 
   uncovered(region: string, onOrBefore: string, cursor: string | undefined, limit: number) {

@@ -1,10 +1,9 @@
 /** Record versions and the enterprise index on DynamoDB (the RecordStore port). */
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordKind } from '../../schemas/records';
 import type { HistoryPosition, StoredVersion } from '../core/model';
 import type { RecordStore } from '../core/ports';
-import { strip, type Item, type TableClient } from './client';
+import { strip, transactOrLose, type Item, type TableClient } from './client';
 import {
   ATTR,
   enterpriseIndexKey,
@@ -52,28 +51,17 @@ export class DynamoRecordStore implements RecordStore {
   }
 
   async putCorrection(next: StoredVersion, previous: StoredVersion) {
-    try {
-      await this.t.db.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: this.t.table, Item: versionItem(next, true), ConditionExpression: `attribute_not_exists(${ATTR.pk})` } },
-            {
-              Update: {
-                TableName: this.t.table,
-                Key: recordKey(previous.id, previous.version),
-                UpdateExpression: `SET supersededBy = :next REMOVE ${LIVE_INDEX_KEYS}`,
-                ConditionExpression: `attribute_exists(${ENTERPRISE.partitionKey}) AND attribute_not_exists(supersededBy)`,
-                ExpressionAttributeValues: { ':next': next.version },
-              },
-            },
-          ],
-        }),
-      );
-      return true;
-    } catch (e) {
-      if (e instanceof TransactionCanceledException) return false;
-      throw e;
-    }
+    return transactOrLose(this.t, [
+      { Put: { Item: versionItem(next, true), ConditionExpression: `attribute_not_exists(${ATTR.pk})` } },
+      {
+        Update: {
+          Key: recordKey(previous.id, previous.version),
+          UpdateExpression: `SET supersededBy = :next REMOVE ${LIVE_INDEX_KEYS}`,
+          ConditionExpression: `attribute_exists(${ENTERPRISE.partitionKey}) AND attribute_not_exists(supersededBy)`,
+          ExpressionAttributeValues: { ':next': next.version },
+        },
+      },
+    ]);
   }
 
   async latestVersion(recordId: string) {
