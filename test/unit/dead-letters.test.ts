@@ -9,30 +9,11 @@ import { DEAD_LETTER_METRIC } from '../../functions/core/delivery';
 import type { StoredNotification } from '../../functions/core/model';
 import { deadLetterHandler } from '../../functions/deliver/adapter';
 import { memoryPorts, type MemoryPorts } from '../fakes/ports';
+import { SAMPLE_NOTIFICATION_ID, sampleNotification } from '../fakes/notifications';
 import type { SQSEvent } from 'aws-lambda';
 
-const ID = 'ntf_20261127020000000_0123456789abcdef';
-function notification(delivery: Partial<StoredNotification['delivery']>): StoredNotification {
-  return {
-    id: ID,
-    department: 'health',
-    event: {
-      specversion: '1.0',
-      id: 'evt_1',
-      type: 'cn.edx.record.created',
-      source: '/records',
-      subject: '91330402MA2B4T1X8Q',
-      time: '2026-11-27T02:00:00.000Z',
-      datacontenttype: 'application/json',
-      data: {},
-    },
-    reasons: ['subscription:sub_x'],
-    createdAt: '2026-11-27T02:00:00.000Z',
-    ackBy: '2026-11-30T02:00:00.000Z',
-    delivery: { mode: 'webhook', status: 'queued', subscriptionId: 'sub_x', attempts: 2, ...delivery },
-    feedback: [],
-  };
-}
+const ID = SAMPLE_NOTIFICATION_ID;
+const notification = (delivery: Partial<StoredNotification['delivery']>) => sampleNotification({ attempts: 2, ...delivery });
 const sqsEvent = (bodies: unknown[], receiveCount = 6): SQSEvent => ({
   Records: bodies.map((b, i) => ({
     messageId: `m${i}`,

@@ -10,10 +10,11 @@ import type { ApiClient, StoredNotification } from '../../functions/core/model';
 import { createSubscription, retirePreviousSecret, rotateSecret } from '../../functions/core/subscriptions';
 import { verifyWebhook, webhookHeaders } from '../../functions/core/webhooks';
 import { memoryPorts, type MemoryPorts } from '../fakes/ports';
+import { SAMPLE_NOTIFICATION_ID, sampleNotification } from '../fakes/notifications';
 
 const health: ApiClient = { clientId: 'cHealth000001', department: 'health', name: 'health', scopes: ['subscriptions:manage', 'profiles:read'], keyHash: '00', createdAt: '2026-11-01T00:00:00Z' };
 const policy = { allowPrivateTargets: false };
-const ID = 'ntf_20261127020000000_0123456789abcdef';
+const ID = SAMPLE_NOTIFICATION_ID;
 
 let ports: MemoryPorts;
 let posted: { headers: Record<string, string>; body: string }[];
@@ -30,25 +31,7 @@ async function subscribe() {
 /** One delivery of a fresh notification through the subscription; returns what the receiver got. */
 async function deliverThrough(subscriptionId: string, queuedAt?: string, status: StoredNotification['delivery']['status'] = 'queued') {
   ports.notifications.notifications.clear();
-  await ports.notifications.put({
-    id: ID,
-    department: 'health',
-    event: {
-      specversion: '1.0',
-      id: 'evt_1',
-      type: 'cn.edx.record.created',
-      source: '/records',
-      subject: '91330402MA2B4T1X8Q',
-      time: '2026-11-27T02:00:00.000Z',
-      datacontenttype: 'application/json',
-      data: {},
-    },
-    reasons: [`subscription:${subscriptionId}`],
-    createdAt: '2026-11-27T02:00:00.000Z',
-    ackBy: '2026-11-30T02:00:00.000Z',
-    delivery: { mode: 'webhook', status, subscriptionId, attempts: 0 },
-    feedback: [],
-  });
+  await ports.notifications.put(sampleNotification({ status, subscriptionId }));
   const m: QueueMessage = { messageId: 'm1', receiptHandle: 'r1', receiveCount: 1, body: JSON.stringify({ department: 'health', notificationId: ID, ...(queuedAt ? { queuedAt } : {}) }) };
   posted = [];
   await deliverBatch(ports, post, [m]);
