@@ -196,7 +196,14 @@ try {
     const times: number[] = [];
     for (let i = 0; i < 7; i++) {
       const r = spawnSync(process.execPath, ['-e', `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`, '--input-type=module'], {
-        env: { ...process.env, TABLE_NAME: 'bench', DELIVERY_QUEUE_URL: 'http://127.0.0.1:1/queue', CURSOR_KEY: 'bench-cursor-key-of-at-least-32-characters' },
+        env: {
+          ...process.env,
+          TABLE_NAME: 'bench',
+          DELIVERY_QUEUE_URL: 'http://127.0.0.1:1/queue',
+          CURSOR_KEY: 'bench-cursor-key-of-at-least-32-characters',
+          CONTENT_HASH_KEY: 'bench-content-hash-key-of-32-characters',
+          EXCHANGE_ENV: 'bench',
+        },
         encoding: 'utf8',
       });
       times.push(Number(r.stdout.trim()));

@@ -8,6 +8,7 @@ import type { FanoutConfig } from './core/fanout';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest-rules';
 import { DEFAULT_CREDIT, type CreditConfig, type PenaltyCategory } from './core/credit-config';
 import type { WebhookPolicy } from './core/subscriptions';
+import { ENVIRONMENT_PATTERN, LOCAL_ENVIRONMENT } from './core/clients';
 
 /** The variables the functions read, with what each one sets. */
 export const ENVIRONMENT = {
@@ -30,6 +31,7 @@ export const ENVIRONMENT = {
   COMMITMENT_VERIFY_WITHIN_DAYS: 'days after a commitment grant by which the competent department verifies it (60)',
   REVOCATION_ANSWER_WITHIN_DAYS: 'days the approving department has to answer a revocation request (20)',
   CURSOR_KEY: 'the key listing cursors are sealed with, at least 32 characters (required by the api; a generated secret on AWS)',
+  EXCHANGE_ENV: 'the environment marker of API keys (`edx_<env>.…`), 2-16 lower-case letters and digits: keys of another environment are refused (required by the api on AWS; `local` elsewhere)',
   CONTENT_HASH_KEY: "the HMAC key of records' content hashes, at least 32 characters (required by the api on AWS, a generated secret; `npm start` generates one into its data folder)",
   PARTY_KEY_SECRET: "the HMAC key that turns a natural person's identity document into a party key, at least 32 characters (a generated secret on AWS; a fixed development key locally)",
 } as const;
@@ -133,6 +135,22 @@ function partyKeySecret(): string {
   if (secret === undefined) return DEFAULT_INGEST_RULES.partyKeySecret;
   if (secret.length < 32) throw new Error('environment variable PARTY_KEY_SECRET must have at least 32 characters');
   return secret;
+}
+
+/** The environment marker of this deployment's API keys; `local` when unset (npm start, tests, the CLI on the local table). */
+export function keyEnvironment(): string {
+  return env('EXCHANGE_ENV', environmentMarker, LOCAL_ENVIRONMENT);
+}
+
+/** The marker of a deployment, which the api refuses to start without. */
+export function requireKeyEnvironment(): string {
+  requireEnv('EXCHANGE_ENV');
+  return keyEnvironment();
+}
+
+function environmentMarker(raw: string): string {
+  if (!ENVIRONMENT_PATTERN.test(raw)) throw new Error('must be 2-16 lower-case letters and digits, starting with a letter');
+  return raw;
 }
 
 /** The key of content hashes; like every secret it never goes into an error message. */

@@ -9,6 +9,8 @@ const app = new App();
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 new ExchangeStack(app, 'EnterpriseDataExchange', {
   assetsDir: 'dist',
+  // The API key marker: `npx cdk deploy -c environment=test` for a second deployment beside production.
+  environment: String(app.node.tryGetContext('environment') ?? 'prod'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION ?? 'cn-north-1' },
 });
 app.synth();

@@ -22,12 +22,15 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import type { FunctionName } from '../scripts/build';
 import type { Construct } from 'constructs';
 import { DEAD_LETTER_METRIC } from '../functions/core/delivery';
+import { ENVIRONMENT_PATTERN } from '../functions/core/clients';
 import { FANOUT_STREAM_FILTERS, TABLE } from '../functions/store/table';
 import { DELIVER_TIMEOUT_SECONDS, QUEUES } from './definitions';
 
 export interface ExchangeStackProps extends StackProps {
   /** Directory holding one folder per bundled function (scripts/build.ts output). */
   assetsDir: string;
+  /** The marker of this deployment's API keys (`edx_<environment>.…`); another deployment's keys are refused. */
+  environment: string;
 }
 
 /** DynamoDB actions each function needs, and no more. */
@@ -172,6 +175,8 @@ export class ExchangeStack extends Stack {
       id: 'AwsSolutions-SMG4',
       reason: 'A new key would make every replay of a record stored under the old one a conflict; it must stay as long as the data does.',
     });
+    if (!ENVIRONMENT_PATTERN.test(props.environment)) throw new Error(`environment ${JSON.stringify(props.environment)}: 2-16 lower-case letters and digits, starting with a letter`);
+    this.api.addEnvironment('EXCHANGE_ENV', props.environment);
     this.bindSecretsKey(this.api, 'kms:Encrypt');
 
     // Stream → fan-out: new record versions and changed notifications only; a failing batch is

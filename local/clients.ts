@@ -5,6 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { createClient, grantScopes } from '../functions/core/clients';
+import { keyEnvironment } from '../functions/config';
 import { addCreditCodeException, EXCEPTIONS_TTL_MS, removeCreditCodeException } from '../functions/core/credit-code-exceptions';
 import { DIRECTORY_TTL_MS, setDepartmentEntry } from '../functions/core/departments';
 import { SCOPES } from '../functions/core/model';
@@ -19,7 +20,8 @@ import { adminTarget, runAsCommand } from './admin-cli';
 
 const USAGE = `usage: npm run clients -- <command>
   list                                              list clients
-  create --department D --name N --scopes S1,S2     create a client; prints its API key once
+  create --department D --name N --scopes S1,S2     create a client; prints its API key once (marked with EXCHANGE_ENV,
+                                                    default local: set it to the deployment's marker on AWS)
   revoke <clientId>                                 revoke a client's key
   grant <clientId> --scopes S1,S2                   add scopes to a client, keeping its key
   exceptions list                                   list credit codes accepted despite a wrong check character
@@ -77,11 +79,15 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
       return 0;
     }
     case 'create': {
-      const { client, apiKey } = await createClient(ports, {
-        department: values.department ?? '',
-        name: values.name ?? '',
-        scopes: (values.scopes ?? '').split(',').filter(Boolean),
-      });
+      const { client, apiKey } = await createClient(
+        ports,
+        {
+          department: values.department ?? '',
+          name: values.name ?? '',
+          scopes: (values.scopes ?? '').split(',').filter(Boolean),
+        },
+        keyEnvironment(),
+      );
       out(`created ${client.clientId} for ${client.department} with scopes ${client.scopes.join(' ')}`);
       out(`API key (shown once, stored only as a hash): ${apiKey}`);
       return 0;

@@ -32,6 +32,26 @@ describe('authentication', () => {
     expect(res.body.type).toBe('/problems/unauthorized');
   });
 
+  it("marks keys with their environment and refuses another environment's key with 401 before looking it up", async () => {
+    expect(ex.keys.market).toMatch(/^edx_local\.c[A-Za-z0-9_-]{12}\.[A-Za-z0-9_-]{43}$/);
+    const [, id, secret] = ex.keys.market.split('.');
+    const foreign = await ex.call('GET', '/v1/me', { as: null, headers: { authorization: `Bearer edx_prod.${id}.${secret}` } });
+    expect(foreign.status).toBe(401);
+    expect(foreign.headers.get('content-type')).toContain('application/problem+json');
+    expect(foreign.headers.get('www-authenticate')).toBe('Bearer realm="exchange"');
+    expect(foreign.body).toMatchObject({ type: '/problems/unauthorized', detail: expect.stringContaining('prod environment') });
+    // A client that does not exist gets the same answer: the marker is checked before any lookup.
+    const unknown = await ex.call('GET', '/v1/me', { as: null, headers: { authorization: `Bearer edx_prod.c${'Z'.repeat(12)}.${secret}` } });
+    expect(unknown.body.detail).toBe(foreign.body.detail);
+  });
+
+  it('still takes a key made before the marker (edx.<clientId>.<secret>) as a local key', async () => {
+    const legacy = ex.keys.market.replace(/^edx_local\./, 'edx.');
+    const res = await ex.call('GET', '/v1/me', { as: null, headers: { authorization: `Bearer ${legacy}` } });
+    expect(res.status).toBe(200);
+    expect(res.body.clientId).toBe(ex.clientIds.market);
+  });
+
   it('stops accepting a revoked key once the short cache expires', async () => {
     expect((await ex.call('GET', '/v1/me', { as: 'credit' })).status).toBe(200);
     expect(await ex.ports.clients.revoke(ex.clientIds.credit, clock.now().toISOString())).toBe(true);

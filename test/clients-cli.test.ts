@@ -14,7 +14,7 @@ describe('clients command', () => {
   it('creates a client, shows its key once, lists it and revokes it', async () => {
     const created = await run('create', '--department', 'culture', '--name', '区文化和旅游局', '--scopes', 'records:write:licence,profiles:read');
     expect(created.code).toBe(0);
-    const key = created.text.match(/edx\.(c[\w-]{12})\.[\w-]{43}/);
+    const key = created.text.match(/edx_local\.(c[\w-]{12})\.[\w-]{43}/);
     expect(key).not.toBeNull();
     const clientId = key?.[1] ?? '';
 
@@ -30,7 +30,7 @@ describe('clients command', () => {
 
   it('grants a scope to an existing client, keeping its key', async () => {
     const created = await run('create', '--department', 'culture', '--name', '区文化和旅游局', '--scopes', 'inbox:read');
-    const clientId = created.text.match(/edx\.(c[\w-]{12})\./)?.[1] ?? '';
+    const clientId = created.text.match(/edx_local\.(c[\w-]{12})\./)?.[1] ?? '';
     const granted = await run('grant', clientId, '--scopes', 'inbox:act');
     expect(granted.code).toBe(0);
     expect(granted.text).toContain('inbox:read inbox:act');

@@ -30,7 +30,7 @@ beforeAll(async () => {
   assetsDir = mkdtempSync(join(tmpdir(), 'assets-'));
   await buildFunctions(assetsDir);
   const app = nagApp();
-  const stack = new ExchangeStack(app, 'Exchange', { assetsDir, env: { account: '123456789012', region: 'cn-north-1' } });
+  const stack = new ExchangeStack(app, 'Exchange', { assetsDir, environment: 'prod', env: { account: '123456789012', region: 'cn-north-1' } });
   app.synth(); // throws if any AwsSolutions rule fails without an acknowledgement
   template = Template.fromStack(stack, { skipCyclicalDependenciesCheck: true });
 }, 60_000);
@@ -113,6 +113,11 @@ describe('functions', () => {
     expect(withKey.map(([id]) => id.replace(/[0-9A-F]{8}$/, ''))).toEqual(['Api']);
     const [[secretId]] = Object.entries(template.findResources('AWS::SecretsManager::Secret')).filter(([id]) => id.startsWith('ContentHashKey'));
     expect(JSON.stringify(withKey[0][1].Properties.Environment.Variables.CONTENT_HASH_KEY)).toContain(secretId);
+  });
+
+  it('tell the api the environment marker its API keys carry', () => {
+    const api = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Api'));
+    expect(api?.[1].Properties.Environment.Variables.EXCHANGE_ENV).toBe('prod');
   });
 
   it('each have reserved concurrency, leaving the account 100 unreserved out of a limit of 343 or more', () => {

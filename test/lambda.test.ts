@@ -44,11 +44,16 @@ beforeAll(async () => {
   process.env.DYNAMODB_ENDPOINT = dynamodbEndpoint;
   process.env.CURSOR_KEY = randomBytes(32).toString('base64url');
   process.env.CONTENT_HASH_KEY = randomBytes(32).toString('base64url');
-  ({ key } = await createClient(runtimePorts({ table, dynamodbEndpoint }), {
-    department: 'market',
-    name: 'lambda test',
-    scopes: ['records:write:inspection', 'profiles:read'],
-  }).then((r) => ({ key: r.apiKey })));
+  process.env.EXCHANGE_ENV = 'lambdatest';
+  ({ key } = await createClient(
+    runtimePorts({ table, dynamodbEndpoint }),
+    {
+      department: 'market',
+      name: 'lambda test',
+      scopes: ['records:write:inspection', 'profiles:read'],
+    },
+    'lambdatest',
+  ).then((r) => ({ key: r.apiKey })));
   ({ handler } = (await import('../functions/api/handler')) as unknown as { handler: typeof handler });
 });
 
@@ -92,6 +97,13 @@ describe('api Lambda behind API Gateway v2', () => {
     }
     const entry = lines.map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.path === '/v1/me');
     expect(entry).toMatchObject({ requestId: 'r1', callerRequestId: 'forged-id', status: 200 });
+  });
+
+  it('refuses a key made for another environment (here: a local one) with 401', async () => {
+    const local = key.replace(/^edx_lambdatest\./, 'edx_local.');
+    const res = await handler(v2Event('GET', '/v1/me', { headers: { authorization: `Bearer ${local}` } }), context);
+    expect(res.statusCode).toBe(401);
+    expect(res.headers?.['content-type']).toBe('application/problem+json');
   });
 
   it('returns problem+json for errors', async () => {

@@ -60,6 +60,8 @@ export interface AppOptions {
   ingest?: IngestRules;
   /** Settings of credit (who is told, commitment deadlines); the defaults when absent. */
   credit?: CreditConfig;
+  /** The environment marker API keys must carry (`edx_<environment>.`); `local` when absent. */
+  keyEnvironment?: string;
 }
 
 function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {
@@ -254,7 +256,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
 
   const v1 = new Hono<Env>();
   v1.use('*', async (c, next) => {
-    c.set('client', await authenticate(lookup, c.req.header('authorization')));
+    c.set('client', await authenticate(lookup, c.req.header('authorization'), options.keyEnvironment));
     await next();
   });
 

@@ -1,19 +1,28 @@
 /**
  * API clients of department systems (接入系统): keys, authentication, administration.
- * A key is `edx.<clientId>.<secret>`; only the SHA-256 of the secret is stored. Secrets carry 256
- * random bits, so a fast hash is enough (no password stretching needed).
+ * A key is `edx_<environment>.<clientId>.<secret>`; only the SHA-256 of the secret is stored.
+ * Secrets carry 256 random bits, so a fast hash is enough (no password stretching needed). The
+ * environment marker names the deployment that made the key, so a key that leaks from a test
+ * deployment (or is pasted into the wrong one) is refused by every other before any lookup.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { badRequest, forbidden, unauthorized } from './errors';
 import { SCOPES, type ApiClient, type Scope } from './model';
 import type { Ports } from './ports';
 
-const KEY_PATTERN = /^edx\.(c[A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/;
+/** The environment of `npm start` and the tests; keys made before the marker (`edx.<clientId>.<secret>`) count as its keys. */
+export const LOCAL_ENVIRONMENT = 'local';
+export const ENVIRONMENT_PATTERN = /^[a-z][a-z0-9]{1,15}$/;
+const KEY_PATTERN = /^edx(?:_([a-z][a-z0-9]{1,15}))?\.(c[A-Za-z0-9_-]{12})\.([A-Za-z0-9_-]{43})$/;
 export const DEPARTMENT_PATTERN = /^[a-z][a-z0-9-]{1,31}$/;
 
 const hashSecret = (secret: string) => createHash('sha256').update(secret).digest('hex');
 
-export async function createClient(ports: Ports, spec: { department: string; name: string; scopes: string[] }): Promise<{ client: ApiClient; apiKey: string }> {
+export async function createClient(
+  ports: Ports,
+  spec: { department: string; name: string; scopes: string[] },
+  environment: string = LOCAL_ENVIRONMENT,
+): Promise<{ client: ApiClient; apiKey: string }> {
   const errors = [];
   if (!DEPARTMENT_PATTERN.test(spec.department)) errors.push({ path: 'department', message: 'lower-case letters, digits and hyphens, 2-32, starting with a letter' });
   if (!spec.name.trim()) errors.push({ path: 'name', message: 'required' });
@@ -32,7 +41,7 @@ export async function createClient(ports: Ports, spec: { department: string; nam
     createdAt: ports.clock.now().toISOString(),
   };
   await ports.clients.put(client);
-  return { client, apiKey: `edx.${clientId}.${secret}` };
+  return { client, apiKey: `edx_${environment}.${clientId}.${secret}` };
 }
 
 /** Adds scopes to an existing client, keeping its key (a scope split must not force new keys on departments). */
@@ -71,13 +80,16 @@ export function requireScope(client: ApiClient, scope: Scope) {
   if (!client.scopes.includes(scope)) throw forbidden(`client ${client.clientId} lacks scope ${scope}`);
 }
 
-export async function authenticate(lookup: ClientLookup, authorization: string | undefined): Promise<ApiClient> {
+/** The caller's client; `environment` is this deployment's marker, and a key with another one is refused unread. */
+export async function authenticate(lookup: ClientLookup, authorization: string | undefined, environment: string = LOCAL_ENVIRONMENT): Promise<ApiClient> {
   const match = authorization?.match(/^Bearer (\S+)$/);
   if (!match) throw unauthorized('send the API key as "Authorization: Bearer <key>"');
   const parts = KEY_PATTERN.exec(match[1]);
   if (!parts) throw unauthorized('malformed API key');
-  const client = await lookup(parts[1]);
-  const given = Buffer.from(hashSecret(parts[2]), 'hex');
+  const marker = parts[1] ?? LOCAL_ENVIRONMENT;
+  if (marker !== environment) throw unauthorized(`the API key was made for the ${marker} environment, not this one`);
+  const client = await lookup(parts[2]);
+  const given = Buffer.from(hashSecret(parts[3]), 'hex');
   if (!client || client.revokedAt || !timingSafeEqual(given, Buffer.from(client.keyHash, 'hex'))) throw unauthorized('unknown or revoked API key');
   return client;
 }
