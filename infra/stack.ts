@@ -106,6 +106,7 @@ export class ExchangeStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       stream: StreamViewType[TABLE.stream],
+      timeToLiveAttribute: TABLE.timeToLiveAttribute,
     });
     // Every index of the table module, as declared there (CloudFormation adds at most one new index
     // to an existing table per update: see README, Deploying to AWS).

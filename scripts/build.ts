@@ -1,9 +1,12 @@
 /**
  * Bundles each Lambda entry point with esbuild into dist/<name>/index.mjs (ESM, Node 22, arm64
  * agnostic) and reports the sizes. `npm run build`; infra/app.ts calls it before synth.
+ * Code behind a dynamic `import()` (the console's pages) goes into chunks beside the entry
+ * (dist/<name>/chunks/), loaded only when first needed; the whole directory is the asset. The
+ * size that counts for a cold start is the entry with what it imports statically (`bytes`).
  */
 import { build, type Metafile } from 'esbuild';
-import { statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const ENTRY_POINTS = {
@@ -17,14 +20,51 @@ export type FunctionName = keyof typeof ENTRY_POINTS;
 // Bundled CommonJS dependencies (the AWS SDK) call require(); ESM output needs one defined.
 const BANNER = "import{createRequire}from'node:module';const require=createRequire(import.meta.url);";
 
-export async function buildFunctions(outDir = 'dist', root = process.cwd()): Promise<Record<FunctionName, { file: string; bytes: number; metafile: Metafile }>> {
-  const out = {} as Record<FunctionName, { file: string; bytes: number; metafile: Metafile }>;
+export interface BuiltFunction {
+  file: string;
+  /** The entry and every chunk it imports statically: what a cold start loads. */
+  bytes: number;
+  /** Chunks loaded only through a dynamic import, with their sizes. */
+  lazy: { file: string; bytes: number }[];
+  metafile: Metafile;
+}
+
+/** Splits a build's outputs into what loads with the entry and what loads later. */
+function sizes(metafile: Metafile, entryFile: string, root: string): Pick<BuiltFunction, 'bytes' | 'lazy'> {
+  const outputs = Object.fromEntries(
+    Object.entries(metafile.outputs)
+      .filter(([path]) => path.endsWith('.mjs'))
+      .map(([path, o]) => [resolve(root, path), o]),
+  );
+  const eager = new Set<string>();
+  const visit = (file: string) => {
+    if (eager.has(file) || !outputs[file]) return;
+    eager.add(file);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) visit(resolve(root, i.path));
+  };
+  visit(entryFile);
+  const size = (file: string) => statSync(file).size;
+  return {
+    bytes: [...eager].reduce((n, f) => n + size(f), 0),
+    lazy: Object.keys(outputs)
+      .filter((f) => !eager.has(f))
+      .map((file) => ({ file, bytes: size(file) })),
+  };
+}
+
+export async function buildFunctions(outDir = 'dist', root = process.cwd()): Promise<Record<FunctionName, BuiltFunction>> {
+  const out = {} as Record<FunctionName, BuiltFunction>;
   await Promise.all(
     (Object.entries(ENTRY_POINTS) as [FunctionName, string][]).map(async ([name, entry]) => {
-      const file = resolve(root, outDir, name, 'index.mjs');
+      const dir = resolve(root, outDir, name);
+      const file = join(dir, 'index.mjs');
+      rmSync(dir, { recursive: true, force: true });
       const result = await build({
-        entryPoints: [resolve(root, entry)],
-        outfile: file,
+        entryPoints: { index: resolve(root, entry) },
+        outdir: dir,
+        outExtension: { '.js': '.mjs' },
+        chunkNames: 'chunks/[name]-[hash]',
+        splitting: true,
         bundle: true,
         platform: 'node',
         target: 'node22',
@@ -35,8 +75,9 @@ export async function buildFunctions(outDir = 'dist', root = process.cwd()): Pro
         banner: { js: BANNER },
         metafile: true,
         logLevel: 'warning',
+        absWorkingDir: root,
       });
-      out[name] = { file, bytes: statSync(file).size, metafile: result.metafile };
+      out[name] = { file, ...sizes(result.metafile, file, root), metafile: result.metafile };
     }),
   );
   return out;
@@ -45,7 +86,7 @@ export async function buildFunctions(outDir = 'dist', root = process.cwd()): Pro
 if (import.meta.url === `file://${process.argv[1]}`) {
   const built = await buildFunctions(process.argv[2] ?? 'dist');
   for (const [name, b] of Object.entries(built)) {
-    const inputs = Object.entries(b.metafile.outputs[Object.keys(b.metafile.outputs).find((o) => o.endsWith('.mjs')) ?? ''].inputs);
+    const inputs = Object.values(b.metafile.outputs).flatMap((o) => Object.entries(o.inputs));
     const byPackage = new Map<string, number>();
     for (const [path, { bytesInOutput }] of inputs) {
       const pkg = path.match(/node_modules\/((?:@[^/]+\/)?[^/]+)/)?.[1] ?? join('(project)', path.split('/')[0]);
@@ -56,5 +97,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       .slice(0, 6)
       .map(([p, n]) => `${p} ${(n / 1024).toFixed(0)} KB`);
     console.log(`${name}: ${(b.bytes / 1024).toFixed(0)} KB  (${top.join(', ')})`);
+    for (const chunk of b.lazy) console.log(`  lazy chunk ${chunk.file.split('/').slice(-2).join('/')}: ${(chunk.bytes / 1024).toFixed(0)} KB`);
   }
 }

@@ -2,7 +2,9 @@
  * The AWS stack: invariants that must never change, asserted on the synthesized template, and
  * cdk-nag's AwsSolutions checks passing with every acknowledgement reasoned.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack, Validations } from 'aws-cdk-lib';
@@ -45,6 +47,8 @@ describe('table', () => {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
         DeletionProtectionEnabled: true,
         StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+        // Console sessions expire by TTL.
+        TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
       }),
     });
   });
@@ -78,6 +82,32 @@ function actionsOf(logicalIdPrefix: string, service: string): string[] {
     .filter((a: string) => a.startsWith(`${service}:`))
     .sort();
 }
+
+describe('the api asset', () => {
+  it('is its whole directory: the entry loads the console chunk beside it, and its session cookies are Secure', async () => {
+    expect(readdirSync(join(assetsDir, 'api', 'chunks')).filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(0);
+    process.env.TABLE_NAME ??= 'asset-test';
+    process.env.CURSOR_KEY ??= randomBytes(32).toString('base64url');
+    const { handler } = (await import(pathToFileURL(join(assetsDir, 'api', 'index.mjs')).href)) as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string; cookies?: string[] }>;
+    };
+    const http = { method: 'GET', path: '/console/login', protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' };
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: http.path,
+      rawQueryString: '',
+      headers: { host: 'api.example.gov.cn' },
+      body: null,
+      isBase64Encoded: false,
+      requestContext: { http, requestId: 'r1', stage: '$default' },
+    };
+    const res = await handler(event, { getRemainingTimeInMillis: () => 10_000 });
+    expect(res.statusCode).toBe(200);
+    expect(res.body).toContain('部门接入密钥');
+    expect(res.cookies?.[0]).toMatch(/; HttpOnly; Secure; SameSite=Strict$/);
+  });
+});
 
 describe('functions', () => {
   it('all run on Node.js 22 on arm64 with the table name', () => {

@@ -62,6 +62,8 @@ export interface AppOptions {
   credit?: CreditConfig;
   /** The environment marker API keys must carry (`edx_<environment>.`); `local` when absent. */
   keyEnvironment?: string;
+  /** Console cookies only over HTTPS: true on AWS, false for the local http://127.0.0.1 runner. */
+  secureCookies?: boolean;
 }
 
 function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {
@@ -431,6 +433,18 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   serve(ROUTES.claimNotice, async (c) => c.json(await claimNotice(ports, c.get('client'), c.req.param('id') ?? '')));
   serve(ROUTES.passNotice, async (c) => c.json(await passNotice(ports, c.get('client'), c.req.param('id') ?? '')));
   serve(ROUTES.listUncovered, async (c) => c.json(await listUncovered(ports, c.get('client'), parseQuery(c, ROUTES.listUncovered.query))));
+
+  // The console's pages are a chunk of their own, loaded on the first /console request, so API
+  // cold starts do not pay for them.
+  let consoleApp: Promise<{ fetch: (req: Request, env: unknown) => Response | Promise<Response> }> | undefined;
+  const consolePages = async (c: Context) => {
+    consoleApp ??= import('../console/app').then(({ createConsole }) =>
+      createConsole(ports, { lookup, keyEnvironment: options.keyEnvironment, secureCookies: options.secureCookies ?? false, webhooks, ingest: ingestRules, credit }),
+    );
+    return (await consoleApp).fetch(c.req.raw, c.env);
+  };
+  app.all('/console', consolePages);
+  app.all('/console/*', consolePages);
 
   const unserved = Object.entries(ROUTES).filter(([, r]) => !served.has(r));
   if (unserved.length) throw new Error(`documented routes without a handler: ${unserved.map(([id]) => id).join(', ')}`);

@@ -9,6 +9,6 @@ import { createApp } from './app';
 export const app = createApp(
   { ...lambdaPorts((keyArn) => new KmsSecretBox(keyArn)), cursors: hmacCursors(cursorKey()) },
   // A deployment must hold its own content hash key and key environment marker, or the api does not start.
-  { webhookPolicy: webhookPolicy(), ingest: { ...ingestRules(), contentHashKey: contentHashKey() }, credit: creditConfig(), keyEnvironment: requireKeyEnvironment() },
+  { webhookPolicy: webhookPolicy(), ingest: { ...ingestRules(), contentHashKey: contentHashKey() }, credit: creditConfig(), keyEnvironment: requireKeyEnvironment(), secureCookies: true },
 );
 export const handler = handle(app);

@@ -112,6 +112,20 @@ export interface CreditCodeExceptionStore {
   delete(creditCode: string): Promise<boolean>;
 }
 
+/** A console session (控制台会话): who signed in and until when; the token itself is never stored, only its hash. */
+export interface ConsoleSession {
+  tokenHash: string;
+  clientId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export interface SessionStore {
+  put(session: ConsoleSession): Promise<void>;
+  get(tokenHash: string): Promise<ConsoleSession | undefined>;
+  delete(tokenHash: string): Promise<void>;
+}
+
 export interface SubscriptionStore {
   put(s: StoredSubscription): Promise<void>;
   get(department: string, id: string): Promise<StoredSubscription | undefined>;
@@ -344,6 +358,7 @@ export interface Stores {
   catalogue: CatalogueStore;
   scopePhrases: ScopePhraseStore;
   cover: CoverStore;
+  sessions: SessionStore;
 }
 
 /** The SQS delivery queue. */

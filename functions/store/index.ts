@@ -15,6 +15,7 @@ import { DynamoRecordListingStore } from './listings';
 import { DynamoNotificationStore } from './notifications';
 import { DynamoRecordStore } from './records';
 import { DynamoSubscriptionStore } from './subscriptions';
+import { DynamoSessionStore } from './sessions';
 import { DynamoCommitmentStore } from './commitments';
 import { DynamoCreditListStore } from './credit-lists';
 import { DynamoCreditFileStore, DynamoDirectedEventStore, DynamoMeasureReportStore, DynamoProposalStore, DynamoRiskStore } from './credit';
@@ -51,5 +52,6 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     catalogue: new DynamoCatalogueStore(t),
     scopePhrases: new DynamoScopePhraseStore(t),
     cover: new DynamoCoverStore(t),
+    sessions: new DynamoSessionStore(t),
   };
 }

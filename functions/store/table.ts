@@ -38,6 +38,7 @@
  * | quota-stock           | STOCK#<code>           | STOCK                     |                                                            |
  * | unmatched-phrase      | SCOPE_UNMATCHED        | <phrase>                  |                                                            |
  * | licence-cover         | ENT#<creditCode>       | COVER                     | GSI5 UNCOVERED#<region> / <since>#<creditCode>; GSI6 RECHECK#<date>#<shard> / <creditCode> |
+ * | console-session       | SESSION#<tokenHash>    | SESSION                   |                                                            |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
@@ -206,6 +207,8 @@
  * | uncovered for more than N days, a district| Query GSI5 UNCOVERED#region, SK < <cutoff>~            | one page per call       |
  * | uncovered, a 2/4-digit region prefix      | the above, district after district (GB/T 2260)         | one page per call; one query per empty district |
  * | covers to look at again today (job)       | Query GSI6 RECHECK#date#shard, 8 shards                | 8 small queries a day   |
+ * | console sign-in / sign-out                | PutItem / DeleteItem SESSION#<tokenHash>/SESSION       | 1 WCU each              |
+ * | console page: who is signed in            | GetItem SESSION#<tokenHash>/SESSION (+ the cached client lookup) | 1 RCU (strong)          |
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { RecordKind } from '../../schemas/records';
@@ -233,6 +236,8 @@ export const ATTR = {
   gsi6pk: 'GSI6PK',
   gsi6sk: 'GSI6SK',
   type: 'type',
+  /** Epoch seconds after which DynamoDB's TTL deletes the item (console sessions). */
+  expiresAtEpoch: 'expiresAtEpoch',
 } as const;
 
 /** The entity name every item carries in `type`. */
@@ -267,6 +272,7 @@ export const ITEM_TYPES = {
   quotaStock: 'quota-stock',
   unmatchedPhrase: 'unmatched-phrase',
   licenceCover: 'licence-cover',
+  consoleSession: 'console-session',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -302,6 +308,7 @@ export const TABLE = {
   sortKey: ATTR.sk,
   indexes: [INDEXES.enterprise, INDEXES.open, INDEXES.pool, INDEXES.posted, INDEXES.due, INDEXES.risk, INDEXES.uncovered, INDEXES.recheck],
   stream: 'NEW_AND_OLD_IMAGES',
+  timeToLiveAttribute: ATTR.expiresAtEpoch,
 } as const;
 
 /** The bookkeeping attributes on top of the domain object; `strip` removes exactly these. */
@@ -454,6 +461,13 @@ export const RECHECK_SHARDS = 8;
 export const recheckShard = (creditCode: string) => [...creditCode].reduce((h, c) => (h * 31 + c.charCodeAt(0)) >>> 0, 7) % RECHECK_SHARDS;
 export const recheckPartition = (date: string, shard: number) => `RECHECK#${date}#${shard}`;
 export const recheckIndexKey = (date: string, creditCode: string) => ({ [ATTR.gsi6pk]: recheckPartition(date, recheckShard(creditCode)), [ATTR.gsi6sk]: creditCode });
+
+/**
+ * A console session (控制台会话) is its own partition, keyed by the SHA-256 of the cookie's token,
+ * so the token itself is never stored and no two sign-ins share a partition. TTL removes expired
+ * sessions; readers check the expiry themselves, since TTL deletes up to days late.
+ */
+export const sessionKey = (tokenHash: string) => ({ PK: `SESSION#${tokenHash}`, SK: 'SESSION' });
 
 /** Notification attributes whose appearance wakes fan-out (feedback to pass on, an escalation to send, a claim to hand over). */
 export const NOTIFICATION_WAKERS = ['lastFeedbackAt', 'escalatedAt', 'claimedAt'] as const;

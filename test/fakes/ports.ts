@@ -34,6 +34,7 @@ import type {
   CatalogueStore,
   ClientStore,
   Clock,
+  ConsoleSession,
   CoverStore,
   CreditCodeExceptionStore,
   DatedQuery,
@@ -49,6 +50,7 @@ import type {
   RecordListingStore,
   RecordStore,
   ScopePhraseStore,
+  SessionStore,
   SubscriptionStore,
 } from '../../functions/core/ports';
 import { industryKey } from '../../functions/store/directory';
@@ -571,9 +573,24 @@ export type MemoryPorts = Ports & {
   catalogue: MemoryCatalogueStore;
   scopePhrases: MemoryScopePhraseStore;
   cover: MemoryCoverStore;
+  sessions: MemorySessionStore;
   queue: MemoryQueue;
   clock: ReturnType<typeof fixedClock>;
 } & ReturnType<typeof memoryCreditStores>;
+
+export class MemorySessionStore implements SessionStore {
+  readonly sessions = new Map<string, ConsoleSession>();
+  async put(s: ConsoleSession) {
+    this.sessions.set(s.tokenHash, copy(s));
+  }
+  async get(tokenHash: string) {
+    const s = this.sessions.get(tokenHash);
+    return s && copy(s);
+  }
+  async delete(tokenHash: string) {
+    this.sessions.delete(tokenHash);
+  }
+}
 
 export function memoryPorts(): MemoryPorts {
   const records = new MemoryRecordStore();
@@ -597,6 +614,7 @@ export function memoryPorts(): MemoryPorts {
     catalogue,
     scopePhrases: new MemoryScopePhraseStore(),
     cover: new MemoryCoverStore(catalogue),
+    sessions: new MemorySessionStore(),
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),

@@ -51,6 +51,7 @@ import {
   TABLE,
   uncoveredIndexKey,
   unmatchedPhraseKey,
+  sessionKey,
 } from '../../functions/store/table';
 
 const header = readFileSync(new URL('../../functions/store/table.ts', import.meta.url), 'utf8').split('*/')[0];
@@ -113,6 +114,7 @@ const sample = {
   phrase: '宠物美容服务',
   since: '2026-11-20',
   shard: String(recheckShard('91350200MA2XYZ1234')),
+  tokenHash: 'q1w2e3r4t5y6u7i8o9p0',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -158,6 +160,7 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
     ...coverKey(sample.creditCode),
     index: { ...uncoveredIndexKey(sample.region, sample.since, sample.creditCode), ...recheckIndexKey(sample.date, sample.creditCode) },
   },
+  [ITEM_TYPES.consoleSession]: sessionKey(sample.tokenHash),
 };
 
 describe('the items table in the header', () => {

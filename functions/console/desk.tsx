@@ -1,0 +1,521 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * The department desk (部门工作台): the inbox with acknowledge and feedback, the 双告知 notices
+ * (in the inbox) and the claim pool with claim and pass, overdue notifications, failed webhook
+ * deliveries with redrive, subscriptions, and the department's own records. Every action is a
+ * plain form POST carrying the session's form token, answered with a redirect back (post/redirect/get).
+ */
+import type { Hono } from 'hono';
+import { EVENT_TYPES, isNoticeEventType } from '../../schemas/event-types';
+import { FEEDBACK_OUTCOMES } from '../../schemas/events';
+import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
+import { PostedQuery } from '../../schemas/api';
+import { claimNotice, listPool, passNotice } from '../core/claims';
+import { acknowledge, giveFeedback, listInbox, listOverdue, redrive } from '../core/inbox';
+import { listPosted } from '../core/own-data';
+import { createSubscription, listSubscriptions, rotateSecret, updateSubscription } from '../core/subscriptions';
+import { badRequest, type FieldError } from '../core/errors';
+import type { ConsoleContext, ConsoleDeps, ConsoleEnv } from './app';
+import { problemErrors } from './app';
+import { KIND_LABELS, show } from './enterprise';
+import { Csrf, FieldErrors, Pager } from './layout';
+import { parseOrThrow } from '../core/validation';
+
+const EVENT_LABELS: Record<string, string> = {
+  [EVENT_TYPES.recordCreated]: '新记录',
+  [EVENT_TYPES.recordCorrected]: '记录更正',
+  [EVENT_TYPES.feedback]: '反馈',
+  [EVENT_TYPES.overdue]: '逾期督办',
+  [EVENT_TYPES.taskAssigned]: '检查任务',
+  [EVENT_TYPES.taskOverdue]: '检查任务逾期',
+  [EVENT_TYPES.creditListChanged]: '名单变更',
+  [EVENT_TYPES.creditProposal]: '列入建议',
+  [EVENT_TYPES.creditBlacklistedLicence]: '失信主体获许可',
+  [EVENT_TYPES.commitmentVerification]: '承诺核查',
+  [EVENT_TYPES.commitmentRevocation]: '撤销许可申请',
+  [EVENT_TYPES.commitmentOverdue]: '承诺逾期',
+  [EVENT_TYPES.permitNeeded]: '双告知：需办理许可',
+  [EVENT_TYPES.supervise]: '双告知：纳入监管',
+  [EVENT_TYPES.catalogueChanged]: '清单变更',
+};
+const DELIVERY_LABELS = { queued: '排队中', delivered: '已送达', failed: '推送失败', none: '待拉取' } as const;
+const DONE: Record<string, string> = {
+  ack: '已签收。',
+  feedback: '反馈已提交。',
+  claim: '已认领，通知已转入本部门收件箱。',
+  pass: '已放弃，该通知留给其他部门认领。',
+  paused: '订阅已暂停。',
+  active: '订阅已恢复。',
+};
+
+type Shown = {
+  id: string;
+  event: { type: string; subject: string; time: string; data: Record<string, unknown> };
+  createdAt: string;
+  ackBy: string;
+  acknowledgedAt?: string;
+  delivery: { status: keyof typeof DELIVERY_LABELS; lastError?: string; attempts: number };
+  feedback: { outcome: string; at: string }[];
+  claimedBy?: string;
+};
+
+/** What a notification is about, in a line: the enterprise, the item of a notice, the record kind. */
+function About(props: { n: Shown }) {
+  const d = props.n.event.data;
+  const enterprise = d.enterprise as { name?: string } | undefined;
+  const item = d.item as { name?: string } | undefined;
+  return (
+    <>
+      <span class="mono">{props.n.event.subject}</span> {enterprise?.name ?? ''}
+      {item?.name ? <div class="muted">许可事项：{item.name}</div> : null}
+      {typeof d.kind === 'string' ? <div class="muted">{KIND_LABELS[d.kind as RecordKind] ?? d.kind}</div> : null}
+      {typeof d.outcome === 'string' ? <div class="muted">反馈：{FEEDBACK_OUTCOMES[d.outcome as keyof typeof FEEDBACK_OUTCOMES] ?? d.outcome}</div> : null}
+    </>
+  );
+}
+
+const Done = (props: { c: ConsoleContext }) => {
+  const done = DONE[props.c.req.query('done') ?? ''];
+  return done ? (
+    <p class="box-ok" role="status">
+      {done}
+    </p>
+  ) : null;
+};
+
+export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
+  const { ports } = d;
+
+  app.get('/inbox', d.signedIn, async (c) => {
+    const client = d.client(c);
+    const open = c.req.query('all') !== '1';
+    const page = await listInbox(ports, client, { open, cursor: c.req.query('cursor'), limit: 20 });
+    const canAct = client.scopes.includes('inbox:act');
+    const csrf = c.get('csrf');
+    return d.render(
+      c,
+      '收件箱',
+      <>
+        <Done c={c} />
+        <p>
+          {open ? (
+            <>
+              显示未签收的通知。<a href="/console/inbox?all=1">显示全部</a>
+            </>
+          ) : (
+            <>
+              显示全部通知。<a href="/console/inbox">只看未签收</a>
+            </>
+          )}
+        </p>
+        <section class="scroll">
+          {page.items.length === 0 ? <p class="muted">没有通知。</p> : null}
+          <table>
+            <thead>
+              <tr>
+                <th>时间</th>
+                <th>类型</th>
+                <th>对象</th>
+                <th>状态</th>
+                {canAct ? <th>处理</th> : null}
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((raw) => {
+                const n = raw as Shown;
+                return (
+                  <tr id={n.id}>
+                    <td class="mono">{n.createdAt.replace('T', ' ').slice(0, 16)}</td>
+                    <td>
+                      {EVENT_LABELS[n.event.type] ?? n.event.type}
+                      {isNoticeEventType(n.event.type) ? <span class="tag warn">双告知</span> : null}
+                    </td>
+                    <td>
+                      <About n={n} />
+                    </td>
+                    <td>
+                      {n.acknowledgedAt ? <span class="tag good">已签收</span> : <span class="tag warn">待签收（{n.ackBy.slice(0, 10)} 前）</span>}
+                      <span class="tag">{DELIVERY_LABELS[n.delivery.status]}</span>
+                      {n.feedback.map((f) => (
+                        <div class="muted">反馈：{FEEDBACK_OUTCOMES[f.outcome as keyof typeof FEEDBACK_OUTCOMES] ?? f.outcome}</div>
+                      ))}
+                    </td>
+                    {canAct ? (
+                      <td>
+                        {n.acknowledgedAt ? null : (
+                          <form class="inline" method="post" action={`/console/inbox/${n.id}/ack`}>
+                            <Csrf token={csrf} />
+                            <button type="submit">签收</button>
+                          </form>
+                        )}
+                        <form method="post" action={`/console/inbox/${n.id}/feedback`}>
+                          <Csrf token={csrf} />
+                          <label for={`o-${n.id}`}>反馈</label>
+                          <select id={`o-${n.id}`} name="outcome">
+                            {Object.entries(FEEDBACK_OUTCOMES).map(([k, v]) => (
+                              <option value={k}>{v}</option>
+                            ))}
+                          </select>
+                          <input name="comment" maxlength={2000} placeholder="说明（可选）" aria-label="反馈说明" />
+                          <button type="submit" class="secondary">
+                            提交反馈
+                          </button>
+                        </form>
+                      </td>
+                    ) : null}
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <Pager next={page.next} path="/console/inbox" query={{ all: open ? undefined : '1' }} />
+        </section>
+      </>,
+    );
+  });
+
+  app.post('/inbox/:id/ack', d.signedIn, async (c) => {
+    await acknowledge(ports, d.client(c), c.req.param('id'));
+    return c.redirect('/console/inbox?done=ack', 303);
+  });
+  app.post('/inbox/:id/feedback', d.signedIn, async (c) => {
+    const fields = await d.form(c);
+    await giveFeedback(ports, d.client(c), c.req.param('id'), { outcome: fields.outcome, ...(fields.comment?.trim() ? { comment: fields.comment.trim() } : {}) });
+    return c.redirect('/console/inbox?done=feedback', 303);
+  });
+
+  app.get('/claims', d.signedIn, async (c) => {
+    const page = await listPool(ports, d.client(c), { cursor: c.req.query('cursor'), limit: 20 });
+    const csrf = c.get('csrf');
+    return d.render(
+      c,
+      '认领池（双告知）',
+      <>
+        <Done c={c} />
+        <p class="muted">无法确定审批或主管部门的双告知通知在此等待认领；只有一个部门能认领成功。</p>
+        <section class="scroll">
+          {page.items.length === 0 ? <p class="muted">认领池是空的。</p> : null}
+          <table>
+            <thead>
+              <tr>
+                <th>时间</th>
+                <th>对象</th>
+                <th>原因</th>
+                <th>操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((raw) => {
+                const n = raw as Shown;
+                return (
+                  <tr id={n.id}>
+                    <td class="mono">{n.createdAt.replace('T', ' ').slice(0, 16)}</td>
+                    <td>
+                      <About n={n} />
+                    </td>
+                    <td>{show(n.event.data.pool)}</td>
+                    <td>
+                      <form class="inline" method="post" action={`/console/claims/${n.id}/claim`}>
+                        <Csrf token={csrf} />
+                        <button type="submit">认领</button>
+                      </form>{' '}
+                      <form class="inline" method="post" action={`/console/claims/${n.id}/pass`}>
+                        <Csrf token={csrf} />
+                        <button type="submit" class="secondary">
+                          放弃
+                        </button>
+                      </form>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <Pager next={page.next} path="/console/claims" />
+        </section>
+      </>,
+    );
+  });
+  app.post('/claims/:id/claim', d.signedIn, async (c) => {
+    await claimNotice(ports, d.client(c), c.req.param('id'));
+    return c.redirect('/console/claims?done=claim', 303);
+  });
+  app.post('/claims/:id/pass', d.signedIn, async (c) => {
+    await passNotice(ports, d.client(c), c.req.param('id'));
+    return c.redirect('/console/claims?done=pass', 303);
+  });
+
+  app.get('/overdue', d.signedIn, async (c) => {
+    const { items } = await listOverdue(ports, d.client(c), c.req.query('department') || undefined);
+    return d.render(
+      c,
+      '逾期未签收',
+      <section class="scroll">
+        {items.length === 0 ? <p class="muted">没有逾期未签收的通知。</p> : null}
+        <table>
+          <thead>
+            <tr>
+              <th>部门</th>
+              <th>类型</th>
+              <th>对象</th>
+              <th>应签收时间</th>
+            </tr>
+          </thead>
+          <tbody>
+            {items.map((raw) => {
+              const n = raw as Shown & { department: string };
+              return (
+                <tr>
+                  <td>{n.department}</td>
+                  <td>{EVENT_LABELS[n.event.type] ?? n.event.type}</td>
+                  <td>
+                    <About n={n} />
+                  </td>
+                  <td class="mono">{n.ackBy.replace('T', ' ').slice(0, 16)}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </section>,
+    );
+  });
+
+  // Failed deliveries are open notifications whose webhook delivery failed; one page of the inbox at a time.
+  app.get('/deliveries', d.signedIn, async (c) => {
+    const client = d.client(c);
+    const page = await listInbox(ports, client, { open: true, cursor: c.req.query('cursor'), limit: 50 });
+    const failed = page.items.filter((n) => n.delivery.status === 'failed');
+    const redriven = c.req.query('redriven');
+    return d.render(
+      c,
+      '推送失败',
+      <>
+        {redriven !== undefined ? (
+          <p class="box-ok" role="status">
+            已重新排队 {redriven} 条推送。{c.req.query('more') ? '还有未处理的通知，请再次点击“全部重投”继续。' : ''}
+          </p>
+        ) : null}
+        <section>
+          <form method="post" action="/console/deliveries/redrive">
+            <Csrf token={c.get('csrf')} />
+            {c.req.query('more') ? <input type="hidden" name="cursor" value={c.req.query('more')} /> : null}
+            <button type="submit">全部重投</button> <span class="muted">每次最多处理 1,000 条未签收通知中的失败推送。</span>
+          </form>
+        </section>
+        <section class="scroll">
+          {failed.length === 0 ? <p class="muted">本页没有推送失败的通知。</p> : null}
+          <table>
+            <thead>
+              <tr>
+                <th>时间</th>
+                <th>类型</th>
+                <th>尝试次数</th>
+                <th>最后错误</th>
+              </tr>
+            </thead>
+            <tbody>
+              {failed.map((raw) => {
+                const n = raw as Shown;
+                return (
+                  <tr>
+                    <td class="mono">{n.createdAt.replace('T', ' ').slice(0, 16)}</td>
+                    <td>{EVENT_LABELS[n.event.type] ?? n.event.type}</td>
+                    <td>{n.delivery.attempts}</td>
+                    <td>{n.delivery.lastError ?? ''}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+          <Pager next={page.next} path="/console/deliveries" />
+        </section>
+      </>,
+    );
+  });
+  app.post('/deliveries/redrive', d.signedIn, async (c) => {
+    const cursor = (await d.form(c)).cursor || undefined;
+    const out = await redrive(ports, d.client(c), cursor);
+    return c.redirect(`/console/deliveries?${new URLSearchParams({ redriven: String(out.redriven), ...(out.next ? { more: out.next } : {}) })}`, 303);
+  });
+
+  const subscriptionsPage = async (c: ConsoleContext, extra: { errors?: FieldError[]; values?: Record<string, string>; secret?: { id: string; secret: string } } = {}, status = 200) => {
+    const subs = await listSubscriptions(ports, d.client(c));
+    const csrf = c.get('csrf');
+    const v = extra.values ?? {};
+    return d.render(
+      c,
+      '订阅',
+      <>
+        <Done c={c} />
+        {extra.secret ? (
+          <div class="box-ok" role="status">
+            <p>
+              订阅 <code>{extra.secret.id}</code> 的签名密钥如下，<b>只显示这一次</b>，请立即保存到接收系统：
+            </p>
+            <p>
+              <code id="secret">{extra.secret.secret}</code>
+            </p>
+          </div>
+        ) : null}
+        <section class="scroll">
+          {subs.length === 0 ? <p class="muted">还没有订阅。</p> : null}
+          <table>
+            <thead>
+              <tr>
+                <th>名称</th>
+                <th>目的</th>
+                <th>范围</th>
+                <th>推送地址</th>
+                <th>状态</th>
+                <th>操作</th>
+              </tr>
+            </thead>
+            <tbody>
+              {subs.map((s) => (
+                <tr>
+                  <td>{s.name}</td>
+                  <td>{s.purpose ?? ''}</td>
+                  <td>{s.filters.kinds?.map((k) => (k === 'catalogue' ? '清单变更' : KIND_LABELS[k])).join('、') ?? '全部'}</td>
+                  <td class="mono">{s.webhook ? `${s.webhook.url}（…${s.webhook.secretHint}）` : '仅收件箱'}</td>
+                  <td>{s.status === 'active' ? <span class="tag good">启用</span> : <span class="tag warn">暂停</span>}</td>
+                  <td>
+                    <form class="inline" method="post" action={`/console/subscriptions/${s.id}/status`}>
+                      <Csrf token={csrf} />
+                      <input type="hidden" name="status" value={s.status === 'active' ? 'paused' : 'active'} />
+                      <button type="submit" class="secondary">
+                        {s.status === 'active' ? '暂停' : '恢复'}
+                      </button>
+                    </form>{' '}
+                    {s.webhook ? (
+                      <form class="inline" method="post" action={`/console/subscriptions/${s.id}/rotate`}>
+                        <Csrf token={csrf} />
+                        <button type="submit" class="secondary">
+                          更换密钥
+                        </button>
+                      </form>
+                    ) : null}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+        <h2>新建订阅</h2>
+        <section>
+          <form method="post" action="/console/subscriptions">
+            <Csrf token={csrf} />
+            <label for="name">名称</label>
+            <input id="name" name="name" value={v.name ?? ''} maxlength={100} />
+            <FieldErrors errors={extra.errors} path="/name" />
+            <label for="purpose">目的（记入被推送企业的查询日志）</label>
+            <input id="purpose" name="purpose" value={v.purpose ?? ''} maxlength={200} />
+            <FieldErrors errors={extra.errors} path="/purpose" />
+            <fieldset>
+              <legend>记录类别（不选为全部）</legend>
+              {RECORD_KINDS.map((k) => (
+                <label style="display:inline-block;font-weight:normal;margin-right:1rem">
+                  <input type="checkbox" name={`kind-${k}`} value="1" checked={v[`kind-${k}`] === '1'} /> {KIND_LABELS[k]}
+                </label>
+              ))}
+            </fieldset>
+            <FieldErrors errors={extra.errors} path="/filters" />
+            <label for="url">推送地址（HTTPS，可不填：只进收件箱）</label>
+            <input id="url" name="url" type="url" value={v.url ?? ''} maxlength={500} />
+            <FieldErrors errors={extra.errors} path="/webhook" />
+            <p>
+              <button type="submit">创建</button>
+            </p>
+          </form>
+        </section>
+      </>,
+      status,
+    );
+  };
+
+  app.get('/subscriptions', d.signedIn, (c) => subscriptionsPage(c));
+  app.post('/subscriptions', d.signedIn, async (c) => {
+    const f = await d.form(c);
+    const kinds = RECORD_KINDS.filter((k) => f[`kind-${k}`] === '1');
+    const body = { name: f.name ?? '', purpose: f.purpose ?? '', filters: kinds.length ? { kinds } : {}, ...(f.url?.trim() ? { webhook: { url: f.url.trim() } } : {}) };
+    try {
+      const created = await createSubscription(ports, d.client(c), body, d.webhooks);
+      return subscriptionsPage(c, created.webhookSecret ? { secret: { id: created.id, secret: created.webhookSecret } } : {}, 201);
+    } catch (e) {
+      const errors = problemErrors(e);
+      if (errors) return subscriptionsPage(c, { errors, values: f }, 422);
+      throw e;
+    }
+  });
+  app.post('/subscriptions/:id/status', d.signedIn, async (c) => {
+    const status = (await d.form(c)).status === 'paused' ? 'paused' : 'active';
+    await updateSubscription(ports, d.client(c), c.req.param('id'), { status }, d.webhooks);
+    return c.redirect(`/console/subscriptions?done=${status}`, 303);
+  });
+  app.post('/subscriptions/:id/rotate', d.signedIn, async (c) => {
+    const out = await rotateSecret(ports, d.client(c), c.req.param('id'), {});
+    return subscriptionsPage(c, out.webhookSecret ? { secret: { id: out.id, secret: out.webhookSecret } } : {});
+  });
+
+  app.get('/records', d.signedIn, async (c) => {
+    const q = parseOrThrow(PostedQuery, { kind: c.req.query('kind') || 'licence', ...pick(c.req.query(), ['from', 'to', 'cursor']), limit: '20' }, (errors) => badRequest('invalid query', errors));
+    const page = await listPosted(ports, d.client(c), q);
+    return d.render(
+      c,
+      '本部门报送的数据',
+      <>
+        <section>
+          <form method="get" action="/console/records" class="row">
+            <div>
+              <label for="kind">类别</label>
+              <select id="kind" name="kind">
+                {RECORD_KINDS.map((k) => (
+                  <option value={k} selected={k === q.kind}>
+                    {KIND_LABELS[k]}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div>
+              <label for="from">起始日期</label>
+              <input id="from" name="from" type="date" value={q.from ?? ''} />
+            </div>
+            <div>
+              <label for="to">截止日期</label>
+              <input id="to" name="to" type="date" value={q.to ?? ''} />
+            </div>
+            <div style="flex:0 0 auto">
+              <button type="submit">筛选</button>
+            </div>
+          </form>
+        </section>
+        <section class="scroll">
+          {page.items.length === 0 ? <p class="muted">没有记录。</p> : null}
+          <table>
+            <thead>
+              <tr>
+                <th>日期</th>
+                <th>企业</th>
+                <th>版本</th>
+                <th>接收时间</th>
+              </tr>
+            </thead>
+            <tbody>
+              {page.items.map((r) => (
+                <tr>
+                  <td>{r.date}</td>
+                  <td class="mono">{r.creditCode}</td>
+                  <td>第 {r.version} 版</td>
+                  <td class="mono">{r.receivedAt.replace('T', ' ').slice(0, 16)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <Pager next={page.next} path="/console/records" query={{ kind: q.kind, from: q.from, to: q.to }} />
+        </section>
+      </>,
+    );
+  });
+}
+
+const pick = (q: Record<string, string>, keys: string[]) => Object.fromEntries(keys.filter((k) => q[k]).map((k) => [k, q[k]]));

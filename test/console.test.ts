@@ -1,0 +1,189 @@
+/**
+ * The console in a real browser (headless Chromium through playwright-core) against the local
+ * stack: sign-in with a department key, the enterprise page, acknowledging and feeding back a
+ * notification, claiming a 双告知 notice, the public catalogue, sign-out; and what must be
+ * refused: a page the key's scopes do not allow, a form posted without its token, personal data
+ * without the scope.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { createClient } from '../functions/core/clients';
+import type { Notification } from '../schemas/events';
+import { makeCreditCode, registration } from '../local/samples';
+import { manualClock, startExchange, waitFor, type TestExchange } from './helpers';
+
+/** Where Debian's chromium package puts the browser (`apt-get install chromium`). */
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+let ex: TestExchange;
+let browser: Browser;
+let claimerKey: string;
+const clock = manualClock('2026-11-27T02:00:00.000Z');
+const code = makeCreditCode('91', '330402', 'MA2W0C1Q');
+/** A second restaurant, whose notice stays open for the forged-form test. */
+const other = makeCreditCode('91', '330402', 'MA2W0C2Q');
+const ID_NUMBER = '330402198805120027';
+const PHONE = '13857321046';
+
+beforeAll(async () => {
+  ex = await startExchange({ clock, push: {} });
+  claimerKey = (await createClient(ex.ports, { department: 'hrss', name: '区人力社保局', scopes: ['notices:claim', 'inbox:read', 'inbox:act'] })).apiKey;
+  // 餐饮服务 needs market's 食品经营许可; 养老服务 a filing whose department has no client: the claim pool.
+  const res = await ex.call('POST', '/v1/records', {
+    body: registration(code, `DJ-${code}`, { date: '2026-11-27', establishedOn: '2026-11-27', businessScope: { licensed: ['餐饮服务'], general: ['养老服务'] } }),
+  });
+  expect(res.status).toBe(201);
+  const second = await ex.call('POST', '/v1/records', {
+    body: registration(other, `DJ-${other}`, { date: '2026-11-27', establishedOn: '2026-11-27', businessScope: { licensed: ['餐饮服务'], general: [] } }),
+  });
+  expect(second.status).toBe(201);
+  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await ex?.close();
+});
+
+async function signIn(key: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  const page = await context.newPage();
+  await page.goto(`${ex.base}/console/login`);
+  await page.fill('#apiKey', key);
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${ex.base}/console`);
+  return { context, page };
+}
+
+const notices = async (about = code) => ((await ex.call('GET', '/v1/inbox')).body.items as Notification[]).filter((n) => n.event.subject === about && n.event.type.startsWith('cn.edx.notice.'));
+
+describe('the console in a browser', () => {
+  it('signs in with a key, reads an enterprise with a stated purpose, acts on the inbox, signs out', async () => {
+    const { context, page } = await signIn(ex.keys.market);
+    // The key is in no page, URL or readable cookie.
+    expect(await page.content()).not.toContain(ex.keys.market);
+    const cookies = await context.cookies();
+    const session = cookies.find((c) => c.name === 'edx_session');
+    expect(session).toMatchObject({ httpOnly: true, sameSite: 'Lax', path: '/console' });
+    expect(session?.expires).toBeGreaterThan(0);
+    expect(cookies.map((c) => c.value).join()).not.toContain(ex.keys.market);
+
+    // What the key may do is offered; what it may not is not.
+    const nav = await page.locator('nav').innerText();
+    expect(nav).toContain('收件箱');
+    expect(nav).not.toContain('认领池');
+    expect(nav).not.toContain('逾期未签收');
+
+    await page.click('text=企业查询');
+    await page.fill('#code', code);
+    await page.fill('#purpose', '开业后首次监管核查');
+    await page.click('button:has-text("查询")');
+    await expect.poll(() => page.locator('h1').innerText()).toBe('嘉兴市南湖区禾味餐饮管理有限公司');
+    const body = await page.locator('main').innerText();
+    expect(body).toContain('存续');
+    expect(body).toContain('未列入任何名单');
+    expect(body).toContain('食品经营许可');
+    expect(body).toContain('未取得');
+    const log = (await ex.call('GET', `/v1/enterprises/${code}/access-log`, { as: 'supervision' })).body.items;
+    expect(log).toEqual(expect.arrayContaining([expect.objectContaining({ department: 'market', purpose: '开业后首次监管核查', resource: 'profile' })]));
+
+    // The 双告知 notice in market's inbox: acknowledge it, then feed back.
+    const [notice] = await waitFor(async () => ((await notices()).length ? notices() : undefined), 15_000, 'the notice');
+    await page.goto(`${ex.base}/console/inbox`);
+    const row = page.locator(`tr[id="${notice.id}"]`);
+    await row.locator('button:has-text("签收")').click();
+    await expect.poll(() => page.locator('[role=status]').innerText()).toContain('已签收');
+    await page.goto(`${ex.base}/console/inbox?all=1`);
+    await page.locator(`tr[id="${notice.id}"] select[name=outcome]`).selectOption('licence-granted');
+    await page.locator(`tr[id="${notice.id}"] input[name=comment]`).fill('已受理食品经营许可申请');
+    await page.locator(`tr[id="${notice.id}"] button:has-text("提交反馈")`).click();
+    await expect.poll(() => page.locator('[role=status]').innerText()).toContain('反馈已提交');
+    const after = (await ex.call('GET', `/v1/notifications/${notice.id}`)).body;
+    expect(after.acknowledgedAt).toBeDefined();
+    expect(after.feedback).toEqual([expect.objectContaining({ outcome: 'licence-granted', comment: '已受理食品经营许可申请', department: 'market' })]);
+
+    await page.click('button:has-text("退出")');
+    await page.waitForURL(`${ex.base}/console/public`);
+    // The session is gone on the server too: its pages send the browser back to sign-in.
+    await page.goto(`${ex.base}/console/inbox`);
+    expect(page.url()).toBe(`${ex.base}/console/login`);
+    await context.close();
+  });
+
+  it('claims a 双告知 notice from the pool', async () => {
+    const { context, page } = await signIn(claimerKey);
+    const pooled = await waitFor(
+      async () => ((await ex.call('GET', '/v1/claims', { as: null, headers: { authorization: `Bearer ${claimerKey}` } })).body.items as Notification[]).filter((n) => n.event.subject === code),
+      15_000,
+      'the pool notice',
+    ).then((items) => (items.length ? items : Promise.reject(new Error('no pool notice'))));
+    await page.goto(`${ex.base}/console/claims`);
+    await page.locator(`tr[id="${pooled[0].id}"] button:has-text("认领")`).click();
+    await expect.poll(() => page.locator('[role=status]').innerText()).toContain('已认领');
+    const inbox = (await ex.call('GET', '/v1/inbox', { as: null, headers: { authorization: `Bearer ${claimerKey}` } })).body.items as Notification[];
+    expect(inbox.map((n) => n.event.id)).toContain(pooled[0].event.id);
+    await context.close();
+  });
+
+  it('browses the public catalogue without signing in', async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    await page.goto(`${ex.base}/console/public`);
+    await page.click('text=涉企经营许可事项清单');
+    await expect.poll(() => page.locator('h1').innerText()).toBe('涉企经营许可事项清单（2026-11-27）');
+    expect(await page.locator('#ZJ-SC-FOOD-01').innerText()).toContain('食品经营许可');
+    // As of an earlier date, the clinic permit was not yet a filing.
+    await page.fill('#asOf', '2022-04-30');
+    await page.click('button:has-text("查看")');
+    await expect.poll(() => page.locator('h1').innerText()).toBe('涉企经营许可事项清单（2022-04-30）');
+    expect(await page.locator('#ZJ-WJ-MEDICAL-02').innerText()).not.toContain('审批改为备案');
+    await page.close();
+  });
+
+  it('refuses a page the key has no scope for', async () => {
+    const { context, page } = await signIn(ex.keys.transport);
+    const res = await page.goto(`${ex.base}/console/inbox`);
+    expect(res?.status()).toBe(403);
+    expect(await page.locator('h1').innerText()).toBe('无权访问');
+    expect(await page.locator('main').innerText()).toContain('inbox:read');
+    await context.close();
+  });
+
+  it('refuses a form posted without its token, and changes nothing', async () => {
+    const { context, page } = await signIn(ex.keys.market);
+    const [target] = await waitFor(async () => ((await notices(other)).length ? notices(other) : undefined), 15_000, 'the second notice');
+    // The browser sends the session cookie, as a forged cross-site form would; the token is missing or wrong.
+    for (const form of [{}, { _csrf: 'forged' }] as Record<string, string>[]) {
+      const res = await page.request.post(`${ex.base}/console/inbox/${target.id}/ack`, { form, maxRedirects: 0 });
+      expect(res.status()).toBe(403);
+    }
+    expect((await ex.call('GET', `/v1/notifications/${target.id}`)).body.acknowledgedAt).toBeUndefined();
+    // The sign-in form is protected too.
+    const login = await page.request.post(`${ex.base}/console/login`, { form: { apiKey: ex.keys.market }, maxRedirects: 0 });
+    expect(login.status()).toBe(403);
+    await context.close();
+  });
+
+  it('shows personal data only to a key with the scope', async () => {
+    const record = (await ex.call('GET', `/v1/enterprises/${code}/records?kind=registration`, { as: 'market' })).body.items[0];
+    const pages = [`/console/records/${record.id}?purpose=%E6%A0%B8%E6%9F%A5`, `/console/enterprise?code=${code}&purpose=%E6%A0%B8%E6%9F%A5`];
+    const market = await signIn(ex.keys.market);
+    for (const path of pages) {
+      await market.page.goto(ex.base + path);
+      const html = await market.page.content();
+      expect(html).toContain(code);
+      expect(html).not.toContain(ID_NUMBER);
+      expect(html).not.toContain(PHONE);
+    }
+    const anonymous = await browser.newPage();
+    for (const path of ['/console/public', '/console/public/lists/blacklist', '/console/public/licences']) {
+      await anonymous.goto(ex.base + path);
+      expect(await anonymous.content()).not.toContain(ID_NUMBER);
+    }
+    await anonymous.close();
+    const supervision = await signIn(ex.keys.supervision);
+    await supervision.page.goto(ex.base + pages[0]);
+    expect(await supervision.page.content()).toContain(ID_NUMBER);
+    await market.context.close();
+    await supervision.context.close();
+  });
+});
