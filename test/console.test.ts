@@ -139,6 +139,67 @@ describe('the console in a browser', () => {
     await page.close();
   });
 
+  it('manages subscriptions: the signing secret is shown once, pause and rotate', async () => {
+    const { context, page } = await signIn(ex.keys.market);
+    await page.goto(`${ex.base}/console/subscriptions`);
+    // Invalid input: each error next to its field, nothing created.
+    await page.click('button:has-text("创建")');
+    expect(await page.locator('#name ~ .err').first().innerText()).not.toBe('');
+    expect((await ex.call('GET', '/v1/subscriptions')).body.items).toEqual([]);
+
+    await page.fill('#name', '南湖区许可');
+    await page.fill('#purpose', '食品经营许可审批');
+    await page.check('input[name=kind-licence]');
+    await page.fill('#url', 'http://127.0.0.1:9/hooks/market');
+    await page.click('button:has-text("创建")');
+    const secret = await page.locator('#secret').innerText();
+    expect(secret).toMatch(/^whsec_/);
+    const [sub] = (await ex.call('GET', '/v1/subscriptions')).body.items;
+    expect(sub).toMatchObject({ name: '南湖区许可', status: 'active', filters: { kinds: ['licence'] }, webhook: { secretHint: secret.slice(-4) } });
+    await page.goto(`${ex.base}/console/subscriptions`);
+    expect(await page.content()).not.toContain(secret);
+
+    await page.click('button:has-text("暂停")');
+    await expect.poll(async () => (await ex.call('GET', `/v1/subscriptions/${sub.id}`)).body.status).toBe('paused');
+    await page.click('button:has-text("更换密钥")');
+    const rotated = await page.locator('#secret').innerText();
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    await context.close();
+  });
+
+  it('renders every desk page for a key with its scope, and the public pages for anyone', async () => {
+    const { context, page } = await signIn(ex.keys.supervision);
+    for (const [path, title] of [
+      ['/console/overdue', '逾期未签收'],
+      ['/console/deliveries', '推送失败'],
+      ['/console/records?kind=registration', '本部门报送的数据'],
+      ['/console/enterprises', '企业查询'],
+    ]) {
+      const res = await page.goto(ex.base + path);
+      expect(res?.status(), path).toBe(200);
+      expect(await page.locator('h1').innerText()).toBe(title);
+    }
+    await context.close();
+    const anonymous = await browser.newPage();
+    for (const [path, title] of [
+      ['/console/public/lists/abnormal', '经营异常名录'],
+      ['/console/public/licences', '行政许可公示'],
+      ['/console/public/penalties', '行政处罚公示'],
+      ['/console/public/inspections', '检查结果公示'],
+      ['/console/public/commitments', '告知承诺公示'],
+      ['/console/public/plans?department=market', '双随机抽查计划'],
+    ]) {
+      const res = await anonymous.goto(ex.base + path);
+      expect(res?.status(), path).toBe(200);
+      expect(await anonymous.locator('h1').innerText()).toBe(title);
+    }
+    // A desk page without a session goes to sign-in.
+    await anonymous.goto(`${ex.base}/console/inbox`);
+    expect(anonymous.url()).toBe(`${ex.base}/console/login`);
+    await anonymous.close();
+  });
+
   it('refuses a page the key has no scope for', async () => {
     const { context, page } = await signIn(ex.keys.transport);
     const res = await page.goto(`${ex.base}/console/inbox`);
