@@ -88,6 +88,8 @@ describe('the api asset', () => {
     expect(readdirSync(join(assetsDir, 'api', 'chunks')).filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(0);
     process.env.TABLE_NAME ??= 'asset-test';
     process.env.CURSOR_KEY ??= randomBytes(32).toString('base64url');
+    process.env.CONTENT_HASH_KEY ??= randomBytes(32).toString('base64url');
+    process.env.EXCHANGE_ENV ??= 'assettest';
     const { handler } = (await import(pathToFileURL(join(assetsDir, 'api', 'index.mjs')).href)) as {
       handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string; cookies?: string[] }>;
     };
