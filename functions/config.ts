@@ -9,6 +9,7 @@ import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest-rules';
 import { DEFAULT_CREDIT, type CreditConfig, type PenaltyCategory } from './core/credit-config';
 import type { WebhookPolicy } from './core/subscriptions';
 import { ENVIRONMENT_PATTERN, LOCAL_ENVIRONMENT } from './core/clients';
+import { DEFAULT_RETENTION, type Retention } from './store/table';
 
 /** The variables the functions read, with what each one sets. */
 export const ENVIRONMENT = {
@@ -30,6 +31,8 @@ export const ENVIRONMENT = {
   HEAVY_FINE_FEN: 'a fine of at least this many fen raises a blacklist proposal (10000000)',
   COMMITMENT_VERIFY_WITHIN_DAYS: 'days after a commitment grant by which the competent department verifies it (60)',
   REVOCATION_ANSWER_WITHIN_DAYS: 'days the approving department has to answer a revocation request (20)',
+  NOTIFICATION_RETENTION_DAYS: 'days a notification is kept after it was made, then deleted by the table TTL; 0 keeps them (365)',
+  ACCESS_LOG_RETENTION_DAYS: 'days an access-log entry is kept after the access, then deleted by the table TTL; 0 keeps them (1095)',
   CURSOR_KEY: 'the key listing cursors are sealed with, at least 32 characters (required by the api; a generated secret on AWS)',
   EXCHANGE_ENV: 'the environment marker of API keys (`edx_<env>.…`), 2-16 lower-case letters and digits: keys of another environment are refused (required by the api on AWS; `local` elsewhere)',
   CONTENT_HASH_KEY: "the HMAC key of records' content hashes, at least 32 characters (required by the api on AWS, a generated secret; `npm start` generates one into its data folder)",
@@ -78,6 +81,21 @@ export function awsConfig() {
     dynamodbEndpoint: env('DYNAMODB_ENDPOINT'),
     sqsEndpoint: env('SQS_ENDPOINT'),
     ...(env('CURSOR_KEY') ? { cursorKey: cursorKey() } : {}),
+    store: { retention: retention() },
+  };
+}
+
+function wholeDays(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error('must be a whole number of days, 0 to keep for good');
+  return n;
+}
+
+/** How long notifications and access-log entries are kept before the table's TTL deletes them. */
+export function retention(): Retention {
+  return {
+    notificationDays: env('NOTIFICATION_RETENTION_DAYS', wholeDays, DEFAULT_RETENTION.notificationDays),
+    accessLogDays: env('ACCESS_LOG_RETENTION_DAYS', wholeDays, DEFAULT_RETENTION.accessLogDays),
   };
 }
 

@@ -106,6 +106,7 @@ export class ExchangeStack extends Stack {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
       stream: StreamViewType[TABLE.stream],
+      // Notifications and access-log entries carry their expiry (retention settings in README).
       timeToLiveAttribute: TABLE.timeToLiveAttribute,
     });
     // Every index of the table module, as declared there (CloudFormation adds at most one new index

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileSecretBox } from '../functions/adapters/secret-box';
 import { createApp } from '../functions/api/app';
-import { creditConfig, deliveryConfig, fanoutConfig, ingestRules, webhookPolicy } from '../functions/config';
+import { creditConfig, deliveryConfig, fanoutConfig, ingestRules, retention, webhookPolicy } from '../functions/config';
 import { overdueJob } from '../functions/core/overdue';
 import { runCreditDue } from '../functions/core/credit-reactions';
 import { recheckCovers } from '../functions/core/cover';
@@ -63,6 +63,8 @@ const ports = runtimePorts({
   dynamodbEndpoint: services.dynamodbEndpoint,
   queueUrl: queues.deliveryQueueUrl,
   sqsEndpoint: services.sqsEndpoint,
+  // DynamoDB Local never deletes expired items; the attribute is written as on AWS.
+  store: { retention: retention() },
 });
 const receiver = new WebhookReceiver((r) => console.log(`[demo receiver ${r.path}] ${r.event.type} ${r.event.subject} ${r.duplicate ? '(duplicate, ignored)' : ''}signature ok, webhook-id ${r.id}`));
 await receiver.start(RECEIVER_PORT);

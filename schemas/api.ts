@@ -138,7 +138,10 @@ export const AccessLogEntry = z
     clientId: z.string(),
     department: z.string(),
     purpose: z.string(),
-    resource: z.string().meta({ description: 'profile, history[:kind], record:<id>, or notification:<id> (a record event pushed or pulled)' }),
+    resource: z.string().meta({
+      description:
+        'profile, history[:kind], record:<id>, notification:<id> (a record event pushed or pulled), or erasure:<recordId>:<field> (an administrator erased a personal field; clientId names the administrator, purpose the reason)',
+    }),
     channel: z
       .enum(['api', 'push', 'pull'])
       .optional()

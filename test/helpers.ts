@@ -17,6 +17,7 @@ import { DEFAULT_DELIVERY, type DeliveryConfig } from '../functions/core/deliver
 import { startEventSources, type EventSources } from '../local/event-sources';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
+import type { Retention } from '../functions/store/table';
 import type { Notification } from '../schemas/events';
 
 const WRITE_ALL: Scope[] = ['records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'];
@@ -71,11 +72,11 @@ export async function newTable(): Promise<{ table: string; dynamodbEndpoint: str
  * With `push`, the exchange also gets its own delivery queue and DLQ on the SQS emulator, and the
  * stream and queue pollers run the fan-out and delivery handlers, as `npm start` does.
  */
-export async function startExchange(opts: { clock?: Clock; push?: PushOptions; log?: (line: Record<string, unknown>) => void } = {}): Promise<TestExchange> {
+export async function startExchange(opts: { clock?: Clock; push?: PushOptions; log?: (line: Record<string, unknown>) => void; retention?: Retention } = {}): Promise<TestExchange> {
   const { table, dynamodbEndpoint } = await newTable();
   const sqsEndpoint = inject('sqsEndpoint');
   const queues = opts.push ? await ensureQueues(sqsEndpoint, `${table.slice(0, 20)}-`) : undefined;
-  const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint });
+  const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint, store: { retention: opts.retention } });
   await seedCatalogue(ports);
   const app = createApp(ports, { log: opts.log ?? (() => {}), webhookPolicy: { allowPrivateTargets: !!opts.push } });
   let push: TestExchange['push'];

@@ -57,6 +57,8 @@ export interface RecordStore {
   enterpriseHistory(creditCode: string, kind: RecordKind, before: HistoryPosition | undefined, limit: number): Promise<RecordSummary[]>;
   /** The latest live registration record of an enterprise, if any. */
   latestRegistration(creditCode: string): Promise<RecordSummary | undefined>;
+  /** Replaces the body of one stored version (an administrator's erasure); false if there is no such version. */
+  replaceData(recordId: string, version: number, data: Record<string, unknown>): Promise<boolean>;
 }
 
 /** Where a listing by date stopped. */

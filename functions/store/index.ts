@@ -18,11 +18,14 @@ import { DynamoSubscriptionStore } from './subscriptions';
 import { DynamoSessionStore } from './sessions';
 import { DynamoCommitmentStore } from './commitments';
 import { DynamoCreditListStore } from './credit-lists';
+import type { Retention } from './table';
 import { DynamoCreditFileStore, DynamoDirectedEventStore, DynamoMeasureReportStore, DynamoProposalStore, DynamoRiskStore } from './credit';
 
 export interface DynamoStoreOptions {
   /** Receives the capacity every request consumed (benchmarks); requests ask for it only when set. */
   onCapacity?: CapacityListener;
+  /** How long notifications and access-log entries are kept (DEFAULT_RETENTION when absent). */
+  retention?: Retention;
 }
 
 export function dynamoStores(db: DynamoDBDocumentClient, table: string, options: DynamoStoreOptions = {}): Stores {
@@ -33,11 +36,11 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     records: new DynamoRecordStore(t),
     listings: new DynamoRecordListingStore(t),
     departments: new DynamoDepartmentStore(t),
-    accessLog: new DynamoAccessLogStore(t),
+    accessLog: new DynamoAccessLogStore(t, options.retention?.accessLogDays),
     clients: new DynamoClientStore(t),
     creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),
     subscriptions: new DynamoSubscriptionStore(t),
-    notifications: new DynamoNotificationStore(t),
+    notifications: new DynamoNotificationStore(t, options.retention?.notificationDays),
     directory: new DynamoDirectoryStore(t),
     plans: new DynamoPlanStore(t),
     calendar: new DynamoCalendarStore(t),

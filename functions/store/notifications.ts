@@ -3,17 +3,18 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_POOL, type Feedback, type RedriveClaim, type StoredNotification } from '../core/model';
 import type { NotificationStore } from '../core/ports';
 import { strip, unlessConditionFails, type Item, type TableClient } from './client';
-import { ATTR, INBOX_PREFIX, inboxPartition, INDEXES, ITEM_TYPES, notificationKey, openIndexKey, openPartition } from './table';
+import { ATTR, DEFAULT_RETENTION, expiryOf, INBOX_PREFIX, inboxPartition, INDEXES, ITEM_TYPES, notificationKey, openIndexKey, openPartition } from './table';
 
 const OPEN = INDEXES.open;
 /** At most this many feedback entries per notification, so an item stays far below 400 KB. */
 const MAX_FEEDBACK = 20;
 
-function notificationItem(n: StoredNotification): Item {
+function notificationItem(n: StoredNotification, retentionDays: number): Item {
   return {
     ...notificationKey(n.department, n.id),
     [ATTR.type]: ITEM_TYPES.notification,
     ...(n.acknowledgedAt ? {} : openIndexKey(n.department, n.event.time, n.id)),
+    ...expiryOf(n.createdAt, retentionDays),
     ...n,
   };
 }
@@ -25,10 +26,13 @@ export function toNotification(item: Item): StoredNotification {
 }
 
 export class DynamoNotificationStore implements NotificationStore {
-  constructor(private readonly t: TableClient) {}
+  constructor(
+    private readonly t: TableClient,
+    private readonly retentionDays = DEFAULT_RETENTION.notificationDays,
+  ) {}
 
   async put(n: StoredNotification) {
-    const existing = await this.t.putIfAbsent(notificationItem(n));
+    const existing = await this.t.putIfAbsent(notificationItem(n, this.retentionDays));
     return existing ? { created: false as const, existing: toNotification(existing) } : { created: true as const };
   }
 

@@ -1,9 +1,9 @@
 /** Record versions and the enterprise index on DynamoDB (the RecordStore port). */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RecordKind } from '../../schemas/records';
 import type { HistoryPosition, StoredVersion } from '../core/model';
 import type { RecordStore } from '../core/ports';
-import { strip, transactOrLose, type Item, type TableClient } from './client';
+import { strip, transactOrLose, unlessConditionFails, type Item, type TableClient } from './client';
 import {
   ATTR,
   enterpriseIndexKey,
@@ -126,5 +126,21 @@ export class DynamoRecordStore implements RecordStore {
     );
     const item = out.Items?.[0];
     return item ? toSummary(item) : undefined;
+  }
+
+  async replaceData(recordId: string, version: number, data: Record<string, unknown>) {
+    const out = await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: recordKey(recordId, version),
+          UpdateExpression: 'SET #data = :data',
+          ConditionExpression: `attribute_exists(${ATTR.pk})`,
+          ExpressionAttributeNames: { '#data': 'data' },
+          ExpressionAttributeValues: { ':data': data },
+        }),
+      ),
+    );
+    return out !== undefined;
   }
 }

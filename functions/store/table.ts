@@ -153,6 +153,8 @@
 | log pulled record events                  | the same put for each record notification on an inbox page | 1 WCU per notification shown; pulling it again costs 1 WCU and writes nothing |
 | may a subscription receive (fan-out, delivery) | GetItem CLIENTS/<clientId>, once per client per batch | 0.5 RCU per distinct subscribing client per batch |
  * | list an enterprise's access log           | Query ENT#code, begins_with ACCESS#, descending        | one page per call       |
+ * | expire notifications and access-log entries | TTL on `expiresAtEpoch` (written with the item, epoch seconds) | 0 WCU: TTL deletes are free |
+ * | erase a personal field (administrator)    | Query REC#id + UpdateItem SET data per version holding it + access-log PutItem | 0.5 RCU + 1 WCU per KB per version (+ the same on GSI2 for a published one) + 1 WCU |
  * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s)   | 0.5 RCU                 |
  * | list clients / exceptions                 | Query CLIENTS / CREDIT_CODE_EXCEPTIONS                 | one page                |
  * | a department's subscriptions              | Query SUBS, begins_with <department>#                  | one page                |
@@ -236,9 +238,19 @@ export const ATTR = {
   gsi6pk: 'GSI6PK',
   gsi6sk: 'GSI6SK',
   type: 'type',
-  /** Epoch seconds after which DynamoDB's TTL deletes the item (console sessions). */
+  /** Epoch seconds after which DynamoDB's TTL deletes the item (console sessions, notifications, access-log entries). */
   expiresAtEpoch: 'expiresAtEpoch',
 } as const;
+
+/** How long notifications and access-log entries are kept, in days from their own time; 0 keeps them for good. */
+export interface Retention {
+  notificationDays: number;
+  accessLogDays: number;
+}
+/** The defaults: an access log for three years (well past the six months 网络安全法 art. 21 asks of logs), a notification for one. */
+export const DEFAULT_RETENTION: Retention = { notificationDays: 365, accessLogDays: 1095 };
+/** The TTL attribute of an item whose own time is `from` (ISO), kept `days` days; none when it is kept for good. */
+export const expiryOf = (from: string, days: number): Record<string, number> => (days > 0 ? { [ATTR.expiresAtEpoch]: Math.floor(Date.parse(from) / 1000) + days * 86_400 } : {});
 
 /** The entity name every item carries in `type`. */
 export const ITEM_TYPES = {

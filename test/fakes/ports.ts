@@ -131,6 +131,12 @@ export class MemoryRecordStore implements RecordStore {
       .map(summary)
       .pop();
   }
+
+  async replaceData(recordId: string, version: number, data: Record<string, unknown>) {
+    const v = this.versionsById.get(recordId)?.find((x) => x.version === version);
+    if (v) v.data = copy(data);
+    return !!v;
+  }
 }
 
 /** Listings over the record store's live versions, as the DynamoDB indexes hold them. */

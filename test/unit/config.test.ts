@@ -1,6 +1,7 @@
 /** Configuration from the environment: defaults, and errors that name the variable. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsConfig, contentHashKey, creditConfig, deliveryConfig, fanoutConfig, ingestRules } from '../../functions/config';
+import { awsConfig, contentHashKey, creditConfig, deliveryConfig, fanoutConfig, ingestRules, retention } from '../../functions/config';
+import { expiryOf } from '../../functions/store/table';
 import { DEFAULT_CREDIT } from '../../functions/core/credit-config';
 
 const saved = { ...process.env };
@@ -52,5 +53,17 @@ describe('configuration', () => {
     expect(() => ingestRules()).not.toThrow(/short-secret/);
     process.env.CONTENT_HASH_KEY = 'k'.repeat(40);
     expect(ingestRules('ignored-when-the-variable-is-set').contentHashKey).toBe('k'.repeat(40));
+  });
+
+  it('reads how long notifications and access-log entries are kept; 0 keeps them for good', () => {
+    delete process.env.NOTIFICATION_RETENTION_DAYS;
+    delete process.env.ACCESS_LOG_RETENTION_DAYS;
+    expect(retention()).toEqual({ notificationDays: 365, accessLogDays: 1095 });
+    Object.assign(process.env, { NOTIFICATION_RETENTION_DAYS: '0', ACCESS_LOG_RETENTION_DAYS: '180' });
+    expect(retention()).toEqual({ notificationDays: 0, accessLogDays: 180 });
+    expect(expiryOf('2026-11-27T02:00:00.000Z', 0)).toEqual({});
+    expect(expiryOf('2026-11-27T02:00:00.000Z', 180)).toEqual({ expiresAtEpoch: Date.parse('2026-11-27T02:00:00.000Z') / 1000 + 180 * 86_400 });
+    process.env.ACCESS_LOG_RETENTION_DAYS = '1.5';
+    expect(retention).toThrow(/^environment variable ACCESS_LOG_RETENTION_DAYS: must be a whole number of days/);
   });
 });
