@@ -851,6 +851,7 @@ export const ROUTES = {
     scopes: ['the approving department'],
     params: [LICENCE_ID],
     body: RevocationAnswer,
+    examples: () => ({ declined: { reason: '企业已于期限内整改完毕，经现场核查符合许可条件' } }),
     responses: { 200: { description: 'the commitment after the answer', schema: Commitment }, ...problems(401, 403, 404, 409, 415, 422) },
   },
 } satisfies Record<string, Route>;

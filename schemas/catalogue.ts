@@ -183,7 +183,7 @@ export const ResolvedItem = z
   .looseObject({ code: CatalogueItemCode })
   .meta({ id: 'ResolvedItem', description: 'a catalogue item: its code and the fields of the version in force (see CatalogueItemVersion)' });
 
-export const CatalogueListing = z.strictObject({ asOf: IsoDate, edition: z.string(), items: z.array(ResolvedItem) }).meta({ id: 'CatalogueListing', title: 'The permit catalogue on a date' });
+export const CatalogueListing = z.strictObject({ asOf: IsoDate, items: z.array(ResolvedItem) }).meta({ id: 'CatalogueListing', title: 'The permit catalogue on a date' });
 
 export const CatalogueItemHistory = z
   .strictObject({

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { CatalogueItemCode, IsoDate, pageOf, pageQuery, Text } from './common';
+import { REFORM_MODES } from './reform-modes';
 
 /**
  * The credit lists: blacklist 严重违法失信名单, abnormal 经营异常名录 (abnormal operation) and the
@@ -159,6 +160,7 @@ export const Measure = z
     name: z.string().meta({ description: '措施名称' }),
     kind: z.enum(['punishment', 'incentive']).meta({ description: 'punishment 失信惩戒 / incentive 守信激励' }),
     lists: z.array(CreditListSchema).meta({ description: 'memberships that trigger it' }),
+    modes: z.array(z.enum(REFORM_MODES)).optional().meta({ description: 'reform modes of the catalogue items it applies to (a commitment item: 告知承诺); every item when absent' }),
     legalBasis: z.array(z.string()).meta({ description: '依据' }),
   })
   .meta({ id: 'CreditMeasure' });

@@ -7,6 +7,7 @@ import { ROUTES, type Route, type RouteId } from './api';
 import { CloudEvent } from './events';
 import { RecordInput } from './records';
 import { REFDATA_EDITIONS } from './refdata/index';
+import { recordedExamples } from './recorded-examples';
 
 export function openApiDocument(version: string) {
   const components: Record<string, unknown> = {};
@@ -28,11 +29,18 @@ export function openApiDocument(version: string) {
 
   // Batch items refer to it, whichever operation comes first.
   json(RecordInput);
+  // Recorded answers by operation; an operation answered with the same schema as a recorded one shares its example.
+  const { requests, responses: recorded } = recordedExamples();
+  const bySchema = new Map<z.ZodType, unknown>();
+  for (const [operationId, r] of Object.entries(ROUTES) as [RouteId, Route][]) {
+    const schema = successSchema(r);
+    if (schema && operationId in recorded && !bySchema.has(schema)) bySchema.set(schema, recorded[operationId]);
+  }
   const paths: Record<string, Record<string, unknown>> = {};
   const requestId = { description: 'the id of this request, to quote to the operators', schema: { type: 'string' } };
   for (const [operationId, r] of Object.entries(ROUTES) as [RouteId, Route][]) {
     paths[r.path] ??= {};
-    const examples = r.examples?.();
+    const examples = r.examples?.() ?? (operationId in requests ? { recorded: requests[operationId] } : undefined);
     paths[r.path][r.method] = {
       operationId,
       tags: [routeTag(r)],
@@ -73,7 +81,16 @@ export function openApiDocument(version: string) {
               ...(status === '401' ? { 'WWW-Authenticate': { description: 'Bearer realm="exchange"', schema: { type: 'string' } } } : {}),
               ...Object.fromEntries(Object.entries(res.headers ?? {}).map(([h, d]) => [h, { description: d, schema: { type: 'string' } }])),
             },
-            ...(res.schema ? { content: { [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: { schema: json(res.schema) } } } : {}),
+            ...(res.schema
+              ? {
+                  content: {
+                    [Number(status) >= 400 ? 'application/problem+json' : 'application/json']: {
+                      schema: json(res.schema),
+                      ...(Number(status) < 300 ? exampleOf(recorded[operationId] ?? bySchema.get(res.schema)) : {}),
+                    },
+                  },
+                }
+              : {}),
           },
         ]),
       ),
@@ -130,6 +147,11 @@ export function openApiDocument(version: string) {
     webhooks,
   };
 }
+
+/** The schema of an operation's successful answer, if it has a body. */
+export const successSchema = (r: Route) => Object.entries(r.responses).find(([status, res]) => Number(status) < 300 && res.schema)?.[1].schema;
+
+const exampleOf = (value: unknown) => (value === undefined ? {} : { examples: { recorded: { summary: 'recorded from the running API (npm run examples)', value } } });
 
 /** The tag an operation is listed under: its own, or the first path segment after /v1. */
 export const routeTag = (r: Route) => r.tag ?? r.path.split('/')[2] ?? 'other';

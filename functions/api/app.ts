@@ -8,7 +8,6 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import type { z } from 'zod';
 import { BatchRequest, DisclosureQuery, PUBLIC_KINDS, ROUTES, type Route } from '../../schemas/api';
-import { openApiDocument } from '../../schemas/openapi';
 import { authenticate, cachedClientLookup } from '../core/clients';
 import { badRequest, invalidCursor, invalidInput, payloadTooLarge, ProblemError, unsupportedMediaType, type Problem } from '../core/errors';
 import { InvalidCursor, StoreUnavailable } from '../core/store-errors';
@@ -38,7 +37,6 @@ import {
 import { parseOrThrow } from '../core/validation';
 import { calendarView, putCalendarYear } from '../core/calendar';
 import { createPlan, drawDocument, drawPlan, fixPlan, listPlans, listTasks, presentPlan, readOwnPlan, readPlan } from '../core/inspections';
-import { docsPage, problemPage, problemsIndex } from './docs';
 import { PROBLEM_TYPES } from '../../schemas/problems';
 import { SnapshotQuery } from '../../schemas/credit';
 import { addEntry, creditCheck, listHistory, listReports, listRisk, parseList, readFeed, readProposal, readSnapshot, rejectProposal, removeEntry, reportMeasure } from '../core/credit';
@@ -166,15 +164,9 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   const ingestRules = options.ingest ?? DEFAULT_INGEST_RULES;
   const app = new Hono<Env>();
   const small = bodyLimit(SINGLE_BODY_LIMIT);
-  // Built on first request, not at cold start.
-  let openapi: { doc: ReturnType<typeof openApiDocument>; json: string; html: string } | undefined;
-  const docs = () => {
-    if (!openapi) {
-      const doc = openApiDocument(API_VERSION);
-      openapi = { doc, json: JSON.stringify(doc), html: docsPage(doc) };
-    }
-    return openapi;
-  };
+  // Loaded and built on the first request for the reference, not at cold start.
+  let reference: Promise<typeof import('./reference') & ReturnType<(typeof import('./reference'))['buildReference']>> | undefined;
+  const docs = () => (reference ??= import('./reference').then((m) => ({ ...m, ...m.buildReference(API_VERSION) })));
 
   app.use('*', secureHeaders({ contentSecurityPolicy: { defaultSrc: ["'self'"], styleSrc: ["'self'", "'unsafe-inline'"] } }));
   app.use('*', async (c, next) => {
@@ -244,16 +236,17 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     const headers: Record<string, string> = { 'content-type': 'application/x-ndjson', 'x-follow-from': page.followFrom, ...(page.next ? { 'x-next-cursor': page.next } : {}) };
     return c.body(page.items.map((e) => JSON.stringify(e) + '\n').join(''), 200, headers);
   };
-  app.get('/openapi.json', (c) => c.body(docs().json, 200, { 'content-type': 'application/json' }));
-  app.get('/docs', (c) => {
+  app.get('/openapi.json', async (c) => c.body((await docs()).json, 200, { 'content-type': 'application/json' }));
+  app.get('/docs', async (c) => {
     const q = c.req.query('q')?.slice(0, 100);
-    return c.html(q ? docsPage(docs().doc, q) : docs().html);
+    const ref = await docs();
+    return c.html(q ? ref.docsPage(ref.doc, q) : ref.html);
   });
-  app.get('/problems', (c) => c.html(problemsIndex()));
-  app.get('/problems/:slug', (c) => {
+  app.get('/problems', async (c) => c.html((await docs()).problemsIndex()));
+  app.get('/problems/:slug', async (c) => {
     const slug = c.req.param('slug');
     if (!Object.hasOwn(PROBLEM_TYPES, slug)) return c.notFound();
-    return c.html(problemPage(slug as keyof typeof PROBLEM_TYPES));
+    return c.html((await docs()).problemPage(slug as keyof typeof PROBLEM_TYPES));
   });
 
   const v1 = new Hono<Env>();

@@ -15,7 +15,7 @@ interface Operation {
   description?: string;
   parameters: { name: string; in: string; required: boolean; description: string; schema?: Json }[];
   requestBody?: { content: Record<string, { schema: Json; examples?: Record<string, { summary: string; value: unknown }> }> };
-  responses: Record<string, { description: string; content?: Record<string, { schema: Json }> }>;
+  responses: Record<string, { description: string; content?: Record<string, { schema: Json; examples?: Record<string, { value: unknown }> }> }>;
 }
 
 const esc = (s: unknown) => String(s).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -89,7 +89,9 @@ function operationSection(path: string, method: string, op: Operation): string {
     .map(([status, r]) => {
       const content = Object.values(r.content ?? {})[0];
       const problem = Number(status) >= 400 ? ` — <a href="#Problem">error format</a>, <a href="/problems">problem types</a>` : '';
-      return `<li><b>${esc(status)}</b> ${prose(r.description.replace(/ \(see \[the problem types\]\(\/problems\)\)$/, ''))}${content && Number(status) < 400 ? `: ${typeOf(content.schema)}` : ''}${problem}</li>`;
+      const example = Object.values(content?.examples ?? {})[0];
+      const shown = example ? `<details><summary>Example</summary><pre>${esc(JSON.stringify(example.value, null, 2))}</pre></details>` : '';
+      return `<li><b>${esc(status)}</b> ${prose(r.description.replace(/ \(see \[the problem types\]\(\/problems\)\)$/, ''))}${content && Number(status) < 400 ? `: ${typeOf(content.schema)}` : ''}${problem}${shown}</li>`;
     })
     .join('');
   return `<section id="${esc(op.operationId)}"><h3><span class="m">${method.toUpperCase()}</span> <code>${esc(path)}</code></h3><p>${prose(op.summary)}</p>${op.description ? `<p><i>${prose(op.description)}</i></p>` : ''}<p>operationId <code>${esc(op.operationId)}</code></p>${params}${request}<h4>Responses</h4><ul>${responses}</ul></section>`;

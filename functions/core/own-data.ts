@@ -8,7 +8,7 @@ import { forbidden } from './errors';
 import { WRITE_SCOPES, type ApiClient, type RecordSummary } from './model';
 import type { Page, Ports } from './ports';
 
-const view = (r: RecordSummary) => ({ id: r.id, version: r.version, kind: r.kind, creditCode: r.creditCode, date: r.date, receivedAt: r.receivedAt, ...r.summary });
+const view = (r: RecordSummary) => ({ id: r.id, version: r.version, kind: r.kind, creditCode: r.creditCode, date: r.date, postedBy: r.department, receivedAt: r.receivedAt, ...r.summary });
 
 /** The live records the calling department posted, newest date first. Its own data: posting the kind, or reading profiles, is enough. */
 export async function listPosted(ports: Ports, client: ApiClient, q: PostedQuery): Promise<Page<ReturnType<typeof view>>> {
