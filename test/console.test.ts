@@ -200,6 +200,81 @@ describe('the console in a browser', () => {
     await anonymous.close();
   });
 
+  it('takes a record through the online form: each error next to its field, nothing saved until it is right, nothing twice', async () => {
+    const { context, page } = await signIn(ex.keys.market);
+    await page.goto(`${ex.base}/console/entry`);
+    await page.click('text=检查');
+    await page.fill('[name="/sourceId"]', 'JC-FORM-0001');
+    const wrongCheck = code.slice(0, 17) + (code.endsWith('0') ? '1' : '0');
+    await page.fill('[name="/creditCode"]', wrongCheck);
+    await page.selectOption('[name="/data/type"]', 'random');
+    await page.fill('[name="/data/department"]', '嘉兴市南湖区市场监督管理局');
+    await page.fill('[name="/data/date"]', '2027-01-05'); // in the future, which is checked once the rest is valid
+    await page.selectOption('[name="/data/public"]', 'true');
+    await page.click('button:has-text("提交")');
+    // Two errors, each under its own field: the credit code's check character, the result missing.
+    expect(await page.locator('[name="/creditCode"] ~ .err').innerText()).toContain('check character');
+    expect(await page.locator('[name="/data/result"] ~ .err').count()).toBe(1);
+    expect(await page.locator('.err').count()).toBe(2);
+    expect(await page.inputValue('[name="/data/department"]')).toBe('嘉兴市南湖区市场监督管理局');
+    const posted = async () => (await ex.call('GET', '/v1/records?kind=inspection')).body.items.length;
+    expect(await posted()).toBe(0);
+
+    await page.fill('[name="/creditCode"]', code);
+    await page.selectOption('[name="/data/result"]', 'no-problem');
+    await page.click('button:has-text("提交")');
+    expect(await page.locator('[name="/data/date"] ~ .err').innerText()).toContain('future');
+    expect(await posted()).toBe(0);
+
+    await page.fill('[name="/data/date"]', '2026-11-26');
+    await page.selectOption('[name="/data/result"]', 'no-problem');
+    await page.click('button:has-text("提交")');
+    await expect.poll(() => page.locator('[role=status]').innerText()).toContain('已保存');
+    const id = await page.locator('#record-id').innerText();
+    expect((await ex.call('GET', `/v1/records/${id}`)).body).toMatchObject({ kind: 'inspection', sourceId: 'JC-FORM-0001', data: { result: 'no-problem', public: true } });
+    // The same record entered again creates nothing new.
+    await page.click('text=继续填报');
+    for (const [name, value] of Object.entries({ '/sourceId': 'JC-FORM-0001', '/creditCode': code, '/data/department': '嘉兴市南湖区市场监督管理局', '/data/date': '2026-11-26' }))
+      await page.fill(`[name="${name}"]`, value);
+    for (const [name, value] of Object.entries({ '/data/type': 'random', '/data/result': 'no-problem', '/data/public': 'true' })) await page.selectOption(`[name="${name}"]`, value);
+    await page.click('button:has-text("提交")');
+    await expect.poll(() => page.locator('[role=status]').innerText()).toContain('未重复创建');
+    expect(await posted()).toBe(1);
+    await context.close();
+  });
+
+  it('imports a CSV file into a per-row report: a failing row changes nothing, the same file again creates nothing', async () => {
+    const { context, page } = await signIn(ex.keys.market);
+    const template = await page.request.get(`${ex.base}/console/import/filing/template.csv`);
+    expect(template.headers()['content-type']).toContain('text/csv');
+    const [header, example] = (await template.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    const columns = header.split(',');
+    const row = (sourceId: string, changes: Record<string, string> = {}) => {
+      const cells = example.split(',');
+      for (const [name, value] of Object.entries({ sourceId, creditCode: code, ...changes })) cells[columns.indexOf(name)] = value;
+      return cells.join(',');
+    };
+    const csv = [header, row('BA-CSV-1'), row('BA-CSV-2', { 'data/date': '2026-02-30' }), row('BA-CSV-3')].join('\r\n');
+    const upload = async () => {
+      await page.goto(`${ex.base}/console/import`);
+      await page.selectOption('#kind', 'filing');
+      await page.setInputFiles('#file', { name: 'filings.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.click('button:has-text("上传并导入")');
+      await page.waitForSelector('#counts');
+      return page.locator('#counts').innerText();
+    };
+    expect(await upload()).toContain('共 3 行：新建 2，已存在未重复创建 0，出错未保存 1');
+    expect(await page.locator('#row-3').innerText()).toContain('data/date');
+    const posted = async () => ((await ex.call('GET', '/v1/records?kind=filing')).body.items as { sourceId?: string; id: string }[]).length;
+    expect(await posted()).toBe(2);
+    expect(await upload()).toContain('共 3 行：新建 0，已存在未重复创建 2，出错未保存 1');
+    expect(await posted()).toBe(2);
+    await context.close();
+  });
+
   it('refuses a page the key has no scope for', async () => {
     const { context, page } = await signIn(ex.keys.transport);
     const res = await page.goto(`${ex.base}/console/inbox`);

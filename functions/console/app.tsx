@@ -26,6 +26,7 @@ import { Page, SCOPE_LABELS } from './layout';
 import { registerDesk } from './desk';
 import { registerEnterprise } from './enterprise';
 import { registerPublic } from './public';
+import { IMPORT_MAX_BYTES, registerEntry } from './entry';
 
 export interface ConsoleOptions {
   lookup: ClientLookup;
@@ -89,13 +90,12 @@ export function createConsole(ports: Ports, options: ConsoleOptions): Hono<Conso
     }
     await next();
   });
-  app.use(
-    '*',
-    bodyLimit({
-      maxSize: FORM_LIMIT,
-      onError: () => Promise.reject(new ProblemError(413, { type: 'payload-too-large', title: 'Payload too large', detail: `a form may carry at most ${FORM_LIMIT / 1024} KiB` })),
-    }),
-  );
+  const tooLarge = (limit: number) => () => {
+    throw new ProblemError(413, { type: 'payload-too-large', title: 'Payload too large', detail: `最多可提交 ${limit / 1024} KiB` });
+  };
+  const formLimit = bodyLimit({ maxSize: FORM_LIMIT, onError: tooLarge(FORM_LIMIT) });
+  const importLimit = bodyLimit({ maxSize: IMPORT_MAX_BYTES + FORM_LIMIT, onError: tooLarge(IMPORT_MAX_BYTES) });
+  app.use('*', (c, next) => (c.req.path === '/console/import' ? importLimit(c, next) : formLimit(c, next)));
 
   const form: ConsoleDeps['form'] = async (c) => {
     const body = await c.req.parseBody();
@@ -222,6 +222,7 @@ export function createConsole(ports: Ports, options: ConsoleOptions): Hono<Conso
   registerEnterprise(app, deps);
   registerDesk(app, deps);
   registerPublic(app, deps);
+  registerEntry(app, deps);
   return app;
 }
 
