@@ -202,6 +202,29 @@ export const PostedQuery = z
   });
 export type PostedQuery = z.infer<typeof PostedQuery>;
 
+export const StatisticsQuery = z.strictObject({
+  quarter: z
+    .string()
+    .regex(/^\d{4}Q[1-4]$/, 'a year and quarter, e.g. 2026Q4')
+    .optional()
+    .meta({ description: 'the quarter (China time), e.g. 2026Q4; the current one if absent', examples: ['2026Q4'] }),
+});
+const countsFields = {
+  department: z.string(),
+  quarter: z.string(),
+  provided: z.int().meta({ description: 'records posted (信息提供), new records received in the quarter' }),
+  corrected: z.int().meta({ description: 'corrections (later versions) received in the quarter' }),
+  received: z.int().meta({ description: 'notifications received (信息接收) in the quarter' }),
+  acknowledgedInTime: z.int().meta({ description: 'of those, acknowledged or fed back on by their acknowledge-by time' }),
+  acknowledgedLate: z.int().meta({ description: 'of those, acknowledged after it' }),
+  overdue: z.int().meta({ description: 'of those, escalated as overdue (逾期未签收)' }),
+  feedback: z.int().meta({ description: 'feedback given (数据应用反馈) on notifications of the quarter' }),
+};
+export const DepartmentStatistics = z
+  .strictObject(countsFields)
+  .meta({ id: 'DepartmentStatistics', title: 'Statistics of a department for a quarter 部门统计', description: 'counted as events happen; notifications count in the quarter they arrived in' });
+export const AllStatistics = z.strictObject({ quarter: z.string(), items: z.array(DepartmentStatistics) }).meta({ id: 'AllStatistics' });
+
 /** Finding a party without a credit code (POST, so an identity document number never sits in a URL or a log line). */
 export const PartyLookup = z
   .strictObject({
@@ -496,6 +519,24 @@ export const ROUTES = {
     scopes: ['records:write:<kind> or profiles:read'],
     query: PostedQuery,
     responses: { 200: { description: 'a page', schema: pageOf(SummaryItem, 'PostedPage') }, ...problems(400, 401, 403) },
+  },
+  getStatistics: {
+    method: 'get',
+    path: '/v1/statistics',
+    summary:
+      'The calling department’s statistics for a quarter (the quarterly assessment): records provided and corrected, notifications received, acknowledged in time or late, overdue, feedback given.',
+    scopes: [],
+    query: StatisticsQuery,
+    responses: { 200: { description: 'the counts', schema: DepartmentStatistics }, ...problems(400, 401) },
+  },
+  listStatistics: {
+    method: 'get',
+    path: '/v1/statistics/departments',
+    summary: 'Every department’s statistics for a quarter, for supervisors.',
+    tag: 'statistics',
+    scopes: ['notifications:oversee'],
+    query: StatisticsQuery,
+    responses: { 200: { description: 'one entry per department, by department id', schema: AllStatistics }, ...problems(400, 401, 403) },
   },
   findParty: {
     method: 'post',

@@ -222,6 +222,10 @@ if (proposalId) {
   await call('rejectProposal', { as: 'credit', params: { id: proposalId }, body: { reason: '处罚已由上级机关撤销，不符合列入条件' } });
 } else failed.push('no listing proposal arrived for the heavy penalty');
 
+const quarter = `${chinaToday.slice(0, 4)}Q${Math.floor((Number(chinaToday.slice(5, 7)) - 1) / 3) + 1}`;
+await call('getStatistics', { as: 'market', query: { quarter } });
+await call('listStatistics', { as: 'supervision', query: { quarter } });
+
 writeFileSync(RECORDED_EXAMPLES_FILE, JSON.stringify({ requests: sent, responses: taken }, null, 2) + '\n');
 const missing = (Object.keys(ROUTES) as RouteId[]).filter((op) => !(op in taken));
 console.log(`wrote ${Object.keys(sent).length} request and ${Object.keys(taken).length} response examples to ${RECORDED_EXAMPLES_FILE}; none for ${missing.join(', ') || 'no operation'}`);

@@ -23,6 +23,7 @@ import type { Ports } from '../core/ports';
 import { findParty, presentVersion, readAccessLog, readHistory, readProfile, readRecord, requirePurpose } from '../core/profile';
 import { exportStandard, publicList, toCsv } from '../core/disclosure';
 import { listPosted } from '../core/own-data';
+import { readAllStatistics, readStatistics } from '../core/statistics';
 import {
   createSubscription,
   deleteSubscription,
@@ -311,6 +312,9 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   });
 
   serve(ROUTES.listPosted, async (c) => c.json(await listPosted(ports, c.get('client'), parseQuery(c, ROUTES.listPosted.query))));
+
+  serve(ROUTES.getStatistics, async (c) => c.json(await readStatistics(ports, c.get('client'), parseQuery(c, ROUTES.getStatistics.query).quarter)));
+  serve(ROUTES.listStatistics, async (c) => c.json(await readAllStatistics(ports, c.get('client'), parseQuery(c, ROUTES.listStatistics.query).quarter)));
 
   serve(ROUTES.exportStandard, async (c) => {
     const kind = c.req.param('kind');

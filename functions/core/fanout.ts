@@ -19,6 +19,7 @@ import { DEFAULT_CREDIT, type CreditConfig } from './credit-rules';
 import { onListChange, onRecord } from './credit-reactions';
 import { registrationNotices } from './notices';
 import { catalogueIndex, chinaToday, departmentDirectory, scopeTable } from './catalogue-cache';
+import { countReceived } from './counters';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
@@ -239,7 +240,10 @@ export class Fanout {
           const n = this.notification(event, r);
           const put = await this.ports.notifications.put(n);
           const stored = put.created ? n : put.existing;
-          if (put.created) written++;
+          if (put.created) {
+            written++;
+            await countReceived(this.ports, n);
+          }
           if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id, queuedAt });
         }),
       );

@@ -14,6 +14,7 @@ import type { Ports } from './ports';
 import { overdueNotifications } from './overdue';
 import { parseOrThrow } from './validation';
 import { logReceipt, RECEIVE_SCOPE } from './receiving';
+import { countAcknowledged, countFeedback } from './counters';
 
 export function presentNotification(n: StoredNotification) {
   const { feedbackIds: _ids, redriveClaim: _claim, ...shown } = n;
@@ -57,9 +58,11 @@ export const readNotification = async (ports: Ports, client: ApiClient, id: stri
 
 /** Idempotent: acknowledging twice keeps the first time and who did it. */
 export async function acknowledge(ports: Ports, client: ApiClient, id: string) {
-  await own(ports, client, id, true);
-  const n = await ports.notifications.acknowledge(client.department, id, ports.clock.now().toISOString(), client.clientId);
+  const before = await own(ports, client, id, true);
+  const at = ports.clock.now().toISOString();
+  const n = await ports.notifications.acknowledge(client.department, id, at, client.clientId);
   if (!n) throw notFound(`no notification ${id}`);
+  await countAcknowledged(ports, before, n, at, client.clientId);
   return (await shown(ports, client, [n]))[0];
 }
 
@@ -71,6 +74,7 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
   requireScope(client, 'inbox:act');
   const { outcome, comment } = parseOrThrow(FeedbackInput, body, (errors) => invalidInput('invalid feedback', errors));
   const n = await own(ports, client, id, true);
+  const at = ports.clock.now().toISOString();
   if (!isRecordEventType(n.event.type) && !isNoticeEventType(n.event.type)) {
     throw badRequest('feedback is taken on record notifications and notices only', [{ path: 'id', message: `${id} is a ${n.event.type} notification` }]);
   }
@@ -78,13 +82,10 @@ export async function giveFeedback(ports: Ports, client: ApiClient, id: string, 
     .update(`${client.clientId}\n${outcome}\n${comment ?? ''}`)
     .digest('hex')
     .slice(0, 16);
-  const after = await ports.notifications.addFeedback(
-    client.department,
-    id,
-    { outcome, ...(comment ? { comment } : {}), at: ports.clock.now().toISOString(), clientId: client.clientId, department: client.department },
-    feedbackId,
-  );
+  const after = await ports.notifications.addFeedback(client.department, id, { outcome, ...(comment ? { comment } : {}), at, clientId: client.clientId, department: client.department }, feedbackId);
   if (!after) throw notFound(`no notification ${id}`);
+  await countFeedback(ports, n, after, at, client.clientId);
+  await countAcknowledged(ports, n, after, at, client.clientId);
   return (await shown(ports, client, [after]))[0];
 }
 

@@ -23,6 +23,7 @@ import { personPartyKey, registrationPartyKey } from '../store/table';
 import { licenceCreditWarnings } from './credit';
 import { catalogueWarnings, checkAgainstCatalogue, matchScope } from './catalogue';
 import { catalogueIndex, scopeTable } from './catalogue-cache';
+import { countRecord } from './counters';
 
 export interface IngestResult {
   outcome: 'created' | 'replayed';
@@ -158,7 +159,10 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
   if (input.corrects === undefined) {
     const first = version(1);
     const put = await ports.records.putFirstVersion(first);
-    if (put.created) return { outcome: 'created', record: first };
+    if (put.created) {
+      await countRecord(ports, first);
+      return { outcome: 'created', record: first };
+    }
     // The failed write returned version 1; only if it was corrected since is there a later one to read.
     const latest = put.existing.supersededBy === undefined ? put.existing : ((await ports.records.latestVersion(id)) ?? put.existing);
     if (unchanged(latest)) return { outcome: 'replayed', record: latest };
@@ -182,7 +186,10 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
       });
     }
     const next = version(latest.version + 1, latest.version);
-    if (await ports.records.putCorrection(next, latest)) return { outcome: 'created', record: next };
+    if (await ports.records.putCorrection(next, latest)) {
+      await countRecord(ports, next);
+      return { outcome: 'created', record: next };
+    }
   }
   throw conflict('concurrent-correction', `record ${input.sourceId} was corrected concurrently; read it and try again`, { recordId: id });
 }

@@ -333,3 +333,12 @@ export type ChangedEntity =
   | { type: 'catalogue-change'; value: CatalogueChange }
   | { type: 'other' };
 export type { Commitment };
+
+/**
+ * What the statistics count per department and quarter (部门统计, the quarterly assessment): records
+ * provided and corrected; notifications received, acknowledged in time or late, overdue (escalated),
+ * and feedback given.
+ */
+export const MEASURES = ['provided', 'corrected', 'received', 'acknowledgedInTime', 'acknowledgedLate', 'overdue', 'feedback'] as const;
+export type Measure = (typeof MEASURES)[number];
+export type Counts = Record<Measure, number>;

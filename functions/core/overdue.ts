@@ -6,6 +6,7 @@
 import { EVENT_TYPES } from '../../schemas/event-types';
 import { CLAIM_POOL, type StoredNotification } from './model';
 import type { Ports } from './ports';
+import { countOverdue } from './counters';
 
 async function departments(ports: Ports): Promise<string[]> {
   const [clients, subs] = await Promise.all([ports.clients.list(), ports.subscriptions.list()]);
@@ -32,7 +33,10 @@ export async function escalateOverdue(ports: Ports): Promise<{ escalated: number
   const now = ports.clock.now().toISOString();
   for (const n of await overdueNotifications(ports)) {
     if (n.escalatedAt || n.event.type === EVENT_TYPES.overdue) continue;
-    if (await ports.notifications.markEscalated(n.department, n.id, now)) escalated++;
+    if (await ports.notifications.markEscalated(n.department, n.id, now)) {
+      escalated++;
+      await countOverdue(ports, n);
+    }
   }
   return { escalated };
 }

@@ -13,6 +13,7 @@ import type {
   AccessLogEntry,
   ApiClient,
   CatalogueChange,
+  Counts,
   CreditCodeException,
   DeliveryMessage,
   DirectedEvent,
@@ -21,6 +22,7 @@ import type {
   Due,
   Feedback,
   HistoryPosition,
+  Measure,
   Membership,
   RatedClass,
   RecordSummary,
@@ -335,6 +337,14 @@ export interface CreditFileStore {
   due(today: string): Promise<DueItem[]>;
 }
 
+/** Counters per department and quarter (部门统计). */
+export interface StatisticsStore {
+  /** Adds one to `measure`; `what` names the event (it picks the counter's shard). */
+  add(department: string, quarter: string, measure: Measure, what: string): Promise<void>;
+  /** The counts of each department for the quarter (zeros where nothing was counted). */
+  read(departments: string[], quarter: string): Promise<Map<string, Counts>>;
+}
+
 /** One store per entity; a new entity adds its port here and its adapter under functions/store/. */
 export interface Stores {
   records: RecordStore;
@@ -361,6 +371,7 @@ export interface Stores {
   scopePhrases: ScopePhraseStore;
   cover: CoverStore;
   sessions: SessionStore;
+  statistics: StatisticsStore;
 }
 
 /** The SQS delivery queue. */

@@ -4,7 +4,16 @@
  * capacity metering as SDK middleware (so no store method reports capacity by hand).
  */
 import { ConditionalCheckFailedException, TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import {
+  BatchGetCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  type DynamoDBDocumentClient,
+  type QueryCommandInput,
+  type TransactWriteCommandInput,
+} from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { decodeCursor, encodeCursor } from '../core/cursor';
 import { StoreUnavailable } from '../core/store-errors';
@@ -85,6 +94,9 @@ export function strip<T>(item: Item): T {
   return rest as T;
 }
 
+/** The most keys one BatchGetItem takes. */
+export const BATCH_GET_MAX = 100;
+
 export class TableClient {
   constructor(
     readonly db: DynamoDBDocumentClient,
@@ -111,6 +123,30 @@ export class TableClient {
     const start = cursor ? decodeCursor(cursor, (k) => (k && typeof k === 'object' && belongs(k as Item) ? (k as Item) : undefined)) : undefined;
     const out = await this.db.send(new QueryCommand({ TableName: this.table, ...input, ExclusiveStartKey: start }));
     return { items: ((out.Items ?? []) as Item[]).map(as), ...(out.LastEvaluatedKey ? { next: encodeCursor(out.LastEvaluatedKey) } : {}) };
+  }
+
+  /**
+   * Items by key, 100 keys per BatchGetItem; keys DynamoDB leaves unprocessed (throttling, the
+   * 16 MB answer limit) are asked again with a growing pause. Items come back in no order.
+   */
+  async batchGet(keys: Item[], projection?: string[]): Promise<Item[]> {
+    const out: Item[] = [];
+    const names = projection ? Object.fromEntries(projection.map((a, i) => [`#p${i}`, a])) : undefined;
+    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
+      let pending: Item[] = keys.slice(i, i + BATCH_GET_MAX);
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * Math.random()));
+        if (attempt > 10) throw new Error(`${pending.length} keys stayed unprocessed after ${attempt} BatchGetItem calls`);
+        const res = await this.db.send(
+          new BatchGetCommand({
+            RequestItems: { [this.table]: { Keys: pending, ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}) } },
+          }),
+        );
+        out.push(...((res.Responses?.[this.table] ?? []) as Item[]));
+        pending = (res.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
+      }
+    }
+    return out;
   }
 
   /** Resolves when the table answers a strongly consistent read of one fixed key (half a read unit). */

@@ -8,6 +8,7 @@ import { DynamoPlanStore } from './plans';
 import { meterCapacity, reportUnavailable, TableClient, type CapacityListener } from './client';
 import { DynamoCatalogueStore, DynamoScopePhraseStore } from './catalogue';
 import { DynamoCoverStore } from './cover';
+import { DynamoStatisticsStore } from './statistics';
 import { DynamoClientStore } from './clients';
 import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
 import { DynamoDepartmentStore } from './departments';
@@ -56,5 +57,6 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     scopePhrases: new DynamoScopePhraseStore(t),
     cover: new DynamoCoverStore(t),
     sessions: new DynamoSessionStore(t),
+    statistics: new DynamoStatisticsStore(t),
   };
 }

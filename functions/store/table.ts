@@ -39,6 +39,7 @@
  * | unmatched-phrase      | SCOPE_UNMATCHED        | <phrase>                  |                                                            |
  * | licence-cover         | ENT#<creditCode>       | COVER                     | GSI5 UNCOVERED#<region> / <since>#<creditCode>; GSI6 RECHECK#<date>#<shard> / <creditCode> |
  * | console-session       | SESSION#<tokenHash>    | SESSION                   |                                                            |
+ * | statistics-counter    | STATS#<department>#<quarter>#<shard> | COUNTS      |                                                            |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
@@ -211,6 +212,23 @@
  * | covers to look at again today (job)       | Query GSI6 RECHECK#date#shard, 8 shards                | 8 small queries a day   |
  * | console sign-in / sign-out                | PutItem / DeleteItem SESSION#<tokenHash>/SESSION       | 1 WCU each              |
  * | console page: who is signed in            | GetItem SESSION#<tokenHash>/SESSION (+ the cached client lookup) | 1 RCU (strong)          |
+ * | count an event (statistics)               | UpdateItem STATS#d#quarter#shard ADD, after the event's own once-only write | 1 WCU   |
+ * | a department's statistics for a quarter   | BatchGetItem STATS#d#quarter#0..7                      | 8 x 0.5 RCU             |
+ * | every department's statistics (supervisor) | Query CLIENTS + BatchGetItem, 100 keys per call, unprocessed keys again | 8 x 0.5 RCU per department |
+ *
+ * Statistics per department and quarter (部门统计, the plan's quarterly assessment) are counters
+ * kept as events happen, never counted by reading records: records provided and corrected
+ * (ingest, quarter of receipt), notifications received (fan-out), acknowledged in time or late
+ * and feedback given (the inbox calls), overdue (the overdue job); the last four are counted under
+ * the quarter the notification arrived in (China time), so one quarter's notifications and what
+ * became of them read together. Each ADD follows a write that succeeds once for its event (a
+ * version put only if absent, a notification put only if absent, the acknowledgement that set
+ * acknowledgedAt, the feedback appended under its id, the escalation mark) and only when that
+ * write was this call's, so a stream redelivery or a retried call never counts twice. The bound:
+ * a process that dies between the event's write and its ADD loses that one count (the retry finds
+ * the write done); counts can be low by the number of such crashes, never high. A department's
+ * counter is cut into 8 shards (by a digest of the event), so it takes up to about 8,000 counted
+ * events per second; a read adds up the 8.
  */
 import { createHash, createHmac } from 'node:crypto';
 import type { RecordKind } from '../../schemas/records';
@@ -285,6 +303,7 @@ export const ITEM_TYPES = {
   unmatchedPhrase: 'unmatched-phrase',
   licenceCover: 'licence-cover',
   consoleSession: 'console-session',
+  statisticsCounter: 'statistics-counter',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -480,6 +499,10 @@ export const recheckIndexKey = (date: string, creditCode: string) => ({ [ATTR.gs
  * sessions; readers check the expiry themselves, since TTL deletes up to days late.
  */
 export const sessionKey = (tokenHash: string) => ({ PK: `SESSION#${tokenHash}`, SK: 'SESSION' });
+/** A department's counters are cut into this many items, so concurrent counts rarely meet on one. */
+export const STATISTICS_SHARDS = 8;
+export const statisticsShard = (what: string) => createHash('sha256').update(what).digest()[0] % STATISTICS_SHARDS;
+export const statisticsKey = (department: string, quarter: string, shard: number) => ({ PK: `STATS#${department}#${quarter}#${shard}`, SK: 'COUNTS' });
 
 /** Notification attributes whose appearance wakes fan-out (feedback to pass on, an escalation to send, a claim to hand over). */
 export const NOTIFICATION_WAKERS = ['lastFeedbackAt', 'escalatedAt', 'claimedAt'] as const;

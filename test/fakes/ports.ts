@@ -9,7 +9,10 @@ import type { CatalogueItem, CatalogueItemVersion } from '../../schemas/catalogu
 import { shippedCatalogue } from '../../schemas/catalogue-data';
 import {
   CLAIM_POOL,
+  MEASURES,
   type AccessLogEntry,
+  type Counts,
+  type Measure,
   type ApiClient,
   type CatalogueChange,
   type CreditCodeException,
@@ -51,6 +54,7 @@ import type {
   RecordStore,
   ScopePhraseStore,
   SessionStore,
+  StatisticsStore,
   SubscriptionStore,
 } from '../../functions/core/ports';
 import { industryKey } from '../../functions/store/directory';
@@ -547,6 +551,19 @@ export class MemoryQueue implements DeliveryQueue {
   }
 }
 
+export class MemoryStatisticsStore implements StatisticsStore {
+  readonly counters = new Map<string, Counts>();
+  async add(department: string, quarter: string, measure: Measure) {
+    const key = `${department}#${quarter}`;
+    const c = this.counters.get(key) ?? (Object.fromEntries(MEASURES.map((m) => [m, 0])) as Counts);
+    c[measure]++;
+    this.counters.set(key, c);
+  }
+  async read(departments: string[], quarter: string) {
+    return new Map(departments.map((d) => [d, { ...(this.counters.get(`${d}#${quarter}`) ?? (Object.fromEntries(MEASURES.map((m) => [m, 0])) as Counts)) }]));
+  }
+}
+
 /** A clock that stands still until told to move. */
 export function fixedClock(iso = '2026-11-27T02:00:00.000Z'): Clock & { advance(ms: number): void } {
   let now = new Date(iso).getTime();
@@ -580,6 +597,7 @@ export type MemoryPorts = Ports & {
   scopePhrases: MemoryScopePhraseStore;
   cover: MemoryCoverStore;
   sessions: MemorySessionStore;
+  statistics: MemoryStatisticsStore;
   queue: MemoryQueue;
   clock: ReturnType<typeof fixedClock>;
 } & ReturnType<typeof memoryCreditStores>;
@@ -621,6 +639,7 @@ export function memoryPorts(): MemoryPorts {
     scopePhrases: new MemoryScopePhraseStore(),
     cover: new MemoryCoverStore(catalogue),
     sessions: new MemorySessionStore(),
+    statistics: new MemoryStatisticsStore(),
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),

@@ -52,6 +52,7 @@ import {
   uncoveredIndexKey,
   unmatchedPhraseKey,
   sessionKey,
+  statisticsKey,
 } from '../../functions/store/table';
 
 const header = readFileSync(new URL('../../functions/store/table.ts', import.meta.url), 'utf8').split('*/')[0];
@@ -115,6 +116,7 @@ const sample = {
   since: '2026-11-20',
   shard: String(recheckShard('91350200MA2XYZ1234')),
   tokenHash: 'q1w2e3r4t5y6u7i8o9p0',
+  quarter: '2026Q4',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -156,6 +158,7 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.catalogueChange]: catalogueChangeKey(sample.at, sample.code, sample.effectiveFrom),
   [ITEM_TYPES.quotaStock]: quotaStockKey(sample.code),
   [ITEM_TYPES.unmatchedPhrase]: unmatchedPhraseKey(sample.phrase),
+  [ITEM_TYPES.statisticsCounter]: statisticsKey(sample.department, sample.quarter, Number(sample.shard)),
   [ITEM_TYPES.licenceCover]: {
     ...coverKey(sample.creditCode),
     index: { ...uncoveredIndexKey(sample.region, sample.since, sample.creditCode), ...recheckIndexKey(sample.date, sample.creditCode) },
