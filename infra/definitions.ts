@@ -14,7 +14,17 @@ export const DELIVER_TIMEOUT_SECONDS = 30;
 export const QUEUES = {
   delivery: { name: 'exchange-delivery', visibilityTimeoutSeconds: 6 * DELIVER_TIMEOUT_SECONDS, maxReceiveCount: DEFAULT_DELIVERY.maxAttempts },
   deliveryDlq: { name: 'exchange-delivery-dlq', retentionDays: 14 },
+  /** The stream fan-out's on-failure destination (locally it also carries the records, for replay). */
+  fanoutFailures: { name: 'exchange-fanout-failures', retentionDays: 14 },
 } as const;
+
+/**
+ * The stream → fan-out mapping's error handling, deployed by the stack and played by the local
+ * poller: a failing batch is bisected and retried from the failed record; a record is given up
+ * after 10 retries or once a day old (the stream keeps records 24 h), and then goes to the
+ * on-failure queue.
+ */
+export const FANOUT_MAPPING = { batchSize: 100, retryAttempts: 10, bisectBatchOnError: true, maxRecordAgeSeconds: 24 * 3600 } as const;
 
 export function createTableInput(tableName: string): CreateTableCommandInput {
   const { partitionKey, sortKey, indexes } = TABLE;

@@ -24,7 +24,7 @@ import type { Construct } from 'constructs';
 import { DEAD_LETTER_METRIC } from '../functions/core/delivery';
 import { ENVIRONMENT_PATTERN } from '../functions/core/clients';
 import { FANOUT_STREAM_FILTERS, TABLE } from '../functions/store/table';
-import { DELIVER_TIMEOUT_SECONDS, QUEUES } from './definitions';
+import { DELIVER_TIMEOUT_SECONDS, FANOUT_MAPPING, QUEUES } from './definitions';
 
 export interface ExchangeStackProps extends StackProps {
   /** Directory holding one folder per bundled function (scripts/build.ts output). */
@@ -183,7 +183,7 @@ export class ExchangeStack extends Stack {
 
     // Stream → fan-out: new record versions and changed notifications only; a failing batch is
     // bisected and retried from the failed record, and what still fails is kept in a queue.
-    this.fanoutFailures = new Queue(this, 'FanoutFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(14) });
+    this.fanoutFailures = new Queue(this, 'FanoutFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(QUEUES.fanoutFailures.retentionDays) });
     Validations.of(this.fanoutFailures).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is the on-failure destination of the stream fan-out.' });
     this.fanout = this.lambda('Fanout', 'fanout', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(60), reserved: RESERVED_CONCURRENCY.fanout });
     this.bindTable(this.fanout, TABLE_ACCESS.fanout);
@@ -191,10 +191,10 @@ export class ExchangeStack extends Stack {
     this.fanout.addEventSource(
       new DynamoEventSource(this.table, {
         startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
-        bisectBatchOnError: true,
-        retryAttempts: 10,
-        maxRecordAge: Duration.days(1),
+        batchSize: FANOUT_MAPPING.batchSize,
+        bisectBatchOnError: FANOUT_MAPPING.bisectBatchOnError,
+        retryAttempts: FANOUT_MAPPING.retryAttempts,
+        maxRecordAge: Duration.seconds(FANOUT_MAPPING.maxRecordAgeSeconds),
         reportBatchItemFailures: true,
         onFailure: new SqsDlq(this.fanoutFailures),
         filters: FANOUT_STREAM_FILTERS.map((pattern) => ({ pattern: JSON.stringify(pattern) })),

@@ -1,8 +1,11 @@
 /**
- * The stack's event source mappings, played locally with the same handlers and filters: the
- * table's stream → fan-out, the delivery queue → delivery, its DLQ → the dead-letter consumer. Used by `npm start`, the tests and
- * the benchmarks.
+ * The stack's event source mappings, played locally with the same handlers, filters and error
+ * handling: the table's stream → fan-out (what keeps failing goes to the on-failure queue), the
+ * delivery queue → delivery, its DLQ → the dead-letter consumer. Used by `npm start`, the tests
+ * and the benchmarks.
  */
+import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { httpPoster } from '../functions/adapters/webhook-poster';
 import type { DeliveryConfig } from '../functions/core/delivery';
 import type { FanoutConfig } from '../functions/core/fanout';
@@ -11,7 +14,8 @@ import type { WebhookPolicy } from '../functions/core/subscriptions';
 import { deadLetterHandler, deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
 import { FANOUT_STREAM_FILTERS } from '../functions/store/table';
-import { QueuePoller, StreamPoller } from './pollers';
+import { STORE_TIMEOUTS } from '../functions/store/aws';
+import { dynamodbStreamSource, QueuePoller, sqsFailureDestination, StreamPoller, type Backoff, type StreamFailure } from './pollers';
 
 export interface EventSourceOptions {
   ports: Ports;
@@ -27,8 +31,12 @@ export interface EventSourceOptions {
   webhooks: WebhookPolicy;
   /** Ports fan-out runs with, when they differ (tests make its queue fail on purpose). */
   fanoutPorts?: Ports;
+  /** The stream's on-failure queue; without it, records given up on are only logged (in full). */
+  failureQueueUrl?: string;
   checkpointFile?: string;
   streamIdleMs?: number;
+  /** The stream poller's retry backoff (tests shorten it). */
+  streamBackoff?: Backoff;
   queueConcurrency?: number;
 }
 
@@ -40,13 +48,17 @@ export interface EventSources {
 }
 
 export async function startEventSources(o: EventSourceOptions): Promise<EventSources> {
+  const destination = o.failureQueueUrl ? sqsFailureDestination(o.sqsEndpoint, o.failureQueueUrl) : undefined;
+  const probe = servicesProbe(o);
   const stream = new StreamPoller({
-    dynamodbEndpoint: o.dynamodbEndpoint,
-    table: o.table,
+    source: dynamodbStreamSource(o.dynamodbEndpoint, o.table),
     filters: FANOUT_STREAM_FILTERS,
     handler: fanoutHandler(o.fanoutPorts ?? o.ports, o.fanout),
+    onFailure: destination?.send ?? (async (f: StreamFailure) => console.error('stream records given up, with no on-failure queue to keep them:', JSON.stringify(f))),
+    servicesUp: probe.up,
     checkpointFile: o.checkpointFile,
     idleMs: o.streamIdleMs,
+    backoff: o.streamBackoff,
   }).start();
   const queue = await new QueuePoller({
     sqsEndpoint: o.sqsEndpoint,
@@ -55,5 +67,35 @@ export async function startEventSources(o: EventSourceOptions): Promise<EventSou
     concurrency: o.queueConcurrency,
   }).start();
   const deadLetters = o.dlqUrl ? await new QueuePoller({ sqsEndpoint: o.sqsEndpoint, queueUrl: o.dlqUrl, handler: deadLetterHandler(o.ports, () => {}), concurrency: 1 }).start() : undefined;
-  return { stream, queue, deadLetters, stop: async () => void (await Promise.all([stream.stop(), queue.stop(), deadLetters?.stop()])) };
+  return {
+    stream,
+    queue,
+    deadLetters,
+    stop: async () => {
+      await Promise.all([stream.stop(), queue.stop(), deadLetters?.stop()]);
+      destination?.close();
+      probe.close();
+    },
+  };
+}
+
+/**
+ * Whether what fan-out needs answers: the table and the delivery queue. While either is down a
+ * failing batch waits for it rather than spending its retries (it is not the records' fault).
+ */
+function servicesProbe(o: EventSourceOptions) {
+  const timeouts = { connectionTimeout: STORE_TIMEOUTS.connectionTimeoutMs, requestTimeout: STORE_TIMEOUTS.requestTimeoutMs };
+  const db = new DynamoDBClient({ endpoint: o.dynamodbEndpoint, maxAttempts: 1, requestHandler: timeouts });
+  const sqs = new SQSClient({ endpoint: o.sqsEndpoint, maxAttempts: 1, requestHandler: timeouts });
+  return {
+    up: async () => {
+      await db.send(new DescribeTableCommand({ TableName: o.table }));
+      await sqs.send(new GetQueueAttributesCommand({ QueueUrl: o.queueUrl, AttributeNames: ['QueueArn'] }));
+      return true;
+    },
+    close: () => {
+      db.destroy();
+      sqs.destroy();
+    },
+  };
 }

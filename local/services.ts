@@ -56,6 +56,11 @@ export interface LocalServices {
   /** The DynamoDB Local process (tests stop and kill it to see the exchange cope). */
   dynamodbPid: number;
   sqsEndpoint: string;
+  /**
+   * Starts DynamoDB Local again on the same port and data folder, after it died or was killed
+   * (tests of recovery); `dynamodbPid` then names the new process.
+   */
+  restartDynamodb(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,15 +83,12 @@ async function waitForDynamo(endpoint: string, proc: ChildProcess, output: () =>
   }
 }
 
-/** Starts both services. `dataDir` keeps data across restarts; without it everything is in memory. */
-export async function startLocalServices(opts: { dataDir?: string } = {}): Promise<LocalServices> {
-  ensureJava();
-  useLocalCredentials();
-  const port = await freePort();
+/** One DynamoDB Local process on `port`, answering when this resolves. */
+async function startDynamo(port: number, dataDir?: string) {
   const dir = dynamoDbLocalDir();
   const args = [`-Djava.library.path=${join(dir, 'DynamoDBLocal_lib')}`, '-Xmx1g', '-jar', join(dir, 'DynamoDBLocal.jar'), '-sharedDb', '-disableTelemetry', '-port', String(port)];
-  if (opts.dataDir) {
-    const dbDir = resolve(opts.dataDir, 'dynamodb');
+  if (dataDir) {
+    const dbDir = resolve(dataDir, 'dynamodb');
     mkdirSync(dbDir, { recursive: true });
     args.push('-dbPath', dbDir);
   } else {
@@ -100,28 +102,46 @@ export async function startLocalServices(opts: { dataDir?: string } = {}): Promi
   const keep = (b: Buffer) => (output = (output + b.toString()).slice(-4000));
   proc.stdout?.on('data', keep);
   proc.stderr?.on('data', keep);
-  const dynamodbEndpoint = `http://127.0.0.1:${port}`;
-  await waitForDynamo(dynamodbEndpoint, proc, () => output);
+  await waitForDynamo(`http://127.0.0.1:${port}`, proc, () => output);
+  return {
+    pid: proc.pid ?? 0,
+    async stop() {
+      process.off('exit', killOnExit);
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      const exited = new Promise((r) => proc.once('exit', r));
+      proc.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+      if (proc.exitCode === null && proc.signalCode === null) proc.kill('SIGKILL');
+    },
+  };
+}
+
+/** Starts both services. `dataDir` keeps data across restarts; without it everything is in memory. */
+export async function startLocalServices(opts: { dataDir?: string } = {}): Promise<LocalServices> {
+  ensureJava();
+  useLocalCredentials();
+  const port = await freePort();
+  let dynamo = await startDynamo(port, opts.dataDir);
 
   let sqsDir: string | undefined;
   if (opts.dataDir) mkdirSync((sqsDir = resolve(opts.dataDir, 'sqs')), { recursive: true });
   const sqs = await startFauxqs({ port: await freePort(), host: '127.0.0.1', logger: false, ...(sqsDir ? { dataDir: sqsDir } : {}) });
 
-  return {
-    dynamodbEndpoint,
-    dynamodbPid: proc.pid ?? 0,
+  const services: LocalServices = {
+    dynamodbEndpoint: `http://127.0.0.1:${port}`,
+    dynamodbPid: dynamo.pid,
     sqsEndpoint: sqs.address,
+    async restartDynamodb() {
+      await dynamo.stop();
+      dynamo = await startDynamo(port, opts.dataDir);
+      services.dynamodbPid = dynamo.pid;
+    },
     async stop() {
-      process.off('exit', killOnExit);
       await sqs.stop();
-      if (proc.exitCode === null) {
-        const exited = new Promise((r) => proc.once('exit', r));
-        proc.kill('SIGTERM');
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
-        if (proc.exitCode === null) proc.kill('SIGKILL');
-      }
+      await dynamo.stop();
     },
   };
+  return services;
 }
 
 /**
@@ -152,10 +172,13 @@ export async function ensureTable(dynamodbEndpoint: string, table: string) {
   }
 }
 
-/** Creates the delivery queue and its DLQ with the redrive policy of the stack. */
+/** Creates the delivery queue and its DLQ with the redrive policy of the stack, and the stream's on-failure queue. */
 export async function ensureQueues(sqsEndpoint: string, prefix = '') {
   const sqs = new SQSClient({ endpoint: sqsEndpoint });
   try {
+    const failures = await sqs.send(
+      new CreateQueueCommand({ QueueName: prefix + QUEUES.fanoutFailures.name, Attributes: { MessageRetentionPeriod: String(QUEUES.fanoutFailures.retentionDays * 86_400) } }),
+    );
     const dlq = await sqs.send(new CreateQueueCommand({ QueueName: prefix + QUEUES.deliveryDlq.name }));
     const dlqArn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: dlq.QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes?.QueueArn;
     const delivery = await sqs.send(
@@ -167,7 +190,7 @@ export async function ensureQueues(sqsEndpoint: string, prefix = '') {
         },
       }),
     );
-    return { deliveryQueueUrl: delivery.QueueUrl as string, dlqUrl: dlq.QueueUrl as string };
+    return { deliveryQueueUrl: delivery.QueueUrl as string, dlqUrl: dlq.QueueUrl as string, failureQueueUrl: failures.QueueUrl as string };
   } finally {
     sqs.destroy();
   }

@@ -82,6 +82,7 @@ const eventSources = await startEventSources({
   sqsEndpoint: services.sqsEndpoint,
   queueUrl: queues.deliveryQueueUrl,
   dlqUrl: queues.dlqUrl,
+  failureQueueUrl: queues.failureQueueUrl,
   fanout: fanoutConfig(),
   delivery: deliveryConfig(),
   webhooks,

@@ -52,7 +52,7 @@ export interface TestExchange {
   base: string;
   table: string;
   ports: Ports;
-  push?: { sources: EventSources; deliveryQueueUrl: string; dlqUrl: string; sqsEndpoint: string; fanoutConfig: FanoutConfig };
+  push?: { sources: EventSources; deliveryQueueUrl: string; dlqUrl: string; failureQueueUrl: string; sqsEndpoint: string; fanoutConfig: FanoutConfig };
   keys: Record<TestClient, string>;
   clientIds: Record<TestClient, string>;
   // Response bodies are whatever JSON the API sent; each test asserts the parts it cares about.
@@ -61,8 +61,8 @@ export interface TestExchange {
   close(): Promise<void>;
 }
 
-export async function newTable(): Promise<{ table: string; dynamodbEndpoint: string }> {
-  const dynamodbEndpoint = inject('dynamodbEndpoint');
+/** A fresh table on the run's DynamoDB Local, or on the one at `dynamodbEndpoint`. */
+export async function newTable(dynamodbEndpoint = inject('dynamodbEndpoint')): Promise<{ table: string; dynamodbEndpoint: string }> {
   const table = `t-${randomUUID()}`;
   await ensureTable(dynamodbEndpoint, table);
   return { table, dynamodbEndpoint };
@@ -72,9 +72,18 @@ export async function newTable(): Promise<{ table: string; dynamodbEndpoint: str
  * With `push`, the exchange also gets its own delivery queue and DLQ on the SQS emulator, and the
  * stream and queue pollers run the fan-out and delivery handlers, as `npm start` does.
  */
-export async function startExchange(opts: { clock?: Clock; push?: PushOptions; log?: (line: Record<string, unknown>) => void; retention?: Retention } = {}): Promise<TestExchange> {
-  const { table, dynamodbEndpoint } = await newTable();
-  const sqsEndpoint = inject('sqsEndpoint');
+export async function startExchange(
+  opts: {
+    clock?: Clock;
+    push?: PushOptions;
+    log?: (line: Record<string, unknown>) => void;
+    retention?: Retention;
+    /** Services of the test's own, instead of the run's shared ones (tests that kill them). */
+    services?: { dynamodbEndpoint: string; sqsEndpoint: string };
+  } = {},
+): Promise<TestExchange> {
+  const { table, dynamodbEndpoint } = await newTable(opts.services?.dynamodbEndpoint);
+  const sqsEndpoint = opts.services?.sqsEndpoint ?? inject('sqsEndpoint');
   const queues = opts.push ? await ensureQueues(sqsEndpoint, `${table.slice(0, 20)}-`) : undefined;
   const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint, store: { retention: opts.retention } });
   await seedCatalogue(ports);
@@ -91,6 +100,7 @@ export async function startExchange(opts: { clock?: Clock; push?: PushOptions; l
       sqsEndpoint,
       queueUrl: queues.deliveryQueueUrl,
       dlqUrl: queues.dlqUrl,
+      failureQueueUrl: queues.failureQueueUrl,
       fanout: fanoutConfig,
       delivery: { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery },
       webhooks: { allowPrivateTargets: true },

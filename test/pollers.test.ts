@@ -7,7 +7,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { documentClient } from '../functions/store/aws';
-import { StreamPoller } from '../local/pollers';
+import { dynamodbStreamSource, StreamPoller } from '../local/pollers';
 import { newTable, waitFor } from './helpers';
 
 async function tableWith(n: number) {
@@ -25,11 +25,12 @@ describe('stream poller', () => {
     const processed: number[] = [];
     const failed: number[] = [];
     const poller = new StreamPoller({
-      dynamodbEndpoint,
-      table,
-      maxRetries: 2,
+      source: dynamodbStreamSource(dynamodbEndpoint, table),
+      retryAttempts: 2,
+      backoff: { initialMs: 20, maxMs: 100 },
       idleMs: 20,
-      onFailure: (r) => failed.push(nOf(r)),
+      log: () => {},
+      onFailure: async (f) => void failed.push(...f.records.map(nOf)),
       handler: async (event) => {
         if (event.Records.some((r) => nOf(r) === 6)) throw new Error('poison');
         processed.push(...event.Records.map(nOf));
@@ -46,9 +47,9 @@ describe('stream poller', () => {
     const calls: number[][] = [];
     let failOnce = true;
     const poller = new StreamPoller({
-      dynamodbEndpoint,
-      table,
+      source: dynamodbStreamSource(dynamodbEndpoint, table),
       idleMs: 20,
+      onFailure: async () => {},
       handler: async (event) => {
         calls.push(event.Records.map(nOf));
         const at = event.Records.find((r) => nOf(r) === 3);
