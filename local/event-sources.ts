@@ -35,8 +35,8 @@ export interface EventSourceOptions {
   failureQueueUrl?: string;
   checkpointFile?: string;
   streamIdleMs?: number;
-  /** The stream poller's retry backoff (tests shorten it). */
-  streamBackoff?: Backoff;
+  /** The stream poller's retries, when not the mapping's (tests shorten them). */
+  streamRetry?: { retryAttempts?: number; backoff?: Backoff };
   queueConcurrency?: number;
 }
 
@@ -58,7 +58,8 @@ export async function startEventSources(o: EventSourceOptions): Promise<EventSou
     servicesUp: probe.up,
     checkpointFile: o.checkpointFile,
     idleMs: o.streamIdleMs,
-    backoff: o.streamBackoff,
+    retryAttempts: o.streamRetry?.retryAttempts,
+    backoff: o.streamRetry?.backoff,
   }).start();
   const queue = await new QueuePoller({
     sqsEndpoint: o.sqsEndpoint,

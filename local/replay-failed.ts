@@ -14,6 +14,7 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { ChangeMessageVisibilityCommand, DeleteMessageCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { fanoutConfig } from '../functions/config';
 import type { FanoutConfig } from '../functions/core/fanout';
+import type { Ports } from '../functions/core/ports';
 import { fanoutHandler } from '../functions/fanout/adapter';
 import { runtimePorts } from '../functions/runtime';
 import type { StreamFailure } from './pollers';
@@ -55,10 +56,19 @@ function recordsOf(message: Message): { failure: StreamFailure; records: DynamoD
   }
 }
 
-export async function replayFailed(target: ReplayTarget, opts: { dryRun?: boolean; max?: number; fanout?: FanoutConfig; out?: (line: string) => void } = {}): Promise<ReplaySummary> {
+export interface ReplayOptions {
+  dryRun?: boolean;
+  max?: number;
+  fanout?: FanoutConfig;
+  /** The ports fan-out runs with; by default the target's table and delivery queue. */
+  ports?: Ports;
+  out?: (line: string) => void;
+}
+
+export async function replayFailed(target: ReplayTarget, opts: ReplayOptions = {}): Promise<ReplaySummary> {
   const out = opts.out ?? console.log;
   const sqs = new SQSClient({ endpoint: target.sqsEndpoint });
-  const ports = runtimePorts({ table: target.table, dynamodbEndpoint: target.dynamodbEndpoint, queueUrl: target.deliveryQueueUrl, sqsEndpoint: target.sqsEndpoint });
+  const ports = opts.ports ?? runtimePorts({ table: target.table, dynamodbEndpoint: target.dynamodbEndpoint, queueUrl: target.deliveryQueueUrl, sqsEndpoint: target.sqsEndpoint });
   const handler = fanoutHandler(ports, opts.fanout ?? fanoutConfig());
   const summary: ReplaySummary = { messages: 0, records: 0, replayed: 0, left: 0 };
   // Messages kept are hidden while the run lasts, so it sees each once, and shown again at its end.
@@ -121,7 +131,7 @@ function localTarget(): ReplayTarget {
   return target as ReplayTarget;
 }
 
-export async function main(argv: string[], out: (line: string) => void = console.log, target: () => ReplayTarget = localTarget): Promise<number> {
+export async function main(argv: string[], out: (line: string) => void = console.log, target: () => ReplayTarget = localTarget, ports?: Ports): Promise<number> {
   let values: { 'dry-run'?: boolean; max?: string; help?: boolean };
   try {
     ({ values } = parseArgs({ args: argv, options: { 'dry-run': { type: 'boolean' }, max: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }));
@@ -138,7 +148,7 @@ export async function main(argv: string[], out: (line: string) => void = console
     out(`--max must be a positive whole number, not ${JSON.stringify(values.max)}\n${USAGE}`);
     return 2;
   }
-  const summary = await replayFailed(target(), { dryRun: values['dry-run'], max, out });
+  const summary = await replayFailed(target(), { dryRun: values['dry-run'], max, out, ports });
   return summary.left ? 1 : 0;
 }
 

@@ -14,7 +14,7 @@ import { runtimePorts } from '../functions/runtime';
 import { serveApi } from '../local/http-server';
 import { ensureQueues, ensureTable } from '../local/services';
 import { DEFAULT_DELIVERY, type DeliveryConfig } from '../functions/core/delivery';
-import { startEventSources, type EventSources } from '../local/event-sources';
+import { startEventSources, type EventSourceOptions, type EventSources } from '../local/event-sources';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
 import type { Retention } from '../functions/store/table';
@@ -46,6 +46,8 @@ export interface PushOptions {
   fanout?: Partial<FanoutConfig>;
   /** Wraps the queue the fan-out sends with (to make it fail on purpose). */
   fanoutQueue?: (queue: DeliveryQueue) => DeliveryQueue;
+  /** The stream poller's retries, when not the mapping's. */
+  streamRetry?: EventSourceOptions['streamRetry'];
 }
 
 export interface TestExchange {
@@ -105,6 +107,7 @@ export async function startExchange(
       delivery: { ...DEFAULT_DELIVERY, timeoutMs: 500, retryDelaysSeconds: [1], ...opts.push.delivery },
       webhooks: { allowPrivateTargets: true },
       streamIdleMs: 20,
+      streamRetry: opts.push.streamRetry,
     });
     push = { sources, ...queues, sqsEndpoint, fanoutConfig };
   }
