@@ -149,8 +149,13 @@ export function sqsFailureDestination(sqsEndpoint: string, queueUrl: string) {
   const sqs = new SQSClient({ endpoint: sqsEndpoint, maxAttempts: 1 });
   const send = async (failure: StreamFailure) => {
     const body = JSON.stringify(failure);
-    if (Buffer.byteLength(body) <= MAX_MESSAGE_BYTES || failure.records.length <= 1) {
+    if (Buffer.byteLength(body) <= MAX_MESSAGE_BYTES) {
       await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: body }));
+      return;
+    }
+    if (failure.records.length <= 1) {
+      // One record too large for a message: its place in the stream is kept, as on AWS.
+      await sqs.send(new SendMessageCommand({ QueueUrl: queueUrl, MessageBody: JSON.stringify({ ...failure, records: [] }) }));
       return;
     }
     const mid = Math.ceil(failure.records.length / 2);
