@@ -93,15 +93,21 @@ export function dynamodbStreamSource(endpoint: string, table: string): StreamSou
   let streamArn = '';
   return {
     async describe() {
-      streamArn = (await db.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
+      streamArn ||= (await db.send(new DescribeTableCommand({ TableName: table }))).Table?.LatestStreamArn ?? '';
       if (!streamArn) throw new Error(`table ${table} has no stream`);
       const shards: { shardId: string; parentShardId?: string }[] = [];
       let start: string | undefined;
-      do {
-        const d = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }))).StreamDescription;
-        for (const s of d?.Shards ?? []) if (s.ShardId) shards.push({ shardId: s.ShardId, parentShardId: s.ParentShardId });
-        start = d?.LastEvaluatedShardId;
-      } while (start);
+      try {
+        do {
+          const d = (await streams.send(new DescribeStreamCommand({ StreamArn: streamArn, ExclusiveStartShardId: start }))).StreamDescription;
+          for (const s of d?.Shards ?? []) if (s.ShardId) shards.push({ shardId: s.ShardId, parentShardId: s.ParentShardId });
+          start = d?.LastEvaluatedShardId;
+        } while (start);
+      } catch (e) {
+        // Asked again next time: the table may have been made anew, with another stream.
+        streamArn = '';
+        throw e;
+      }
       return { streamArn, shards };
     },
     async iterator(shardId, after) {
