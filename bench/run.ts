@@ -4,9 +4,10 @@
  */
 import { spawnSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -211,9 +212,39 @@ try {
     return pct(times, 50);
   };
   const empty = importTime(join(dir, 'empty.mjs'));
+  const cold: Record<string, number> = {};
   for (const [name, b] of Object.entries(built)) {
-    const cold = importTime(b.file);
-    report(`${name} bundle: size, cold import vs empty module (median of 7)`, `${(b.bytes / 1024).toFixed(0)} KB, ${ms(cold)} vs ${ms(empty)} (${(cold / Math.max(empty, 0.01)).toFixed(0)}x)`);
+    cold[name] = importTime(b.file);
+    report(
+      `${name} bundle: size, cold import vs empty module (median of 7)`,
+      `${(b.bytes / 1024).toFixed(0)} KB, ${ms(cold[name])} vs ${ms(empty)} (${(cold[name] / Math.max(empty, 0.01)).toFixed(0)}x)`,
+    );
+  }
+
+  // What a logger and EMF metrics cost a function: the project's own (functions/telemetry.ts, in
+  // every bundle above) next to Powertools' Logger and Metrics, each bundled alone as a function would.
+  const probes = {
+    'own logger + EMF (functions/telemetry.ts)': `import { createLogger, emfLine } from ${JSON.stringify(resolve('functions/telemetry.ts'))};\nexport const handler = async () => { createLogger({}).info('x'); return emfLine([], {}, [[]]); };\n`,
+    'Powertools Logger + Metrics 2.36': `import { Logger } from '@aws-lambda-powertools/logger';\nimport { Metrics } from '@aws-lambda-powertools/metrics';\nconst logger = new Logger({ serviceName: 'edx' });\nconst metrics = new Metrics({ namespace: 'EnterpriseDataExchange', serviceName: 'edx' });\nexport const handler = async () => { logger.info('x'); metrics.publishStoredMetrics(); };\n`,
+  };
+  for (const [label, source] of Object.entries(probes)) {
+    const file = join(dir, `probe-${label.length}.mjs`);
+    await build({
+      stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
+      outfile: file,
+      bundle: true,
+      platform: 'node',
+      target: 'node22',
+      format: 'esm',
+      minify: true,
+      logLevel: 'silent',
+    });
+    const bytes = statSync(file).size;
+    const t = importTime(file);
+    report(
+      `  ${label}`,
+      `${(bytes / 1024).toFixed(1)} KB (${((100 * bytes) / built.api.bytes).toFixed(1)}% of api), +${ms(Math.max(0, t - empty))} cold import (${((100 * Math.max(0, t - empty)) / Math.max(cold.api - empty, 0.01)).toFixed(1)}% of api's)`,
+    );
   }
 } finally {
   await services.stop();

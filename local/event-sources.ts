@@ -13,9 +13,15 @@ import type { Ports } from '../functions/core/ports';
 import type { WebhookPolicy } from '../functions/core/subscriptions';
 import { deadLetterHandler, deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
+import type { Sink } from '../functions/telemetry';
 import { FANOUT_STREAM_FILTERS } from '../functions/store/table';
 import { STORE_TIMEOUTS } from '../functions/store/aws';
 import { dynamodbStreamSource, QueuePoller, sqsFailureDestination, StreamPoller, type Backoff, type StreamFailure } from './pollers';
+
+/** Locally the console shows the demo receiver's lines; of the handlers' signals only errors. */
+const errorsOnly: Sink = (line) => {
+  if (line.level === 'error') console.error(JSON.stringify(line));
+};
 
 export interface EventSourceOptions {
   ports: Ports;
@@ -53,7 +59,7 @@ export async function startEventSources(o: EventSourceOptions): Promise<EventSou
   const stream = new StreamPoller({
     source: dynamodbStreamSource(o.dynamodbEndpoint, o.table),
     filters: FANOUT_STREAM_FILTERS,
-    handler: fanoutHandler(o.fanoutPorts ?? o.ports, o.fanout),
+    handler: fanoutHandler(o.fanoutPorts ?? o.ports, o.fanout, errorsOnly),
     onFailure: destination?.send ?? (async (f: StreamFailure) => console.error('stream records given up, with no on-failure queue to keep them:', JSON.stringify(f))),
     servicesUp: probe.up,
     checkpointFile: o.checkpointFile,
@@ -64,7 +70,7 @@ export async function startEventSources(o: EventSourceOptions): Promise<EventSou
   const queue = await new QueuePoller({
     sqsEndpoint: o.sqsEndpoint,
     queueUrl: o.queueUrl,
-    handler: deliverHandler(o.ports, httpPoster(o.webhooks), o.delivery),
+    handler: deliverHandler(o.ports, httpPoster(o.webhooks), o.delivery, errorsOnly),
     concurrency: o.queueConcurrency,
   }).start();
   const deadLetters = o.dlqUrl ? await new QueuePoller({ sqsEndpoint: o.sqsEndpoint, queueUrl: o.dlqUrl, handler: deadLetterHandler(o.ports, () => {}), concurrency: 1 }).start() : undefined;

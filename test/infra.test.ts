@@ -117,7 +117,9 @@ describe('functions', () => {
     expect(fns).toHaveLength(5);
     expect(fns.map((fn) => fn.Properties.Handler).sort()).toEqual(['index.deadLetters', 'index.handler', 'index.handler', 'index.handler', 'index.handler']);
     for (const fn of fns) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'], TracingConfig: { Mode: 'Active' } });
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
+      // Tracing is off (nothing is instrumented); logs carry the correlation ids instead.
+      expect(fn.Properties.TracingConfig).toBeUndefined();
       expect(fn.Properties.Environment.Variables.TABLE_NAME).toBeDefined();
     }
   });
@@ -197,8 +199,11 @@ describe('functions', () => {
 
   it('raises alarms on errors, throttles, 5xx, deliveries arriving in the DLQ, DLQ depth, delivery age and fan-out lag', () => {
     const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm'));
-    expect(alarms.map((a) => a.Properties.MetricName).sort()).toEqual(
+    expect(alarms.map((a) => a.Properties.MetricName ?? 'metric math').sort()).toEqual(
       [
+        'metric math',
+        'Deliveries',
+        'DeliveryLatency',
         '5xx',
         'ApproximateAgeOfOldestMessage',
         'ApproximateNumberOfMessagesVisible',
@@ -216,6 +221,27 @@ describe('functions', () => {
     for (const a of alarms) expect(a.Properties.AlarmActions).toHaveLength(1);
     // Every arrival counts, not only a depth that stays up while old messages sit in the DLQ.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'EnterpriseDataExchange', MetricName: 'DeliveriesDeadLettered', Statistic: 'Sum', Threshold: 1 });
+  });
+
+  it('raises alarms on the business metrics that matter: a spike of rejected records, failed deliveries, slow deliveries', () => {
+    // The share of rejected records among those posted in 5 minutes, once at least 20 were posted.
+    const spike = Object.values(template.findResources('AWS::CloudWatch::Alarm')).find((a) => a.Properties.Metrics);
+    expect(spike?.Properties).toMatchObject({ Threshold: 25, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    const metrics = spike?.Properties.Metrics as { Id: string; Expression?: string; MetricStat?: { Metric: { Namespace: string; MetricName: string }; Stat: string; Period: number } }[];
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('IF(accepted + rejected >= 20, 100 * rejected / (accepted + rejected), 0)');
+    expect(metrics.filter((m) => m.MetricStat).map((m) => [m.Id, m.MetricStat?.Metric.Namespace, m.MetricStat?.Metric.MetricName, m.MetricStat?.Stat, m.MetricStat?.Period])).toEqual([
+      ['accepted', 'EnterpriseDataExchange', 'RecordsAccepted', 'Sum', 300],
+      ['rejected', 'EnterpriseDataExchange', 'RecordsRejected', 'Sum', 300],
+    ]);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'EnterpriseDataExchange',
+      MetricName: 'Deliveries',
+      Dimensions: [{ Name: 'Outcome', Value: 'failed' }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 5,
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'EnterpriseDataExchange', MetricName: 'DeliveryLatency', ExtendedStatistic: 'p99', Period: 900, Threshold: 60_000 });
   });
 });
 

@@ -43,12 +43,14 @@ import { SnapshotQuery } from '../../schemas/credit';
 import { addEntry, creditCheck, listHistory, listReports, listRisk, parseList, readFeed, readProposal, readSnapshot, rejectProposal, removeEntry, reportMeasure } from '../core/credit';
 import { declineRevocation, readCommitment } from '../core/commitments';
 import { DEFAULT_CREDIT, type CreditConfig } from '../core/credit-rules';
+import { invocationFields, recordMetrics, type Fields, type LambdaContextLike } from '../telemetry';
+import { RECORD_KINDS } from '../../schemas/records';
 
 export const API_VERSION = '0.1.0';
 const SINGLE_BODY_LIMIT = MAX_RECORD_BYTES;
 const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
 
-type Env = { Variables: { client: ApiClient; requestId: string } };
+type Env = { Variables: { client: ApiClient; requestId: string; logFields: Fields } };
 
 export interface AppOptions {
   /** Where to write one JSON line per request; console.log under Lambda. */
@@ -158,6 +160,15 @@ function storeHealth(ports: Ports): () => Promise<boolean> {
   };
 }
 
+/** Counts a posted record under its kind (`unknown` when the body names none the exchange knows). */
+function countRecord(byKind: Map<string, { accepted: number; rejected: number }>, body: unknown, accepted: boolean) {
+  const named = (body as { kind?: unknown } | null)?.kind;
+  const kind = typeof named === 'string' && (RECORD_KINDS as readonly string[]).includes(named) ? named : 'unknown';
+  const n = byKind.get(kind) ?? { accepted: 0, rejected: 0 };
+  n[accepted ? 'accepted' : 'rejected']++;
+  byKind.set(kind, n);
+}
+
 export function createApp(ports: Ports, options: AppOptions = {}) {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
   const lookup = cachedClientLookup(ports);
@@ -177,12 +188,16 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     const requestId = platformRequestId(c.env) ?? ports.ids.random(9);
     const callerRequestId = c.req.header('x-request-id')?.slice(0, 100) || undefined;
     c.set('requestId', requestId);
+    // Every line logged for this request carries the invocation (function, Lambda request id, cold start) and both request ids.
+    const fields = { requestId, ...(callerRequestId ? { callerRequestId } : {}), ...invocationFields((c.env as { lambdaContext?: LambdaContextLike } | undefined)?.lambdaContext) };
+    c.set('logFields', fields);
     await next();
     c.header('x-request-id', requestId);
     log({
       level: c.res.status >= 500 ? 'error' : 'info',
-      requestId,
-      ...(callerRequestId ? { callerRequestId } : {}),
+      message: 'request',
+      timestamp: new Date().toISOString(),
+      ...fields,
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
@@ -200,7 +215,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     if (err instanceof HTTPException && err.status < 500) {
       return problemResponse(c, { type: '/problems/bad-request', title: 'Bad request', status: err.status, detail: err.message, instance: c.req.path });
     }
-    log({ level: 'error', requestId: c.get('requestId'), message: err.message, stack: err.stack });
+    log({ level: 'error', timestamp: new Date().toISOString(), ...c.get('logFields'), message: err.message, stack: err.stack });
     return problemResponse(c, {
       type: '/problems/internal',
       title: 'Internal error',
@@ -297,6 +312,9 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     const results = await ingestBatch(ports, client, batch.records, ingestRules);
     const counts = { created: 0, replayed: 0, rejected: 0 };
     for (const r of results) counts[r.outcome ?? 'rejected']++;
+    const byKind = new Map<string, { accepted: number; rejected: number }>();
+    results.forEach((r, i) => countRecord(byKind, batch.records[i], !!r.outcome));
+    for (const line of recordMetrics(client.department, byKind, c.get('logFields'))) log(line);
     return c.json({
       results: results.map((r) => ({ ...r, ...(r.record ? { record: presentVersion(r.record, client) } : {}) })),
       counts,
@@ -305,7 +323,20 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
 
   serve(ROUTES.postRecord, small, async (c) => {
     const client = c.get('client');
-    const { outcome, record } = await ingestRecord(ports, client, await jsonBody(c), ingestRules);
+    const body = await jsonBody(c);
+    const byKind = new Map<string, { accepted: number; rejected: number }>();
+    let ingested: Awaited<ReturnType<typeof ingestRecord>>;
+    try {
+      ingested = await ingestRecord(ports, client, body, ingestRules);
+      countRecord(byKind, body, true);
+    } catch (e) {
+      // A record refused for what it says (invalid, conflicting, not this client's to post) counts as rejected; an outage does not.
+      if (e instanceof ProblemError && e.status < 500) countRecord(byKind, body, false);
+      throw e;
+    } finally {
+      for (const line of recordMetrics(client.department, byKind, c.get('logFields'))) log(line);
+    }
+    const { outcome, record } = ingested;
     c.header('location', `/v1/records/${record.id}`);
     if (outcome === 'replayed') c.header('idempotent-replayed', 'true');
     return c.json(presentVersion(record, client), 201);

@@ -35,11 +35,33 @@ export interface QueueMessage {
 
 type Outcome = 'done' | 'retry';
 
+/** What became of one delivery attempt, for the operators' logs and metrics (the adapter writes them). */
+export interface DeliveryReport {
+  outcome: 'delivered' | 'retried' | 'failed';
+  notificationId: string;
+  eventId: string;
+  department: string;
+  attempt: number;
+  /** From the event's time to the receiver's 2xx, retries included. */
+  latencyMs?: number;
+  error?: string;
+}
+export type DeliveryReporter = (report: DeliveryReport) => void;
+
 type SubscriptionLookup = (department: string, id: string) => ReturnType<Ports['subscriptions']['get']>;
 
 type Opener = (sealed: string, context: string) => Promise<string>;
 
-async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, config: DeliveryConfig, subscription: SubscriptionLookup, receivers: ReceiverCheck, open: Opener): Promise<Outcome> {
+async function deliverOne(
+  ports: Ports,
+  post: WebhookPoster,
+  m: QueueMessage,
+  config: DeliveryConfig,
+  subscription: SubscriptionLookup,
+  receivers: ReceiverCheck,
+  open: Opener,
+  report: DeliveryReporter,
+): Promise<Outcome> {
   let ref: DeliveryMessage;
   try {
     ref = JSON.parse(m.body) as DeliveryMessage;
@@ -54,14 +76,18 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
   const sub = n.delivery.subscriptionId ? await subscription(n.department, n.delivery.subscriptionId) : undefined;
   const now = ports.clock.now();
   const attempt = { attempts: m.receiveCount, lastAttemptAt: now.toISOString() };
+  const about = { notificationId: n.id, eventId: n.event.id, department: n.department, attempt: m.receiveCount };
   if (!sub?.webhook || sub.status !== 'active') {
     const lastError = !sub ? 'subscription deleted' : sub.status !== 'active' ? 'subscription paused' : 'subscription has no webhook';
     await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'failed', lastError });
+    report({ ...about, outcome: 'failed', error: lastError });
     return 'done';
   }
   if (isRecordEventType(n.event.type) && !(await receivers.allows(sub))) {
     // The scope was revoked after fan-out: the data must not leave.
-    await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'failed', lastError: `the subscribing client no longer holds ${RECEIVE_SCOPE}` });
+    const lastError = `the subscribing client no longer holds ${RECEIVE_SCOPE}`;
+    await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'failed', lastError });
+    report({ ...about, outcome: 'failed', error: lastError });
     return 'done';
   }
 
@@ -74,7 +100,9 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
     if (res.status >= 200 && res.status < 300) {
       // Logged before the delivery is marked, so a crash between the two retries the log write, never skips it.
       await logReceipt(ports, n, 'push', { clientId: sub.clientId ?? `department:${n.department}`, department: n.department }, n.purpose ?? purposeOf(sub));
-      await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'delivered', deliveredAt: ports.clock.now().toISOString(), lastError: undefined });
+      const deliveredAt = ports.clock.now();
+      await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'delivered', deliveredAt: deliveredAt.toISOString(), lastError: undefined });
+      report({ ...about, outcome: 'delivered', latencyMs: Math.max(0, deliveredAt.getTime() - Date.parse(n.event.time)) });
       return 'done';
     }
     error = `HTTP ${res.status}`;
@@ -88,11 +116,12 @@ async function deliverOne(ports: Ports, post: WebhookPoster, m: QueueMessage, co
   const delays = config.retryDelaysSeconds;
   // After the last attempt the message becomes visible at once, so the queue moves it to the DLQ.
   await ports.queue?.retryLater(m.receiptHandle, last ? 0 : delays[Math.min(m.receiveCount - 1, delays.length - 1)]);
+  report({ ...about, outcome: last ? 'failed' : 'retried', error });
   return 'retry';
 }
 
 /** Delivers a batch; returns the ids of messages to retry (Lambda's batchItemFailures). */
-export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: QueueMessage[], config: DeliveryConfig = DEFAULT_DELIVERY): Promise<string[]> {
+export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: QueueMessage[], config: DeliveryConfig = DEFAULT_DELIVERY, report: DeliveryReporter = () => {}): Promise<string[]> {
   // A batch often holds several deliveries for one subscription: read each subscription once.
   const subs = new Map<string, ReturnType<SubscriptionLookup>>();
   const subscription: SubscriptionLookup = (department, id) => {
@@ -110,7 +139,7 @@ export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: 
   const receivers = new ReceiverCheck(ports);
   const outcomes = await Promise.all(
     messages.map((m) =>
-      deliverOne(ports, post, m, config, subscription, receivers, open).catch((e: unknown) => {
+      deliverOne(ports, post, m, config, subscription, receivers, open, report).catch((e: unknown) => {
         console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: m.messageId, error: String(e) }));
         return 'retry' as const;
       }),

@@ -1,10 +1,11 @@
 /** Adapts DynamoDB stream events (as Lambda delivers them) to the fan-out core and back. */
-import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { fanoutBatch, type FanoutConfig, type StreamChange } from '../core/fanout';
 import type { Ports } from '../core/ports';
 import { entityFromItem } from '../store/stream';
+import { consoleSink, createLogger, invocationFields, type Sink } from '../telemetry';
 
 export function toChanges(event: DynamoDBStreamEvent): StreamChange[] {
   return event.Records.map((r) => ({
@@ -15,11 +16,13 @@ export function toChanges(event: DynamoDBStreamEvent): StreamChange[] {
   }));
 }
 
-export function fanoutHandler(ports: Ports, config: FanoutConfig) {
-  return async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
+export function fanoutHandler(ports: Ports, config: FanoutConfig, sink: Sink = consoleSink) {
+  return async (event: DynamoDBStreamEvent, context?: Pick<Context, 'awsRequestId' | 'functionName'>): Promise<DynamoDBBatchResponse> => {
+    const log = createLogger(invocationFields(context), sink);
     const result = await fanoutBatch(ports, toChanges(event), config);
+    log.info('fan-out batch', { records: event.Records.length, notifications: result.notifications, ...(result.failed ? { failedAt: result.failed } : {}) });
     if (!result.failed) return { batchItemFailures: [] };
-    console.error(JSON.stringify({ level: 'error', message: 'fan-out failed; the batch is retried from this record', sequenceNumber: result.failed, error: String(result.error) }));
+    log.error('fan-out failed; the batch is retried from this record', { sequenceNumber: result.failed, error: String(result.error) });
     return { batchItemFailures: [{ itemIdentifier: result.failed }] };
   };
 }

@@ -9,12 +9,25 @@ import { overdueJob } from '../core/overdue';
 import { creditConfig } from '../config';
 import { runCreditDue } from '../core/credit-reactions';
 import { lambdaPorts } from '../runtime';
+import { consoleSink, emfLine, invocationFields, METRICS } from '../telemetry';
+import type { Context } from 'aws-lambda';
 
 const ports = lambdaPorts();
 const credit = creditConfig();
 
-export async function handler(): Promise<{ escalated: number; tasksEscalated: number; rechecked: number; credit: Awaited<ReturnType<typeof runCreditDue>> }> {
+/** Logs what it did as one EMF line: `OverdueEscalations` counts notifications and inspection tasks escalated. */
+export async function handler(
+  _event?: unknown,
+  context?: Pick<Context, 'awsRequestId' | 'functionName'>,
+): Promise<{ escalated: number; tasksEscalated: number; rechecked: number; credit: Awaited<ReturnType<typeof runCreditDue>> }> {
   const result = { ...(await overdueJob(ports)), ...(await recheckCovers(ports)), credit: await runCreditDue(ports, credit) };
-  console.log(JSON.stringify({ level: 'info', message: 'overdue job', ...result }));
+  consoleSink(
+    emfLine([{ name: METRICS.overdueEscalations, unit: 'Count', value: result.escalated + result.tasksEscalated }], {}, [[]], {
+      level: 'info',
+      message: 'overdue job',
+      ...invocationFields(context),
+      ...result,
+    }),
+  );
   return result;
 }

@@ -34,7 +34,7 @@ let handle: (e: SQSEvent) => Promise<void>;
 beforeEach(() => {
   ports = memoryPorts();
   lines = [];
-  handle = deadLetterHandler(ports, (l) => lines.push(JSON.parse(l)));
+  handle = deadLetterHandler(ports, (l) => lines.push(l));
 });
 
 describe('the dead-letter consumer', () => {
