@@ -24,7 +24,7 @@ import type { Construct } from 'constructs';
 import { DEAD_LETTER_METRIC } from '../functions/core/delivery';
 import { METRICS } from '../functions/telemetry';
 import { ENVIRONMENT_PATTERN } from '../functions/core/clients';
-import { FANOUT_STREAM_FILTERS, TABLE } from '../functions/store/table';
+import { FANOUT_STREAM_FILTERS, TABLE, WRITE_PROTECTED } from '../functions/store/table';
 import { DELIVER_TIMEOUT_SECONDS, FANOUT_MAPPING, QUEUES } from './definitions';
 
 export interface ExchangeStackProps extends StackProps {
@@ -373,6 +373,19 @@ export class ExchangeStack extends Stack {
         resources: [this.table.tableArn, ...TABLE.indexes.map((i) => `${this.table.tableArn}/index/${i.name}`)],
       }),
     );
+    // Whatever the grant above allows, no function changes API clients or the credit code exception
+    // list, nor updates or deletes an access-log item (an explicit deny wins over any allow): a
+    // compromised dependency cannot mint an all-scopes client or erase its tracks.
+    const denied = (sid: string, actions: string[], partitions: readonly string[]) =>
+      new PolicyStatement({
+        sid,
+        effect: Effect.DENY,
+        actions: actions.map((a) => `dynamodb:${a}`),
+        resources: [this.table.tableArn],
+        conditions: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [...partitions] } },
+      });
+    fn.addToRolePolicy(denied('NoWritesToClientsOrExceptions', ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'], WRITE_PROTECTED.noWrites));
+    fn.addToRolePolicy(denied('AccessLogIsAppendOnly', ['UpdateItem', 'DeleteItem', 'BatchWriteItem'], WRITE_PROTECTED.appendOnly));
   }
 
   /** Gives a function the webhook secrets key's ARN and one use of it, in both the key policy and the role, bound to the webhook-secret encryption context. */

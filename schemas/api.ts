@@ -140,7 +140,7 @@ export const AccessLogEntry = z
     purpose: z.string(),
     resource: z.string().meta({
       description:
-        'profile, history[:kind], record:<id>, notification:<id> (a record event pushed or pulled), or erasure:<recordId>:<field> (an administrator erased a personal field; clientId names the administrator, purpose the reason)',
+        'profile, history[:kind], record:<id>, access-log (a read of this log), notification:<id> (a record event pushed or pulled), or erasure:<recordId>:<field> (an administrator erased a personal field; clientId names the administrator, purpose the reason)',
     }),
     channel: z
       .enum(['api', 'push', 'pull'])
@@ -150,6 +150,9 @@ export const AccessLogEntry = z
       .literal(false)
       .optional()
       .meta({ description: 'false on an attempted read that found nothing (a profile of an enterprise the exchange holds no records about, answered 404); absent when data was returned' }),
+    seq: z.int().positive().optional().meta({ description: "position in the enterprise's hash chain, from 1; absent on entries logged before the chain" }),
+    prev: z.string().optional().meta({ description: 'hash of the entry before (64 zeros for the first)' }),
+    hash: z.string().optional().meta({ description: 'SHA-256 (hex) of the canonical JSON of every other field of the entry: a rewritten or removed entry breaks the chain' }),
   })
   .meta({ id: 'AccessLogEntry' });
 export const AccessLogPage = pageOf(AccessLogEntry, 'AccessLogPage');
@@ -385,9 +388,9 @@ export const ROUTES = {
   getAccessLog: {
     method: 'get',
     path: '/v1/enterprises/{creditCode}/access-log',
-    summary: 'Who read this enterprise’s data, when and why, newest first.',
+    summary: 'Who read this enterprise’s data, when and why, newest first; each entry a link of the enterprise’s hash chain. Reading it is logged too.',
     scopes: ['audit:read'],
-    params: [CREDIT_CODE],
+    params: [CREDIT_CODE, PURPOSE],
     query: AccessLogQuery,
     responses: { 200: { description: 'a page', schema: AccessLogPage }, ...problems(400, 401, 403) },
   },

@@ -12,7 +12,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { INDEXES, SUMMARY_ATTRIBUTES, TABLE } from '../functions/store/table';
+import { accessLogKey, clientKey, exceptionKey, INDEXES, recordKey, SUMMARY_ATTRIBUTES, TABLE } from '../functions/store/table';
 import { ExchangeStack } from '../infra/stack';
 import { buildFunctions } from '../scripts/build';
 
@@ -74,13 +74,46 @@ describe('table', () => {
   });
 });
 
+interface Statement {
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Condition?: Record<string, Record<string, string[]>>;
+}
+/** The statements of a function's role. */
+function statementsOf(logicalIdPrefix: string): Statement[] {
+  const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith(`${logicalIdPrefix}ServiceRoleDefaultPolicy`));
+  return policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
 /** The actions a function's role may take, by service prefix. */
 function actionsOf(logicalIdPrefix: string, service: string): string[] {
-  const policies = Object.entries(template.findResources('AWS::IAM::Policy')).filter(([id]) => id.startsWith(`${logicalIdPrefix}ServiceRoleDefaultPolicy`));
-  return policies
-    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()))
+  return statementsOf(logicalIdPrefix)
+    .filter((s) => s.Effect === 'Allow')
+    .flatMap((s) => [s.Action].flat())
     .filter((a: string) => a.startsWith(`${service}:`))
     .sort();
+}
+
+/** Whether a function's role may take a table action on an item of this partition, as IAM decides: an explicit deny wins. */
+function mayWrite(logicalIdPrefix: string, action: string, partitionKey: string): boolean {
+  const matches = (st: Statement) => {
+    if (![st.Action].flat().includes(`dynamodb:${action}`)) return false;
+    const condition = st.Condition?.['ForAnyValue:StringLike'] ?? st.Condition?.['ForAllValues:StringLike'];
+    const patterns = condition?.['dynamodb:LeadingKeys'];
+    return (
+      !patterns ||
+      patterns.some((p) =>
+        new RegExp(
+          `^${p
+            .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+            .replace(/\*/g, '.*')
+            .replace(/\?/g, '.')}$`,
+        ).test(partitionKey),
+      )
+    );
+  };
+  const statements = statementsOf(logicalIdPrefix);
+  return !statements.some((st) => st.Effect === 'Deny' && matches(st)) && statements.some((st) => st.Effect === 'Allow' && matches(st));
 }
 
 describe('the api asset', () => {
@@ -137,7 +170,9 @@ describe('functions', () => {
     expect(actionsOf('Deliver', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(actionsOf('Overdue', 'dynamodb')).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(actionsOf('DeadLetters', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement.flatMap((s: { Action: string | string[] }) => [s.Action].flat()));
+    const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
+      (p.Properties.PolicyDocument.Statement as Statement[]).filter((st) => st.Effect === 'Allow').flatMap((st) => [st.Action].flat()),
+    );
     expect(all.filter((a: string) => /dynamodb:(Scan|BatchWriteItem|\*)$/.test(a))).toEqual([]);
   });
 
@@ -152,6 +187,21 @@ describe('functions', () => {
   it('tell the api the environment marker its API keys carry', () => {
     const api = Object.entries(template.findResources('AWS::Lambda::Function')).find(([id]) => id.startsWith('Api'));
     expect(api?.[1].Properties.Environment.Variables.EXCHANGE_ENV).toBe('prod');
+  });
+
+  it('never write API clients or the credit code exception list, and only append to the access log', () => {
+    const code = '91350200MA2XYZ1234';
+    for (const fn of ['Api', 'Fanout', 'Deliver', 'DeadLetters', 'Overdue']) {
+      for (const action of ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']) {
+        expect(mayWrite(fn, action, clientKey('cAbCdEfGhIjKl').PK), `${fn} ${action} a client`).toBe(false);
+        expect(mayWrite(fn, action, exceptionKey(code).PK), `${fn} ${action} an exception`).toBe(false);
+      }
+      for (const action of ['UpdateItem', 'DeleteItem', 'BatchWriteItem']) expect(mayWrite(fn, action, accessLogKey(code, 1).PK), `${fn} ${action} the access log`).toBe(false);
+    }
+    // What they must still do: the api logs reads and writes records; delivery logs pushes.
+    expect(mayWrite('Api', 'PutItem', accessLogKey(code, 1).PK)).toBe(true);
+    expect(mayWrite('Deliver', 'PutItem', accessLogKey(code, 1).PK)).toBe(true);
+    expect(mayWrite('Api', 'UpdateItem', recordKey('rec_1', 1).PK)).toBe(true);
   });
 
   it('each have reserved concurrency, leaving the account 100 unreserved out of a limit of 343 or more', () => {

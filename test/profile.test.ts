@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Profile, HistoryPage, AccessLogPage } from '../schemas/api';
 import { RecordWithVersions } from '../schemas/records';
 import { filing, inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
+import { verifyAccessLog } from '../functions/core/access-log';
 import { manualClock, startExchange, type TestExchange } from './helpers';
 
 let ex: TestExchange;
@@ -168,10 +169,28 @@ describe('access log', () => {
     ]);
     expect(page.items[2].at).toBe('2026-11-27T03:00:00.000Z');
 
-    const first = await ex.call('GET', `/v1/enterprises/${c}/access-log?limit=2`, { as: 'supervision' });
-    expect(first.body.items).toHaveLength(2);
+    // Reading the log was logged too: newest first, a page continues where the last one stopped.
+    const first = await ex.call('GET', `/v1/enterprises/${c}/access-log?limit=2`, { as: 'supervision', purpose: encodeURIComponent('年度审计') });
+    expect(first.body.items.map((i: { resource: string }) => i.resource)).toEqual(['access-log', `record:${r.body.id}`]);
+    expect(first.body.items[0]).toMatchObject({ clientId: ex.clientIds.supervision, purpose: 'test: supervision' });
     const second = await ex.call('GET', `/v1/enterprises/${c}/access-log?limit=2&cursor=${first.body.next}`, { as: 'supervision' });
-    expect(second.body.items.map((i: { resource: string }) => i.resource)).toEqual(['profile']);
+    expect(second.body.items.map((i: { resource: string }) => i.resource)).toEqual(['history:inspection', 'profile']);
+  });
+
+  it('needs a stated purpose to read the access log, and keeps it as a hash chain that shows any rewritten entry', async () => {
+    const c = makeCreditCode('91', '330402', 'MA2L0G03');
+    await ex.call('POST', '/v1/records', { body: inspection(c, 'JC-chain') });
+    const noPurpose = await ex.call('GET', `/v1/enterprises/${c}/access-log`, { as: 'supervision', purpose: null });
+    expect(noPurpose.status).toBe(400);
+    expect(noPurpose.body.errors).toEqual([expect.objectContaining({ path: 'Access-Purpose', code: 'purpose-required' })]);
+    // Reads of one enterprise at the same moment each get their own place in the chain.
+    await Promise.all(Array.from({ length: 8 }, (_, i) => ex.call('GET', `/v1/enterprises/${c}`, { as: 'credit', purpose: encodeURIComponent(`并发 ${i}`) })));
+    const log = AccessLogPage.parse((await ex.call('GET', `/v1/enterprises/${c}/access-log?limit=50`, { as: 'supervision' })).body);
+    expect(log.items.map((e) => e.seq)).toEqual([8, 7, 6, 5, 4, 3, 2, 1]);
+    expect(verifyAccessLog(log.items)).toEqual({ ok: true, entries: 8 });
+    const rewritten = log.items.map((e) => (e.seq === 3 ? { ...e, purpose: '改写' } : e));
+    expect(verifyAccessLog(rewritten)).toMatchObject({ ok: false, seq: 3, reason: 'hash-mismatch' });
+    expect(verifyAccessLog(log.items.filter((e) => e.seq !== 5))).toMatchObject({ ok: false, seq: 5, reason: 'gap' });
   });
 
   it('logs a read that found nothing too, marked as a miss', async () => {

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main as erase } from '../local/erase';
 import { makeCreditCode, inspection, registration } from '../local/samples';
 import { documentClient } from '../functions/store/aws';
-import { enterprisePartition, notificationKey, recordKey } from '../functions/store/table';
+import { accessLogKey, notificationKey, recordKey } from '../functions/store/table';
 import { commandRunner, startExchange, waitFor, type TestExchange } from './helpers';
 
 let ex: TestExchange;
@@ -41,9 +41,7 @@ describe('retention', () => {
 
     expect((await ex.call('GET', `/v1/enterprises/${code}`, { purpose: 'test: retention' })).status).toBe(200);
     const entries = (
-      await db.send(
-        new QueryCommand({ TableName: ex.table, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)', ExpressionAttributeValues: { ':pk': enterprisePartition(code), ':a': 'ACCESS#' } }),
-      )
+      await db.send(new QueryCommand({ TableName: ex.table, KeyConditionExpression: 'PK = :pk AND begins_with(SK, :a)', ExpressionAttributeValues: { ':pk': accessLogKey(code, 1).PK, ':a': 'S' } }))
     ).Items;
     // The profile read and the pull of the notification, each kept 400 days from when it happened.
     expect(entries?.length).toBeGreaterThanOrEqual(2);

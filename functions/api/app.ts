@@ -370,7 +370,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
 
   serve(ROUTES.getAccessLog, async (c) => {
     const q = parseQuery(c, ROUTES.getAccessLog.query);
-    return c.json(await readAccessLog(ports, c.get('client'), c.req.param('creditCode') ?? '', q.cursor, q.limit));
+    return c.json(await readAccessLog(ports, c.get('client'), c.req.param('creditCode') ?? '', { ...q, purpose: c.req.header('access-purpose') }));
   });
 
   serve(ROUTES.createSubscription, small, async (c) => c.json(await createSubscription(ports, c.get('client'), await jsonBody(c), webhooks), 201));

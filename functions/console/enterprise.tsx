@@ -79,7 +79,7 @@ export function registerEnterprise(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       readHistory(ports, client, code, { cursor, limit: 20, purpose }),
       client.scopes.includes('credit:read') ? creditCheck(ports, client, code, { purpose }, d.credit) : undefined,
       Promise.all(CREDIT_LISTS.map((l) => listHistory(ports, l, code))),
-      client.scopes.includes('audit:read') ? readAccessLog(ports, client, code, logCursor, 20) : undefined,
+      client.scopes.includes('audit:read') ? readAccessLog(ports, client, code, { cursor: logCursor, limit: 20, purpose }) : undefined,
     ]);
     const here = { code, purpose };
     const reg = profile.registration;

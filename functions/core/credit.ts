@@ -218,7 +218,7 @@ export async function creditCheck(ports: Ports, client: ApiClient, creditCode: s
     item = { code: standing.item.code, name: standing.item.name, reformMode: standing.item.reformMode };
   }
   const logEntry = { creditCode, at: now.toISOString(), clientId: client.clientId, department: client.department, purpose: why, resource: q.item ? `credit-check:${q.item}` : 'credit-check' };
-  const [file] = await Promise.all([ports.creditFile.read(creditCode), ports.accessLog.append(logEntry, ports.ids.random(6))]);
+  const [file] = await Promise.all([ports.creditFile.read(creditCode), ports.accessLog.append(logEntry)]);
   const memberships = file.memberships.flatMap((m) => (m.current ? [m.current] : []));
   const lists = memberships.map((m) => m.list);
   const overdue = file.commitments.filter((c) => c.step === 'rectification-ordered' || ((c.step === 'verification-due' || c.step === 'revocation-requested') && c.due !== undefined && c.due < today));

@@ -210,9 +210,7 @@ export async function exportStandard(ports: Ports, client: ApiClient, kind: 'lic
   const units = await unitsOf(ports, items);
   const at = ports.clock.now().toISOString();
   const parties = [...new Set(items.map((v) => v.creditCode))];
-  await Promise.all(
-    parties.map((creditCode) => ports.accessLog.append({ creditCode, at, clientId: client.clientId, department: client.department, purpose, resource: `export:${kind}` }, ports.ids.random(6))),
-  );
+  await Promise.all(parties.map((creditCode) => ports.accessLog.append({ creditCode, at, clientId: client.clientId, department: client.department, purpose, resource: `export:${kind}` })));
   return {
     columns: COLUMNS[kind].map((c) => c.code),
     rows: items.map((v) => standardRow(v, units.get(v.id) as SourceUnit, kind, true)),

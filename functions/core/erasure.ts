@@ -91,10 +91,14 @@ export async function eraseField(ports: Ports, req: ErasureRequest): Promise<Era
     else result.unchanged.push(v.version);
   }
   if (result.erased.length) {
-    await ports.accessLog.append(
-      { creditCode: current.creditCode, at, clientId: tombstone.erased.by, department: 'administrator', purpose: tombstone.erased.reason, resource: `erasure:${req.recordId}:${req.field}` },
-      ports.ids.random(6),
-    );
+    await ports.accessLog.append({
+      creditCode: current.creditCode,
+      at,
+      clientId: tombstone.erased.by,
+      department: 'administrator',
+      purpose: tombstone.erased.reason,
+      resource: `erasure:${req.recordId}:${req.field}`,
+    });
   }
   return result;
 }

@@ -6,6 +6,7 @@
  * post names the version it corrects, which then becomes the previous version.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { canonicalJson } from './canonical-json';
 import { recordInputSchema, recordDate, RECORD_KINDS, type Party, type RecordInput, type RecordKind } from '../../schemas/records';
 import type { CreditCodeExceptions } from '../../schemas/credit-code';
 import { conflict, forbidden, invalidInput, payloadTooLarge, ProblemError, type Problem } from './errors';
@@ -32,17 +33,7 @@ export interface IngestResult {
 
 export const recordId = (department: string, sourceId: string) => 'rec_' + createHash('sha256').update(`${department}\n${sourceId}`).digest('hex').slice(0, 26);
 
-/** Canonical JSON: keys sorted at every level, so equal content always hashes equal. */
-export function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value && typeof value === 'object') {
-    const entries = Object.entries(value)
-      .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value);
-}
+export { canonicalJson };
 
 /**
  * Who the record is about, as the enterprise partition is keyed: the credit code, else the party

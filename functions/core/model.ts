@@ -96,6 +96,8 @@ export interface ApiClient {
 
 /** One read of an enterprise's data (查询日志): who, when, which enterprise, why, and what was read. */
 export type AccessLogEntry = z.infer<typeof AccessLogEntrySchema>;
+/** What a caller logs; the store chains it (seq, prev, hash: see core/access-log.ts). */
+export type AccessRecord = Omit<AccessLogEntry, 'seq' | 'prev' | 'hash'>;
 
 export interface CreditCodeException {
   creditCode: string;

@@ -11,6 +11,7 @@ import type { CalendarYear } from './workdays';
 import type { CatalogueItem, CatalogueItemVersion } from '../../schemas/catalogue';
 import type {
   AccessLogEntry,
+  AccessRecord,
   ApiClient,
   CatalogueChange,
   Counts,
@@ -90,14 +91,15 @@ export interface DepartmentStore {
   list(): Promise<DepartmentEntry[]>;
 }
 
-/** Who read which enterprise's data, when and why. */
+/** Who read which enterprise's data, when and why: append-only, one hash chain per enterprise (core/access-log.ts). */
 export interface AccessLogStore {
-  append(entry: AccessLogEntry, nonce: string): Promise<void>;
+  /** Appends the record as the next link of its enterprise's chain; returns the entry written. */
+  append(record: AccessRecord): Promise<AccessLogEntry>;
   /**
-   * Writes an entry once per `key`, filed under `filedAt` (so every retry targets the same item):
-   * a notification pushed again or pulled again by the same client is logged once.
+   * Appends the record once per `key`: a notification pushed again or pulled again by the same
+   * client is logged once, however often it is retried.
    */
-  appendOnce(entry: AccessLogEntry, filedAt: string, key: string): Promise<void>;
+  appendOnce(record: AccessRecord, key: string): Promise<void>;
   /** Newest first. */
   list(creditCode: string, cursor: string | undefined, limit: number): Promise<Page<AccessLogEntry>>;
 }

@@ -65,7 +65,7 @@ async function logAccess(ports: Ports, client: ApiClient, creditCode: string, pu
     resource,
     ...(found ? {} : { found: false as const }),
   };
-  await ports.accessLog.append(entry, ports.ids.random(6));
+  await ports.accessLog.append(entry);
 }
 
 /** A summary field that the schema guarantees is a string (status, dates, action). */
@@ -188,9 +188,17 @@ export async function findParty(ports: Ports, client: ApiClient, body: unknown, 
   return { partyKey, records: records.sort(newestFirst).map(view) };
 }
 
-export async function readAccessLog(ports: Ports, client: ApiClient, creditCode: string, cursor: string | undefined, limit: number) {
+/**
+ * Reading the access log is itself a read of the enterprise's data: it needs a purpose and is
+ * logged before the page is returned. The page is read first, so it shows the log as it stood
+ * when asked; the next read shows this one.
+ */
+export async function readAccessLog(ports: Ports, client: ApiClient, creditCode: string, q: { cursor?: string; limit: number; purpose?: string }) {
   requireScope(client, 'audit:read');
   requireCreditCode(creditCode, await exceptionCodes(ports));
+  const why = requirePurpose(q.purpose);
   const binding = cursorBinding('access-log', client.clientId, creditCode);
-  return sealPage(ports.cursors, await ports.accessLog.list(creditCode, cursor === undefined ? undefined : ports.cursors.open(cursor, binding), limit), binding);
+  const page = await ports.accessLog.list(creditCode, q.cursor === undefined ? undefined : ports.cursors.open(q.cursor, binding), q.limit);
+  await logAccess(ports, client, creditCode, why, 'access-log');
+  return sealPage(ports.cursors, page, binding);
 }

@@ -49,5 +49,5 @@ export async function logReceipt(ports: Ports, n: StoredNotification, channel: '
     resource: `notification:${n.id}`,
     channel,
   };
-  await ports.accessLog.appendOnce(entry, n.createdAt, `${channel}:${n.id}:${reader.clientId}`);
+  await ports.accessLog.appendOnce(entry, `${channel}:${n.id}:${reader.clientId}`);
 }

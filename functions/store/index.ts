@@ -1,7 +1,7 @@
 /** Every entity store on one table, sharing one client. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Stores } from '../core/ports';
-import { DynamoAccessLogStore } from './access-log';
+import { DynamoAccessLogStore, type AccessAnchor } from './access-log';
 import { DynamoCalendarStore } from './calendar';
 import { DynamoDirectoryStore } from './directory';
 import { DynamoPlanStore } from './plans';
@@ -27,6 +27,8 @@ export interface DynamoStoreOptions {
   onCapacity?: CapacityListener;
   /** How long notifications and access-log entries are kept (DEFAULT_RETENTION when absent). */
   retention?: Retention;
+  /** Receives each access-log entry once written, to keep its hash outside the table (the function's log on AWS). */
+  anchor?: AccessAnchor;
 }
 
 export function dynamoStores(db: DynamoDBDocumentClient, table: string, options: DynamoStoreOptions = {}): Stores {
@@ -37,7 +39,7 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     records: new DynamoRecordStore(t),
     listings: new DynamoRecordListingStore(t),
     departments: new DynamoDepartmentStore(t),
-    accessLog: new DynamoAccessLogStore(t, options.retention?.accessLogDays),
+    accessLog: new DynamoAccessLogStore(t, options.retention?.accessLogDays, options.anchor),
     clients: new DynamoClientStore(t),
     creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),
     subscriptions: new DynamoSubscriptionStore(t),

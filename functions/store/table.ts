@@ -9,7 +9,8 @@
  * | type                  | PK                     | SK                        | index keys (sparse)                                        |
  * |-----------------------|------------------------|---------------------------|------------------------------------------------------------|
  * | record-version        | REC#<recordId>         | V#<version6>              | GSI1 ENT#<creditCode> / <kind>#<date>#<recordId> (current only); GSI4 POSTED#<department>#<kind> / <date>#<recordId> (current only); GSI2 PUB#<kind>#<date> / <recordId> (current licences, penalties and public inspections) |
- * | access-log            | ENT#<creditCode>       | ACCESS#<at>#<nonce>       |                                                            |
+ * | access-log            | LOG#<creditCode>       | S<seq12>                  |                                                            |
+ * | access-log-once       | LOG#<creditCode>       | ONCE#<digest>             |                                                            |
  * | client                | CLIENTS                | <clientId>                |                                                            |
  * | credit-code-exception | CREDIT_CODE_EXCEPTIONS | <creditCode>              |                                                            |
  * | subscription          | SUBS                   | <department>#<id>         |                                                            |
@@ -84,7 +85,7 @@
  *
  * Credit (信用) items share the enterprise partition under the `CR#` prefix, so a credit check is
  * one query (`begins_with CR#`) that reads list memberships, commitments, proposals and the risk
- * class together and never touches the (much longer) access log in the same partition.
+ * class together (the access log has a partition of its own).
  *
  * The credit list change feed (变更流), one per list
  * - Order: every change of a list (addition, removal, expiry) gets the next number of the list's
@@ -149,11 +150,11 @@
  * | enterprise history, one kind, newest first| Query GSI1 ENT#code, SK < <kind>#<date>#<id>, desc     | one page per call       |
  * | enterprise history, all kinds             | the above for each of 5 kinds, merged                  | 5 small queries per page|
  * | latest registration of an enterprise      | Query GSI1 ENT#code, begins_with registration#, desc, Limit 1 | 0.5 RCU          |
- * | log a profile read                        | PutItem ENT#code/ACCESS#...                            | 1 WCU                   |
-| log a pushed record event                 | PutItem ENT#code/ACCESS#<ntf time>#<digest>, attribute_not_exists(PK) | 1 WCU per delivered notification (a retry: 1 WCU, no new item) |
-| log pulled record events                  | the same put for each record notification on an inbox page | 1 WCU per notification shown; pulling it again costs 1 WCU and writes nothing |
+ * | log a read (append to the enterprise's chain) | Query LOG#code desc, Limit 1, strong; PutItem LOG#code/S<seq+1>, attribute_not_exists(PK) (a lost race returns the winner, so the next try needs no read) | 1 RCU + 1 WCU (+1 WCU per lost race) |
+ * | log a pushed record event (once)          | Query LOG#code as above; TransactWrite Put ONCE#<digest> + Put S<seq+1>, both attribute_not_exists | 1 RCU + 2x2 WCU per delivered notification; a retry: 1 RCU + 2 WCU, nothing written |
+ * | log pulled record events (once)           | the same for each record notification on an inbox page  | 1 RCU + 2x2 WCU per notification shown; pulling it again writes nothing |
+ * | read the access log (itself logged)       | log a read as above + Query LOG#code desc (then ENT#code, begins_with ACCESS#: entries from before the chain) | 1 RCU + 1 WCU + one page |
 | may a subscription receive (fan-out, delivery) | GetItem CLIENTS/<clientId>, once per client per batch | 0.5 RCU per distinct subscribing client per batch |
- * | list an enterprise's access log           | Query ENT#code, begins_with ACCESS#, descending        | one page per call       |
  * | expire notifications and access-log entries | TTL on `expiresAtEpoch` (written with the item, epoch seconds) | 0 WCU: TTL deletes are free |
  * | erase a personal field (administrator)    | Query REC#id + UpdateItem SET data per version holding it + access-log PutItem | 0.5 RCU + 1 WCU per KB per version (+ the same on GSI2 for a published one) + 1 WCU |
  * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s)   | 0.5 RCU                 |
@@ -274,6 +275,7 @@ export const expiryOf = (from: string, days: number): Record<string, number> => 
 export const ITEM_TYPES = {
   recordVersion: 'record-version',
   accessLog: 'access-log',
+  accessLogOnce: 'access-log-once',
   client: 'client',
   creditCodeException: 'credit-code-exception',
   subscription: 'subscription',
@@ -387,10 +389,18 @@ export const isDerivedPartyKey = (key: string) => key.startsWith(REGISTRATION_PA
 export const DEPARTMENTS_PARTITION = 'DEPTS';
 export const departmentEntryKey = (department: string) => ({ PK: DEPARTMENTS_PARTITION, SK: department });
 
-export const ACCESS_LOG_PREFIX = 'ACCESS#';
-export const accessLogKey = (creditCode: string, at: string, nonce: string) => ({ PK: enterprisePartition(creditCode), SK: `${ACCESS_LOG_PREFIX}${at}#${nonce}` });
-/** The same place for every retry of one logged event (a notification pushed or pulled): its time and a digest of what it is. */
-export const accessLogOnceKey = (creditCode: string, filedAt: string, key: string) => accessLogKey(creditCode, filedAt, createHash('sha256').update(key).digest('base64url').slice(0, 16));
+/**
+ * The access log has a partition of its own per enterprise, apart from ENT#, so IAM can let the
+ * functions put log items without letting them update or delete one (see WRITE_PROTECTED).
+ */
+export const accessLogPartition = (creditCode: string) => `LOG#${creditCode}`;
+export const ACCESS_CHAIN_PREFIX = 'S';
+/** An entry's place is its position in the enterprise's chain (see core/access-log.ts). */
+export const accessLogKey = (creditCode: string, seq: number) => ({ PK: accessLogPartition(creditCode), SK: `${ACCESS_CHAIN_PREFIX}${String(seq).padStart(12, '0')}` });
+/** The marker of one event logged once (a notification pushed or pulled by one client): a digest of what it is. */
+export const accessLogOnceKey = (creditCode: string, key: string) => ({ PK: accessLogPartition(creditCode), SK: `ONCE#${createHash('sha256').update(key).digest('base64url').slice(0, 22)}` });
+/** Entries logged before the chain, under the enterprise partition; read, never written. */
+export const LEGACY_ACCESS_LOG_PREFIX = 'ACCESS#';
 
 /** A key no item has: /health reads it to learn whether the table answers. */
 export const HEALTH_KEY = { PK: 'HEALTH', SK: 'HEALTH' };
@@ -400,6 +410,18 @@ export const clientKey = (clientId: string) => ({ PK: CLIENTS_PARTITION, SK: cli
 
 export const EXCEPTIONS_PARTITION = 'CREDIT_CODE_EXCEPTIONS';
 export const exceptionKey = (creditCode: string) => ({ PK: EXCEPTIONS_PARTITION, SK: creditCode });
+
+/**
+ * Partitions the functions may not change, as IAM `dynamodb:LeadingKeys` patterns built by the key
+ * builders: API clients and the credit code exception list are written only by the administrators'
+ * commands (with their own credentials), and the access log is append-only (puts, never an update
+ * or delete; its hash chain shows a put over an existing entry). The stack denies these to every
+ * function's role.
+ */
+export const WRITE_PROTECTED = {
+  noWrites: [clientKey('').PK, exceptionKey('').PK],
+  appendOnly: [accessLogPartition('*')],
+} as const;
 
 export const SUBSCRIPTIONS_PARTITION = 'SUBS';
 export const subscriptionPrefix = (department: string) => `${department}#`;

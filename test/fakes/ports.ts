@@ -4,6 +4,7 @@
  * keeps copies, so a test cannot change what is "stored" by mutating an object it holds.
  */
 import type { RecordKind } from '../../schemas/records';
+import { chain } from '../../functions/core/access-log';
 import { hmacCursors, randomCursorKey } from '../../functions/core/cursor';
 import type { CatalogueItem, CatalogueItemVersion } from '../../schemas/catalogue';
 import { shippedCatalogue } from '../../schemas/catalogue-data';
@@ -11,6 +12,7 @@ import {
   CLAIM_POOL,
   MEASURES,
   type AccessLogEntry,
+  type AccessRecord,
   type Counts,
   type Measure,
   type ApiClient,
@@ -183,14 +185,17 @@ export class MemoryDepartmentStore implements DepartmentStore {
 export class MemoryAccessLogStore implements AccessLogStore {
   readonly entries: AccessLogEntry[] = [];
   private readonly once = new Set<string>();
-  async append(entry: AccessLogEntry) {
+  async append(record: AccessRecord) {
+    const previous = this.entries.filter((e) => e.creditCode === record.creditCode).at(-1);
+    const entry = chain(record, previous);
     this.entries.push(copy(entry));
+    return entry;
   }
-  async appendOnce(entry: AccessLogEntry, filedAt: string, key: string) {
-    const id = `${entry.creditCode}#${filedAt}#${key}`;
+  async appendOnce(record: AccessRecord, key: string) {
+    const id = `${record.creditCode}#${key}`;
     if (this.once.has(id)) return;
     this.once.add(id);
-    this.entries.push(copy(entry));
+    await this.append(record);
   }
   async list(creditCode: string, cursor: string | undefined, limit: number) {
     const mine = this.entries.filter((e) => e.creditCode === creditCode).sort((a, b) => (a.at < b.at ? 1 : -1));

@@ -7,6 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { deliverBatch } from '../../functions/core/delivery';
 import { fanoutBatch } from '../../functions/core/fanout';
 import { ingestRecord } from '../../functions/core/ingest';
+import { GENESIS } from '../../functions/core/access-log';
 import type { ApiClient, StoredNotification } from '../../functions/core/model';
 import { secretContext } from '../../functions/core/webhooks';
 import { ENTERPRISES, licence } from '../../local/samples';
@@ -77,6 +78,9 @@ describe('delivery of a record event', () => {
         purpose: '食品经营许可后监管',
         resource: `notification:${ports.queue.sent[0].notificationId}`,
         channel: 'push',
+        seq: 1,
+        prev: GENESIS,
+        hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
     ]);
   });

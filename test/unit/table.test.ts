@@ -2,10 +2,12 @@
  * The table module's header documents the key layout, the indexes and the access patterns; these
  * tests hold the header to the code, so a key or index changed in one place fails here.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
   accessLogKey,
+  accessLogOnceKey,
   calendarYearKey,
   clientKey,
   directoryKey,
@@ -102,6 +104,8 @@ const sample = {
   list: 'blacklist',
   block: '000001',
   seq12: '000000012345',
+  // A once-logged event's marker: 22 characters of the SHA-256 (base64url) of what it is.
+  digest: createHash('sha256').update('push:n1:c1').digest('base64url').slice(0, 22),
   proposalId: 'prp_x',
   month: '2026-11',
   actOn: '2026-11-28',
@@ -130,7 +134,8 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
       ...publishedIndexKey('licence', sample.date, sample.recordId),
     },
   },
-  [ITEM_TYPES.accessLog]: accessLogKey(sample.creditCode, sample.at, sample.nonce),
+  [ITEM_TYPES.accessLog]: accessLogKey(sample.creditCode, 12_345),
+  [ITEM_TYPES.accessLogOnce]: accessLogOnceKey(sample.creditCode, 'push:n1:c1'),
   [ITEM_TYPES.client]: clientKey(sample.clientId),
   [ITEM_TYPES.creditCodeException]: exceptionKey(sample.creditCode),
   [ITEM_TYPES.subscription]: subscriptionKey(sample.department, sample.id),
