@@ -107,7 +107,7 @@ await call('getProfile', { as: 'market', params: { creditCode: restaurant }, pur
 await call('getHistory', { as: 'market', params: { creditCode: restaurant }, purpose: true });
 await call('listPosted', { as: 'market', query: { kind: 'licence' } });
 await call('findParty', { as: 'market', body: { idDocument: examples.registration.data.legalRepresentative.idDocument }, purpose: true });
-await call('getAccessLog', { as: 'supervision', params: { creditCode: restaurant } });
+await call('getAccessLog', { as: 'supervision', params: { creditCode: restaurant }, purpose: true });
 
 const range = (date: string) => ({ from: date, to: inDays(date, 30) });
 await call('exportStandard', { as: 'credit', params: { kind: 'licence' }, query: range(examples.licence.data.decisionDate), purpose: true });
