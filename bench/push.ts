@@ -48,7 +48,7 @@ try {
     table,
     sqsEndpoint: services.sqsEndpoint,
     queueUrl: queues.deliveryQueueUrl,
-    fanout: { ackWithinHours: 72, supervisingDepartment: 'supervision' },
+    fanout: { ackWithinHours: 72, supervisingDepartment: 'supervision', subscriptionCheckMs: 0 },
     delivery: DEFAULT_DELIVERY,
     webhooks: { allowPrivateTargets: true },
     queueConcurrency: 8,

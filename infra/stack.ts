@@ -24,6 +24,7 @@ import type { Construct } from 'constructs';
 import { DEAD_LETTER_METRIC } from '../functions/core/delivery';
 import { METRICS } from '../functions/telemetry';
 import { ENVIRONMENT_PATTERN } from '../functions/core/clients';
+import { PARKED_METRIC } from '../functions/core/fanout-replay';
 import { FANOUT_STREAM_FILTERS, TABLE, WRITE_PROTECTED } from '../functions/store/table';
 import { DELIVER_TIMEOUT_SECONDS, FANOUT_MAPPING, QUEUES } from './definitions';
 
@@ -42,6 +43,8 @@ const TABLE_ACCESS = {
   fanout: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem'],
   deliver: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
   deadLetters: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+  // Parks the keys of changes fan-out gave up on (it reads them off the stream, granted apart).
+  fanoutFailures: ['dynamodb:PutItem'],
   // Credit's due job: list expiries (a transaction over head, change, membership and member), commitment steps, risk reviews.
   overdue: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
 } as const;
@@ -49,10 +52,10 @@ const TABLE_ACCESS = {
 /**
  * Concurrency reserved for each function: a flood of API calls cannot starve delivery of the
  * account's Lambda capacity, nor take more than its share. Delivery's equals its event source's
- * maximum concurrency. Together 243: the account's concurrency limit must be at least 343 (AWS
+ * maximum concurrency. Together 245: the account's concurrency limit must be at least 345 (AWS
  * keeps 100 unreserved).
  */
-const RESERVED_CONCURRENCY = { api: 200, fanout: 20, deliver: 20, deadLetters: 2, overdue: 1 };
+const RESERVED_CONCURRENCY = { api: 200, fanout: 20, deliver: 20, deadLetters: 2, fanoutFailures: 2, overdue: 1 };
 
 /** The table's on-demand ceiling in request units per second. */
 const TABLE_MAX_THROUGHPUT = { read: 20_000, write: 10_000 };
@@ -89,6 +92,7 @@ export class ExchangeStack extends Stack {
   readonly deadLetters: LambdaFunction;
   readonly overdue: LambdaFunction;
   readonly fanoutFailures: Queue;
+  readonly fanoutFailuresConsumer: LambdaFunction;
   readonly webhookSecretsKey: Key;
 
   constructor(scope: Construct, id: string, props: ExchangeStackProps) {
@@ -183,8 +187,14 @@ export class ExchangeStack extends Stack {
     this.bindSecretsKey(this.api, 'kms:Encrypt');
 
     // Stream → fan-out: new record versions and changed notifications only; a failing batch is
-    // bisected and retried from the failed record, and what still fails is kept in a queue.
-    this.fanoutFailures = new Queue(this, 'FanoutFailures', { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, retentionPeriod: Duration.days(QUEUES.fanoutFailures.retentionDays) });
+    // bisected and retried from the failed record, and what still fails is pointed at from a queue
+    // whose consumer parks the changed items' keys in the table for replay (npm run replay-fanout).
+    this.fanoutFailures = new Queue(this, 'FanoutFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(QUEUES.fanoutFailures.retentionDays),
+      visibilityTimeout: Duration.seconds(60),
+    });
     Validations.of(this.fanoutFailures).acknowledge({ id: 'AwsSolutions-SQS3', reason: 'This queue is the on-failure destination of the stream fan-out.' });
     this.fanout = this.lambda('Fanout', 'fanout', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(60), reserved: RESERVED_CONCURRENCY.fanout });
     this.bindTable(this.fanout, TABLE_ACCESS.fanout);
@@ -202,6 +212,20 @@ export class ExchangeStack extends Stack {
         filters: FANOUT_STREAM_FILTERS.map((pattern) => ({ pattern: JSON.stringify(pattern) })),
       }),
     );
+
+    // On-failure queue → its consumer (same bundle as fan-out): reads the range of the stream each
+    // message points at and parks the keys; a message it cannot resolve comes back.
+    this.fanoutFailuresConsumer = this.lambda('FanoutFailuresConsumer', 'fanout', props.assetsDir, {
+      memorySize: 256,
+      timeout: Duration.seconds(30),
+      handler: 'index.failures',
+      reserved: RESERVED_CONCURRENCY.fanoutFailures,
+    });
+    this.bindTable(this.fanoutFailuresConsumer, TABLE_ACCESS.fanoutFailures);
+    this.fanoutFailuresConsumer.addToRolePolicy(
+      new PolicyStatement({ effect: Effect.ALLOW, actions: ['dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords'], resources: [this.table.tableStreamArn ?? ''] }),
+    );
+    this.fanoutFailuresConsumer.addEventSource(new SqsEventSource(this.fanoutFailures, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency: RESERVED_CONCURRENCY.fanoutFailures }));
 
     // Queue → delivery, reporting partial batch failures so one bad endpoint holds back no other.
     this.deliver = this.lambda('Deliver', 'deliver', props.assetsDir, { memorySize: 512, timeout: Duration.seconds(DELIVER_TIMEOUT_SECONDS), reserved: RESERVED_CONCURRENCY.deliver });
@@ -264,31 +288,36 @@ export class ExchangeStack extends Stack {
         treatMissingData: TreatMissingData.NOT_BREACHING,
         alarmDescription: description,
       }).addAlarmAction(new SnsAction(alarms));
+    /** An alarm on every arrival counted by a function's metric log lines (emfLine in functions/telemetry.ts). */
+    const countAlarm = (id: string, metric: { namespace: string; name: string }, description: string) =>
+      alarm(id, new Metric({ namespace: metric.namespace, metricName: metric.name, statistic: 'Sum', period: Duration.minutes(5) }), 1, description);
     alarm('ApiErrors', this.api.metricErrors({ period: Duration.minutes(5) }), 1, 'The api function failed (unhandled errors, timeouts).');
     alarm('ApiThrottles', this.api.metricThrottles({ period: Duration.minutes(5) }), 1, 'The api function was throttled.');
     for (const [id, fn] of [
       ['Fanout', this.fanout],
       ['Deliver', this.deliver],
       ['DeadLetters', this.deadLetters],
+      ['FanoutFailuresConsumer', this.fanoutFailuresConsumer],
       ['Overdue', this.overdue],
     ] as const) {
       alarm(`${id}Errors`, fn.metricErrors({ period: Duration.minutes(5) }), 1, `The ${id.toLowerCase()} function failed.`);
     }
     // SQS's NumberOfMessagesSent does not count messages its redrive policy moves to a DLQ, so
     // arrivals are counted by the DLQ's consumer; the depth alarm now means that consumer is stuck.
-    alarm(
-      'DeliveriesDeadLettered',
-      new Metric({ namespace: DEAD_LETTER_METRIC.namespace, metricName: DEAD_LETTER_METRIC.name, statistic: 'Sum', period: Duration.minutes(5) }),
-      1,
-      'Deliveries gave up: a department webhook failed every attempt (the notifications say failed; the department can redrive).',
-    );
+    countAlarm('DeliveriesDeadLettered', DEAD_LETTER_METRIC, 'Deliveries gave up: a department webhook failed every attempt (the notifications say failed; the department can redrive).');
     alarm(
       'DeliveryDlqDepth',
       this.deliveryDlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
       1,
       'The DLQ consumer is not emptying the delivery DLQ.',
     );
-    alarm('FanoutFailuresDepth', this.fanoutFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }), 1, 'Stream records could not be fanned out.');
+    countAlarm('FanoutChangesParked', PARKED_METRIC, 'Fan-out gave up on changes; they are parked in the table: fix the cause, then run npm run replay-fanout (README, Recovering fan-out).');
+    alarm(
+      'FanoutFailuresDepth',
+      this.fanoutFailures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      1,
+      'The on-failure consumer cannot park failed fan-out batches; the stream drops their records 24 h after they were written.',
+    );
     alarm('DeliveryAge', this.deliveryQueue.metricApproximateAgeOfOldestMessage({ period: Duration.minutes(5), statistic: 'Maximum' }), 900, 'A delivery has waited more than 15 minutes.');
     alarm(
       'FanoutIteratorAge',

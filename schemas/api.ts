@@ -401,7 +401,11 @@ export const ROUTES = {
     scopes: ['subscriptions:manage'],
     body: SubscriptionCreate,
     examples: () => ({ webhook: subscriptionExample() }),
-    responses: { 201: { description: 'created; webhookSecret is shown only now', schema: SubscriptionWithSecret }, ...problems(400, 401, 403, 415, 422) },
+    responses: {
+      201: { description: 'created; webhookSecret is shown only now', schema: SubscriptionWithSecret },
+      ...problems(400, 401, 403, 415, 422),
+      409: { description: 'the department holds the most subscriptions allowed (`limit`, `held`)', schema: Problem },
+    },
   },
   listSubscriptions: {
     method: 'get',

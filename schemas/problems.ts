@@ -76,6 +76,12 @@ export const PROBLEM_TYPES = {
     description: 'Another correction of the same record landed at the same moment. Read the record and try again.',
     extensions: ['recordId'],
   },
+  'subscription-limit': {
+    title: 'Conflict',
+    statuses: [409],
+    description: 'The department holds `held` subscriptions, the most allowed (`limit`). Delete one, or widen the filters of one (it takes several kinds, prefixes and codes).',
+    extensions: ['limit', 'held'],
+  },
   'plan-already-fixed': { title: 'Conflict', statuses: [409], description: 'The inspection plan (双随机 plan) is fixed already; its pool and roster no longer change.' },
   'plan-not-fixed': { title: 'Conflict', statuses: [409], description: 'The inspection plan must be fixed before it is drawn.' },
   'plan-already-drawn': { title: 'Conflict', statuses: [409], description: 'The inspection plan is drawn already; a plan is drawn once.' },

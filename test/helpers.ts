@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { inject } from 'vitest';
-import { createApp } from '../functions/api/app';
+import { createApp, type AppOptions } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
 import type { Scope } from '../functions/core/model';
 import type { Clock, Ports } from '../functions/core/ports';
@@ -80,6 +80,7 @@ export async function startExchange(
     push?: PushOptions;
     log?: (line: Record<string, unknown>) => void;
     retention?: Retention;
+    app?: Omit<AppOptions, 'log' | 'webhookPolicy'>;
     /** Services of the test's own, instead of the run's shared ones (tests that kill them). */
     services?: { dynamodbEndpoint: string; sqsEndpoint: string };
   } = {},
@@ -89,10 +90,11 @@ export async function startExchange(
   const queues = opts.push ? await ensureQueues(sqsEndpoint, `${table.slice(0, 20)}-`) : undefined;
   const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint, store: { retention: opts.retention } });
   await seedCatalogue(ports);
-  const app = createApp(ports, { log: opts.log ?? (() => {}), webhookPolicy: { allowPrivateTargets: !!opts.push } });
+  const app = createApp(ports, { ...opts.app, log: opts.log ?? (() => {}), webhookPolicy: { allowPrivateTargets: !!opts.push } });
   let push: TestExchange['push'];
   if (opts.push && queues && ports.queue) {
-    const fanoutConfig: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'supervision', ...opts.push.fanout };
+    // Tests post right after subscribing: fan-out looks at the subscription set's revision on every batch.
+    const fanoutConfig: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'supervision', subscriptionCheckMs: 0, ...opts.push.fanout };
     const fanoutPorts = { ...ports, queue: opts.push.fanoutQueue ? opts.push.fanoutQueue(ports.queue) : ports.queue };
     const sources = await startEventSources({
       ports,

@@ -147,8 +147,8 @@ describe('the api asset', () => {
 describe('functions', () => {
   it('all run on Node.js 22 on arm64 with the table name', () => {
     const fns = Object.values(template.findResources('AWS::Lambda::Function'));
-    expect(fns).toHaveLength(5);
-    expect(fns.map((fn) => fn.Properties.Handler).sort()).toEqual(['index.deadLetters', 'index.handler', 'index.handler', 'index.handler', 'index.handler']);
+    expect(fns).toHaveLength(6);
+    expect(fns.map((fn) => fn.Properties.Handler).sort()).toEqual(['index.deadLetters', 'index.failures', 'index.handler', 'index.handler', 'index.handler', 'index.handler']);
     for (const fn of fns) {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs22.x', Architectures: ['arm64'] });
       // Tracing is off (nothing is instrumented); logs carry the correlation ids instead.
@@ -170,6 +170,8 @@ describe('functions', () => {
     expect(actionsOf('Deliver', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(actionsOf('Overdue', 'dynamodb')).toEqual(['dynamodb:ConditionCheckItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem']);
     expect(actionsOf('DeadLetters', 'dynamodb')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    // It reads the ranges of the stream its messages point at and parks keys; it reads no item.
+    expect(actionsOf('FanoutFailuresConsumer', 'dynamodb')).toEqual(['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:PutItem']);
     const all = Object.values(template.findResources('AWS::IAM::Policy')).flatMap((p) =>
       (p.Properties.PolicyDocument.Statement as Statement[]).filter((st) => st.Effect === 'Allow').flatMap((st) => [st.Action].flat()),
     );
@@ -191,7 +193,7 @@ describe('functions', () => {
 
   it('never write API clients or the credit code exception list, and only append to the access log', () => {
     const code = '91350200MA2XYZ1234';
-    for (const fn of ['Api', 'Fanout', 'Deliver', 'DeadLetters', 'Overdue']) {
+    for (const fn of ['Api', 'Fanout', 'Deliver', 'DeadLetters', 'FanoutFailuresConsumer', 'Overdue']) {
       for (const action of ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem']) {
         expect(mayWrite(fn, action, clientKey('cAbCdEfGhIjKl').PK), `${fn} ${action} a client`).toBe(false);
         expect(mayWrite(fn, action, exceptionKey(code).PK), `${fn} ${action} an exception`).toBe(false);
@@ -204,9 +206,9 @@ describe('functions', () => {
     expect(mayWrite('Api', 'UpdateItem', recordKey('rec_1', 1).PK)).toBe(true);
   });
 
-  it('each have reserved concurrency, leaving the account 100 unreserved out of a limit of 343 or more', () => {
+  it('each have reserved concurrency, leaving the account 100 unreserved out of a limit of 345 or more', () => {
     const reserved = Object.fromEntries(Object.entries(template.findResources('AWS::Lambda::Function')).map(([id, f]) => [id.replace(/[0-9A-F]{8}$/, ''), f.Properties.ReservedConcurrentExecutions]));
-    expect(reserved).toEqual({ Api: 200, Fanout: 20, Deliver: 20, DeadLetters: 2, Overdue: 1 });
+    expect(reserved).toEqual({ Api: 200, Fanout: 20, Deliver: 20, DeadLetters: 2, FanoutFailuresConsumer: 2, Overdue: 1 });
   });
 
   it('seal webhook secrets with a KMS key the api may only encrypt with and the deliver function alone decrypt with', () => {
@@ -264,6 +266,8 @@ describe('functions', () => {
         'Errors',
         'Errors',
         'Errors',
+        'Errors',
+        'FanoutChangesParked',
         'IteratorAge',
         'Throttles',
       ].sort(),
@@ -314,6 +318,23 @@ describe('event sources', () => {
         ],
       },
     });
+  });
+
+  it('give up on a stream record after 6 hours, so the on-failure consumer still finds it in the stream (24 hours)', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^Table'), 'StreamArn'] }),
+      MaximumRecordAgeInSeconds: 6 * 3600,
+    });
+  });
+
+  it('feed the on-failure queue to its consumer, which parks the changed items and reports partial failures', () => {
+    const [fnId] = Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) => f.Properties.Handler === 'index.failures') ?? [];
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      EventSourceArn: Match.objectLike({ 'Fn::GetAtt': [Match.stringLikeRegexp('^FanoutFailures'), 'Arn'] }),
+      FunctionName: { Ref: fnId },
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'EnterpriseDataExchange', MetricName: 'FanoutChangesParked', Statistic: 'Sum', Threshold: 1 });
   });
 
   it('feed the delivery queue to delivery with partial batch failures', () => {

@@ -35,6 +35,7 @@ import {
   updateSubscription,
   type WebhookPolicy,
 } from '../core/subscriptions';
+import type { SubscriptionLimits } from '../core/limits';
 import { parseOrThrow } from '../core/validation';
 import { calendarView, putCalendarYear } from '../core/calendar';
 import { createPlan, drawDocument, drawPlan, fixPlan, listPlans, listTasks, presentPlan, readOwnPlan, readPlan } from '../core/inspections';
@@ -65,6 +66,8 @@ export interface AppOptions {
   keyEnvironment?: string;
   /** Console cookies only over HTTPS: true on AWS, false for the local http://127.0.0.1 runner. */
   secureCookies?: boolean;
+  /** How many subscriptions a department may hold; the default when absent. */
+  subscriptions?: SubscriptionLimits;
 }
 
 function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {
@@ -373,7 +376,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     return c.json(await readAccessLog(ports, c.get('client'), c.req.param('creditCode') ?? '', { ...q, purpose: c.req.header('access-purpose') }));
   });
 
-  serve(ROUTES.createSubscription, small, async (c) => c.json(await createSubscription(ports, c.get('client'), await jsonBody(c), webhooks), 201));
+  serve(ROUTES.createSubscription, small, async (c) => c.json(await createSubscription(ports, c.get('client'), await jsonBody(c), webhooks, options.subscriptions), 201));
   serve(ROUTES.listSubscriptions, async (c) => c.json({ items: await listSubscriptions(ports, c.get('client')) }));
   serve(ROUTES.getSubscription, async (c) => c.json(await getSubscription(ports, c.get('client'), c.req.param('id') ?? '')));
   serve(ROUTES.updateSubscription, small, async (c) => c.json(await updateSubscription(ports, c.get('client'), c.req.param('id') ?? '', await jsonBody(c), webhooks)));

@@ -20,6 +20,7 @@ import { onListChange, onRecord } from './credit-reactions';
 import { registrationNotices } from './notices';
 import { catalogueIndex, chinaToday, departmentDirectory, scopeTable } from './catalogue-cache';
 import { countReceived } from './counters';
+import { DEFAULT_SUBSCRIPTION_CHECK_MS } from './limits';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
@@ -28,6 +29,45 @@ export interface FanoutConfig {
   supervisingDepartment: string;
   /** Settings of credit's reactions (proposals, commitments, risk class); the defaults when absent. */
   credit?: CreditConfig;
+  /** How stale the cached subscription set may be: its revision is read at most this often (default 5000 ms). */
+  subscriptionCheckMs?: number;
+}
+
+/**
+ * The subscription set as fan-out matches against it, kept between batches in one container.
+ * Reading every subscription on every batch costs a page per 4 KB of subscriptions per batch;
+ * instead the set's revision (one small strongly consistent read) is checked at most every
+ * `checkMs`, and the set is read again only when the revision moved. Every subscription write moves
+ * the revision in its own transaction, so a subscription whose write was answered is matched by
+ * every batch that starts more than `checkMs` later: the staleness bound.
+ */
+export class SubscriptionSet {
+  private cached?: { revision: number; subs: Promise<SubscriptionView[]>; checkedAt: number };
+
+  constructor(
+    private readonly ports: Pick<Ports, 'subscriptions' | 'clock'>,
+    private readonly checkMs = DEFAULT_SUBSCRIPTION_CHECK_MS,
+  ) {}
+
+  async get(): Promise<SubscriptionView[]> {
+    const now = this.ports.clock.now().getTime();
+    if (this.cached && now - this.cached.checkedAt < this.checkMs) return this.cached.subs;
+    const revision = await this.ports.subscriptions.revision();
+    if (this.cached?.revision === revision) {
+      this.cached.checkedAt = now;
+      return this.cached.subs;
+    }
+    // Read after the revision: a change between the two is in the list and moves the revision
+    // again, so the next check reads once more; never the other way round (a change missed).
+    const subs = this.ports.subscriptions.list();
+    this.cached = { revision, subs, checkedAt: now };
+    try {
+      return await subs;
+    } catch (e) {
+      this.cached = undefined;
+      throw e;
+    }
+  }
 }
 
 /** One change from the stream. */
@@ -80,14 +120,16 @@ export class Fanout {
   constructor(
     private readonly ports: Ports,
     private readonly config: FanoutConfig,
+    private readonly subscriptionSet = new SubscriptionSet(ports, config.subscriptionCheckMs),
   ) {}
 
   private get credit() {
     return this.config.credit ?? DEFAULT_CREDIT;
   }
 
+  /** One look at the subscription set per batch: every change of a batch is matched against the same set. */
   private subs() {
-    return (this.subscriptions ??= this.ports.subscriptions.list());
+    return (this.subscriptions ??= this.subscriptionSet.get());
   }
 
   /** Departments with a place on the exchange to receive notices: a live client that reads an inbox. */
@@ -260,8 +302,8 @@ export class Fanout {
  * Processes a stream batch in order and stops at the first change that fails, returning its
  * sequence number: the event source then retries from there (Lambda's reportBatchItemFailures).
  */
-export async function fanoutBatch(ports: Ports, changes: StreamChange[], config: FanoutConfig): Promise<{ failed?: string; notifications: number; error?: unknown }> {
-  const fanout = new Fanout(ports, config);
+export async function fanoutBatch(ports: Ports, changes: StreamChange[], config: FanoutConfig, subscriptions?: SubscriptionSet): Promise<{ failed?: string; notifications: number; error?: unknown }> {
+  const fanout = new Fanout(ports, config, subscriptions);
   let notifications = 0;
   for (const change of changes) {
     try {

@@ -15,6 +15,7 @@ import type {
   ApiClient,
   CatalogueChange,
   Counts,
+  ChangedEntity,
   CreditCodeException,
   DeliveryMessage,
   DirectedEvent,
@@ -138,6 +139,8 @@ export interface SubscriptionStore {
   /** A department's subscriptions, or every subscription when no department is given; never the sealed secrets. */
   list(department?: string): Promise<SubscriptionView[]>;
   delete(department: string, id: string): Promise<boolean>;
+  /** The revision of the whole set, moved by every put and delete: a cheap "has anything changed?". */
+  revision(): Promise<number>;
 }
 
 export interface NotificationStore {
@@ -347,6 +350,32 @@ export interface StatisticsStore {
   read(departments: string[], quarter: string): Promise<Map<string, Counts>>;
 }
 
+/** The table key of an item whose change fan-out gave up on; opaque outside the store. */
+export interface ChangeKey {
+  pk: string;
+  sk: string;
+}
+
+/** A change fan-out gave up on, kept by the key of the item that changed until it is replayed. */
+export interface ParkedChange {
+  key: ChangeKey;
+  parkedAt: string;
+  /** Why it was parked (the stream's failure condition, the batch it came from). */
+  reason: string;
+}
+
+/** Changes fan-out gave up on (a replayable outbox), and the items they are about. */
+export interface FanoutReplayStore {
+  /** Keeps each key once, however often it is parked; a key parked again gets the later time and reason. */
+  park(changes: { key: ChangeKey; reason: string }[], at: string): Promise<void>;
+  /** A page of parked changes, in key order. */
+  parked(cursor: string | undefined, limit: number): Promise<Page<ParkedChange>>;
+  /** The item as it is now (strongly consistent), as fan-out reads it off the stream; undefined when gone. */
+  read(key: ChangeKey): Promise<ChangedEntity | undefined>;
+  /** Forgets a replayed change, unless it was parked again since it was read. */
+  release(change: ParkedChange): Promise<void>;
+}
+
 /** One store per entity; a new entity adds its port here and its adapter under functions/store/. */
 export interface Stores {
   records: RecordStore;
@@ -356,6 +385,8 @@ export interface Stores {
   clients: ClientStore;
   creditCodeExceptions: CreditCodeExceptionStore;
   subscriptions: SubscriptionStore;
+  /** Changes fan-out gave up on (the DynamoDB stores have it; the in-memory test ports need not). */
+  fanoutReplay?: FanoutReplayStore;
   notifications: NotificationStore;
   directory: DirectoryStore;
   plans: PlanStore;

@@ -5,11 +5,12 @@
 import type { z } from 'zod';
 import { RotateSecret, SubscriptionCreate, SubscriptionUpdate } from '../../schemas/events';
 import { requireScope } from './clients';
-import { badRequest, invalidInput, notFound } from './errors';
+import { badRequest, conflict, invalidInput, notFound } from './errors';
 import type { ApiClient, StoredSubscription, SubscriptionView } from './model';
 import type { Ports } from './ports';
 import { RECEIVE_SCOPE } from './receiving';
 import { parseOrThrow } from './validation';
+import { DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './limits';
 import { isRefusedAddress, newWebhookSecret, sealedWebhook } from './webhooks';
 
 export interface WebhookPolicy {
@@ -49,11 +50,20 @@ export function presentSubscription(s: SubscriptionView) {
   };
 }
 
-export async function createSubscription(ports: Ports, client: ApiClient, body: unknown, policy: WebhookPolicy) {
+export async function createSubscription(ports: Ports, client: ApiClient, body: unknown, policy: WebhookPolicy, limits: SubscriptionLimits = DEFAULT_SUBSCRIPTION_LIMITS) {
   requireScope(client, 'subscriptions:manage');
   requireScope(client, RECEIVE_SCOPE);
   const input = parse(SubscriptionCreate, body);
   if (input.webhook) checkWebhookUrl(input.webhook.url, policy);
+  // Checked against the department's listing before the write: two creates at the same instant can
+  // each pass it once, so the cap bounds the set within a few, which is what fan-out needs.
+  const held = (await ports.subscriptions.list(client.department)).length;
+  if (held >= limits.maxPerDepartment) {
+    throw conflict('subscription-limit', `department ${client.department} holds ${held} subscriptions, the most allowed (${limits.maxPerDepartment}); delete or widen one instead`, {
+      limit: limits.maxPerDepartment,
+      held,
+    });
+  }
   const now = ports.clock.now().toISOString();
   const id = `sub_${ports.ids.random(12)}`;
   const secret = input.webhook ? newWebhookSecret() : undefined;

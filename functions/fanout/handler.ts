@@ -1,6 +1,10 @@
-/** Lambda entry point of fan-out: DynamoDB stream batches → notifications and queued deliveries. */
-import { fanoutConfig } from '../config';
+/** Lambda entry points of fan-out: DynamoDB stream batches → notifications and queued deliveries; and the on-failure queue's consumer. */
+import { env, fanoutConfig } from '../config';
 import { lambdaPorts } from '../runtime';
-import { fanoutHandler } from './adapter';
+import { streamRangeReader, streamsClient } from '../store/stream-range';
+import { fanoutFailureHandler, fanoutHandler } from './adapter';
 
-export const handler = fanoutHandler(lambdaPorts(), fanoutConfig());
+const ports = lambdaPorts();
+export const handler = fanoutHandler(ports, fanoutConfig());
+/** The same bundle, deployed as the consumer of fan-out's on-failure queue (handler `index.failures`). */
+export const failures = fanoutFailureHandler(ports, streamRangeReader(streamsClient(env('DYNAMODB_ENDPOINT'))));

@@ -17,6 +17,7 @@ import { DynamoNotificationStore } from './notifications';
 import { DynamoRecordStore } from './records';
 import { DynamoSubscriptionStore } from './subscriptions';
 import { DynamoSessionStore } from './sessions';
+import { DynamoFanoutReplayStore } from './fanout-replay';
 import { DynamoCommitmentStore } from './commitments';
 import { DynamoCreditListStore } from './credit-lists';
 import type { Retention } from './table';
@@ -43,6 +44,7 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     clients: new DynamoClientStore(t),
     creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),
     subscriptions: new DynamoSubscriptionStore(t),
+    fanoutReplay: new DynamoFanoutReplayStore(t),
     notifications: new DynamoNotificationStore(t, options.retention?.notificationDays),
     directory: new DynamoDirectoryStore(t),
     plans: new DynamoPlanStore(t),

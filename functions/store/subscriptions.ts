@@ -1,9 +1,9 @@
 /** Subscriptions (订阅) on DynamoDB (the SubscriptionStore port). */
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { StoredSubscription, SubscriptionView } from '../core/model';
 import type { SubscriptionStore } from '../core/ports';
-import { strip, type Item, type TableClient } from './client';
-import { ATTR, ITEM_TYPES, SUBSCRIPTIONS_PARTITION, subscriptionKey, subscriptionPrefix } from './table';
+import { strip, transactOrLose, type Item, type TableClient } from './client';
+import { ATTR, ITEM_TYPES, SUBSCRIPTIONS_PARTITION, SUBSCRIPTIONS_STAMP_KEY, subscriptionKey, subscriptionPrefix } from './table';
 
 /** What a listing reads of a subscription: the webhook's URL and hint, not its sealed secrets. */
 const VIEW_ATTRIBUTES = ['id', 'department', 'name', 'purpose', 'clientId', 'status', 'filters', 'webhook.url', 'webhook.secretHint', 'createdAt', 'updatedAt'] as const;
@@ -11,8 +11,37 @@ const VIEW_ATTRIBUTES = ['id', 'department', 'name', 'purpose', 'clientId', 'sta
 export class DynamoSubscriptionStore implements SubscriptionStore {
   constructor(private readonly t: TableClient) {}
 
+  /** Every change moves the set's revision in the same transaction, so a reader that sees the revision sees the change. */
+  private readonly bump = () => ({
+    Update: {
+      Key: SUBSCRIPTIONS_STAMP_KEY,
+      UpdateExpression: 'ADD revision :one SET #type = :type',
+      ExpressionAttributeNames: { '#type': ATTR.type },
+      ExpressionAttributeValues: { ':one': 1, ':type': ITEM_TYPES.subscriptionStamp },
+    },
+  });
+
+  /**
+   * Runs a write together with the revision bump. Two subscription writes at the same moment touch
+   * the one revision item, and DynamoDB cancels one of the transactions: it is tried again (a cancel
+   * for a failed condition is left to `lost`, which says whether the write can never succeed).
+   */
+  private async withBump(write: Parameters<typeof transactOrLose>[1][number], lost: () => Promise<boolean> = async () => false): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      if (await transactOrLose(this.t, [write, this.bump()])) return true;
+      if ((await lost()) || attempt === 5) return false;
+      await new Promise((r) => setTimeout(r, 20 * attempt * Math.random()));
+    }
+  }
+
   async put(sub: StoredSubscription) {
-    await this.t.db.send(new PutCommand({ TableName: this.t.table, Item: { ...subscriptionKey(sub.department, sub.id), [ATTR.type]: ITEM_TYPES.subscription, ...sub } }));
+    const written = await this.withBump({ Put: { Item: { ...subscriptionKey(sub.department, sub.id), [ATTR.type]: ITEM_TYPES.subscription, ...sub } } });
+    if (!written) throw new Error(`subscription ${sub.id}: its write kept meeting concurrent subscription writes`);
+  }
+
+  async revision() {
+    const out = await this.t.db.send(new GetCommand({ TableName: this.t.table, Key: SUBSCRIPTIONS_STAMP_KEY, ConsistentRead: true }));
+    return typeof out.Item?.revision === 'number' ? out.Item.revision : 0;
   }
 
   async get(department: string, id: string) {
@@ -35,7 +64,13 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     const items = await this.t.queryAll(
       department
         ? { KeyConditionExpression: 'PK = :pk AND begins_with(SK, :dept)', ExpressionAttributeValues: { ':pk': SUBSCRIPTIONS_PARTITION, ':dept': subscriptionPrefix(department) }, ...projection }
-        : { KeyConditionExpression: 'PK = :pk', ExpressionAttributeValues: { ':pk': SUBSCRIPTIONS_PARTITION }, ...projection },
+        : // Strongly consistent: read right after the stamp, it holds at least every change the stamp counts.
+          {
+            KeyConditionExpression: 'PK = :pk AND SK > :stamp',
+            ExpressionAttributeValues: { ':pk': SUBSCRIPTIONS_PARTITION, ':stamp': SUBSCRIPTIONS_STAMP_KEY.SK },
+            ConsistentRead: true,
+            ...projection,
+          },
     );
     return items.map((i) => {
       const { webhook, ...rest } = i as Item & { webhook?: Record<string, unknown> };
@@ -44,7 +79,6 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async delete(department: string, id: string) {
-    const out = await this.t.db.send(new DeleteCommand({ TableName: this.t.table, Key: subscriptionKey(department, id), ReturnValues: 'ALL_OLD' }));
-    return out.Attributes !== undefined;
+    return this.withBump({ Delete: { Key: subscriptionKey(department, id), ConditionExpression: `attribute_exists(${ATTR.pk})` } }, async () => !(await this.get(department, id)));
   }
 }

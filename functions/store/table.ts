@@ -14,6 +14,8 @@
  * | client                | CLIENTS                | <clientId>                |                                                            |
  * | credit-code-exception | CREDIT_CODE_EXCEPTIONS | <creditCode>              |                                                            |
  * | subscription          | SUBS                   | <department>#<id>         |                                                            |
+ * | subscription-stamp    | SUBS                   | !STAMP                    |                                                            |
+ * | fanout-parked         | FANOUT_PARKED          | <itemPk>@<itemSk>         |                                                            |
  * | notification          | INBOX#<department>     | N#<eventTime>#<id>        | GSI2 OPEN#<department> / <eventTime>#<id> (until acknowledged) |
  * | enterprise-directory  | ENT#<creditCode>       | DIRECTORY                 | GSI3 POOL#<regionCode> / <industryKey>#<creditCode> (while registered) |
  * | inspection-plan       | PLAN#<planId>          | PLAN                      |                                                            |
@@ -159,8 +161,12 @@
  * | erase a personal field (administrator)    | Query REC#id + UpdateItem SET data per version holding it + access-log PutItem | 0.5 RCU + 1 WCU per KB per version (+ the same on GSI2 for a published one) + 1 WCU |
  * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s)   | 0.5 RCU                 |
  * | list clients / exceptions                 | Query CLIENTS / CREDIT_CODE_EXCEPTIONS                 | one page                |
- * | a department's subscriptions              | Query SUBS, begins_with <department>#                  | one page                |
- * | all subscriptions (fan-out matching)      | Query SUBS                                             | one page per stream batch |
+ * | a department's subscriptions (also the cap check on create) | Query SUBS, begins_with <department>#   | one page (at most MAX_SUBSCRIPTIONS_PER_DEPARTMENT items) |
+ * | write or delete a subscription            | TransactWrite: Put/Delete SUBS/<department>#<id>, Update SUBS/!STAMP ADD revision | 2x (1 + 1) WCU |
+ * | park a change fan-out gave up on          | PutItem FANOUT_PARKED/<itemPk>@<itemSk> (the on-failure consumer, one at a time) | 1 WCU per change; the same key parked again rewrites it |
+ * | parked changes (replay)                   | Query FANOUT_PARKED, then GetItem of each item (strong) and DeleteItem if parkedAt is unchanged | one page per 100 changes + 1 RCU per 4 KB item + 1 WCU each, besides fan-out's own cost |
+ * | have the subscriptions changed? (fan-out) | GetItem SUBS/!STAMP (strong), at most every FANOUT_SUBSCRIPTION_CHECK_MS (5 s) per fan-out container | 1 RCU |
+ * | all subscriptions (fan-out matching)      | Query SUBS, SK > !STAMP (strong), once per fan-out container and change of the stamp | 1 RCU per 4 KB (about 10 subscriptions) |
  * | write a notification (idempotent)         | PutItem INBOX#d/N#..., attribute_not_exists(PK)        | 1 WCU + 1 WCU on GSI2   |
  * | one notification (ack, feedback, deliver) | GetItem / UpdateItem INBOX#d/N#... (key from the id)   | 1 RCU / 1-2 WCU         |
  * | a department's inbox, oldest first        | Query INBOX#d, begins_with N#                          | one page per call       |
@@ -279,6 +285,8 @@ export const ITEM_TYPES = {
   client: 'client',
   creditCodeException: 'credit-code-exception',
   subscription: 'subscription',
+  subscriptionStamp: 'subscription-stamp',
+  fanoutParked: 'fanout-parked',
   notification: 'notification',
   enterpriseDirectory: 'enterprise-directory',
   inspectionPlan: 'inspection-plan',
@@ -426,6 +434,20 @@ export const WRITE_PROTECTED = {
 export const SUBSCRIPTIONS_PARTITION = 'SUBS';
 export const subscriptionPrefix = (department: string) => `${department}#`;
 export const subscriptionKey = (department: string, id: string) => ({ PK: SUBSCRIPTIONS_PARTITION, SK: `${subscriptionPrefix(department)}${id}` });
+/**
+ * The revision of the subscription set, moved in the same transaction as every subscription write.
+ * It sorts before every subscription (`!` is below the letters a department name starts with), so
+ * the listing of all subscriptions reads `SK > !STAMP`.
+ */
+export const SUBSCRIPTIONS_STAMP_KEY = { PK: SUBSCRIPTIONS_PARTITION, SK: '!STAMP' } as const;
+
+/**
+ * Changes fan-out gave up on, by the key of the item that changed: one partition, written only by
+ * the on-failure consumer (reserved concurrency 1, so far below a partition's 1,000 writes/s) and
+ * read by the operator's replay; the same key parked twice is one item.
+ */
+export const PARKED_PARTITION = 'FANOUT_PARKED';
+export const parkedChangeKey = (itemPk: string, itemSk: string) => ({ PK: PARKED_PARTITION, SK: `${itemPk}@${itemSk}` });
 
 export const inboxPartition = (department: string) => `INBOX#${department}`;
 export const INBOX_PREFIX = 'N#';

@@ -241,8 +241,13 @@ export class MemoryCreditCodeExceptionStore implements CreditCodeExceptionStore 
 
 export class MemorySubscriptionStore implements SubscriptionStore {
   readonly subscriptions = new Map<string, StoredSubscription>();
+  private changes = 0;
   async put(s: StoredSubscription) {
     this.subscriptions.set(`${s.department}#${s.id}`, copy(s));
+    this.changes++;
+  }
+  async revision() {
+    return this.changes;
   }
   async get(department: string, id: string) {
     const s = this.subscriptions.get(`${department}#${id}`);
@@ -255,6 +260,7 @@ export class MemorySubscriptionStore implements SubscriptionStore {
     }));
   }
   async delete(department: string, id: string) {
+    this.changes++;
     return this.subscriptions.delete(`${department}#${id}`);
   }
 }

@@ -1,6 +1,6 @@
 /** Configuration from the environment: defaults, and errors that name the variable. */
 import { afterEach, describe, expect, it } from 'vitest';
-import { awsConfig, contentHashKey, creditConfig, deliveryConfig, fanoutConfig, ingestRules, retention } from '../../functions/config';
+import { awsConfig, contentHashKey, creditConfig, deliveryConfig, fanoutConfig, ingestRules, retention, subscriptionLimits } from '../../functions/config';
 import { expiryOf } from '../../functions/store/table';
 import { DEFAULT_CREDIT } from '../../functions/core/credit-config';
 
@@ -11,8 +11,18 @@ afterEach(() => {
 
 describe('configuration', () => {
   it('falls back to the documented defaults', () => {
-    for (const v of ['ACK_WITHIN_HOURS', 'SUPERVISING_DEPARTMENT', 'DELIVERY_TIMEOUT_MS', 'DELIVERY_RETRY_DELAYS', 'DELIVERY_MAX_ATTEMPTS']) delete process.env[v];
-    expect(fanoutConfig()).toEqual({ ackWithinHours: 72, supervisingDepartment: 'supervision', credit: DEFAULT_CREDIT });
+    for (const v of [
+      'ACK_WITHIN_HOURS',
+      'SUPERVISING_DEPARTMENT',
+      'DELIVERY_TIMEOUT_MS',
+      'DELIVERY_RETRY_DELAYS',
+      'DELIVERY_MAX_ATTEMPTS',
+      'FANOUT_SUBSCRIPTION_CHECK_MS',
+      'MAX_SUBSCRIPTIONS_PER_DEPARTMENT',
+    ])
+      delete process.env[v];
+    expect(fanoutConfig()).toEqual({ ackWithinHours: 72, supervisingDepartment: 'supervision', credit: DEFAULT_CREDIT, subscriptionCheckMs: 5000 });
+    expect(subscriptionLimits()).toEqual({ maxPerDepartment: 50 });
     expect(deliveryConfig()).toEqual({ timeoutMs: 5000, retryDelaysSeconds: [10, 60, 300, 1800], maxAttempts: 5 });
   });
 
@@ -34,6 +44,8 @@ describe('configuration', () => {
     ['DELIVERY_RETRY_DELAYS', '10,x', deliveryConfig],
     ['HEAVY_PENALTY_CATEGORIES', 'licence-revocation,closure', creditConfig],
     ['HEAVY_FINE_FEN', 'much', creditConfig],
+    ['MAX_SUBSCRIPTIONS_PER_DEPARTMENT', '0', subscriptionLimits],
+    ['FANOUT_SUBSCRIPTION_CHECK_MS', 'often', fanoutConfig],
   ])('names %s when its value %j is malformed', (name, value, read) => {
     process.env[name] = value;
     expect(read).toThrow(new RegExp(`^environment variable ${name}: .*, got "${value}"`));

@@ -49,6 +49,8 @@ import {
   recheckShard,
   recordKey,
   subscriptionKey,
+  SUBSCRIPTIONS_STAMP_KEY,
+  parkedChangeKey,
   SUMMARY_ATTRIBUTES,
   TABLE,
   uncoveredIndexKey,
@@ -121,6 +123,8 @@ const sample = {
   shard: String(recheckShard('91350200MA2XYZ1234')),
   tokenHash: 'q1w2e3r4t5y6u7i8o9p0',
   quarter: '2026Q4',
+  itemPk: 'REC#rec_1',
+  itemSk: 'V#000007',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -139,6 +143,8 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.client]: clientKey(sample.clientId),
   [ITEM_TYPES.creditCodeException]: exceptionKey(sample.creditCode),
   [ITEM_TYPES.subscription]: subscriptionKey(sample.department, sample.id),
+  [ITEM_TYPES.subscriptionStamp]: SUBSCRIPTIONS_STAMP_KEY,
+  [ITEM_TYPES.fanoutParked]: parkedChangeKey(sample.itemPk, sample.itemSk),
   [ITEM_TYPES.notification]: { ...notificationKey(sample.department, sample.id), index: openIndexKey(sample.department, sample.eventTime, sample.id) },
   [ITEM_TYPES.enterpriseDirectory]: { ...directoryKey(sample.creditCode), index: poolIndexKey(sample.regionCode, sample.industryKey, sample.creditCode) },
   [ITEM_TYPES.inspectionPlan]: planKey(sample.planId),
