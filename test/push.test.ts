@@ -275,20 +275,22 @@ describe('receiving is reading', () => {
 
   it('stops at once when the subscribing client loses profiles:read', async () => {
     const code = makeCreditCode('91', '330402', 'MA2RE701');
-    await subscribe('credit', { name: '撤销', filters: { creditCodes: [code] }, webhook: { url: receiver.url('/hooks/credit-revoked') } });
+    // A client of its own: the shared credit client's scopes stay whole for the other tests (the api caches clients).
+    const { client, apiKey } = await createClient(ex.ports, { department: 'credit', name: '撤销测试', scopes: ['subscriptions:manage', 'profiles:read', 'inbox:read'] });
+    const created = await ex.call('POST', '/v1/subscriptions', {
+      as: null,
+      headers: { authorization: `Bearer ${apiKey}` },
+      body: { name: '撤销', purpose: 'test: 撤销', filters: { creditCodes: [code] }, webhook: { url: receiver.url('/hooks/credit-revoked') } },
+    });
+    expect(created.status).toBe(201);
+    receiver.expect('/hooks/credit-revoked', created.body.webhookSecret);
     await subscribe('supervision', { name: '撤销对照', filters: { creditCodes: [code] } });
-    const credit = await ex.ports.clients.get(ex.clientIds.credit);
-    if (!credit) throw new Error('no credit client');
-    await ex.ports.clients.put({ ...credit, scopes: credit.scopes.filter((s) => s !== 'profiles:read') });
-    try {
-      await post(inspection(code, 'JC-revoked'));
-      await waitFor(async () => some((await inbox('supervision', '?limit=100')).filter((n) => n.event.subject === code)));
-      await new Promise((r) => setTimeout(r, 500));
-      expect((await inbox('credit', '?limit=100')).filter((n) => n.event.subject === code)).toEqual([]);
-      expect(receiver.received.filter((r) => r.path === '/hooks/credit-revoked')).toEqual([]);
-    } finally {
-      await ex.ports.clients.put(credit);
-    }
+    await ex.ports.clients.put({ ...client, scopes: client.scopes.filter((s) => s !== 'profiles:read') });
+    await post(inspection(code, 'JC-revoked'));
+    await waitFor(async () => some((await inbox('supervision', '?limit=100')).filter((n) => n.event.subject === code)));
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await inbox('credit', '?limit=100')).filter((n) => n.event.subject === code)).toEqual([]);
+    expect(receiver.received.filter((r) => r.path === '/hooks/credit-revoked')).toEqual([]);
   });
 });
 
