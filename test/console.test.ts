@@ -47,6 +47,8 @@ afterAll(async () => {
 
 async function signIn(key: string): Promise<{ context: BrowserContext; page: Page }> {
   const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+  // Fail at the step that waits, well within the test's own timeout.
+  context.setDefaultTimeout(10_000);
   const page = await context.newPage();
   await page.goto(`${ex.base}/console/login`);
   await page.fill('#apiKey', key);
@@ -202,8 +204,8 @@ describe('the console in a browser', () => {
 
   it('takes a record through the online form: each error next to its field, nothing saved until it is right, nothing twice', async () => {
     const { context, page } = await signIn(ex.keys.market);
-    await page.goto(`${ex.base}/console/entry`);
-    await page.click('text=检查');
+    await page.click('nav a:has-text("在线填报")');
+    await page.click('main a:has-text("检查")');
     await page.fill('[name="/sourceId"]', 'JC-FORM-0001');
     const wrongCheck = code.slice(0, 17) + (code.endsWith('0') ? '1' : '0');
     await page.fill('[name="/creditCode"]', wrongCheck);
@@ -273,6 +275,26 @@ describe('the console in a browser', () => {
     expect(await upload()).toContain('共 3 行：新建 0，已存在未重复创建 2，出错未保存 1');
     expect(await posted()).toBe(2);
     await context.close();
+  });
+
+  it('draws charts on the server as SVG: records per kind and month, overdue per department, uncovered per district', async () => {
+    const supervisor = (await createClient(ex.ports, { department: 'supervision', name: '区监管平台（图表）', scopes: ['profiles:read', 'notifications:oversee', 'cover:read'] })).apiKey;
+    const { context, page } = await signIn(supervisor);
+    await page.click('nav a:has-text("图表")');
+    await page.fill('#region', '330402');
+    await page.click('button:has-text("查看")');
+    const svgs = page.locator('main svg');
+    expect(await svgs.count()).toBe(3);
+    // Both restaurants have 食品经营 in their scope and no licence.
+    expect(await page.locator('svg[aria-label="许可项目未覆盖的企业"] rect title').allTextContents()).toEqual(['南湖区: 2']);
+    expect(await page.locator('svg[aria-label="逾期未签收的通知"]').innerHTML()).toContain('没有数据');
+    await context.close();
+    const market = await signIn(ex.keys.market);
+    await market.page.goto(`${ex.base}/console/charts`);
+    const bars = await market.page.locator('svg[aria-label="本部门报送的记录"] rect title').allTextContents();
+    expect(bars).toContain('11月 登记注册: 2');
+    expect(await market.page.locator('main svg').count()).toBe(1);
+    await market.context.close();
   });
 
   it('refuses a page the key has no scope for', async () => {

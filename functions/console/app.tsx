@@ -27,6 +27,7 @@ import { registerDesk } from './desk';
 import { registerEnterprise } from './enterprise';
 import { registerPublic } from './public';
 import { IMPORT_MAX_BYTES, registerEntry } from './entry';
+import { registerCharts } from './charts';
 
 export interface ConsoleOptions {
   lookup: ClientLookup;
@@ -223,6 +224,7 @@ export function createConsole(ports: Ports, options: ConsoleOptions): Hono<Conso
   registerDesk(app, deps);
   registerPublic(app, deps);
   registerEntry(app, deps);
+  registerCharts(app, deps);
   return app;
 }
 

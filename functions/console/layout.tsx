@@ -5,7 +5,7 @@
  * and the small parts every page uses (pager, field errors, hidden form token).
  */
 import type { Child } from 'hono/jsx';
-import type { ApiClient, Scope } from '../core/model';
+import { WRITE_SCOPES, type ApiClient, type Scope } from '../core/model';
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:15px/1.55 system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f7f9}
 header{background:#0b4f8a;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}header a{color:#fff}header b{font-size:1.05rem}
@@ -21,6 +21,8 @@ button.secondary{background:#5b6673}form.inline{display:inline}.row{display:flex
 code,.mono{font-family:ui-monospace,Menlo,Consolas,monospace;font-size:13px;word-break:break-all}.pager{margin:.75rem 0}dl{display:grid;grid-template-columns:max-content 1fr;gap:.2rem 1rem;margin:0}dt{color:#5b6673}dd{margin:0}
 svg{max-width:100%;height:auto}@media(max-width:40rem){main{padding:.5rem}th,td{padding:.3rem .25rem}dl{grid-template-columns:1fr}dt{margin-top:.3rem}}`;
 
+const WRITE = Object.values(WRITE_SCOPES);
+
 /** What the navigation offers, and the scope (any of) each needs. */
 const NAV: { href: string; label: string; any: Scope[] }[] = [
   { href: '/console/enterprises', label: '企业查询', any: ['profiles:read'] },
@@ -29,11 +31,10 @@ const NAV: { href: string; label: string; any: Scope[] }[] = [
   { href: '/console/overdue', label: '逾期未签收', any: ['notifications:oversee'] },
   { href: '/console/deliveries', label: '推送失败', any: ['inbox:act'] },
   { href: '/console/subscriptions', label: '订阅', any: ['subscriptions:manage'] },
-  {
-    href: '/console/records',
-    label: '本部门数据',
-    any: ['profiles:read', 'records:write:registration', 'records:write:licence', 'records:write:filing', 'records:write:inspection', 'records:write:penalty'],
-  },
+  { href: '/console/entry', label: '在线填报', any: WRITE },
+  { href: '/console/import', label: '批量导入', any: WRITE },
+  { href: '/console/records', label: '本部门数据', any: ['profiles:read', ...WRITE] },
+  { href: '/console/charts', label: '图表', any: ['profiles:read', 'notifications:oversee', 'cover:read'] },
 ];
 
 export const canSee = (client: ApiClient, any: readonly Scope[]) => any.some((s) => client.scopes.includes(s));
