@@ -10,11 +10,8 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import { createClient } from '../functions/core/clients';
 import type { Notification } from '../schemas/events';
 import { makeCreditCode, registration } from '../local/samples';
+import { CHROMIUM, CHROMIUM_ARGS } from '../local/chromium';
 import { manualClock, startExchange, waitFor, type TestExchange } from './helpers';
-
-/** Where Debian's chromium package puts the browser (`apt-get install chromium`). */
-export const CHROMIUM = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 let ex: TestExchange;
 let browser: Browser;

@@ -44,9 +44,9 @@ export function StackedBars(props: { title: string; categories: string[]; series
   const band = (W - left - 8) / Math.max(1, props.categories.length);
   const y = (v: number) => top + plotH - (v / max) * plotH;
   return (
-    <svg viewBox={`0 0 ${W} ${H + legend}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="system-ui,sans-serif">
+    <svg width={W} viewBox={`0 0 ${W} ${H + legend}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg" font-size="11" font-family="system-ui,sans-serif">
       <title>{props.title}</title>
-      {[0, 0.25, 0.5, 0.75, 1].map((f) => (
+      {[0, 0.2, 0.4, 0.6, 0.8, 1].map((f) => (
         <g>
           <line x1={left} x2={W - 8} y1={y(max * f)} y2={y(max * f)} stroke="#e4e7eb" />
           <text x={left - 4} y={y(max * f) + 4} text-anchor="end" fill="#5b6673">
@@ -99,7 +99,7 @@ export function Bars(props: { title: string; rows: { label: string; value: numbe
   const H = 10 + row * Math.max(1, props.rows.length);
   const max = niceMax(Math.max(0, ...props.rows.map((r) => r.value)));
   return (
-    <svg viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="system-ui,sans-serif">
+    <svg width={W} viewBox={`0 0 ${W} ${H}`} role="img" aria-label={props.title} xmlns="http://www.w3.org/2000/svg" font-size="12" font-family="system-ui,sans-serif">
       <title>{props.title}</title>
       {props.rows.length === 0 ? (
         <text x="8" y="22" fill="#5b6673">

@@ -6,7 +6,7 @@
  * purpose the user states, so it lands in the enterprise's access log exactly as an API read does.
  */
 import { CREDIT_LISTS, type CreditList } from '../../schemas/credit';
-import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
+import { INSPECTION_RESULTS, RECORD_KINDS, type RecordKind } from '../../schemas/records';
 import { readAccessLog, readHistory, readProfile, readRecord } from '../core/profile';
 import { creditCheck, listHistory } from '../core/credit';
 import type { ConsoleDeps, ConsoleEnv } from './app';
@@ -22,11 +22,13 @@ const REFORM_LABELS: Record<string, string> = { cancelled: '直接取消审批',
 const RESOURCE_LABELS: Record<string, string> = { profile: '画像', history: '记录时间线', 'credit-check': '信用核查', party: '相对人查询' };
 
 /** A record's summary fields worth a glance in a list, in this order when present. */
+/** Chinese names of the coded values a summary line shows. */
+const VALUE_LABELS: Record<string, string> = { establish: '设立', change: '变更', deregister: '注销', valid: '有效', revoked: '已撤销', expired: '已过期', cancelled: '已注销', ...INSPECTION_RESULTS };
 const GLANCE = ['name', 'action', 'licenceName', 'certificateName', 'itemName', 'filingNumber', 'result', 'resultCode', 'decisionNumber', 'violationType', 'status', 'validTo', 'catalogueItemCode'];
 const glance = (r: Record<string, unknown>) =>
   GLANCE.filter((k) => typeof r[k] === 'string' || typeof r[k] === 'number')
     .slice(0, 3)
-    .map((k) => String(r[k]))
+    .map((k) => VALUE_LABELS[String(r[k])] ?? String(r[k]))
     .join(' · ');
 
 /** Any value shown as text: nested objects as compact JSON. */
