@@ -228,6 +228,32 @@ export const DepartmentStatistics = z
   .meta({ id: 'DepartmentStatistics', title: 'Statistics of a department for a quarter 部门统计', description: 'counted as events happen; notifications count in the quarter they arrived in' });
 export const AllStatistics = z.strictObject({ quarter: z.string(), items: z.array(DepartmentStatistics) }).meta({ id: 'AllStatistics' });
 
+export const COMPARE_LIMIT = 1000;
+export const CompareRequest = z
+  .strictObject({
+    creditCodes: z
+      .array(z.string().meta({ description: 'unified social credit code (统一社会信用代码)', examples: ['91330402MA2B4T1X8Q'] }))
+      .min(1)
+      .max(COMPARE_LIMIT)
+      .meta({ description: `1-${COMPARE_LIMIT} unified social credit codes; a bad one is named by its index (/creditCodes/<i>)` }),
+  })
+  .meta({ id: 'CompareRequest', title: 'Batch comparison 批量比对' });
+const KindCounts = z.strictObject({ registration: z.int(), licence: z.int(), filing: z.int(), inspection: z.int(), penalty: z.int() });
+export const CompareResult = z
+  .strictObject({
+    items: z.array(
+      z.strictObject({
+        creditCode: z.string(),
+        exists: z.boolean().meta({ description: 'whether the exchange holds a registration of the enterprise' }),
+        status: z.enum(['active', 'deregistered', 'unregistered']),
+        name: z.string().nullable().meta({ description: 'registered name; an individual business’s is masked without personal:read' }),
+        regionCode: z.string().nullable().meta({ description: 'GB/T 2260 division of the latest registration' }),
+        counts: KindCounts.meta({ description: 'live records per kind' }),
+      }),
+    ),
+  })
+  .meta({ id: 'CompareResult', description: 'one entry per code sent, in request order' });
+
 /** Finding a party without a credit code (POST, so an identity document number never sits in a URL or a log line). */
 export const PartyLookup = z
   .strictObject({
@@ -375,6 +401,17 @@ export const ROUTES = {
     scopes: ['profiles:read'],
     params: [CREDIT_CODE, PURPOSE],
     responses: { 200: { description: 'the profile', schema: Profile }, ...problems(400, 401, 403, 404) },
+  },
+  compareEnterprises: {
+    method: 'post',
+    path: '/v1/enterprises/compare',
+    summary: `Batch comparison (批量比对): for up to ${COMPARE_LIMIT} credit codes, whether each exists, its status, name, region and live records per kind, read in batches. Every enterprise is logged as read.`,
+    tag: 'enterprises',
+    scopes: ['profiles:read', 'personal:read unmasks the names of individual businesses'],
+    params: [PURPOSE],
+    body: CompareRequest,
+    examples: () => ({ 'three enterprises': { creditCodes: ['91330402MA2B4T1X8Q', recordExamples().licence.creditCode, recordExamples().registration.creditCode] } }),
+    responses: { 200: { description: 'one entry per code, in request order', schema: CompareResult }, ...problems(400, 401, 403, 413, 415, 422) },
   },
   getHistory: {
     method: 'get',

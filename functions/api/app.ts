@@ -23,6 +23,7 @@ import type { Ports } from '../core/ports';
 import { findParty, presentVersion, readAccessLog, readHistory, readProfile, readRecord, requirePurpose } from '../core/profile';
 import { exportStandard, publicList, toCsv } from '../core/disclosure';
 import { listPosted } from '../core/own-data';
+import { compareEnterprises } from '../core/compare';
 import { readAllStatistics, readStatistics } from '../core/statistics';
 import {
   createSubscription,
@@ -50,6 +51,8 @@ import { RECORD_KINDS } from '../../schemas/records';
 export const API_VERSION = '0.1.0';
 const SINGLE_BODY_LIMIT = MAX_RECORD_BYTES;
 const BATCH_BODY_LIMIT = 4 * 1024 * 1024;
+/** 1,000 credit codes are about 21 KB of JSON; room for whitespace, none for much else. */
+const COMPARE_BODY_LIMIT = 64 * 1024;
 
 type Env = { Variables: { client: ApiClient; requestId: string; logFields: Fields } };
 
@@ -365,6 +368,8 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   serve(ROUTES.getRecord, async (c) => c.json(await readRecord(ports, c.get('client'), c.req.param('id') ?? '', c.req.header('access-purpose'))));
 
   serve(ROUTES.getProfile, async (c) => c.json(await readProfile(ports, c.get('client'), c.req.param('creditCode') ?? '', c.req.header('access-purpose'))));
+
+  serve(ROUTES.compareEnterprises, bodyLimit(COMPARE_BODY_LIMIT), async (c) => c.json(await compareEnterprises(ports, c.get('client'), await jsonBody(c), c.req.header('access-purpose'))));
 
   serve(ROUTES.getHistory, async (c) => {
     const q = parseQuery(c, ROUTES.getHistory.query);

@@ -248,9 +248,16 @@ export class Fanout {
 
   /** Keeps the enterprise's pool directory entry (对象库) from its registrations. */
   private async keepDirectory(v: StoredVersion) {
-    const d = v.data as { action?: string; regionCode?: string; industryCode?: string };
+    const d = v.data as { action?: string; regionCode?: string; industryCode?: string; name?: string };
     if (!d.regionCode || !d.industryCode) return;
-    await this.ports.directory.apply({ creditCode: v.creditCode, regionCode: d.regionCode, industryCode: d.industryCode, registered: d.action !== 'deregister', asOf: `${v.date}#${v.receivedAt}` });
+    await this.ports.directory.apply({
+      creditCode: v.creditCode,
+      regionCode: d.regionCode,
+      industryCode: d.industryCode,
+      registered: d.action !== 'deregister',
+      asOf: `${v.date}#${v.receivedAt}`,
+      ...(d.name ? { name: d.name } : {}),
+    });
   }
 
   private notification(event: CloudEvent, r: Receiver): StoredNotification {

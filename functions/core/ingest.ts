@@ -20,7 +20,7 @@ import { TooDeep, tooDeep } from './json-body';
 import { chinaDate } from './profile';
 import { parseOrThrow, recordWarnings } from './validation';
 import { sourceUnit } from './departments';
-import { personPartyKey, registrationPartyKey } from '../store/table';
+import { isDerivedPartyKey, personPartyKey, registrationPartyKey } from '../store/table';
 import { licenceCreditWarnings } from './credit';
 import { catalogueWarnings, checkAgainstCatalogue, matchScope } from './catalogue';
 import { catalogueIndex, scopeTable } from './catalogue-cache';
@@ -152,6 +152,8 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
     const put = await ports.records.putFirstVersion(first);
     if (put.created) {
       await countRecord(ports, first);
+      // Parties known only by a derived key have no directory entry.
+      if (!isDerivedPartyKey(first.creditCode)) await ports.directory.countRecord(first.creditCode, first.kind);
       return { outcome: 'created', record: first };
     }
     // The failed write returned version 1; only if it was corrected since is there a later one to read.

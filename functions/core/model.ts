@@ -171,6 +171,10 @@ export interface DirectoryEntry {
   /** `<registration date>#<received at>` of the registration it was taken from: an older one never overwrites it. */
   asOf: string;
   riskClass?: RatedClass;
+  /** The registered name (企业名称) of the latest registration. */
+  name?: string;
+  /** Live records per kind, counted as records arrive (kept from when counting began). */
+  counts?: Partial<Record<RecordKind, number>>;
 }
 
 /** An inspector on a plan's roster (执法人员名录) as the organising department keeps them. */

@@ -212,6 +212,10 @@ export interface DirectoryStore {
   apply(entry: Omit<DirectoryEntry, 'riskClass'>): Promise<void>;
   setRiskClass(creditCode: string, riskClass: RatedClass | undefined): Promise<void>;
   get(creditCode: string): Promise<DirectoryEntry | undefined>;
+  /** Entries by credit code, read in batches; codes without an entry are absent from the map. */
+  getMany(creditCodes: string[]): Promise<Map<string, DirectoryEntry>>;
+  /** Counts a new record of `kind` about the enterprise. */
+  countRecord(creditCode: string, kind: RecordKind): Promise<void>;
   /** Registered enterprises of one division whose industry key starts with `industryKeyPrefix` ('' for all). */
   inDivision(regionCode: string, industryKeyPrefix: string): Promise<{ creditCode: string; riskClass?: RatedClass }[]>;
 }

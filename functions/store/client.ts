@@ -6,6 +6,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException, type ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import {
   BatchGetCommand,
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -94,8 +95,32 @@ export function strip<T>(item: Item): T {
   return rest as T;
 }
 
+const chunked = <T>(xs: T[], size: number) => Array.from({ length: Math.ceil(xs.length / size) }, (_, i) => xs.slice(i * size, (i + 1) * size));
+/** Batch calls in flight at once: enough to hide latency, few enough not to throttle a partition. */
+const BATCH_PARALLEL = 8;
+async function inParallel<T, R>(chunks: T[], run: (chunk: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(chunks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(BATCH_PARALLEL, chunks.length) }, async () => {
+      while (next < chunks.length) {
+        const i = next++;
+        out[i] = await run(chunks[i]);
+      }
+    }),
+  );
+  return out;
+}
+/** Waits before asking again for what a batch call left unprocessed, growing with each attempt; gives up after ten. */
+async function backOff(attempt: number, pending: number, call: string) {
+  if (attempt > 10) throw new Error(`${pending} items stayed unprocessed after ${attempt} ${call} calls`);
+  await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * Math.random()));
+}
+
 /** The most keys one BatchGetItem takes. */
 export const BATCH_GET_MAX = 100;
+/** The most writes one BatchWriteItem takes. */
+export const BATCH_WRITE_MAX = 25;
 
 export class TableClient {
   constructor(
@@ -130,13 +155,12 @@ export class TableClient {
    * 16 MB answer limit) are asked again with a growing pause. Items come back in no order.
    */
   async batchGet(keys: Item[], projection?: string[]): Promise<Item[]> {
-    const out: Item[] = [];
     const names = projection ? Object.fromEntries(projection.map((a, i) => [`#p${i}`, a])) : undefined;
-    for (let i = 0; i < keys.length; i += BATCH_GET_MAX) {
-      let pending: Item[] = keys.slice(i, i + BATCH_GET_MAX);
+    const chunks = await inParallel(chunked(keys, BATCH_GET_MAX), async (chunk) => {
+      const out: Item[] = [];
+      let pending = chunk;
       for (let attempt = 0; pending.length; attempt++) {
-        if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(1000, 25 * 2 ** attempt) * Math.random()));
-        if (attempt > 10) throw new Error(`${pending.length} keys stayed unprocessed after ${attempt} BatchGetItem calls`);
+        if (attempt > 0) await backOff(attempt, pending.length, 'BatchGetItem');
         const res = await this.db.send(
           new BatchGetCommand({
             RequestItems: { [this.table]: { Keys: pending, ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}) } },
@@ -145,8 +169,21 @@ export class TableClient {
         out.push(...((res.Responses?.[this.table] ?? []) as Item[]));
         pending = (res.UnprocessedKeys?.[this.table]?.Keys ?? []) as Item[];
       }
-    }
-    return out;
+      return out;
+    });
+    return chunks.flat();
+  }
+
+  /** Writes items 25 per BatchWriteItem, asking again for what DynamoDB leaves unprocessed. */
+  async batchPut(items: Item[]): Promise<void> {
+    await inParallel(chunked(items, BATCH_WRITE_MAX), async (chunk) => {
+      let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
+      for (let attempt = 0; pending.length; attempt++) {
+        if (attempt > 0) await backOff(attempt, pending.length, 'BatchWriteItem');
+        const res = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
+        pending = (res.UnprocessedItems?.[this.table] ?? []) as typeof pending;
+      }
+    });
   }
 
   /** Resolves when the table answers a strongly consistent read of one fixed key (half a read unit). */

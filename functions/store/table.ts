@@ -219,6 +219,8 @@
  * | covers to look at again today (job)       | Query GSI6 RECHECK#date#shard, 8 shards                | 8 small queries a day   |
  * | console sign-in / sign-out                | PutItem / DeleteItem SESSION#<tokenHash>/SESSION       | 1 WCU each              |
  * | console page: who is signed in            | GetItem SESSION#<tokenHash>/SESSION (+ the cached client lookup) | 1 RCU (strong)          |
+ * | batch comparison, up to 1,000 enterprises | BatchGetItem ENT#code/DIRECTORY, 100 keys per call, unprocessed keys again; BatchWriteItem of the access log, 25 per call | 0.5 RCU + 1 WCU per enterprise |
+ * | count a new record per kind (directory)   | UpdateItem ENT#code/DIRECTORY ADD count_<kind>, at ingest after the version was created | 1 WCU (GSI3 projects no count) |
  * | count an event (statistics)               | UpdateItem STATS#d#quarter#shard ADD, after the event's own once-only write | 1 WCU   |
  * | a department's statistics for a quarter   | BatchGetItem STATS#d#quarter#0..7                      | 8 x 0.5 RCU             |
  * | every department's statistics (supervisor) | Query CLIENTS + BatchGetItem, 100 keys per call, unprocessed keys again | 8 x 0.5 RCU per department |

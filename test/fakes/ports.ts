@@ -452,6 +452,13 @@ export class MemoryDirectoryStore implements DirectoryStore {
     const e = this.entries.get(creditCode);
     return e && copy(e);
   }
+  async getMany(creditCodes: string[]) {
+    return new Map(creditCodes.flatMap((c) => (this.entries.has(c) ? [[c, copy(this.entries.get(c) as DirectoryEntry)] as const] : [])));
+  }
+  async countRecord(creditCode: string, kind: RecordKind) {
+    const old = this.entries.get(creditCode) ?? ({ creditCode } as DirectoryEntry);
+    this.entries.set(creditCode, { ...old, counts: { ...old.counts, [kind]: (old.counts?.[kind] ?? 0) + 1 } });
+  }
   async inDivision(regionCode: string, industryKeyPrefix: string) {
     return [...this.entries.values()]
       .filter((e) => e.registered && e.regionCode === regionCode && industryKey(e.industryCode).startsWith(industryKeyPrefix))
