@@ -254,6 +254,30 @@ export const CompareResult = z
   })
   .meta({ id: 'CompareResult', description: 'one entry per code sent, in request order' });
 
+export const NameSearchQuery = z.strictObject({
+  name: z
+    .string()
+    .min(1)
+    .max(100)
+    .meta({
+      description: 'the beginning of the registered name or of a former name; compared after NFKC folding, without whitespace, ignoring case; at least 2 characters',
+      examples: ['嘉兴市南湖区禾味'],
+    }),
+  ...pageQuery(20),
+});
+export type NameSearchQuery = z.infer<typeof NameSearchQuery>;
+export const NameSearchPage = pageOf(
+  z.strictObject({
+    creditCode: z.string(),
+    name: z.string().meta({ description: 'the current registered name' }),
+    matchedName: z.string().meta({ description: 'the name the query matched' }),
+    former: z.boolean().meta({ description: 'whether the matched name is a former name (曾用名)' }),
+    status: z.enum(['active', 'deregistered', 'unregistered']),
+    regionCode: z.string().nullable(),
+  }),
+  'NameSearchPage',
+);
+
 /** Finding a party without a credit code (POST, so an identity document number never sits in a URL or a log line). */
 export const PartyLookup = z
   .strictObject({
@@ -401,6 +425,17 @@ export const ROUTES = {
     scopes: ['profiles:read'],
     params: [CREDIT_CODE, PURPOSE],
     responses: { 200: { description: 'the profile', schema: Profile }, ...problems(400, 401, 403, 404) },
+  },
+  searchEnterprises: {
+    method: 'get',
+    path: '/v1/enterprises',
+    summary:
+      'Enterprises whose registered name, or a former name, begins with `name`, in name order, a page at a time. Every enterprise shown is logged as read; individual businesses only with personal:read.',
+    tag: 'enterprises',
+    scopes: ['profiles:read'],
+    params: [PURPOSE],
+    query: NameSearchQuery,
+    responses: { 200: { description: 'a page of matches', schema: NameSearchPage }, ...problems(400, 401, 403) },
   },
   compareEnterprises: {
     method: 'post',

@@ -106,6 +106,8 @@ await call('getRecord', { as: 'market', params: { id: String(posted?.id) }, purp
 await call('getProfile', { as: 'market', params: { creditCode: restaurant }, purpose: true });
 await call('getHistory', { as: 'market', params: { creditCode: restaurant }, purpose: true });
 await call('listPosted', { as: 'market', query: { kind: 'licence' } });
+await call('compareEnterprises', { as: 'credit', body: { creditCodes: [restaurant, ENTERPRISES.haulier.creditCode, fresh] }, purpose: true });
+await call('searchEnterprises', { as: 'market', query: { name: '嘉兴市南湖区', limit: '2' }, purpose: true });
 await call('findParty', { as: 'market', body: { idDocument: examples.registration.data.legalRepresentative.idDocument }, purpose: true });
 await call('getAccessLog', { as: 'supervision', params: { creditCode: restaurant }, purpose: true });
 

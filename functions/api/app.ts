@@ -24,6 +24,7 @@ import { findParty, presentVersion, readAccessLog, readHistory, readProfile, rea
 import { exportStandard, publicList, toCsv } from '../core/disclosure';
 import { listPosted } from '../core/own-data';
 import { compareEnterprises } from '../core/compare';
+import { searchByName } from '../core/names';
 import { readAllStatistics, readStatistics } from '../core/statistics';
 import {
   createSubscription,
@@ -369,6 +370,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
 
   serve(ROUTES.getProfile, async (c) => c.json(await readProfile(ports, c.get('client'), c.req.param('creditCode') ?? '', c.req.header('access-purpose'))));
 
+  serve(ROUTES.searchEnterprises, async (c) => c.json(await searchByName(ports, c.get('client'), parseQuery(c, ROUTES.searchEnterprises.query), c.req.header('access-purpose'))));
   serve(ROUTES.compareEnterprises, bodyLimit(COMPARE_BODY_LIMIT), async (c) => c.json(await compareEnterprises(ports, c.get('client'), await jsonBody(c), c.req.header('access-purpose'))));
 
   serve(ROUTES.getHistory, async (c) => {

@@ -21,6 +21,7 @@ import { registrationNotices } from './notices';
 import { catalogueIndex, chinaToday, departmentDirectory, scopeTable } from './catalogue-cache';
 import { countReceived } from './counters';
 import { DEFAULT_SUBSCRIPTION_CHECK_MS } from './limits';
+import { normaliseName } from './name-key';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
@@ -258,6 +259,7 @@ export class Fanout {
       asOf: `${v.date}#${v.receivedAt}`,
       ...(d.name ? { name: d.name } : {}),
     });
+    if (d.name) await this.ports.names.put(v.creditCode, d.name, normaliseName(d.name));
   }
 
   private notification(event: CloudEvent, r: Receiver): StoredNotification {

@@ -346,6 +346,14 @@ export interface CreditFileStore {
   due(today: string): Promise<DueItem[]>;
 }
 
+/** The name index (名称查询): every name an enterprise has had, by normalised name. */
+export interface NameIndexStore {
+  /** Indexes one name of an enterprise (idempotent). */
+  put(creditCode: string, name: string, normalised: string): Promise<void>;
+  /** Names starting with the normalised prefix (at least two characters), in name order. */
+  search(normalisedPrefix: string, cursor: string | undefined, limit: number): Promise<Page<{ creditCode: string; name: string }>>;
+}
+
 /** Counters per department and quarter (部门统计). */
 export interface StatisticsStore {
   /** Adds one to `measure`; `what` names the event (it picks the counter's shard). */
@@ -409,6 +417,7 @@ export interface Stores {
   cover: CoverStore;
   sessions: SessionStore;
   statistics: StatisticsStore;
+  names: NameIndexStore;
 }
 
 /** The SQS delivery queue. */

@@ -9,6 +9,7 @@ import { meterCapacity, reportUnavailable, TableClient, type CapacityListener } 
 import { DynamoCatalogueStore, DynamoScopePhraseStore } from './catalogue';
 import { DynamoCoverStore } from './cover';
 import { DynamoStatisticsStore } from './statistics';
+import { DynamoNameIndexStore } from './names';
 import { DynamoClientStore } from './clients';
 import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
 import { DynamoDepartmentStore } from './departments';
@@ -62,5 +63,6 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     cover: new DynamoCoverStore(t),
     sessions: new DynamoSessionStore(t),
     statistics: new DynamoStatisticsStore(t),
+    names: new DynamoNameIndexStore(t),
   };
 }

@@ -42,6 +42,7 @@
  * | unmatched-phrase      | SCOPE_UNMATCHED        | <phrase>                  |                                                            |
  * | licence-cover         | ENT#<creditCode>       | COVER                     | GSI5 UNCOVERED#<region> / <since>#<creditCode>; GSI6 RECHECK#<date>#<shard> / <creditCode> |
  * | console-session       | SESSION#<tokenHash>    | SESSION                   |                                                            |
+ * | name-index            | NAME#<prefix2>         | <normalised>#<creditCode> |                                                            |
  * | statistics-counter    | STATS#<department>#<quarter>#<shard> | COUNTS      |                                                            |
  *
  * Indexes
@@ -221,9 +222,22 @@
  * | console page: who is signed in            | GetItem SESSION#<tokenHash>/SESSION (+ the cached client lookup) | 1 RCU (strong)          |
  * | batch comparison, up to 1,000 enterprises | BatchGetItem ENT#code/DIRECTORY, 100 keys per call, unprocessed keys again; BatchWriteItem of the access log, 25 per call | 0.5 RCU + 1 WCU per enterprise |
  * | count a new record per kind (directory)   | UpdateItem ENT#code/DIRECTORY ADD count_<kind>, at ingest after the version was created | 1 WCU (GSI3 projects no count) |
+ * | index a registered name (fan-out)         | PutItem NAME#<first 2 characters>/<normalised>#code, once per name an enterprise has had | 1 WCU |
+ * | enterprises by name prefix, a page        | Query NAME#<first 2 characters of the query>, begins_with <normalised query>; BatchGetItem of the page's directory items | 0.5 RCU per 4 KB + 0.5 RCU per hit |
  * | count an event (statistics)               | UpdateItem STATS#d#quarter#shard ADD, after the event's own once-only write | 1 WCU   |
  * | a department's statistics for a quarter   | BatchGetItem STATS#d#quarter#0..7                      | 8 x 0.5 RCU             |
  * | every department's statistics (supervisor) | Query CLIENTS + BatchGetItem, 100 keys per call, unprocessed keys again | 8 x 0.5 RCU per department |
+ *
+ * Name index (名称查询). One small item per name an enterprise has had (its name, and each new one
+ * after a change of name; former names stay findable), written by fan-out when a registration
+ * arrives. Its sort key is the normalised name (NFKC, so full-width letters, digits and brackets
+ * fold to their ASCII forms; whitespace removed; lower case) then the credit code, so a prefix
+ * search is one `begins_with` Query in name order, a page at a time. The partition is the first
+ * two characters of the normalised name: writes spread over as many partitions as there are
+ * two-character name beginnings (the largest, a city name such as 嘉兴 or 杭州, takes only the
+ * registrations of that city's enterprises that begin with it: far below 1,000 writes a second),
+ * and a query needs those two characters. A name item costs 1 WCU once; a page of 20 hits reads
+ * about 2 KB of index items plus the 20 directory items for the current name and status.
  *
  * Statistics per department and quarter (部门统计, the plan's quarterly assessment) are counters
  * kept as events happen, never counted by reading records: records provided and corrected
@@ -316,6 +330,7 @@ export const ITEM_TYPES = {
   licenceCover: 'licence-cover',
   consoleSession: 'console-session',
   statisticsCounter: 'statistics-counter',
+  nameIndex: 'name-index',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -545,6 +560,11 @@ export const recheckIndexKey = (date: string, creditCode: string) => ({ [ATTR.gs
  * sessions; readers check the expiry themselves, since TTL deletes up to days late.
  */
 export const sessionKey = (tokenHash: string) => ({ PK: `SESSION#${tokenHash}`, SK: 'SESSION' });
+/** Name index partitions: the first two characters of the normalised name. */
+export const namePartition = (normalisedPrefix: string) => `NAME#${[...normalisedPrefix].slice(0, 2).join('')}`;
+export const nameSortKey = (normalised: string, creditCode: string) => `${normalised}#${creditCode}`;
+export const nameKey = (normalised: string, creditCode: string) => ({ PK: namePartition(normalised), SK: nameSortKey(normalised, creditCode) });
+
 /** A department's counters are cut into this many items, so concurrent counts rarely meet on one. */
 export const STATISTICS_SHARDS = 8;
 export const statisticsShard = (what: string) => createHash('sha256').update(what).digest()[0] % STATISTICS_SHARDS;

@@ -57,6 +57,7 @@ import type {
   ScopePhraseStore,
   SessionStore,
   StatisticsStore,
+  NameIndexStore,
   SubscriptionStore,
 } from '../../functions/core/ports';
 import { industryKey } from '../../functions/store/directory';
@@ -569,6 +570,21 @@ export class MemoryQueue implements DeliveryQueue {
   }
 }
 
+export class MemoryNameIndexStore implements NameIndexStore {
+  readonly names = new Map<string, { creditCode: string; name: string }>();
+  async put(creditCode: string, name: string, normalised: string) {
+    this.names.set(`${normalised}#${creditCode}`, { creditCode, name });
+  }
+  async search(prefix: string, cursor: string | undefined, limit: number) {
+    const hits = [...this.names.entries()].filter(([k]) => k.startsWith(prefix)).sort(([a], [b]) => (a < b ? -1 : 1));
+    return page(
+      hits.map(([, v]) => copy(v)),
+      cursor,
+      limit,
+    );
+  }
+}
+
 export class MemoryStatisticsStore implements StatisticsStore {
   readonly counters = new Map<string, Counts>();
   async add(department: string, quarter: string, measure: Measure) {
@@ -616,6 +632,7 @@ export type MemoryPorts = Ports & {
   cover: MemoryCoverStore;
   sessions: MemorySessionStore;
   statistics: MemoryStatisticsStore;
+  names: MemoryNameIndexStore;
   queue: MemoryQueue;
   clock: ReturnType<typeof fixedClock>;
 } & ReturnType<typeof memoryCreditStores>;
@@ -658,6 +675,7 @@ export function memoryPorts(): MemoryPorts {
     cover: new MemoryCoverStore(catalogue),
     sessions: new MemorySessionStore(),
     statistics: new MemoryStatisticsStore(),
+    names: new MemoryNameIndexStore(),
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),

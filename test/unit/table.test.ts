@@ -57,6 +57,7 @@ import {
   unmatchedPhraseKey,
   sessionKey,
   statisticsKey,
+  nameKey,
 } from '../../functions/store/table';
 
 const header = readFileSync(new URL('../../functions/store/table.ts', import.meta.url), 'utf8').split('*/')[0];
@@ -125,6 +126,8 @@ const sample = {
   quarter: '2026Q4',
   itemPk: 'REC#rec_1',
   itemSk: 'V#000007',
+  prefix2: '嘉兴',
+  normalised: '嘉兴市南湖区禾味餐饮管理有限公司',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -169,6 +172,7 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.catalogueChange]: catalogueChangeKey(sample.at, sample.code, sample.effectiveFrom),
   [ITEM_TYPES.quotaStock]: quotaStockKey(sample.code),
   [ITEM_TYPES.unmatchedPhrase]: unmatchedPhraseKey(sample.phrase),
+  [ITEM_TYPES.nameIndex]: nameKey('嘉兴市南湖区禾味餐饮管理有限公司', '91350200MA2XYZ1234'),
   [ITEM_TYPES.statisticsCounter]: statisticsKey(sample.department, sample.quarter, Number(sample.shard)),
   [ITEM_TYPES.licenceCover]: {
     ...coverKey(sample.creditCode),
