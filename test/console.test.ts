@@ -11,6 +11,7 @@ import { createClient } from '../functions/core/clients';
 import type { Notification } from '../schemas/events';
 import { makeCreditCode, registration } from '../local/samples';
 import { CHROMIUM, CHROMIUM_ARGS } from '../local/chromium';
+import { xlsxOf } from './fakes/xlsx';
 import { manualClock, startExchange, waitFor, type TestExchange } from './helpers';
 
 let ex: TestExchange;
@@ -256,11 +257,11 @@ describe('the console in a browser', () => {
       for (const [name, value] of Object.entries({ sourceId, creditCode: code, ...changes })) cells[columns.indexOf(name)] = value;
       return cells.join(',');
     };
-    const csv = [header, row('BA-CSV-1'), row('BA-CSV-2', { 'data/date': '2026-02-30' }), row('BA-CSV-3')].join('\r\n');
-    const upload = async () => {
+    let csv: string | Buffer = [header, row('BA-CSV-1'), row('BA-CSV-2', { 'data/date': '2026-02-30' }), row('BA-CSV-3')].join('\r\n');
+    const upload = async (name = 'filings.csv') => {
       await page.goto(`${ex.base}/console/import`);
       await page.selectOption('#kind', 'filing');
-      await page.setInputFiles('#file', { name: 'filings.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.setInputFiles('#file', { name, mimeType: name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream', buffer: Buffer.from(csv) });
       await page.click('button:has-text("上传并导入")');
       await page.waitForSelector('#counts');
       return page.locator('#counts').innerText();
@@ -270,6 +271,12 @@ describe('the console in a browser', () => {
     const posted = async () => ((await ex.call('GET', '/v1/records?kind=filing')).body.items as { sourceId?: string; id: string }[]).length;
     expect(await posted()).toBe(2);
     expect(await upload()).toContain('共 3 行：新建 0，已存在未重复创建 2，出错未保存 1');
+    expect(await posted()).toBe(2);
+    // The same rows saved as XLSX: the same records, nothing new.
+    csv = xlsxOf(
+      [header, example].map((line) => line.split(',')).map((cells, i) => (i === 0 ? cells : cells.map((v, j) => (columns[j] === 'sourceId' ? 'BA-CSV-1' : columns[j] === 'creditCode' ? code : v)))),
+    );
+    expect(await upload('filings.xlsx')).toContain('共 1 行：新建 0，已存在未重复创建 1，出错未保存 0');
     expect(await posted()).toBe(2);
     await context.close();
   });

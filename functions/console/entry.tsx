@@ -16,6 +16,7 @@ import type { ConsoleContext, ConsoleDeps, ConsoleEnv } from './app';
 import { KIND_LABELS } from './enterprise';
 import { bodyFrom, fieldsOf, parseCsv, placeErrors, templateCsv, type Field } from './fields';
 import { Csrf } from './layout';
+import { excelDate, NotXlsx, readXlsx } from './xlsx';
 
 /** The largest file an import takes, and its most rows: processed within one request. */
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
@@ -190,8 +191,8 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
             <option value={k}>{KIND_LABELS[k]}</option>
           ))}
         </select>
-        <label for="file">CSV 文件（UTF-8，第一行为列名，与模板相同；列表栏目用 | 分隔）</label>
-        <input id="file" name="file" type="file" accept=".csv,text/csv" required />
+        <label for="file">CSV（UTF-8）或 XLSX 文件：第一行为列名，与模板相同；列表栏目用 | 分隔；XLSX 只读第一个工作表</label>
+        <input id="file" name="file" type="file" accept=".csv,text/csv,.xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" required />
         <p class="muted">
           每个文件最多 {IMPORT_MAX_ROWS} 行、{IMPORT_MAX_BYTES / 1024 / 1024} MB。出错的行不会保存，其他行照常保存；同一文件再次上传不会重复创建。模板：
           {writable(c).map((k) => (
@@ -213,13 +214,26 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
     if (!(RECORD_KINDS as readonly string[]).includes(kind)) throw badRequest('choose a record kind', [{ path: 'kind', message: `one of ${RECORD_KINDS.join(', ')}` }]);
     const file = body.file;
     if (!(file instanceof File) || file.size === 0) throw badRequest('choose a file', [{ path: 'file', message: '请选择一个 CSV 文件' }]);
-    const rows = parseCsv(new TextDecoder('utf-8', { fatal: false }).decode(await file.arrayBuffer()));
+    const bytes = Buffer.from(await file.arrayBuffer());
+    // A spreadsheet is a ZIP archive: it starts with "PK".
+    const spreadsheet = bytes.subarray(0, 2).toString('latin1') === 'PK';
+    let rows: string[][];
+    try {
+      rows = spreadsheet ? readXlsx(bytes) : parseCsv(new TextDecoder('utf-8', { fatal: false }).decode(bytes));
+    } catch (e) {
+      if (e instanceof NotXlsx) throw badRequest('the file is not a readable spreadsheet', [{ path: 'file', message: `无法读取 XLSX 文件：${e.message}` }], e);
+      throw e;
+    }
     const [header = [], ...data] = rows;
     const fields = new Set(fieldsOf(kind as RecordKind).map((f) => f.path));
+    // A date typed into a spreadsheet cell is stored as a day number.
+    const dates = new Set(spreadsheet ? fieldsOf(kind as RecordKind).flatMap((f) => (f.type === 'date' ? [f.path] : [])) : []);
     const unknown = header.filter((h) => !fields.has(`/${h.trim()}`));
     if (unknown.length) throw badRequest('the file has columns the template has not', [{ path: 'file', message: `未知的列：${unknown.join('、')}（列名须与模板第一行相同）` }]);
     if (data.length > IMPORT_MAX_ROWS) throw badRequest('too many rows', [{ path: 'file', message: `文件有 ${data.length} 行，每次最多 ${IMPORT_MAX_ROWS} 行` }]);
-    const bodies = data.map((cells) => bodyFrom(kind as RecordKind, Object.fromEntries(header.map((h, i) => [`/${h.trim()}`, cells[i]])), /\|/));
+    const bodies = data.map((cells) =>
+      bodyFrom(kind as RecordKind, Object.fromEntries(header.map((h, i) => [`/${h.trim()}`, dates.has(`/${h.trim()}`) && cells[i] ? excelDate(cells[i]) : cells[i]])), /\|/),
+    );
     const results = [];
     for (let i = 0; i < bodies.length; i += BATCH_LIMIT) {
       const batch = await ingestBatch(ports, d.client(c), bodies.slice(i, i + BATCH_LIMIT), d.ingest);

@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { recordExamples } from '../../schemas/examples';
 import { RECORD_KINDS, RecordInput } from '../../schemas/records';
 import { bodyFrom, fieldsOf, parseCsv, placeErrors, templateCsv, textsOf } from '../../functions/console/fields';
+import { excelDate, NotXlsx, readXlsx } from '../../functions/console/xlsx';
+import { xlsxOf } from '../fakes/xlsx';
 
 describe('record fields', () => {
   it.each(RECORD_KINDS)('a %s example survives the trip through its template row', (kind) => {
@@ -45,5 +47,23 @@ describe('record fields', () => {
       ['3', '4', '5'],
     ]);
     expect(textsOf('registration', recordExamples().registration)['/data/businessScope/general']).toContain('|');
+  });
+});
+
+describe('XLSX import', () => {
+  it('reads the first worksheet as rows of text, and day numbers of date columns as dates', () => {
+    const rows = readXlsx(xlsxOf([['sourceId', 'data/date', 'data/department'], ['BA-1', 46351, '嘉兴市南湖区 <市场> & "监管"'], [], ['BA-2', '2026-11-20', '']]));
+    expect(rows).toEqual([
+      ['sourceId', 'data/date', 'data/department'],
+      ['BA-1', '46351', '嘉兴市南湖区 <市场> & "监管"'],
+      ['BA-2', '2026-11-20', ''],
+    ]);
+    expect(excelDate('46351')).toBe('2026-11-25');
+    expect(excelDate('45658')).toBe('2025-01-01');
+    expect(excelDate('2026-11-20')).toBe('2026-11-20');
+  });
+
+  it('refuses what is not a spreadsheet', () => {
+    expect(() => readXlsx(Buffer.from('PK not really'))).toThrow(NotXlsx);
   });
 });
