@@ -14,6 +14,7 @@ import { ATTR, feedChangeKey, feedHeadKey, ITEM_TYPES, riskKey } from '../functi
 import { makeCreditCode } from '../local/samples';
 import { ensureTable, startLocalServices } from '../local/services';
 import type { CreditChange } from '../schemas/credit';
+import { BENCH_RATE } from './rate';
 
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -37,7 +38,7 @@ try {
   const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint });
   const db = documentClient(services.dynamodbEndpoint);
   const { apiKey } = await createClient(ports, { department: 'credit', name: 'bench', scopes: ['credit:read', 'credit:write'] });
-  const server = serve({ fetch: createApp(ports, { log: () => {} }).fetch, hostname: '127.0.0.1', port: 0 });
+  const server = serve({ fetch: createApp(ports, { log: () => {}, rateLimits: BENCH_RATE }).fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const headers = { authorization: `Bearer ${apiKey}`, 'access-purpose': 'bench' };

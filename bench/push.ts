@@ -15,6 +15,7 @@ import { runtimePorts } from '../functions/runtime';
 import { WebhookReceiver } from '../local/receiver';
 import { inspection, makeCreditCode } from '../local/samples';
 import { ensureQueues, ensureTable, startLocalServices } from '../local/services';
+import { BENCH_RATE } from './rate';
 
 const DEPARTMENTS = 50;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
@@ -35,7 +36,7 @@ try {
   const queues = await ensureQueues(services.sqsEndpoint, 'bench-');
   const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint, queueUrl: queues.deliveryQueueUrl, sqsEndpoint: services.sqsEndpoint });
   const { apiKey } = await createClient(ports, { department: 'market', name: 'bench', scopes: ['records:write:inspection'] });
-  const app = createApp(ports, { log: () => {}, webhookPolicy: { allowPrivateTargets: true } });
+  const app = createApp(ports, { log: () => {}, webhookPolicy: { allowPrivateTargets: true }, rateLimits: BENCH_RATE });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

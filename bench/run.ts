@@ -20,6 +20,7 @@ import { documentClient } from '../functions/store/aws';
 import { inspection, licence, makeCreditCode } from '../local/samples';
 import { ensureTable, startLocalServices } from '../local/services';
 import { buildFunctions } from '../scripts/build';
+import { BENCH_RATE } from './rate';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 4000);
 const out: [string, string][] = [];
@@ -85,7 +86,7 @@ try {
   const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint, store: { onCapacity: (op, items) => capacity.push({ op, items }) } });
   await seedCatalogue(ports);
   const { apiKey } = await createClient(ports, { department: 'market', name: 'bench', scopes: ['records:write:licence', 'records:write:inspection', 'profiles:read'] });
-  const app = createApp(ports, { log: () => {} });
+  const app = createApp(ports, { log: () => {}, rateLimits: BENCH_RATE });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -10,7 +10,7 @@ import { DEFAULT_CREDIT, type CreditConfig, type PenaltyCategory } from './core/
 import type { WebhookPolicy } from './core/subscriptions';
 import { ENVIRONMENT_PATTERN, LOCAL_ENVIRONMENT } from './core/clients';
 import { DEFAULT_RETENTION, type Retention } from './store/table';
-import { DEFAULT_SUBSCRIPTION_CHECK_MS, DEFAULT_SUBSCRIPTION_LIMITS, type SubscriptionLimits } from './core/limits';
+import { DEFAULT_RATE_LIMITS, DEFAULT_SUBSCRIPTION_CHECK_MS, DEFAULT_SUBSCRIPTION_LIMITS, type RateLimits, type SubscriptionLimits } from './core/limits';
 
 /** The variables the functions read, with what each one sets. */
 export const ENVIRONMENT = {
@@ -37,6 +37,7 @@ export const ENVIRONMENT = {
   CURSOR_KEY: 'the key listing cursors are sealed with, at least 32 characters (required by the api; a generated secret on AWS)',
   EXCHANGE_ENV: 'the environment marker of API keys (`edx_<env>.…`), 2-16 lower-case letters and digits: keys of another environment are refused (required by the api on AWS; `local` elsewhere)',
   CONTENT_HASH_KEY: "the HMAC key of records' content hashes, at least 32 characters (required by the api on AWS, a generated secret; `npm start` generates one into its data folder)",
+  CLIENT_RATE_LIMIT_PER_SECOND: 'requests per second a client may make unless its own limit (npm run clients -- limit) says otherwise (50)',
   MAX_SUBSCRIPTIONS_PER_DEPARTMENT: 'subscriptions one department may hold, active and paused (50)',
   FANOUT_SUBSCRIPTION_CHECK_MS: 'how stale fan-out’s cached subscription set may be, in ms: a new subscription receives every record posted this long after it was created (5000)',
   PARTY_KEY_SECRET: "the HMAC key that turns a natural person's identity document into a party key, at least 32 characters (a generated secret on AWS; a fixed development key locally)",
@@ -115,6 +116,10 @@ function positiveInteger(raw: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 1) throw new Error('must be a whole number of at least 1');
   return n;
+}
+
+export function rateLimits(): RateLimits {
+  return { defaultPerSecond: env('CLIENT_RATE_LIMIT_PER_SECOND', positiveInteger, DEFAULT_RATE_LIMITS.defaultPerSecond) };
 }
 
 export function subscriptionLimits(): SubscriptionLimits {

@@ -4,7 +4,7 @@
  * .data/local.json), or the one named by TABLE_NAME (and DYNAMODB_ENDPOINT) on AWS.
  */
 import { parseArgs } from 'node:util';
-import { createClient, grantScopes } from '../functions/core/clients';
+import { createClient, grantScopes, MAX_RATE_LIMIT_PER_SECOND, setRateLimit } from '../functions/core/clients';
 import { keyEnvironment } from '../functions/config';
 import { addCreditCodeException, EXCEPTIONS_TTL_MS, removeCreditCodeException } from '../functions/core/credit-code-exceptions';
 import { DIRECTORY_TTL_MS, setDepartmentEntry } from '../functions/core/departments';
@@ -24,6 +24,8 @@ const USAGE = `usage: npm run clients -- <command>
                                                     default local: set it to the deployment's marker on AWS)
   revoke <clientId>                                 revoke a client's key
   grant <clientId> --scopes S1,S2                   add scopes to a client, keeping its key
+  limit <clientId> --per-second N | --default       set the requests per second the client may make (1-${MAX_RATE_LIMIT_PER_SECOND}), or
+                                                    give it the deployment's CLIENT_RATE_LIMIT_PER_SECOND again
   exceptions list                                   list credit codes accepted despite a wrong check character
   exceptions add <code> --reason R --by NAME        accept one such code
   exceptions remove <code>
@@ -51,6 +53,8 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
       parent: { type: 'string' },
       count: { type: 'string' },
       prefix: { type: 'string' },
+      'per-second': { type: 'string' },
+      default: { type: 'boolean' },
     },
   });
   const [command, sub, arg] = positionals;
@@ -74,7 +78,8 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
   switch (command) {
     case 'list': {
       for (const c of await ports.clients.list()) {
-        out(`${c.clientId}  ${c.department.padEnd(12)} ${c.revokedAt ? `REVOKED ${c.revokedAt}` : 'active'}  ${c.name}  [${c.scopes.join(' ')}]`);
+        const rate = c.rateLimitPerSecond ? `${c.rateLimitPerSecond}/s` : 'default rate';
+        out(`${c.clientId}  ${c.department.padEnd(12)} ${c.revokedAt ? `REVOKED ${c.revokedAt}` : 'active'}  ${rate}  ${c.name}  [${c.scopes.join(' ')}]`);
       }
       return 0;
     }
@@ -102,6 +107,18 @@ export async function main(argv: string[], out: (s: string) => void = console.lo
       if (!sub || !values.scopes) break;
       const client = await grantScopes(ports, sub, values.scopes.split(',').filter(Boolean));
       out(client ? `${client.clientId} now has scopes ${client.scopes.join(' ')}; running APIs pick them up within 15 s` : `no active client ${sub}`);
+      return client ? 0 : 1;
+    }
+    case 'limit': {
+      const perSecond = values['per-second'];
+      if (!sub || (perSecond === undefined) === !values.default) break;
+      if (perSecond !== undefined && !/^[0-9]+$/.test(perSecond)) {
+        out(`--per-second takes a whole number, got ${perSecond}`);
+        break;
+      }
+      const client = await setRateLimit(ports, sub, perSecond === undefined ? undefined : Number(perSecond));
+      const rate = client?.rateLimitPerSecond ? `${client.rateLimitPerSecond} requests per second` : `the default rate (CLIENT_RATE_LIMIT_PER_SECOND)`;
+      out(client ? `${client.clientId} may now make ${rate}; running APIs pick it up within 15 s` : `no active client ${sub}`);
       return client ? 0 : 1;
     }
     case 'exceptions': {

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileSecretBox } from '../functions/adapters/secret-box';
 import { createApp } from '../functions/api/app';
-import { creditConfig, deliveryConfig, fanoutConfig, ingestRules, retention, subscriptionLimits, webhookPolicy } from '../functions/config';
+import { creditConfig, deliveryConfig, fanoutConfig, ingestRules, rateLimits, retention, subscriptionLimits, webhookPolicy } from '../functions/config';
 import { overdueJob } from '../functions/core/overdue';
 import { runCreditDue } from '../functions/core/credit-reactions';
 import { recheckCovers } from '../functions/core/cover';
@@ -73,7 +73,7 @@ console.log(seeded.added ? `Loaded ${seeded.added} catalogue item versions (${se
 const credentials = await seedDemo(ports, resolve(DATA_DIR, 'demo-credentials.json'), ingest);
 for (const hook of await seedSubscriptions(ports, (d) => receiver.url(`/hooks/${d}`))) receiver.expect(hook.path, hook.secret);
 
-const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: webhooks, ingest, subscriptions: subscriptionLimits() });
+const app = createApp(ports, { log: quiet ? () => {} : undefined, webhookPolicy: webhooks, ingest, subscriptions: subscriptionLimits(), rateLimits: rateLimits() });
 const server = serveApi(app.fetch, PORT);
 const eventSources = await startEventSources({
   ports,

@@ -357,6 +357,15 @@ const PROBLEM_TEXT: Record<number, string> = {
   422: 'the body is well-formed JSON but some fields are invalid; `errors` names every one',
 };
 
+/** What every call with a key may answer besides its own responses: its client is over its rate limit. */
+export const RATE_LIMITED = {
+  429: {
+    description: 'the client made more requests this second than its limit allows; wait Retry-After seconds',
+    schema: Problem,
+    headers: { 'Retry-After': 'seconds to wait before sending again' },
+  },
+};
+
 const LIST: Param = { name: 'list', in: 'path', required: true, description: 'blacklist 严重违法失信名单 / abnormal 经营异常名录 / redlist 红名单' };
 const LICENCE_ID: Param = { name: 'id', in: 'path', required: true, description: 'exchange record id of the licence (rec_...)' };
 const PROPOSAL_ID: Param = { name: 'id', in: 'path', required: true, description: 'prp_...' };

@@ -3,7 +3,7 @@
  * written by hand.
  */
 import { z } from 'zod';
-import { ROUTES, type Route, type RouteId } from './api';
+import { RATE_LIMITED, ROUTES, type Route, type RouteId } from './api';
 import { CloudEvent } from './events';
 import { RecordInput } from './records';
 import { REFDATA_EDITIONS } from './refdata/index';
@@ -72,7 +72,8 @@ export function openApiDocument(version: string) {
           }
         : {}),
       responses: Object.fromEntries(
-        Object.entries(r.responses).map(([status, res]) => [
+        // Every call with a key counts against its client's rate limit.
+        Object.entries(r.public || r.path.startsWith('/public/') ? r.responses : { ...r.responses, ...RATE_LIMITED }).map(([status, res]) => [
           status,
           {
             description: Number(status) >= 400 ? `${res.description} (see [the problem types](/problems))` : res.description,

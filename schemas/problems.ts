@@ -82,6 +82,13 @@ export const PROBLEM_TYPES = {
     description: 'The department holds `held` subscriptions, the most allowed (`limit`). Delete one, or widen the filters of one (it takes several kinds, prefixes and codes).',
     extensions: ['limit', 'held'],
   },
+  'rate-limited': {
+    title: 'Too many requests',
+    statuses: [429],
+    description:
+      'The client made more requests this second than it may (`limit` per second: its own limit, or the deployment’s default). Wait `Retry-After` seconds (`retryAfter`) and send again; spread a bulk load out, or ask the exchange’s administrators for a higher limit.',
+    extensions: ['limit', 'retryAfter'],
+  },
   'plan-already-fixed': { title: 'Conflict', statuses: [409], description: 'The inspection plan (双随机 plan) is fixed already; its pool and roster no longer change.' },
   'plan-not-fixed': { title: 'Conflict', statuses: [409], description: 'The inspection plan must be fixed before it is drawn.' },
   'plan-already-drawn': { title: 'Conflict', statuses: [409], description: 'The inspection plan is drawn already; a plan is drawn once.' },

@@ -17,6 +17,7 @@ import { DEFAULT_DELIVERY, type DeliveryConfig } from '../functions/core/deliver
 import { startEventSources, type EventSourceOptions, type EventSources } from '../local/event-sources';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';
+import type { CapacityListener } from '../functions/store/client';
 import type { Retention } from '../functions/store/table';
 import type { Notification } from '../schemas/events';
 
@@ -81,6 +82,8 @@ export async function startExchange(
     log?: (line: Record<string, unknown>) => void;
     retention?: Retention;
     app?: Omit<AppOptions, 'log' | 'webhookPolicy'>;
+    /** Receives the capacity every table request of the exchange consumed. */
+    onCapacity?: CapacityListener;
     /** Services of the test's own, instead of the run's shared ones (tests that kill them). */
     services?: { dynamodbEndpoint: string; sqsEndpoint: string };
   } = {},
@@ -88,9 +91,10 @@ export async function startExchange(
   const { table, dynamodbEndpoint } = await newTable(opts.services?.dynamodbEndpoint);
   const sqsEndpoint = opts.services?.sqsEndpoint ?? inject('sqsEndpoint');
   const queues = opts.push ? await ensureQueues(sqsEndpoint, `${table.slice(0, 20)}-`) : undefined;
-  const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint, store: { retention: opts.retention } });
+  const ports = runtimePorts({ table, dynamodbEndpoint, clock: opts.clock, queueUrl: queues?.deliveryQueueUrl, sqsEndpoint, store: { retention: opts.retention, onCapacity: opts.onCapacity } });
   await seedCatalogue(ports);
-  const app = createApp(ports, { ...opts.app, log: opts.log ?? (() => {}), webhookPolicy: { allowPrivateTargets: !!opts.push } });
+  // Tests fire bursts of requests as one client: the rate limit stays out of their way unless a test sets one.
+  const app = createApp(ports, { rateLimits: { defaultPerSecond: 100_000 }, ...opts.app, log: opts.log ?? (() => {}), webhookPolicy: { allowPrivateTargets: !!opts.push } });
   let push: TestExchange['push'];
   if (opts.push && queues && ports.queue) {
     // Tests post right after subscribing: fan-out looks at the subscription set's revision on every batch.

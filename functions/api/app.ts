@@ -37,7 +37,8 @@ import {
   updateSubscription,
   type WebhookPolicy,
 } from '../core/subscriptions';
-import type { SubscriptionLimits } from '../core/limits';
+import type { ClientCacheLimits, RateLimits, SubscriptionLimits } from '../core/limits';
+import { RateLimiter } from '../core/rate-limit';
 import { parseOrThrow } from '../core/validation';
 import { calendarView, putCalendarYear } from '../core/calendar';
 import { createPlan, drawDocument, drawPlan, fixPlan, listPlans, listTasks, presentPlan, readOwnPlan, readPlan } from '../core/inspections';
@@ -72,6 +73,10 @@ export interface AppOptions {
   secureCookies?: boolean;
   /** How many subscriptions a department may hold; the default when absent. */
   subscriptions?: SubscriptionLimits;
+  /** Requests per second a client may make unless its own limit says otherwise. */
+  rateLimits?: RateLimits;
+  /** How long found and unknown clients are remembered, and how many unknown ones. */
+  clientCache?: ClientCacheLimits;
 }
 
 function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {
@@ -178,7 +183,8 @@ function countRecord(byKind: Map<string, { accepted: number; rejected: number }>
 
 export function createApp(ports: Ports, options: AppOptions = {}) {
   const log = options.log ?? ((line) => console.log(JSON.stringify(line)));
-  const lookup = cachedClientLookup(ports);
+  const lookup = cachedClientLookup(ports, options.clientCache);
+  const limiter = new RateLimiter(ports, options.rateLimits);
   const webhooks = options.webhookPolicy ?? STRICT_WEBHOOKS;
   const ingestRules = options.ingest ?? DEFAULT_INGEST_RULES;
   const app = new Hono<Env>();
@@ -216,7 +222,14 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
   app.onError((caught, c) => {
     const err = asProblem(caught);
     if (err instanceof ProblemError) {
-      const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="exchange"' } : err.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {};
+      const headers: Record<string, string> =
+        err.status === 401
+          ? { 'www-authenticate': 'Bearer realm="exchange"' }
+          : err.status === 503
+            ? { 'retry-after': String(RETRY_AFTER_SECONDS) }
+            : err.status === 429
+              ? { 'retry-after': String(err.extra?.retryAfter ?? 1) }
+              : {};
       return problemResponse(c, err.toProblem(c.req.path), headers);
     }
     if (err instanceof HTTPException && err.status < 500) {
@@ -274,7 +287,9 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
 
   const v1 = new Hono<Env>();
   v1.use('*', async (c, next) => {
-    c.set('client', await authenticate(lookup, c.req.header('authorization'), options.keyEnvironment));
+    const client = await authenticate(lookup, c.req.header('authorization'), options.keyEnvironment);
+    c.set('client', client);
+    await limiter.take(client);
     await next();
   });
 

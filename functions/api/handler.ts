@@ -1,6 +1,6 @@
 /** Lambda entry point of the HTTP API: adapts API Gateway events to the Hono app. */
 import { handle } from 'hono/aws-lambda';
-import { contentHashKey, creditConfig, cursorKey, ingestRules, requireKeyEnvironment, subscriptionLimits, webhookPolicy } from '../config';
+import { contentHashKey, creditConfig, cursorKey, ingestRules, requireKeyEnvironment, rateLimits, subscriptionLimits, webhookPolicy } from '../config';
 import { hmacCursors } from '../core/cursor';
 import { KmsSecretBox } from '../adapters/kms-secret-box';
 import { lambdaPorts } from '../runtime';
@@ -15,6 +15,7 @@ export const app = createApp(
     credit: creditConfig(),
     keyEnvironment: requireKeyEnvironment(),
     subscriptions: subscriptionLimits(),
+    rateLimits: rateLimits(),
     secureCookies: true,
   },
 );

@@ -9,6 +9,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { badRequest, forbidden, unauthorized } from './errors';
 import { SCOPES, type ApiClient, type Scope } from './model';
 import type { Ports } from './ports';
+import { DEFAULT_CLIENT_CACHE, type ClientCacheLimits } from './limits';
 
 /** The environment of `npm start` and the tests; keys made before the marker (`edx.<clientId>.<secret>`) count as its keys. */
 export const LOCAL_ENVIRONMENT = 'local';
@@ -56,21 +57,51 @@ export async function grantScopes(ports: Ports, clientId: string, scopes: string
   return next;
 }
 
+/** The most requests per second a client may be given: one partition takes about 1,000 writes a second, and each request is one. */
+export const MAX_RATE_LIMIT_PER_SECOND = 500;
+
+/** Sets a client's own rate limit (requests per second), or with `undefined` gives it the deployment's default again. */
+export async function setRateLimit(ports: Ports, clientId: string, perSecond: number | undefined): Promise<ApiClient | undefined> {
+  if (perSecond !== undefined && (!Number.isInteger(perSecond) || perSecond < 1 || perSecond > MAX_RATE_LIMIT_PER_SECOND)) {
+    throw badRequest('invalid rate limit', [{ path: 'per-second', message: `a whole number from 1 to ${MAX_RATE_LIMIT_PER_SECOND}` }]);
+  }
+  const client = await ports.clients.get(clientId);
+  if (!client || client.revokedAt) return undefined;
+  const { rateLimitPerSecond: _old, ...rest } = client;
+  const next: ApiClient = perSecond === undefined ? rest : { ...rest, rateLimitPerSecond: perSecond };
+  await ports.clients.put(next);
+  return next;
+}
+
 export type ClientLookup = (clientId: string) => Promise<ApiClient | undefined>;
 
 /**
- * A lookup that remembers clients for `ttlMs` so a warm Lambda does not read the table on every
- * request; a revoked key stops working within that time.
+ * A lookup that remembers clients so a warm Lambda does not read the table on every request: found
+ * clients for `ttlMs` (a revoked key or a changed limit takes effect within it), and client ids that
+ * no item has for `unknownTtlMs`, so a junk key sent again and again costs one read. The two are
+ * kept apart: only ids the table answered with nothing enter the negative cache, which is bounded
+ * (the oldest forgotten first), so no flood of made-up ids can push a good client out or make it
+ * read again; and a key made for an id that was cached as unknown works once `unknownTtlMs` passed.
  */
-export function cachedClientLookup(ports: Ports, ttlMs = 15_000): ClientLookup {
-  const cache = new Map<string, { client: ApiClient | undefined; until: number }>();
+export function cachedClientLookup(ports: Ports, limits: ClientCacheLimits = DEFAULT_CLIENT_CACHE): ClientLookup {
+  const known = new Map<string, { client: ApiClient; until: number }>();
+  const unknown = new Map<string, number>();
   return async (clientId) => {
     const now = ports.clock.now().getTime();
-    const hit = cache.get(clientId);
+    const hit = known.get(clientId);
     if (hit && hit.until > now) return hit.client;
+    const missUntil = unknown.get(clientId);
+    if (missUntil !== undefined && missUntil > now) return undefined;
     const client = await ports.clients.get(clientId);
-    if (cache.size > 1000) cache.clear();
-    cache.set(clientId, { client, until: now + ttlMs });
+    if (client) {
+      unknown.delete(clientId);
+      known.set(clientId, { client, until: now + limits.ttlMs });
+    } else {
+      known.delete(clientId);
+      unknown.delete(clientId);
+      if (unknown.size >= limits.unknownEntries) unknown.delete(unknown.keys().next().value ?? '');
+      unknown.set(clientId, now + limits.unknownTtlMs);
+    }
     return client;
   };
 }

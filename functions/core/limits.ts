@@ -15,3 +15,20 @@ export const DEFAULT_SUBSCRIPTION_LIMITS: SubscriptionLimits = { maxPerDepartmen
 
 /** How stale fan-out's cached subscription set may be, in ms (see SubscriptionSet in fanout.ts). */
 export const DEFAULT_SUBSCRIPTION_CHECK_MS = 5_000;
+
+/** Requests per second a client may make unless its own `rateLimitPerSecond` says otherwise. */
+export interface RateLimits {
+  defaultPerSecond: number;
+}
+export const DEFAULT_RATE_LIMITS: RateLimits = { defaultPerSecond: 50 };
+
+/** How the api remembers clients between requests (see cachedClientLookup). */
+export interface ClientCacheLimits {
+  /** How long a found client is reused: a revoked key or a changed limit takes effect within it. */
+  ttlMs: number;
+  /** How long a client id found in no item is answered 401 without a read: a key made in between works after it. */
+  unknownTtlMs: number;
+  /** How many unknown ids are remembered; beyond it the oldest is forgotten. Found clients are kept apart. */
+  unknownEntries: number;
+}
+export const DEFAULT_CLIENT_CACHE: ClientCacheLimits = { ttlMs: 15_000, unknownTtlMs: 30_000, unknownEntries: 10_000 };

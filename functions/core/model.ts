@@ -92,6 +92,8 @@ export interface ApiClient {
   keyHash: string;
   createdAt: string;
   revokedAt?: string;
+  /** Requests per second this client may make; the deployment's default when absent. */
+  rateLimitPerSecond?: number;
 }
 
 /** One read of an enterprise's data (查询日志): who, when, which enterprise, why, and what was read. */

@@ -362,6 +362,12 @@ export interface StatisticsStore {
   read(departments: string[], quarter: string): Promise<Map<string, Counts>>;
 }
 
+/** Clients' request counts, one window of a second at a time, shared by every api instance. */
+export interface RateWindowStore {
+  /** Counts one request of the client in `window` (epoch second); false, counting nothing, when `limit` are counted already. */
+  take(clientId: string, window: number, limit: number): Promise<boolean>;
+}
+
 /** The table key of an item whose change fan-out gave up on; opaque outside the store. */
 export interface ChangeKey {
   pk: string;
@@ -395,6 +401,7 @@ export interface Stores {
   departments: DepartmentStore;
   accessLog: AccessLogStore;
   clients: ClientStore;
+  rateWindows: RateWindowStore;
   creditCodeExceptions: CreditCodeExceptionStore;
   subscriptions: SubscriptionStore;
   /** Changes fan-out gave up on (the DynamoDB stores have it; the in-memory test ports need not). */

@@ -19,6 +19,7 @@ import { DynamoRecordStore } from './records';
 import { DynamoSubscriptionStore } from './subscriptions';
 import { DynamoSessionStore } from './sessions';
 import { DynamoFanoutReplayStore } from './fanout-replay';
+import { DynamoRateWindowStore } from './rate-windows';
 import { DynamoCommitmentStore } from './commitments';
 import { DynamoCreditListStore } from './credit-lists';
 import type { Retention } from './table';
@@ -43,6 +44,7 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     departments: new DynamoDepartmentStore(t),
     accessLog: new DynamoAccessLogStore(t, options.retention?.accessLogDays, options.anchor),
     clients: new DynamoClientStore(t),
+    rateWindows: new DynamoRateWindowStore(t),
     creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),
     subscriptions: new DynamoSubscriptionStore(t),
     fanoutReplay: new DynamoFanoutReplayStore(t),

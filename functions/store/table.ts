@@ -16,6 +16,7 @@
  * | subscription          | SUBS                   | <department>#<id>         |                                                            |
  * | subscription-stamp    | SUBS                   | !STAMP                    |                                                            |
  * | fanout-parked         | FANOUT_PARKED          | <itemPk>@<itemSk>         |                                                            |
+ * | rate-window           | RATE#<clientId>        | WINDOW                    |                                                            |
  * | notification          | INBOX#<department>     | N#<eventTime>#<id>        | GSI2 OPEN#<department> / <eventTime>#<id> (until acknowledged) |
  * | enterprise-directory  | ENT#<creditCode>       | DIRECTORY                 | GSI3 POOL#<regionCode> / <industryKey>#<creditCode> (while registered) |
  * | inspection-plan       | PLAN#<planId>          | PLAN                      |                                                            |
@@ -160,7 +161,8 @@
 | may a subscription receive (fan-out, delivery) | GetItem CLIENTS/<clientId>, once per client per batch | 0.5 RCU per distinct subscribing client per batch |
  * | expire notifications and access-log entries | TTL on `expiresAtEpoch` (written with the item, epoch seconds) | 0 WCU: TTL deletes are free |
  * | erase a personal field (administrator)    | Query REC#id + UpdateItem SET data per version holding it + access-log PutItem | 0.5 RCU + 1 WCU per KB per version (+ the same on GSI2 for a published one) + 1 WCU |
- * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s)   | 0.5 RCU                 |
+ * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s; an id with no item for 30 s, apart) | 0.5 RCU, none while cached |
+ * | count a request in its client's window    | UpdateItem RATE#<clientId>/WINDOW ADD count if the window is this second and count < limit; the first of a second SETs window and count | 1 WCU per request (2 on the first of a second); a refused one 1 WCU, then none in that instance until the second ends |
  * | list clients / exceptions                 | Query CLIENTS / CREDIT_CODE_EXCEPTIONS                 | one page                |
  * | a department's subscriptions (also the cap check on create) | Query SUBS, begins_with <department>#   | one page (at most MAX_SUBSCRIPTIONS_PER_DEPARTMENT items) |
  * | write or delete a subscription            | TransactWrite: Put/Delete SUBS/<department>#<id>, Update SUBS/!STAMP ADD revision | 2x (1 + 1) WCU |
@@ -303,6 +305,7 @@ export const ITEM_TYPES = {
   subscription: 'subscription',
   subscriptionStamp: 'subscription-stamp',
   fanoutParked: 'fanout-parked',
+  rateWindow: 'rate-window',
   notification: 'notification',
   enterpriseDirectory: 'enterprise-directory',
   inspectionPlan: 'inspection-plan',
@@ -432,6 +435,12 @@ export const HEALTH_KEY = { PK: 'HEALTH', SK: 'HEALTH' };
 
 export const CLIENTS_PARTITION = 'CLIENTS';
 export const clientKey = (clientId: string) => ({ PK: CLIENTS_PARTITION, SK: clientId });
+/**
+ * One item per client holds the count of its current one-second window (rate limits): a partition
+ * per client, so one client's flood never shares a partition with another's count; a partition
+ * takes 1,000 writes a second, far above any client's limit.
+ */
+export const rateWindowKey = (clientId: string) => ({ PK: `RATE#${clientId}`, SK: 'WINDOW' });
 
 export const EXCEPTIONS_PARTITION = 'CREDIT_CODE_EXCEPTIONS';
 export const exceptionKey = (creditCode: string) => ({ PK: EXCEPTIONS_PARTITION, SK: creditCode });

@@ -58,6 +58,7 @@ import type {
   SessionStore,
   StatisticsStore,
   NameIndexStore,
+  RateWindowStore,
   SubscriptionStore,
 } from '../../functions/core/ports';
 import { industryKey } from '../../functions/store/directory';
@@ -237,6 +238,17 @@ export class MemoryCreditCodeExceptionStore implements CreditCodeExceptionStore 
   }
   async delete(creditCode: string) {
     return this.exceptions.delete(creditCode);
+  }
+}
+
+export class MemoryRateWindowStore implements RateWindowStore {
+  readonly windows = new Map<string, { window: number; count: number }>();
+  async take(clientId: string, window: number, limit: number) {
+    const w = this.windows.get(clientId);
+    const count = w?.window === window ? w.count : 0;
+    if (count >= limit) return false;
+    this.windows.set(clientId, { window, count: count + 1 });
+    return true;
   }
 }
 
@@ -663,6 +675,7 @@ export function memoryPorts(): MemoryPorts {
     departments: new MemoryDepartmentStore(),
     accessLog: new MemoryAccessLogStore(),
     clients: new MemoryClientStore(),
+    rateWindows: new MemoryRateWindowStore(),
     creditCodeExceptions: new MemoryCreditCodeExceptionStore(),
     subscriptions: new MemorySubscriptionStore(),
     notifications: new MemoryNotificationStore(),
