@@ -2,12 +2,7 @@
  * `npm run bench`: figures for the exchange on the local stack (DynamoDB Local + fauxqs), each
  * next to a baseline measured in the same run. Prints a table; asserts nothing.
  */
-import { spawnSync } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { build } from 'esbuild';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
@@ -19,7 +14,6 @@ import { runtimePorts } from '../functions/runtime';
 import { documentClient } from '../functions/store/aws';
 import { inspection, licence, makeCreditCode } from '../local/samples';
 import { ensureTable, startLocalServices } from '../local/services';
-import { buildFunctions } from '../scripts/build';
 import { BENCH_RATE } from './rate';
 
 const DURATION_MS = Number(process.env.BENCH_MS ?? 4000);
@@ -191,64 +185,6 @@ try {
 
   server.close();
   db.destroy();
-
-  // Bundle size and cold import time of each Lambda, next to an empty module.
-  const dir = mkdtempSync(join(tmpdir(), 'bench-'));
-  const built = await buildFunctions(dir);
-  writeFileSync(join(dir, 'empty.mjs'), 'export const handler = async () => ({});\n');
-  const importTime = (file: string) => {
-    const times: number[] = [];
-    for (let i = 0; i < 7; i++) {
-      const r = spawnSync(process.execPath, ['-e', `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`, '--input-type=module'], {
-        env: {
-          ...process.env,
-          TABLE_NAME: 'bench',
-          DELIVERY_QUEUE_URL: 'http://127.0.0.1:1/queue',
-          CURSOR_KEY: 'bench-cursor-key-of-at-least-32-characters',
-          CONTENT_HASH_KEY: 'bench-content-hash-key-of-32-characters',
-          EXCHANGE_ENV: 'bench',
-        },
-        encoding: 'utf8',
-      });
-      times.push(Number(r.stdout.trim()));
-    }
-    return pct(times, 50);
-  };
-  const empty = importTime(join(dir, 'empty.mjs'));
-  const cold: Record<string, number> = {};
-  for (const [name, b] of Object.entries(built)) {
-    cold[name] = importTime(b.file);
-    report(
-      `${name} bundle: size, cold import vs empty module (median of 7)`,
-      `${(b.bytes / 1024).toFixed(0)} KB, ${ms(cold[name])} vs ${ms(empty)} (${(cold[name] / Math.max(empty, 0.01)).toFixed(0)}x)`,
-    );
-  }
-
-  // What a logger and EMF metrics cost a function: the project's own (functions/telemetry.ts, in
-  // every bundle above) next to Powertools' Logger and Metrics, each bundled alone as a function would.
-  const probes = {
-    'own logger + EMF (functions/telemetry.ts)': `import { createLogger, emfLine } from ${JSON.stringify(resolve('functions/telemetry.ts'))};\nexport const handler = async () => { createLogger({}).info('x'); return emfLine([], {}, [[]]); };\n`,
-    'Powertools Logger + Metrics 2.36': `import { Logger } from '@aws-lambda-powertools/logger';\nimport { Metrics } from '@aws-lambda-powertools/metrics';\nconst logger = new Logger({ serviceName: 'edx' });\nconst metrics = new Metrics({ namespace: 'EnterpriseDataExchange', serviceName: 'edx' });\nexport const handler = async () => { logger.info('x'); metrics.publishStoredMetrics(); };\n`,
-  };
-  for (const [label, source] of Object.entries(probes)) {
-    const file = join(dir, `probe-${label.length}.mjs`);
-    await build({
-      stdin: { contents: source, resolveDir: process.cwd(), loader: 'ts' },
-      outfile: file,
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      minify: true,
-      logLevel: 'silent',
-    });
-    const bytes = statSync(file).size;
-    const t = importTime(file);
-    report(
-      `  ${label}`,
-      `${(bytes / 1024).toFixed(1)} KB (${((100 * bytes) / built.api.bytes).toFixed(1)}% of api), +${ms(Math.max(0, t - empty))} cold import (${((100 * Math.max(0, t - empty)) / Math.max(cold.api - empty, 0.01)).toFixed(1)}% of api's)`,
-    );
-  }
 } finally {
   await services.stop();
 }

@@ -5,12 +5,11 @@
 import { randomBytes } from 'node:crypto';
 import { AesGcmSecretBox, fileSecretBox } from './adapters/secret-box';
 import { hmacCursors, randomCursorKey } from './core/cursor';
-import type { Clock, Ids, Ports, SecretBox } from './core/ports';
+import type { Clock, DeliveryQueue, Ids, Ports, SecretBox } from './core/ports';
 import { awsConfig, env } from './config';
 import { documentClient } from './store/aws';
 import { dynamoStores, type DynamoStoreOptions } from './store/index';
 import type { AccessAnchor } from './store/access-log';
-import { SqsDeliveryQueue, sqsClient } from './store/sqs';
 
 export const systemClock: Clock = { now: () => new Date() };
 export const cryptoIds: Ids = { random: (bytes) => randomBytes(bytes).toString('base64url') };
@@ -36,7 +35,20 @@ export function runtimePorts(config: RuntimeConfig): Ports {
     ids: cryptoIds,
     cursors: hmacCursors(config.cursorKey ?? randomCursorKey()),
     secrets: config.secrets ?? new AesGcmSecretBox(),
-    ...(config.queueUrl ? { queue: new SqsDeliveryQueue(sqsClient(config.sqsEndpoint), config.queueUrl) } : {}),
+    ...(config.queueUrl ? { queue: sqsQueueOnFirstUse(config.queueUrl, config.sqsEndpoint) } : {}),
+  };
+}
+
+/**
+ * The SQS delivery queue, its client loaded (a chunk of its own) on first use: the api touches the
+ * queue only to redrive, so its cold start does not pay for the SQS client.
+ */
+function sqsQueueOnFirstUse(queueUrl: string, endpoint?: string): DeliveryQueue {
+  let queue: Promise<DeliveryQueue> | undefined;
+  const load = () => (queue ??= import('./store/sqs').then(({ SqsDeliveryQueue, sqsClient }) => new SqsDeliveryQueue(sqsClient(endpoint), queueUrl)));
+  return {
+    send: async (messages) => (await load()).send(messages),
+    retryLater: async (receiptHandle, seconds) => (await load()).retryLater(receiptHandle, seconds),
   };
 }
 

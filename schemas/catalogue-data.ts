@@ -4,9 +4,8 @@
  * use so that a bad edit fails loudly instead of routing a notice wrongly.
  */
 import departmentsJson from './catalogue/departments.json' with { type: 'json' };
-import itemsJson from './catalogue/items.json' with { type: 'json' };
-import termsJson from './catalogue/scope-terms.json' with { type: 'json' };
 import { CatalogueFile, DepartmentDirectory, ScopeTermFile } from './catalogue';
+import { shippedData } from './data-files';
 
 export interface ShippedCatalogue {
   catalogue: CatalogueFile;
@@ -18,8 +17,8 @@ let shipped: ShippedCatalogue | undefined;
 
 export function shippedCatalogue(): ShippedCatalogue {
   shipped ??= {
-    catalogue: CatalogueFile.parse(itemsJson),
-    terms: ScopeTermFile.parse(termsJson),
+    catalogue: CatalogueFile.parse(shippedData('catalogue/items.json')),
+    terms: ScopeTermFile.parse(shippedData('catalogue/scope-terms.json')),
     departments: DepartmentDirectory.parse(departmentsJson),
   };
   return shipped;

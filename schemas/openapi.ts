@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { RATE_LIMITED, ROUTES, type Route, type RouteId } from './api';
 import { CloudEvent } from './events';
 import { RecordInput } from './records';
-import { REFDATA_EDITIONS } from './refdata/index';
+import { refdataEditions } from './refdata/index';
 import { recordedExamples } from './recorded-examples';
 
 export function openApiDocument(version: string) {
@@ -119,12 +119,13 @@ export function openApiDocument(version: string) {
     },
   };
 
+  const editions = refdataEditions();
   return {
     openapi: '3.1.0',
     info: {
       title: 'Enterprise Data Exchange (涉企信息共享平台)',
       version,
-      description: `Department systems post records about enterprises; supervisors read profiles. Code lists: ${REFDATA_EDITIONS.gbt2260}; ${REFDATA_EDITIONS.gbt4754}.`,
+      description: `Department systems post records about enterprises; supervisors read profiles. Code lists: ${editions.gbt2260}; ${editions.gbt4754}.`,
     },
     servers: [{ url: '/' }],
     components: {

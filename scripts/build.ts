@@ -4,10 +4,13 @@
  * Code behind a dynamic `import()` (the console's pages) goes into chunks beside the entry
  * (dist/<name>/chunks/), loaded only when first needed; the whole directory is the asset. The
  * size that counts for a cold start is the entry with what it imports statically (`bytes`).
+ * The large data files (schemas/data-files.ts) are copied into dist/<name>/data/ and read on
+ * first use.
  */
 import { build, type Metafile } from 'esbuild';
-import { rmSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { cpSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { DATA_FILES } from '../schemas/data-files';
 
 export const ENTRY_POINTS = {
   api: 'functions/api/handler.ts',
@@ -26,6 +29,8 @@ export interface BuiltFunction {
   bytes: number;
   /** Chunks loaded only through a dynamic import, with their sizes. */
   lazy: { file: string; bytes: number }[];
+  /** Data files copied beside the bundle, read on first use. */
+  data: { file: string; bytes: number }[];
   metafile: Metafile;
 }
 
@@ -52,32 +57,43 @@ function sizes(metafile: Metafile, entryFile: string, root: string): Pick<BuiltF
   };
 }
 
+/** Bundles one entry point into `dir` (index.mjs, chunks/, data/) with the settings every function uses. */
+export async function buildEntry(entry: string, dir: string, root = process.cwd()): Promise<BuiltFunction> {
+  const file = join(dir, 'index.mjs');
+  rmSync(dir, { recursive: true, force: true });
+  const result = await build({
+    entryPoints: { index: resolve(root, entry) },
+    outdir: dir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: 'chunks/[name]-[hash]',
+    splitting: true,
+    bundle: true,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    minify: true,
+    sourcemap: 'external',
+    legalComments: 'none',
+    banner: { js: BANNER },
+    metafile: true,
+    logLevel: 'warning',
+    absWorkingDir: root,
+  });
+  return { file, ...sizes(result.metafile, file, root), data: [], metafile: result.metafile };
+}
+
 export async function buildFunctions(outDir = 'dist', root = process.cwd()): Promise<Record<FunctionName, BuiltFunction>> {
   const out = {} as Record<FunctionName, BuiltFunction>;
   await Promise.all(
     (Object.entries(ENTRY_POINTS) as [FunctionName, string][]).map(async ([name, entry]) => {
       const dir = resolve(root, outDir, name);
-      const file = join(dir, 'index.mjs');
-      rmSync(dir, { recursive: true, force: true });
-      const result = await build({
-        entryPoints: { index: resolve(root, entry) },
-        outdir: dir,
-        outExtension: { '.js': '.mjs' },
-        chunkNames: 'chunks/[name]-[hash]',
-        splitting: true,
-        bundle: true,
-        platform: 'node',
-        target: 'node22',
-        format: 'esm',
-        minify: true,
-        sourcemap: 'external',
-        legalComments: 'none',
-        banner: { js: BANNER },
-        metafile: true,
-        logLevel: 'warning',
-        absWorkingDir: root,
+      const built = await buildEntry(entry, dir, root);
+      const data = DATA_FILES.map((f) => {
+        const to = join(dir, 'data', f);
+        cpSync(resolve(root, 'schemas', f), to);
+        return { file: to, bytes: statSync(to).size };
       });
-      out[name] = { file, ...sizes(result.metafile, file, root), metafile: result.metafile };
+      out[name] = { ...built, data };
     }),
   );
   return out;
@@ -98,5 +114,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       .map(([p, n]) => `${p} ${(n / 1024).toFixed(0)} KB`);
     console.log(`${name}: ${(b.bytes / 1024).toFixed(0)} KB  (${top.join(', ')})`);
     for (const chunk of b.lazy) console.log(`  lazy chunk ${chunk.file.split('/').slice(-2).join('/')}: ${(chunk.bytes / 1024).toFixed(0)} KB`);
+    for (const d of b.data) console.log(`  data file ${relative(dirname(b.file), d.file)}: ${(d.bytes / 1024).toFixed(0)} KB`);
   }
 }

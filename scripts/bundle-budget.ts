@@ -28,6 +28,7 @@ try {
     console.log(`${ok ? 'ok  ' : 'OVER'} ${name.padEnd(8)} ${kib.toFixed(0).padStart(5)} KiB of ${budget} KiB (${((100 * kib) / budget).toFixed(0)}%)`);
     // Lazy chunks load on first use, not at cold start; they are shown, and the budget is the cold start's.
     for (const chunk of built[name].lazy) console.log(`       ${name.padEnd(8)} ${(chunk.bytes / 1024).toFixed(0).padStart(5)} KiB lazy chunk ${chunk.file.split('/').slice(-2).join('/')}`);
+    for (const d of built[name].data) console.log(`       ${name.padEnd(8)} ${(d.bytes / 1024).toFixed(0).padStart(5)} KiB data file read on first use ${d.file.split('/').slice(-3).join('/')}`);
   }
   if (over) {
     console.error(`${over} bundle(s) over budget: find what grew with \`npm run build\` (largest packages per function), then shrink it or raise the budget in bundle-budget.json with a reason`);

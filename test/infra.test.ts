@@ -2,7 +2,7 @@
  * The AWS stack: invariants that must never change, asserted on the synthesized template, and
  * cdk-nag's AwsSolutions checks passing with every acknowledgement reasoned.
  */
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { accessLogKey, clientKey, exceptionKey, INDEXES, recordKey, SUMMARY_ATTRIBUTES, TABLE } from '../functions/store/table';
 import { ExchangeStack } from '../infra/stack';
 import { buildFunctions } from '../scripts/build';
+import { DATA_FILES } from '../schemas/data-files';
 
 // The built-in CloudFormation schema validation costs seconds per synth and checks nothing cdk-nag and these assertions miss.
 process.env.CDK_VALIDATION = 'false';
@@ -141,6 +142,28 @@ describe('the api asset', () => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('部门接入密钥');
     expect(res.cookies?.[0]).toMatch(/; HttpOnly; Secure; SameSite=Strict$/);
+  });
+
+  it('carries the code lists and catalogue it reads on first use, and finds them from its chunks', async () => {
+    for (const file of DATA_FILES) expect(statSync(join(assetsDir, 'api', 'data', file)).size).toBeGreaterThan(1000);
+    const { handler } = (await import(pathToFileURL(join(assetsDir, 'api', 'index.mjs')).href)) as {
+      handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
+    };
+    const http = { method: 'GET', path: '/openapi.json', protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' };
+    const event = {
+      version: '2.0',
+      routeKey: '$default',
+      rawPath: http.path,
+      rawQueryString: '',
+      headers: { host: 'api.example.gov.cn' },
+      body: null,
+      isBase64Encoded: false,
+      requestContext: { http, requestId: 'r2', stage: '$default' },
+    };
+    const res = await handler(event, { getRemainingTimeInMillis: () => 10_000 });
+    expect(res.statusCode).toBe(200);
+    // The reference (a lazy chunk) names the editions read from the GB/T 2260 and 4754 files in data/.
+    expect((JSON.parse(res.body) as { info: { description: string } }).info.description).toMatch(/Code lists: GB\/T 2260, .+; GB\/T 4754-2017/);
   });
 });
 

@@ -7,8 +7,8 @@
  * its cache at once (forgetCatalogue). A steady stream of records costs no catalogue read at all.
  */
 import departmentsJson from '../../schemas/catalogue/departments.json' with { type: 'json' };
-import termsJson from '../../schemas/catalogue/scope-terms.json' with { type: 'json' };
 import type { Department, ScopeTerm } from '../../schemas/catalogue';
+import { shippedData } from '../../schemas/data-files';
 import { indexCatalogue, indexScopeTerms, type CatalogueIndex, type ScopeTable } from './catalogue';
 import type { CatalogueStore, Clock } from './ports';
 
@@ -42,7 +42,7 @@ export function forgetCatalogue(store: CatalogueStore) {
 // The shipped files are checked against their schemas by the unit tests (test/unit/catalogue.test.ts).
 let terms: ScopeTable | undefined;
 /** The standard scope terms (经营范围规范表述), shipped with the code. */
-export const scopeTable = () => (terms ??= indexScopeTerms(termsJson.terms as ScopeTerm[]));
+export const scopeTable = () => (terms ??= indexScopeTerms(shippedData<{ terms: ScopeTerm[] }>('catalogue/scope-terms.json').terms));
 
 let directory: Map<string, Department> | undefined;
 /** The department directory, shipped with the code. */

@@ -4,8 +4,8 @@
  * (联合惩戒措施) with its legal bases, the risk class rule (信用风险分类) and the events credit
  * raises.
  */
-import itemsJson from '../../schemas/catalogue/items.json' with { type: 'json' };
 import type { CatalogueFile } from '../../schemas/catalogue';
+import { shippedData } from '../../schemas/data-files';
 import type { Commitment, CreditEntry, CreditList, CreditProposal, RiskClass } from '../../schemas/credit';
 import { EVENT_TYPES } from '../../schemas/event-types';
 import type { CreditConfig, PenaltyCategory } from './credit-config';
@@ -139,7 +139,7 @@ export const commitmentAllowed = (lists: readonly CreditList[]) => !lists.includ
 
 // Built on first use, so a bundle that never asks (the scheduled job) drops the catalogue.
 let items: Map<string, CatalogueFile['items'][number]['versions']> | undefined;
-const itemVersions = (code: string) => (items ??= new Map((itemsJson as unknown as CatalogueFile).items.map((i) => [i.code, i.versions]))).get(code) ?? [];
+const itemVersions = (code: string) => (items ??= new Map(shippedData<CatalogueFile>('catalogue/items.json').items.map((i) => [i.code, i.versions]))).get(code) ?? [];
 
 /** The competent department (主管部门) of a catalogue item on a date, if the item is known. */
 export function competentDepartment(itemCode: string, date: string): string | undefined {

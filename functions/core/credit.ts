@@ -6,8 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import itemsJson from '../../schemas/catalogue/items.json' with { type: 'json' };
 import type { CatalogueFile } from '../../schemas/catalogue';
+import { shippedData } from '../../schemas/data-files';
 import { CREDIT_LISTS, ListingInput, ProposalRejection, RemovalInput, ReportInput, type CreditEntry, type CreditList, type CreditProposal, type MeasureReport } from '../../schemas/credit';
 import type { RecordInput, Warning } from '../../schemas/records';
 import { indexCatalogue, itemAsOf, type CatalogueIndex } from './catalogue';
@@ -200,7 +200,7 @@ export async function rejectProposal(ports: Ports, client: ApiClient, id: string
 
 let catalogue: CatalogueIndex | undefined;
 // The shipped items as they are (the catalogue's unit tests validate them): the check needs no scope terms or directory.
-const catalogueIndex = () => (catalogue ??= indexCatalogue((itemsJson as unknown as CatalogueFile).items));
+const catalogueIndex = () => (catalogue ??= indexCatalogue(shippedData<CatalogueFile>('catalogue/items.json').items));
 
 /** Everything an approval needs in one call: one query of the credit file, the catalogue in memory, the access log written alongside. */
 export async function creditCheck(ports: Ports, client: ApiClient, creditCode: string, q: { item?: string; purpose?: string }, config: CreditConfig) {

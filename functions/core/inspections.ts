@@ -10,7 +10,7 @@
  * downloads is exactly what the script re-runs.
  */
 import type { CatalogueItem } from '../../schemas/catalogue';
-import catalogueItems from '../../schemas/catalogue/items.json' with { type: 'json' };
+import { shippedData } from '../../schemas/data-files';
 import { PlanCreate } from '../../schemas/inspections';
 import { divisionsUnder } from '../../schemas/refdata/index';
 import { industrySection } from '../../schemas/refdata/industry-sections';
@@ -18,7 +18,7 @@ import type { InspectionData, RecordInput } from '../../schemas/records';
 import { currentCalendar } from './calendar';
 import { cursorBinding, sealPage } from './cursor';
 import { indexCatalogue, itemAsOf, type CatalogueIndex } from './catalogue';
-import { buildRoster, checkDrawInput, draw, freezePool, planCommitment, poolHash, rosterHash, type PoolClasses, type PoolEntry, type PreviousTask, type RosterContent } from './draw';
+import type { PoolClasses, PoolEntry, PreviousTask, RosterContent } from './draw';
 import { conflict, forbidden, invalidInput, notFound, type FieldError } from './errors';
 import type { ApiClient, RatedClass, StoredPlan, StoredTask, StoredVersion } from './model';
 import type { Ports } from './ports';
@@ -40,7 +40,10 @@ const todayCst = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).toISOStr
 // The shipped items as they are: their schema is checked by the catalogue's own tests, and parsing
 // them here would put the whole catalogue contract into the api bundle for two fields.
 let catalogue: CatalogueIndex | undefined;
-const catalogueIndex = () => (catalogue ??= indexCatalogue(catalogueItems.items as CatalogueItem[]));
+// The draw (scripts/redraw.mjs) is loaded when a plan is created, fixed or drawn, not on every cold start.
+const drawing = () => import('./draw');
+
+const catalogueIndex = () => (catalogue ??= indexCatalogue(shippedData<{ items: CatalogueItem[] }>('catalogue/items.json').items));
 
 /** Cuts a text into stored parts. */
 export function intoParts(text: string): string[] {
@@ -84,6 +87,7 @@ export async function createPlan(ports: Ports, client: ApiClient, body: unknown)
   }
   if (errors.length || !parsed.success) throw invalidInput(`the plan has ${errors.length} invalid field${errors.length === 1 ? '' : 's'}`, errors);
   const p = parsed.data;
+  const { planCommitment } = await drawing();
   const { secret, commitment } = planCommitment(ports.ids);
   const byCode = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   const plan: StoredPlan = {
@@ -156,6 +160,7 @@ async function previousTasks(ports: Ports, plan: StoredPlan, before: string): Pr
 export async function fixPlan(ports: Ports, client: ApiClient, planId: string): Promise<StoredPlan> {
   const plan = await ownPlan(ports, client, planId);
   if (plan.status !== 'created') throw conflict('plan-already-fixed', `plan ${planId} is ${plan.status} already`);
+  const { buildRoster, checkDrawInput, freezePool, poolHash, rosterHash } = await drawing();
   const pool = freezePool(await poolEntries(ports, plan));
   const size = Object.values(pool).reduce((n, list) => n + list.length, 0);
   if (!size) throw invalidInput('no registered enterprise matches the plan', [{ path: '/regionPrefixes', message: 'no registered enterprise in these regions and industries', code: 'empty-pool' }]);
@@ -194,6 +199,7 @@ export async function drawPlan(ports: Ports, client: ApiClient, planId: string):
   const [poolText, rosterText] = await Promise.all([ports.plans.parts(plan.id, 'POOL'), ports.plans.parts(plan.id, 'ROSTER')]);
   const pool = JSON.parse(poolText.join('')) as PoolClasses;
   const roster = JSON.parse(rosterText.join('')) as RosterContent;
+  const { draw } = await drawing();
   const doc = draw({ planId: plan.id, commitment: plan.commitment, secret: plan.secret, rules: plan.rules, pool, roster });
   if (doc.pool.hash !== plan.fixed.poolHash || doc.roster.hash !== plan.fixed.rosterHash)
     throw new Error(`plan ${planId}: the stored pool or roster no longer matches the hash published when it was fixed`);
