@@ -2,8 +2,9 @@
  * `npm run bench`: figures for the exchange on the local stack (DynamoDB Local + fauxqs), each
  * next to a baseline measured in the same run. Prints a table; asserts nothing.
  */
-import { Agent, request } from 'node:http';
+import { spawn } from 'node:child_process';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
@@ -13,64 +14,28 @@ import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { runtimePorts } from '../functions/runtime';
 import { documentClient } from '../functions/store/aws';
 import { inspection, licence, makeCreditCode } from '../local/samples';
+import { DURATION_MS, http, licenceOf1KB, load, ms, pct, type LoadResult } from './common';
 import { ensureTable, startLocalServices } from '../local/services';
 import { BENCH_RATE } from './rate';
 
-const DURATION_MS = Number(process.env.BENCH_MS ?? 4000);
 const out: [string, string][] = [];
 const report = (name: string, value: string) => {
   out.push([name, value]);
   console.log(`${name.padEnd(58)} ${value}`);
 };
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
-};
-const ms = (x: number) => `${x.toFixed(1)} ms`;
-
-/** Runs `op` from `concurrency` loops for DURATION_MS; returns ops/s and latencies. */
-async function load(concurrency: number, op: (i: number) => Promise<void>) {
-  const latencies: number[] = [];
-  let n = 0;
-  const end = performance.now() + DURATION_MS;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const i = n++;
-        const t = performance.now();
-        await op(i);
-        latencies.push(performance.now() - t);
-      }
-    }),
-  );
-  const seconds = (performance.now() - started) / 1000;
-  return { rate: latencies.length / seconds, p50: pct(latencies, 50), p99: pct(latencies, 99) };
-}
-
-// A keep-alive node:http client: like the SDK's own transport, and lighter than fetch, so the
-// load generator sharing this process costs the API figures as little as possible.
-const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-function http(base: string, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string }> {
+/** Runs bench/ingest-client.ts in a process of its own and returns what it measured. */
+function loadFromChild(args: string[]): Promise<LoadResult> {
   return new Promise((ok, fail) => {
-    const req = request(base + path, { method, headers: body ? { ...headers, 'content-length': String(Buffer.byteLength(body)) } : headers, agent }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => ok({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-      res.on('error', fail);
-    });
-    req.on('error', fail);
-    req.end(body);
+    const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'ingest-client.ts'), ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let text = '';
+    child.stdout.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    child.on('error', fail);
+    child.on('close', (code) => (code === 0 ? ok(JSON.parse(text.trim().split('\n').at(-1) ?? '') as LoadResult) : fail(new Error(`the load generator ended with ${code}`))));
   });
 }
-
-/** A licence whose JSON is about 1 KB, the size the capacity target is stated for. */
-function licenceOf1KB(code: string, sourceId: string) {
-  const base = licence(code, sourceId, { content: '' + 'x' });
-  const pad = 1024 - Buffer.byteLength(JSON.stringify(base));
-  return licence(code, sourceId, { content: '热食类食品制售'.repeat(Math.max(1, Math.floor(pad / 21))) });
-}
+const figure = (r: LoadResult, unit: string) => `${r.rate.toFixed(0)} ${unit}/s  p50 ${ms(r.p50)}  p99 ${ms(r.p99)}`;
+const ratio = (a: LoadResult, b: LoadResult) => `${((100 * a.rate) / b.rate).toFixed(0)}%`;
 
 const services = await startLocalServices();
 try {
@@ -121,14 +86,21 @@ try {
       const res = await app.request('/v1/records', { method: 'POST', headers, body });
       if (res.status !== 201) throw new Error(`ingest answered ${res.status}: ${await res.text()}`);
     });
-    report(`raw PutItem, bare item, ${concurrency} concurrent`, `${raw.rate.toFixed(0)} items/s  p50 ${ms(raw.p50)}  p99 ${ms(raw.p99)}`);
-    report(`raw PutItem, same item as ingest, ${concurrency} concurrent`, `${rawIndexed.rate.toFixed(0)} items/s  p50 ${ms(rawIndexed.p50)}  p99 ${ms(rawIndexed.p99)}`);
-    report(`POST /v1/records, ${concurrency} concurrent`, `${ingest.rate.toFixed(0)} records/s  p50 ${ms(ingest.p50)}  p99 ${ms(ingest.p99)}`);
-    report(`  ingest / raw PutItem, bare | same item (target >= 50%)`, `${((100 * ingest.rate) / raw.rate).toFixed(0)}% | ${((100 * ingest.rate) / rawIndexed.rate).toFixed(0)}%`);
-    report(
-      `POST /v1/records in-process (no socket), ${concurrency} concurrent`,
-      `${inProcess.rate.toFixed(0)} records/s  p50 ${ms(inProcess.p50)}  p99 ${ms(inProcess.p99)} (${((100 * inProcess.rate) / raw.rate).toFixed(0)}% of raw)`,
-    );
+    // The same load from a process of its own, the API serving it from this one.
+    process.stderr.write(`  … ${concurrency} concurrent: load generator in its own process\n`);
+    const label = String(concurrency);
+    const rawChild = await loadFromChild(['put', services.dynamodbEndpoint, table, label, label]);
+    const rawIndexedChild = await loadFromChild(['put-indexed', services.dynamodbEndpoint, table, label, label]);
+    const ingestChild = await loadFromChild(['ingest', base, apiKey, label, label]);
+    report(`raw PutItem, bare item, ${concurrency} concurrent, own process`, figure(rawChild, 'items'));
+    report(`raw PutItem, same item as ingest, own process`, figure(rawIndexedChild, 'items'));
+    report(`POST /v1/records over HTTP, load in its own process`, figure(ingestChild, 'records'));
+    report(`  ingest / raw PutItem, bare | same item (target >= 70%)`, `${ratio(ingestChild, rawChild)} | ${ratio(ingestChild, rawIndexedChild)}`);
+    report(`raw PutItem, bare item, ${concurrency} concurrent, this process`, figure(raw, 'items'));
+    report(`raw PutItem, same item as ingest, this process`, figure(rawIndexed, 'items'));
+    report(`POST /v1/records over HTTP, load in the API's process`, figure(ingest, 'records'));
+    report(`  ingest / raw PutItem, bare | same item`, `${ratio(ingest, raw)} | ${ratio(ingest, rawIndexed)}`);
+    report(`POST /v1/records in-process (no socket)`, `${figure(inProcess, 'records')} (${ratio(inProcess, raw)} of raw)`);
   }
 
   // Capacity of one ingest and one profile read.
