@@ -21,8 +21,9 @@ import { newWebhookSecret, sealedWebhook } from '../functions/core/webhooks';
 import { deliverHandler } from '../functions/deliver/adapter';
 import { fanoutHandler } from '../functions/fanout/adapter';
 import { runtimePorts } from '../functions/runtime';
+import type { Sink } from '../functions/telemetry';
 import { FANOUT_STREAM_FILTERS } from '../functions/store/table';
-import { QueuePoller, StreamPoller } from '../local/pollers';
+import { dynamodbStreamSource, QueuePoller, StreamPoller } from '../local/pollers';
 import { WebhookReceiver } from '../local/receiver';
 import { inspection, makeCreditCode } from '../local/samples';
 import { ensureQueues, ensureTable, startLocalServices } from '../local/services';
@@ -92,6 +93,10 @@ function units(list: Metered, match: (op: string) => boolean = () => true) {
 }
 const isRead = (op: string) => /^(Get|BatchGet|Query|TransactGet)/.test(op);
 const isWrite = (op: string) => !isRead(op);
+/** Of the handlers' log lines, only errors. */
+const errorsOnly: Sink = (line) => {
+  if (line.level === 'error') console.error(JSON.stringify(line));
+};
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const usd = (x: number) => `$${x.toFixed(x < 0.1 ? 4 : 2)}`;
 const timed =
@@ -156,15 +161,15 @@ try {
   const fanoutTimes: number[] = [];
   const deliverTimes: number[] = [];
   const stream = new StreamPoller({
-    dynamodbEndpoint: services.dynamodbEndpoint,
-    table,
+    source: dynamodbStreamSource(services.dynamodbEndpoint, table),
     filters: FANOUT_STREAM_FILTERS,
-    handler: timed(fanoutHandler(fanoutPorts, { ackWithinHours: 72, supervisingDepartment: 'supervision' }), fanoutTimes),
+    handler: timed(fanoutHandler(fanoutPorts, { ackWithinHours: 72, supervisingDepartment: 'supervision' }, errorsOnly), fanoutTimes),
+    onFailure: async (f) => void console.error('stream records given up:', JSON.stringify(f)),
   }).start();
   const poller = await new QueuePoller({
     sqsEndpoint: services.sqsEndpoint,
     queueUrl: queues.deliveryQueueUrl,
-    handler: timed(deliverHandler(deliverPorts, httpPoster({ allowPrivateTargets: true }), DEFAULT_DELIVERY), deliverTimes),
+    handler: timed(deliverHandler(deliverPorts, httpPoster({ allowPrivateTargets: true }), DEFAULT_DELIVERY, errorsOnly), deliverTimes),
     concurrency: 4,
   }).start();
 
