@@ -27,6 +27,7 @@ import { dynamodbStreamSource, QueuePoller, StreamPoller } from '../local/poller
 import { WebhookReceiver } from '../local/receiver';
 import { inspection, makeCreditCode } from '../local/samples';
 import { ensureQueues, ensureTable, startLocalServices } from '../local/services';
+import { BENCH_RATE } from './rate';
 
 const RECORDS = Number(process.env.BENCH_COST_RECORDS ?? 200);
 if (!Number.isSafeInteger(RECORDS) || RECORDS < 10) {
@@ -174,7 +175,7 @@ try {
   }).start();
 
   // The api: each request alone, so that its time is a Lambda's duration and not a queue's.
-  const app = createApp(apiPorts, { log: () => {} });
+  const app = createApp(apiPorts, { log: () => {}, rateLimits: BENCH_RATE });
   const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
   const apiTimes: number[] = [];
   for (let i = 0; i < RECORDS; i++) {
