@@ -49,6 +49,14 @@ describe('per-client rate limits', () => {
     expect((await ex.call('GET', '/v1/me', { as: 'market' })).status).toBe(200);
   });
 
+  it('does not refuse a client seen by an instance whose clock is a second behind another instance', async () => {
+    clock.advance(1000);
+    expect((await ex.call('GET', '/v1/me', { as: 'health' })).status).toBe(200);
+    clock.advance(-1000);
+    expect((await ex.call('GET', '/v1/me', { as: 'health' })).status).toBe(200);
+    clock.advance(1000);
+  });
+
   it('takes a limit set on the client with npm run clients, within the client cache time', async () => {
     const set = await run('limit', ex.clientIds.credit, '--per-second', '2');
     expect(set.code).toBe(0);

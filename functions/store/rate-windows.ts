@@ -13,7 +13,7 @@ export class DynamoRateWindowStore implements RateWindowStore {
 
   /**
    * Counts one request in the current window while under the limit: true when counted, false when
-   * the window is full, undefined when the item holds an older window (or none) and must be restarted.
+   * the window is full, undefined when the item holds another window (or none) and must be restarted.
    */
   private async count(clientId: string, window: number, limit: number): Promise<boolean | undefined> {
     try {
@@ -46,7 +46,9 @@ export class DynamoRateWindowStore implements RateWindowStore {
           TableName: this.t.table,
           Key: rateWindowKey(clientId),
           UpdateExpression: 'SET #window = :window, #count = :one, #type = :type',
-          ConditionExpression: 'attribute_not_exists(#window) OR #window < :window',
+          // Any other window is restarted, an earlier or a later one: instances' clocks differ a little
+          // at a second's boundary, and one behind must not find its client refused by one ahead.
+          ConditionExpression: 'attribute_not_exists(#window) OR #window <> :window',
           ExpressionAttributeNames: { ...NAMES, '#type': ATTR.type },
           ExpressionAttributeValues: { ':one': 1, ':window': window, ':type': ITEM_TYPES.rateWindow },
         }),
