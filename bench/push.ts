@@ -83,7 +83,17 @@ try {
   report('bare SQS emulator send+receive+delete (batches of 10)', `${bareRate.toFixed(0)} messages/s`);
 
   // End-to-end latency with one subscribed department.
-  const one = { id: 'sub_latency000000000', department: 'health', name: 'latency', status: 'active' as const, filters: { kinds: ['inspection' as const] } };
+  // Receiving needs profiles:read held by the subscription's client, as fan-out and delivery check.
+  const receiverOf = async (department: string) => (await createClient(ports, { department, name: 'bench receiver', scopes: ['profiles:read'] })).client.clientId;
+  const one = {
+    id: 'sub_latency000000000',
+    department: 'health',
+    clientId: await receiverOf('health'),
+    purpose: 'bench: end-to-end latency',
+    name: 'latency',
+    status: 'active' as const,
+    filters: { kinds: ['inspection' as const] },
+  };
   const secret = newWebhookSecret();
   receiver.expect('/hooks/health', secret);
   const now = new Date().toISOString();
@@ -110,6 +120,8 @@ try {
     await ports.subscriptions.put({
       id,
       department: dept,
+      clientId: await receiverOf(dept),
+      purpose: 'bench: fan-out throughput',
       name: 'all inspections',
       status: 'active',
       filters: { kinds: ['inspection'] },
