@@ -97,6 +97,11 @@ export interface AccessLogStore {
   /** Appends the record as the next link of its enterprise's chain; returns the entry written. */
   append(record: AccessRecord): Promise<AccessLogEntry>;
   /**
+   * The same, for a record still being worked out (a miss is logged as one): the chain's head is
+   * read while the record settles, so logging costs one round trip after the read it logs.
+   */
+  appendWhenSettled(creditCode: string, record: Promise<AccessRecord>): Promise<AccessLogEntry>;
+  /**
    * Appends the record once per `key`: a notification pushed again or pulled again by the same
    * client is logged once, however often it is retried.
    */

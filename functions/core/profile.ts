@@ -55,8 +55,8 @@ export function requirePurpose(purpose: string | undefined): string {
   return p;
 }
 
-async function logAccess(ports: Ports, client: ApiClient, creditCode: string, purpose: string, resource: string, found = true) {
-  const entry: AccessLogEntry = {
+function accessOf(ports: Ports, client: ApiClient, creditCode: string, purpose: string, resource: string, found = true): AccessLogEntry {
+  return {
     creditCode,
     at: ports.clock.now().toISOString(),
     clientId: client.clientId,
@@ -65,7 +65,10 @@ async function logAccess(ports: Ports, client: ApiClient, creditCode: string, pu
     resource,
     ...(found ? {} : { found: false as const }),
   };
-  await ports.accessLog.append(entry);
+}
+
+async function logAccess(ports: Ports, client: ApiClient, creditCode: string, purpose: string, resource: string) {
+  await ports.accessLog.append(accessOf(ports, client, creditCode, purpose, resource));
 }
 
 /** A summary field that the schema guarantees is a string (status, dates, action). */
@@ -110,9 +113,16 @@ export async function readProfile(ports: Ports, client: ApiClient, creditCode: s
   requireScope(client, 'profiles:read');
   requireCreditCode(creditCode, await exceptionCodes(ports));
   const why = requirePurpose(purpose);
-  // An attempted read is logged too (it tells the caller the enterprise is unknown here), marked as a miss.
-  const records = await ports.records.enterpriseRecords(creditCode);
-  await logAccess(ports, client, creditCode, why, 'profile', records.length > 0);
+  // An attempted read is logged too (it tells the caller the enterprise is unknown here), marked as a
+  // miss. The log's chain head is read alongside the records; the entry is written before they are shown.
+  const reading = ports.records.enterpriseRecords(creditCode);
+  const [records] = await Promise.all([
+    reading,
+    ports.accessLog.appendWhenSettled(
+      creditCode,
+      reading.then((r) => accessOf(ports, client, creditCode, why, 'profile', r.length > 0)),
+    ),
+  ]);
   if (records.length === 0) throw notFound(`the exchange holds no records about ${creditCode}`);
   return { ...buildProfile(creditCode, records, chinaDate(ports.clock.now())), permitCover: await profileCover(ports, records) };
 }

@@ -49,8 +49,14 @@ export class DynamoAccessLogStore implements AccessLogStore {
     return item ? strip<AccessLogEntry>(item) : undefined;
   }
 
-  async append(record: AccessRecord) {
-    let previous = await this.latest(record.creditCode);
+  append(record: AccessRecord) {
+    return this.appendWhenSettled(record.creditCode, Promise.resolve(record));
+  }
+
+  async appendWhenSettled(creditCode: string, pending: Promise<AccessRecord>) {
+    const [head, record] = await Promise.all([this.latest(creditCode), pending]);
+    if (record.creditCode !== creditCode) throw new Error(`access log of ${creditCode}: an entry about ${record.creditCode}`);
+    let previous = head;
     for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
       const entry = chain(record, previous);
       const taken = await this.t.putIfAbsent(this.item(entry));

@@ -193,6 +193,11 @@ export class MemoryAccessLogStore implements AccessLogStore {
     this.entries.push(copy(entry));
     return entry;
   }
+  async appendWhenSettled(creditCode: string, record: Promise<AccessRecord>) {
+    const settled = await record;
+    if (settled.creditCode !== creditCode) throw new Error(`access log of ${creditCode}: an entry about ${settled.creditCode}`);
+    return this.append(settled);
+  }
   async appendOnce(record: AccessRecord, key: string) {
     const id = `${record.creditCode}#${key}`;
     if (this.once.has(id)) return;
