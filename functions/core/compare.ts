@@ -8,9 +8,13 @@ import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
 import { requireScope } from './clients';
 import { exceptionCodes } from './credit-code-exceptions';
 import { invalidInput, type FieldError } from './errors';
-import type { ApiClient } from './model';
+import type { AccessRecord, ApiClient } from './model';
 import type { Ports } from './ports';
-import type { AccessRecord } from './model';
+import { maskText } from './privacy';
+import { requirePurpose } from './profile';
+import { personalIfIndividual } from './summary';
+import { COMPARE_LIMIT } from '../../schemas/api';
+export { COMPARE_LIMIT };
 
 /** Each enterprise's read is a link of its own access-log chain: appended a few enterprises at a time. */
 export async function logReads(ports: Ports, records: AccessRecord[], concurrency = 16) {
@@ -21,12 +25,6 @@ export async function logReads(ports: Ports, records: AccessRecord[], concurrenc
     }),
   );
 }
-import { maskText } from './privacy';
-import { requirePurpose } from './profile';
-import { personalIfIndividual } from './summary';
-
-import { COMPARE_LIMIT } from '../../schemas/api';
-export { COMPARE_LIMIT };
 
 /** The codes of a comparison request, or a problem naming every bad one by its index. */
 function codesOf(body: unknown, exceptions: ReadonlySet<string>): string[] {
