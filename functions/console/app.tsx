@@ -28,6 +28,7 @@ import { registerEnterprise } from './enterprise';
 import { registerPublic } from './public';
 import { IMPORT_MAX_BYTES, registerEntry } from './entry';
 import { registerCharts } from './charts';
+import { registerStatistics } from './statistics';
 
 export interface ConsoleOptions {
   lookup: ClientLookup;
@@ -225,6 +226,7 @@ export function createConsole(ports: Ports, options: ConsoleOptions): Hono<Conso
   registerPublic(app, deps);
   registerEntry(app, deps);
   registerCharts(app, deps);
+  registerStatistics(app, deps);
   return app;
 }
 

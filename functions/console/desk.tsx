@@ -18,7 +18,7 @@ import { badRequest, type FieldError } from '../core/errors';
 import type { ConsoleContext, ConsoleDeps, ConsoleEnv } from './app';
 import { problemErrors } from './app';
 import { KIND_LABELS, show } from './enterprise';
-import { Csrf, FieldErrors, Pager } from './layout';
+import { Csrf, FieldErrors, Pager, Table } from './layout';
 import { parseOrThrow } from '../core/validation';
 
 const EVENT_LABELS: Record<string, string> = {
@@ -85,6 +85,9 @@ const Done = (props: { c: ConsoleContext }) => {
 
 export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
   const { ports } = d;
+  /** An action (post/redirect/get): do it, then back to the page it came from, which says what was done. */
+  const act = (path: `${string}/:id/${string}`, page: string, run: (c: ConsoleContext, id: string, fields: Record<string, string>) => Promise<keyof typeof DONE>) =>
+    app.post(path, d.signedIn, async (c) => c.redirect(`/console/${page}?done=${await run(c, c.req.param('id') ?? '', await d.form(c))}`, 303));
 
   app.get('/inbox', d.signedIn, async (c) => {
     const client = d.client(c);
@@ -109,79 +112,75 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
           )}
         </p>
         <section class="scroll">
-          {page.items.length === 0 ? <p class="muted">没有通知。</p> : null}
-          <table>
-            <thead>
-              <tr>
-                <th>时间</th>
-                <th>类型</th>
-                <th>对象</th>
-                <th>状态</th>
-                {canAct ? <th>处理</th> : null}
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((raw) => {
-                const n = raw as Shown;
-                return (
-                  <tr id={n.id}>
-                    <td class="mono">{n.createdAt.replace('T', ' ').slice(0, 16)}</td>
-                    <td>
-                      {EVENT_LABELS[n.event.type] ?? n.event.type}
-                      {isNoticeEventType(n.event.type) ? <span class="tag warn">双告知</span> : null}
-                    </td>
-                    <td>
-                      <About n={n} />
-                    </td>
-                    <td>
-                      {n.acknowledgedAt ? <span class="tag good">已签收</span> : <span class="tag warn">待签收（{n.ackBy.slice(0, 10)} 前）</span>}
-                      <span class="tag">{DELIVERY_LABELS[n.delivery.status]}</span>
-                      {n.feedback.map((f) => (
-                        <div class="muted">反馈：{FEEDBACK_OUTCOMES[f.outcome as keyof typeof FEEDBACK_OUTCOMES] ?? f.outcome}</div>
-                      ))}
-                    </td>
-                    {canAct ? (
-                      <td>
-                        {n.acknowledgedAt ? null : (
-                          <form class="inline" method="post" action={`/console/inbox/${n.id}/ack`}>
-                            <Csrf token={csrf} />
-                            <button type="submit">签收</button>
-                          </form>
-                        )}
-                        <form method="post" action={`/console/inbox/${n.id}/feedback`}>
-                          <Csrf token={csrf} />
-                          <label for={`o-${n.id}`}>反馈</label>
-                          <select id={`o-${n.id}`} name="outcome">
-                            {Object.entries(FEEDBACK_OUTCOMES).map(([k, v]) => (
-                              <option value={k}>{v}</option>
-                            ))}
-                          </select>
-                          <input name="comment" maxlength={2000} placeholder="说明（可选）" aria-label="反馈说明" />
-                          <button type="submit" class="secondary">
-                            提交反馈
-                          </button>
-                        </form>
-                      </td>
-                    ) : null}
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Table
+            rows={page.items as Shown[]}
+            rowId={(n) => n.id}
+            empty="没有通知。"
+            columns={[
+              { label: '时间', class: 'mono', cell: (n) => n.createdAt.replace('T', ' ').slice(0, 16) },
+              {
+                label: '类型',
+                cell: (n) => (
+                  <>
+                    {EVENT_LABELS[n.event.type] ?? n.event.type}
+                    {isNoticeEventType(n.event.type) ? <span class="tag warn">双告知</span> : null}
+                  </>
+                ),
+              },
+              { label: '对象', cell: (n) => <About n={n} /> },
+              {
+                label: '状态',
+                cell: (n) => (
+                  <>
+                    {n.acknowledgedAt ? <span class="tag good">已签收</span> : <span class="tag warn">待签收（{n.ackBy.slice(0, 10)} 前）</span>}
+                    <span class="tag">{DELIVERY_LABELS[n.delivery.status]}</span>
+                    {n.feedback.map((f) => (
+                      <div class="muted">反馈：{FEEDBACK_OUTCOMES[f.outcome as keyof typeof FEEDBACK_OUTCOMES] ?? f.outcome}</div>
+                    ))}
+                  </>
+                ),
+              },
+              canAct && {
+                label: '处理',
+                cell: (n) => (
+                  <>
+                    {n.acknowledgedAt ? null : (
+                      <form class="inline" method="post" action={`/console/inbox/${n.id}/ack`}>
+                        <Csrf token={csrf} />
+                        <button type="submit">签收</button>
+                      </form>
+                    )}
+                    <form method="post" action={`/console/inbox/${n.id}/feedback`}>
+                      <Csrf token={csrf} />
+                      <label for={`o-${n.id}`}>反馈</label>
+                      <select id={`o-${n.id}`} name="outcome">
+                        {Object.entries(FEEDBACK_OUTCOMES).map(([k, v]) => (
+                          <option value={k}>{v}</option>
+                        ))}
+                      </select>
+                      <input name="comment" maxlength={2000} placeholder="说明（可选）" aria-label="反馈说明" />
+                      <button type="submit" class="secondary">
+                        提交反馈
+                      </button>
+                    </form>
+                  </>
+                ),
+              },
+            ]}
+          />
           <Pager next={page.next} path="/console/inbox" query={{ all: open ? undefined : '1' }} />
         </section>
       </>,
     );
   });
 
-  app.post('/inbox/:id/ack', d.signedIn, async (c) => {
-    await acknowledge(ports, d.client(c), c.req.param('id'));
-    return c.redirect('/console/inbox?done=ack', 303);
+  act('/inbox/:id/ack', 'inbox', async (c, id) => {
+    await acknowledge(ports, d.client(c), id);
+    return 'ack';
   });
-  app.post('/inbox/:id/feedback', d.signedIn, async (c) => {
-    const fields = await d.form(c);
-    await giveFeedback(ports, d.client(c), c.req.param('id'), { outcome: fields.outcome, ...(fields.comment?.trim() ? { comment: fields.comment.trim() } : {}) });
-    return c.redirect('/console/inbox?done=feedback', 303);
+  act('/inbox/:id/feedback', 'inbox', async (c, id, fields) => {
+    await giveFeedback(ports, d.client(c), id, { outcome: fields.outcome, ...(fields.comment?.trim() ? { comment: fields.comment.trim() } : {}) });
+    return 'feedback';
   });
 
   app.get('/claims', d.signedIn, async (c) => {
@@ -194,55 +193,45 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
         <Done c={c} />
         <p class="muted">无法确定审批或主管部门的双告知通知在此等待认领；只有一个部门能认领成功。</p>
         <section class="scroll">
-          {page.items.length === 0 ? <p class="muted">认领池是空的。</p> : null}
-          <table>
-            <thead>
-              <tr>
-                <th>时间</th>
-                <th>对象</th>
-                <th>原因</th>
-                <th>操作</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((raw) => {
-                const n = raw as Shown;
-                return (
-                  <tr id={n.id}>
-                    <td class="mono">{n.createdAt.replace('T', ' ').slice(0, 16)}</td>
-                    <td>
-                      <About n={n} />
-                    </td>
-                    <td>{show(n.event.data.pool)}</td>
-                    <td>
-                      <form class="inline" method="post" action={`/console/claims/${n.id}/claim`}>
-                        <Csrf token={csrf} />
-                        <button type="submit">认领</button>
-                      </form>{' '}
-                      <form class="inline" method="post" action={`/console/claims/${n.id}/pass`}>
-                        <Csrf token={csrf} />
-                        <button type="submit" class="secondary">
-                          放弃
-                        </button>
-                      </form>
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Table
+            rows={page.items as Shown[]}
+            rowId={(n) => n.id}
+            empty="认领池是空的。"
+            columns={[
+              { label: '时间', class: 'mono', cell: (n) => n.createdAt.replace('T', ' ').slice(0, 16) },
+              { label: '对象', cell: (n) => <About n={n} /> },
+              { label: '原因', cell: (n) => show(n.event.data.pool) },
+              {
+                label: '操作',
+                cell: (n) => (
+                  <>
+                    <form class="inline" method="post" action={`/console/claims/${n.id}/claim`}>
+                      <Csrf token={csrf} />
+                      <button type="submit">认领</button>
+                    </form>{' '}
+                    <form class="inline" method="post" action={`/console/claims/${n.id}/pass`}>
+                      <Csrf token={csrf} />
+                      <button type="submit" class="secondary">
+                        放弃
+                      </button>
+                    </form>
+                  </>
+                ),
+              },
+            ]}
+          />
           <Pager next={page.next} path="/console/claims" />
         </section>
       </>,
     );
   });
-  app.post('/claims/:id/claim', d.signedIn, async (c) => {
-    await claimNotice(ports, d.client(c), c.req.param('id'));
-    return c.redirect('/console/claims?done=claim', 303);
+  act('/claims/:id/claim', 'claims', async (c, id) => {
+    await claimNotice(ports, d.client(c), id);
+    return 'claim';
   });
-  app.post('/claims/:id/pass', d.signedIn, async (c) => {
-    await passNotice(ports, d.client(c), c.req.param('id'));
-    return c.redirect('/console/claims?done=pass', 303);
+  act('/claims/:id/pass', 'claims', async (c, id) => {
+    await passNotice(ports, d.client(c), id);
+    return 'pass';
   });
 
   app.get('/overdue', d.signedIn, async (c) => {
@@ -251,32 +240,16 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       c,
       '逾期未签收',
       <section class="scroll">
-        {items.length === 0 ? <p class="muted">没有逾期未签收的通知。</p> : null}
-        <table>
-          <thead>
-            <tr>
-              <th>部门</th>
-              <th>类型</th>
-              <th>对象</th>
-              <th>应签收时间</th>
-            </tr>
-          </thead>
-          <tbody>
-            {items.map((raw) => {
-              const n = raw as Shown & { department: string };
-              return (
-                <tr>
-                  <td>{n.department}</td>
-                  <td>{EVENT_LABELS[n.event.type] ?? n.event.type}</td>
-                  <td>
-                    <About n={n} />
-                  </td>
-                  <td class="mono">{n.ackBy.replace('T', ' ').slice(0, 16)}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <Table
+          rows={items as (Shown & { department: string })[]}
+          empty="没有逾期未签收的通知。"
+          columns={[
+            { label: '部门', cell: (n) => n.department },
+            { label: '类型', cell: (n) => EVENT_LABELS[n.event.type] ?? n.event.type },
+            { label: '对象', cell: (n) => <About n={n} /> },
+            { label: '应签收时间', class: 'mono', cell: (n) => n.ackBy.replace('T', ' ').slice(0, 16) },
+          ]}
+        />
       </section>,
     );
   });
@@ -304,30 +277,16 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
           </form>
         </section>
         <section class="scroll">
-          {failed.length === 0 ? <p class="muted">本页没有推送失败的通知。</p> : null}
-          <table>
-            <thead>
-              <tr>
-                <th>时间</th>
-                <th>类型</th>
-                <th>尝试次数</th>
-                <th>最后错误</th>
-              </tr>
-            </thead>
-            <tbody>
-              {failed.map((raw) => {
-                const n = raw as Shown;
-                return (
-                  <tr>
-                    <td class="mono">{n.createdAt.replace('T', ' ').slice(0, 16)}</td>
-                    <td>{EVENT_LABELS[n.event.type] ?? n.event.type}</td>
-                    <td>{n.delivery.attempts}</td>
-                    <td>{n.delivery.lastError ?? ''}</td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
+          <Table
+            rows={failed as Shown[]}
+            empty="本页没有推送失败的通知。"
+            columns={[
+              { label: '时间', class: 'mono', cell: (n) => n.createdAt.replace('T', ' ').slice(0, 16) },
+              { label: '类型', cell: (n) => EVENT_LABELS[n.event.type] ?? n.event.type },
+              { label: '尝试次数', cell: (n) => n.delivery.attempts },
+              { label: '最后错误', cell: (n) => n.delivery.lastError ?? '' },
+            ]}
+          />
           <Pager next={page.next} path="/console/deliveries" />
         </section>
       </>,
@@ -359,27 +318,19 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
           </div>
         ) : null}
         <section class="scroll">
-          {subs.length === 0 ? <p class="muted">还没有订阅。</p> : null}
-          <table>
-            <thead>
-              <tr>
-                <th>名称</th>
-                <th>目的</th>
-                <th>范围</th>
-                <th>推送地址</th>
-                <th>状态</th>
-                <th>操作</th>
-              </tr>
-            </thead>
-            <tbody>
-              {subs.map((s) => (
-                <tr>
-                  <td>{s.name}</td>
-                  <td>{s.purpose ?? ''}</td>
-                  <td>{s.filters.kinds?.map((k) => (k === 'catalogue' ? '清单变更' : KIND_LABELS[k])).join('、') ?? '全部'}</td>
-                  <td class="mono">{s.webhook ? `${s.webhook.url}（…${s.webhook.secretHint}）` : '仅收件箱'}</td>
-                  <td>{s.status === 'active' ? <span class="tag good">启用</span> : <span class="tag warn">暂停</span>}</td>
-                  <td>
+          <Table
+            rows={subs}
+            empty="还没有订阅。"
+            columns={[
+              { label: '名称', cell: (s) => s.name },
+              { label: '目的', cell: (s) => s.purpose ?? '' },
+              { label: '范围', cell: (s) => s.filters.kinds?.map((k) => (k === 'catalogue' ? '清单变更' : KIND_LABELS[k])).join('、') ?? '全部' },
+              { label: '推送地址', class: 'mono', cell: (s) => (s.webhook ? `${s.webhook.url}（…${s.webhook.secretHint}）` : '仅收件箱') },
+              { label: '状态', cell: (s) => (s.status === 'active' ? <span class="tag good">启用</span> : <span class="tag warn">暂停</span>) },
+              {
+                label: '操作',
+                cell: (s) => (
+                  <>
                     <form class="inline" method="post" action={`/console/subscriptions/${s.id}/status`}>
                       <Csrf token={csrf} />
                       <input type="hidden" name="status" value={s.status === 'active' ? 'paused' : 'active'} />
@@ -395,11 +346,11 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
                         </button>
                       </form>
                     ) : null}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </>
+                ),
+              },
+            ]}
+          />
         </section>
         <h2>新建订阅</h2>
         <section>
@@ -447,10 +398,10 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       throw e;
     }
   });
-  app.post('/subscriptions/:id/status', d.signedIn, async (c) => {
-    const status = (await d.form(c)).status === 'paused' ? 'paused' : 'active';
-    await updateSubscription(ports, d.client(c), c.req.param('id'), { status }, d.webhooks);
-    return c.redirect(`/console/subscriptions?done=${status}`, 303);
+  act('/subscriptions/:id/status', 'subscriptions', async (c, id, fields) => {
+    const status = fields.status === 'paused' ? 'paused' : 'active';
+    await updateSubscription(ports, d.client(c), id, { status }, d.webhooks);
+    return status;
   });
   app.post('/subscriptions/:id/rotate', d.signedIn, async (c) => {
     const out = await rotateSecret(ports, d.client(c), c.req.param('id'), {});
@@ -490,27 +441,16 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
           </form>
         </section>
         <section class="scroll">
-          {page.items.length === 0 ? <p class="muted">没有记录。</p> : null}
-          <table>
-            <thead>
-              <tr>
-                <th>日期</th>
-                <th>企业</th>
-                <th>版本</th>
-                <th>接收时间</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.items.map((r) => (
-                <tr>
-                  <td>{r.date}</td>
-                  <td class="mono">{r.creditCode}</td>
-                  <td>第 {r.version} 版</td>
-                  <td class="mono">{r.receivedAt.replace('T', ' ').slice(0, 16)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            rows={page.items}
+            empty="没有记录。"
+            columns={[
+              { label: '日期', cell: (r) => r.date },
+              { label: '企业', class: 'mono', cell: (r) => r.creditCode },
+              { label: '版本', cell: (r) => `第 ${r.version} 版` },
+              { label: '接收时间', class: 'mono', cell: (r) => r.receivedAt.replace('T', ' ').slice(0, 16) },
+            ]}
+          />
           <Pager next={page.next} path="/console/records" query={{ kind: q.kind, from: q.from, to: q.to }} />
         </section>
       </>,

@@ -11,7 +11,7 @@ import { readAccessLog, readHistory, readProfile, readRecord } from '../core/pro
 import { creditCheck, listHistory } from '../core/credit';
 import type { ConsoleDeps, ConsoleEnv } from './app';
 import { problemErrors } from './app';
-import { FieldErrors, Pager } from './layout';
+import { FieldErrors, Pager, Table } from './layout';
 import type { Hono } from 'hono';
 import type { FieldError } from '../core/errors';
 
@@ -184,30 +184,16 @@ export function registerEnterprise(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
 
         <h2>记录时间线</h2>
         <section class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th>日期</th>
-                <th>类别</th>
-                <th>摘要</th>
-                <th>版本</th>
-                <th>报送部门</th>
-              </tr>
-            </thead>
-            <tbody>
-              {history.items.map((r) => (
-                <tr>
-                  <td>{r.date}</td>
-                  <td>{KIND_LABELS[r.kind]}</td>
-                  <td>{glance(r)}</td>
-                  <td>
-                    <a href={`/console/records/${r.id}?${new URLSearchParams({ purpose })}`}>第 {r.version} 版</a>
-                  </td>
-                  <td>{r.postedBy}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            rows={history.items}
+            columns={[
+              { label: '日期', cell: (r) => r.date },
+              { label: '类别', cell: (r) => KIND_LABELS[r.kind] },
+              { label: '摘要', cell: (r) => glance(r) },
+              { label: '版本', cell: (r) => <a href={`/console/records/${r.id}?${new URLSearchParams({ purpose })}`}>第 {r.version} 版</a> },
+              { label: '报送部门', cell: (r) => r.postedBy },
+            ]}
+          />
           <Pager next={history.next} path="/console/enterprise" query={here} />
         </section>
 
@@ -215,28 +201,16 @@ export function registerEnterprise(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
           <>
             <h2>查询日志（谁查阅了本企业、为何查阅）</h2>
             <section class="scroll">
-              <table>
-                <thead>
-                  <tr>
-                    <th>时间</th>
-                    <th>部门</th>
-                    <th>内容</th>
-                    <th>目的</th>
-                    <th>方式</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {log.items.map((e) => (
-                    <tr>
-                      <td class="mono">{e.at.replace('T', ' ').slice(0, 19)}</td>
-                      <td>{e.department}</td>
-                      <td>{RESOURCE_LABELS[e.resource.split(':')[0]] ?? e.resource}</td>
-                      <td>{e.purpose}</td>
-                      <td>{e.channel === 'push' ? '推送' : e.channel === 'pull' ? '拉取' : '查询'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                rows={log.items}
+                columns={[
+                  { label: '时间', class: 'mono', cell: (e) => e.at.replace('T', ' ').slice(0, 19) },
+                  { label: '部门', cell: (e) => e.department },
+                  { label: '内容', cell: (e) => RESOURCE_LABELS[e.resource.split(':')[0]] ?? e.resource },
+                  { label: '目的', cell: (e) => e.purpose },
+                  { label: '方式', cell: (e) => (e.channel === 'push' ? '推送' : e.channel === 'pull' ? '拉取' : '查询') },
+                ]}
+              />
               <Pager next={log.next} path="/console/enterprise" query={{ ...here, cursor }} param="logCursor" />
             </section>
           </>

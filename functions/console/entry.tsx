@@ -14,7 +14,8 @@ import { badRequest, notFound, ProblemError, type FieldError } from '../core/err
 import { WRITE_SCOPES } from '../core/model';
 import type { ConsoleContext, ConsoleDeps, ConsoleEnv } from './app';
 import { KIND_LABELS } from './enterprise';
-import { bodyFrom, fieldsOf, parseCsv, placeErrors, templateCsv, type Field } from './fields';
+import { bodyFrom, fieldLabel, fieldsOf, fileReader, parseCsv, placeErrors, templateCsv, type Field } from './fields';
+import { chineseMessage } from './messages';
 import { Csrf } from './layout';
 import { excelDate, NotXlsx, readXlsx } from './xlsx';
 
@@ -99,7 +100,11 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
   );
 
   const form = (c: ConsoleContext, kind: RecordKind, values: Record<string, string> = {}, errors: FieldError[] = [], status = 200) => {
-    const { byField, general } = placeErrors(kind, errors);
+    const { byField, general } = placeErrors(
+      kind,
+      // A choice left empty is missing, whatever rule the schema names for it.
+      errors.map((e) => ({ ...e, message: !values[e.path]?.trim() && e.code === 'invalid-value' ? '必填' : chineseMessage(e, fieldLabel(kind)) })),
+    );
     return d.render(
       c,
       `在线填报：${KIND_LABELS[kind]}`,
@@ -109,7 +114,7 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
             <p>有 {errors.length} 处填写有误，已在对应栏目下标出；记录未保存。</p>
             {general.map((e) => (
               <p>
-                <code>{e.path}</code>：{e.message}
+                {fieldLabel(kind)(e.path) ?? <code>{e.path}</code>}：{e.message}
               </p>
             ))}
           </div>
@@ -225,15 +230,12 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       throw e;
     }
     const [header = [], ...data] = rows;
-    const fields = new Set(fieldsOf(kind as RecordKind).map((f) => f.path));
-    // A date typed into a spreadsheet cell is stored as a day number.
-    const dates = new Set(spreadsheet ? fieldsOf(kind as RecordKind).flatMap((f) => (f.type === 'date' ? [f.path] : [])) : []);
-    const unknown = header.filter((h) => !fields.has(`/${h.trim()}`));
-    if (unknown.length) throw badRequest('the file has columns the template has not', [{ path: 'file', message: `未知的列：${unknown.join('、')}（列名须与模板第一行相同）` }]);
+    const reader = fileReader(kind as RecordKind, header, spreadsheet ? excelDate : undefined);
+    if (reader.unknown.length) throw badRequest('the file has columns the template has not', [{ path: 'file', message: `未知的列：${reader.unknown.join('、')}（列名须与模板第一行相同）` }]);
     if (data.length > IMPORT_MAX_ROWS) throw badRequest('too many rows', [{ path: 'file', message: `文件有 ${data.length} 行，每次最多 ${IMPORT_MAX_ROWS} 行` }]);
-    const bodies = data.map((cells) =>
-      bodyFrom(kind as RecordKind, Object.fromEntries(header.map((h, i) => [`/${h.trim()}`, dates.has(`/${h.trim()}`) && cells[i] ? excelDate(cells[i]) : cells[i]])), /\|/),
-    );
+    const { headerOf } = reader;
+    const bodies = data.map((cells) => reader.body(cells));
+    const label = fieldLabel(kind as RecordKind);
     const results = [];
     for (let i = 0; i < bodies.length; i += BATCH_LIMIT) {
       const batch = await ingestBatch(ports, d.client(c), bodies.slice(i, i + BATCH_LIMIT), d.ingest);
@@ -269,10 +271,11 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
                       <span class="tag">已存在 {r.record?.id}</span>
                     ) : (
                       <>
-                        <span class="tag bad">出错</span> {r.problem?.detail}
+                        <span class="tag bad">出错</span> {r.problem?.errors?.length ? '' : r.problem?.status === 409 ? '与已保存的同一编号记录内容不同（更正请填写更正的版本号）' : r.problem?.detail}
                         {(r.problem?.errors ?? []).map((e) => (
                           <div class="err">
-                            <code>{e.path.slice(1)}</code>：{e.message}
+                            <code>{headerOf.get(e.path) ?? e.path.slice(1)}</code>
+                            {label(e.path) ? `（${label(e.path)}）` : ''}：{chineseMessage(e, label)}
                           </div>
                         ))}
                       </>

@@ -7,6 +7,8 @@
  */
 import { z } from 'zod';
 import { RECORD_DATA, type RecordKind } from '../../schemas/records';
+import { COLUMNS } from '../core/disclosure';
+import type { StoredVersion } from '../core/model';
 
 export type FieldType = 'text' | 'longtext' | 'date' | 'integer' | 'boolean' | 'choice' | 'list';
 export interface Field {
@@ -180,10 +182,89 @@ export function parseCsv(text: string): string[][] {
 const csvCell = (v: string) => (/[",\r\n]/.test(v) ? `"${v.replaceAll('"', '""')}"` : v);
 export const toCsvLine = (cells: string[]) => cells.map(csvCell).join(',');
 
-/** The import template of a kind: a header of field paths (without the leading /) and one example row. */
-export function templateCsv(kind: RecordKind, example: unknown): string {
+/** The standard's columns of licences and penalties as an import reads them, in the standard's order; no path for what the exchange fills itself. */
+function importColumns(kind: 'licence' | 'penalty') {
+  return COLUMNS[kind].map(({ code, from, into }) => {
+    const path = typeof from === 'string' ? `/data/${from.replaceAll('.', '/')}` : into?.path;
+    const text = (body: { creditCode?: string; data: Record<string, unknown> }): string | undefined => {
+      if (typeof from === 'string') return ((v) => (v === undefined || v === null ? undefined : String(v)))(valueAt(body, path ?? ''));
+      // Only what the body holds (an export's defaults, such as the party category, stay out of an
+      // example); a computed column an import reads back takes only the record, never the source unit.
+      if (!into || valueAt(body, into.path) === undefined) return undefined;
+      return from({ creditCode: body.creditCode ?? '', data: body.data } as StoredVersion, { department: '', name: '', region: '' });
+    };
+    return { code, path, parse: into?.parse ?? ((t: string) => t), text };
+  });
+}
+
+/** A column of an import file: its header, the body field it fills, how its text is read, and its text for a body. */
+export interface FileColumn {
+  header: string;
+  path: string;
+  parse: (text: string) => string;
+  text: (body: { creditCode?: string; data: Record<string, unknown> }) => string | undefined;
+}
+
+/** The Chinese label of each field path of a kind. */
+export const fieldLabel = (kind: RecordKind) => (path: string) => fieldsOf(kind).find((f) => f.path === path)?.label;
+
+/**
+ * The column layout of a kind's import file. Licences and penalties follow the 双公示 standard:
+ * its field codes (XK_*, CF_*) in its order, read through the export's own column table
+ * (functions/core/disclosure.ts), then the exchange's fields the standard has no code for, by
+ * field path. Other kinds are field paths only. `sourceId` comes first: it is the row's identity.
+ */
+export function fileLayout(kind: RecordKind): FileColumn[] {
   const fields = fieldsOf(kind);
-  const texts = textsOf(kind, example);
+  const byPath = (f: Field): FileColumn => ({ header: f.path.slice(1), path: f.path, parse: (t) => t, text: (body) => textsOf(kind, body)[f.path] });
+  if (kind !== 'licence' && kind !== 'penalty') return fields.map(byPath);
+  const paths = new Set(fields.map((f) => f.path));
+  const standard = importColumns(kind).flatMap((c) => (c.path && paths.has(c.path) ? [{ header: c.code, path: c.path, parse: c.parse, text: c.text }] : []));
+  const covered = new Set(standard.map((c) => c.path));
+  const [sourceId, ...rest] = fields.filter((f) => !covered.has(f.path)).map(byPath);
+  return [sourceId, ...standard, ...rest];
+}
+
+/**
+ * What a file's header cell means: a column of the layout (by standard code or field path; a file
+ * written with field paths before the standard's codes were taken still reads), a standard column
+ * the exchange fills itself (数据来源单位, which is the posting department; ignored), or nothing.
+ */
+export function fileColumn(kind: RecordKind, header: string): FileColumn | 'ignored' | undefined {
+  const h = header.trim();
+  const layout = fileLayout(kind);
+  const found = layout.find((c) => c.header === h) ?? fieldsOf(kind).find((f) => f.path === `/${h}`);
+  if (found && 'header' in found) return found;
+  if (found) return { header: h, path: found.path, parse: (t) => t, text: () => undefined };
+  return (kind === 'licence' || kind === 'penalty') && importColumns(kind).some((c) => c.code === h) ? 'ignored' : undefined;
+}
+
+/**
+ * How to read the rows of a file whose first row is `header`: the header cells no column knows, the
+ * header each field was read from (to name it in errors), and a row's record body. `dayNumbers`
+ * says date cells come as a spreadsheet's day numbers.
+ */
+export function fileReader(kind: RecordKind, header: string[], dayNumbers: (text: string) => string = (t) => t) {
+  const columns = header.map((h) => fileColumn(kind, h));
+  const dates = new Set(fieldsOf(kind).flatMap((f) => (f.type === 'date' ? [f.path] : [])));
+  return {
+    unknown: header.filter((_, i) => columns[i] === undefined),
+    headerOf: new Map(columns.flatMap((col) => (col && col !== 'ignored' ? [[col.path, col.header] as const] : []))),
+    body(cells: string[]) {
+      const values: Record<string, string> = {};
+      columns.forEach((col, i) => {
+        const text = cells[i]?.trim();
+        if (!col || col === 'ignored' || !text) return;
+        values[col.path] = col.parse(dates.has(col.path) ? dayNumbers(text) : text);
+      });
+      return bodyFrom(kind, values, /\|/);
+    },
+  };
+}
+
+/** The import template of a kind: a header in the kind's file layout and one example row. */
+export function templateCsv(kind: RecordKind, example: { creditCode?: string; data: Record<string, unknown> }): string {
+  const layout = fileLayout(kind);
   // With a byte order mark, spreadsheet programs open the Chinese text as UTF-8.
-  return `\uFEFF${toCsvLine(fields.map((f) => f.path.slice(1)))}\r\n${toCsvLine(fields.map((f) => texts[f.path] ?? ''))}\r\n`;
+  return `\uFEFF${toCsvLine(layout.map((c) => c.header))}\r\n${toCsvLine(layout.map((c) => c.text(example) ?? ''))}\r\n`;
 }

@@ -5,7 +5,9 @@
  * and the small parts every page uses (pager, field errors, hidden form token).
  */
 import type { Child } from 'hono/jsx';
+import type { FieldError } from '../core/errors';
 import { WRITE_SCOPES, type ApiClient, type Scope } from '../core/model';
+import { chineseMessage } from './messages';
 
 const STYLE = `*{box-sizing:border-box}body{margin:0;font:15px/1.55 system-ui,"PingFang SC","Noto Sans CJK SC","Microsoft YaHei",sans-serif;color:#1f2328;background:#f6f7f9}
 header{background:#0b4f8a;color:#fff;padding:.5rem 1rem;display:flex;flex-wrap:wrap;gap:.5rem 1rem;align-items:center}header a{color:#fff}header b{font-size:1.05rem}
@@ -23,8 +25,8 @@ svg{max-width:100%;height:auto}@media(max-width:40rem){main{padding:.5rem}th,td{
 
 const WRITE = Object.values(WRITE_SCOPES);
 
-/** What the navigation offers, and the scope (any of) each needs. */
-const NAV: { href: string; label: string; any: Scope[] }[] = [
+/** What the navigation offers, and the scope (any of) each needs; none named: every signed-in key. */
+const NAV: { href: string; label: string; any?: Scope[] }[] = [
   { href: '/console/enterprises', label: '企业查询', any: ['profiles:read'] },
   { href: '/console/inbox', label: '收件箱', any: ['inbox:read'] },
   { href: '/console/claims', label: '认领池', any: ['notices:claim'] },
@@ -34,12 +36,13 @@ const NAV: { href: string; label: string; any: Scope[] }[] = [
   { href: '/console/entry', label: '在线填报', any: WRITE },
   { href: '/console/import', label: '批量导入', any: WRITE },
   { href: '/console/records', label: '本部门数据', any: ['profiles:read', ...WRITE] },
+  { href: '/console/statistics', label: '统计' },
   { href: '/console/charts', label: '图表', any: ['profiles:read', 'notifications:oversee', 'cover:read'] },
 ];
 
 export const canSee = (client: ApiClient, any: readonly Scope[]) => any.some((s) => client.scopes.includes(s));
 
-export function Page(props: { title: string; client?: ApiClient; csrf?: string; children?: Child }) {
+export function Page(props: { title: string; client?: ApiClient; csrf?: string; children?: Child; refreshSeconds?: number }) {
   const { client } = props;
   return (
     <html lang="zh-CN">
@@ -47,6 +50,7 @@ export function Page(props: { title: string; client?: ApiClient; csrf?: string; 
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
         <title>{props.title} · 涉企信息共享平台</title>
+        {props.refreshSeconds ? <meta http-equiv="refresh" content={String(props.refreshSeconds)} /> : null}
         <style dangerouslySetInnerHTML={{ __html: STYLE }} />
       </head>
       <body>
@@ -57,7 +61,7 @@ export function Page(props: { title: string; client?: ApiClient; csrf?: string; 
             </a>
           </b>
           <nav aria-label="主导航">
-            {client ? NAV.filter((n) => canSee(client, n.any)).map((n) => <a href={n.href}>{n.label}</a>) : null}
+            {client ? NAV.filter((n) => !n.any || canSee(client, n.any)).map((n) => <a href={n.href}>{n.label}</a>) : null}
             <a href="/console/public">公开信息</a>
           </nav>
           {client ? (
@@ -87,17 +91,52 @@ export function Page(props: { title: string; client?: ApiClient; csrf?: string; 
 
 export const Csrf = (props: { token?: string }) => (props.token ? <input type="hidden" name="_csrf" value={props.token} /> : null);
 
-/** The errors of one field, shown next to it. */
-export function FieldErrors(props: { errors?: { path: string; message: string }[]; path: string }) {
+/** The errors of one field, shown next to it in Chinese. */
+export function FieldErrors(props: { errors?: FieldError[]; path: string }) {
   const mine = (props.errors ?? []).filter((e) => e.path === props.path || e.path.startsWith(`${props.path}/`));
   return (
     <>
       {mine.map((e) => (
         <p class="err" role="alert">
           {e.path === props.path ? '' : `${e.path.slice(props.path.length + 1)}：`}
-          {e.message}
+          {chineseMessage(e)}
         </p>
       ))}
+    </>
+  );
+}
+
+/** One column of a `Table`: its heading and what a row shows in it. */
+export interface Column<T> {
+  label: string;
+  cell: (row: T) => Child;
+  class?: string;
+}
+
+/** A listing as a table: a heading per column, a row per item (its `id` from `rowId`), a line when there are none. */
+export function Table<T>(props: { columns: (Column<T> | false)[]; rows: T[]; empty?: string; rowId?: (row: T) => string }) {
+  const columns = props.columns.filter((c): c is Column<T> => c !== false);
+  return (
+    <>
+      {props.rows.length === 0 && props.empty ? <p class="muted">{props.empty}</p> : null}
+      <table>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th>{c.label}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr id={props.rowId?.(row)}>
+              {columns.map((c) => (
+                <td class={c.class}>{c.cell(row)}</td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
     </>
   );
 }

@@ -18,7 +18,7 @@ import { badRequest } from '../core/errors';
 import { parseOrThrow } from '../core/validation';
 import type { ConsoleDeps, ConsoleEnv } from './app';
 import { LIST_LABELS, show } from './enterprise';
-import { FieldErrors, Pager } from './layout';
+import { FieldErrors, Pager, Table } from './layout';
 import type { FieldError } from '../core/errors';
 import { problemErrors } from './app';
 
@@ -193,31 +193,17 @@ export function registerPublic(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       c,
       LIST_LABELS[list],
       <section class="scroll">
-        {page.items.length === 0 ? <p class="muted">名单中没有企业。</p> : null}
-        <table>
-          <thead>
-            <tr>
-              <th>企业</th>
-              <th>统一社会信用代码</th>
-              <th>列入原因</th>
-              <th>决定机关与文号</th>
-              <th>列入日期</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.items.map((e) => (
-              <tr>
-                <td>{e.enterpriseName}</td>
-                <td class="mono">{e.creditCode}</td>
-                <td>{e.reason}</td>
-                <td>
-                  {e.authority} {e.decisionNumber}
-                </td>
-                <td>{e.decisionDate}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <Table
+          rows={page.items}
+          empty="名单中没有企业。"
+          columns={[
+            { label: '企业', cell: (e) => e.enterpriseName },
+            { label: '统一社会信用代码', class: 'mono', cell: (e) => e.creditCode },
+            { label: '列入原因', cell: (e) => e.reason },
+            { label: '决定机关与文号', cell: (e) => `${e.authority} ${e.decisionNumber}` },
+            { label: '列入日期', cell: (e) => e.decisionDate },
+          ]}
+        />
         <Pager next={page.next} path={`/console/public/lists/${list}`} />
       </section>,
     );
@@ -262,31 +248,14 @@ export function registerPublic(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
           </section>
           {page ? (
             <section class="scroll">
-              {page.items.length === 0 ? <p class="muted">这段时间没有公示的记录。</p> : null}
-              <table>
-                <thead>
-                  <tr>
-                    {spec.columns.map(([, label]) => (
-                      <th>{label}</th>
-                    ))}
-                    {spec.kind === 'licence' ? <th>告知承诺</th> : null}
-                  </tr>
-                </thead>
-                <tbody>
-                  {page.items.map((row) => (
-                    <tr>
-                      {spec.columns.map(([code]) => (
-                        <td>{show((row as Record<string, unknown>)[code])}</td>
-                      ))}
-                      {spec.kind === 'licence' ? (
-                        <td>
-                          <a href={`/console/public/commitments/${row.recordId}`}>查看</a>
-                        </td>
-                      ) : null}
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table<Record<string, unknown> & { recordId: string }>
+                rows={page.items}
+                empty="这段时间没有公示的记录。"
+                columns={[
+                  ...spec.columns.map(([code, label]) => ({ label, cell: (row: Record<string, unknown>) => show(row[code]) })),
+                  spec.kind === 'licence' && { label: '告知承诺', cell: (row) => <a href={`/console/public/commitments/${row.recordId}`}>查看</a> },
+                ]}
+              />
               <Pager next={page.next} path={`/console/public/${path}`} query={{ from: raw.from, to: raw.to }} />
             </section>
           ) : null}
@@ -391,25 +360,14 @@ export function registerPublic(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
         </section>
         {page ? (
           <section class="scroll">
-            {page.items.length === 0 ? <p class="muted">该部门没有公布抽查计划。</p> : null}
-            <table>
-              <thead>
-                <tr>
-                  <th>计划</th>
-                  <th>公布时间</th>
-                </tr>
-              </thead>
-              <tbody>
-                {page.items.map((p) => (
-                  <tr>
-                    <td>
-                      <a href={`/console/public/plans/${p.id}`}>{p.title}</a>
-                    </td>
-                    <td class="mono">{p.createdAt.slice(0, 10)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              rows={page.items}
+              empty="该部门没有公布抽查计划。"
+              columns={[
+                { label: '计划', cell: (p) => <a href={`/console/public/plans/${p.id}`}>{p.title}</a> },
+                { label: '公布时间', class: 'mono', cell: (p) => p.createdAt.slice(0, 10) },
+              ]}
+            />
             <Pager next={page.next} path="/console/public/plans" query={{ department }} />
           </section>
         ) : null}
@@ -476,26 +434,15 @@ node scripts/redraw.mjs draw.json --commitment ${String(plan.commitment)} --pool
         {tasks ? (
           <section class="scroll">
             <h2 style="margin-top:0">抽查任务与结果</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th>企业</th>
-                  <th>检查人员</th>
-                  <th>状态</th>
-                  <th>结果</th>
-                </tr>
-              </thead>
-              <tbody>
-                {tasks.items.map((t) => (
-                  <tr>
-                    <td class="mono">{t.creditCode}</td>
-                    <td>{t.inspectors.map((i) => i.name).join('、')}</td>
-                    <td>{t.status === 'closed' ? '已完成' : t.status === 'open' ? '待检查' : '未能分派'}</td>
-                    <td>{t.result ? `${t.result.date} ${t.result.result}` : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+            <Table
+              rows={tasks.items}
+              columns={[
+                { label: '企业', class: 'mono', cell: (t) => t.creditCode },
+                { label: '检查人员', cell: (t) => t.inspectors.map((i) => i.name).join('、') },
+                { label: '状态', cell: (t) => (t.status === 'closed' ? '已完成' : t.status === 'open' ? '待检查' : '未能分派') },
+                { label: '结果', cell: (t) => (t.result ? `${t.result.date} ${t.result.result}` : '') },
+              ]}
+            />
             <Pager next={tasks.next} path={`/console/public/plans/${plan.id}`} />
           </section>
         ) : null}

@@ -39,7 +39,20 @@ export function partyCategoryOf(v: Pick<StoredVersion, 'creditCode' | 'data'>): 
 
 /** Where a column's value comes from: a dotted path into the record body, or a function of the record. */
 type Source = string | ((v: StoredVersion, unit: SourceUnit) => string | undefined);
-type Column = { code: string; from: Source };
+/**
+ * A column of the standard: its code, where an export takes its value from, and for a computed
+ * column an import can read back (`into`), the record body field it fills (a JSON pointer) and
+ * how its text becomes that field's. A dotted `from` path is its own way back.
+ */
+export type Column = { code: string; from: Source; into?: { path: string; parse?: (text: string) => string } };
+
+/** The key whose Chinese name a text is (as the standard writes coded values), else the text as it is. */
+const keyNamed =
+  (names: Record<string, string>) =>
+  (text: string): string =>
+    Object.entries(names).find(([, name]) => name === text)?.[0] ?? text;
+/** 万元 back to integer fen; text that is not an amount is kept, so the schema names the error. */
+const wanYuanToFen = (text: string) => (/^\d+(\.\d{1,6})?$/.test(text) ? String(Math.round(Number(text) * 1_000_000)) : text);
 
 const party = (field: string) => `party.${field}`;
 const creditCodeColumn = (v: StoredVersion) => (isDerivedPartyKey(v.creditCode) ? undefined : v.creditCode);
@@ -49,8 +62,8 @@ export const fenToWanYuan = (fen: unknown) => (typeof fen === 'number' ? String(
 
 const PARTY_COLUMNS = (p: 'XK' | 'CF'): Column[] => [
   { code: `${p}_XDR_MC`, from: party('name') },
-  { code: `${p}_XDR_LB`, from: categoryColumn },
-  { code: `${p}_XDR_SHXYM`, from: creditCodeColumn },
+  { code: `${p}_XDR_LB`, from: categoryColumn, into: { path: '/data/party/category', parse: keyNamed(PARTY_CATEGORIES) } },
+  { code: `${p}_XDR_SHXYM`, from: creditCodeColumn, into: { path: '/creditCode' } },
   { code: `${p}_XDR_GSZC`, from: party('registrationNumber') },
   { code: `${p}_XDR_ZZJG`, from: party('organisationCode') },
   { code: `${p}_XDR_SWDJ`, from: party('taxNumber') },
@@ -70,7 +83,7 @@ export const LICENCE_COLUMNS: Column[] = [
   ...PARTY_COLUMNS('XK'),
   { code: 'XK_XKWS', from: 'documentName' },
   { code: 'XK_WSH', from: 'documentNumber' },
-  { code: 'XK_XKLB', from: (v) => LICENCE_CATEGORY_NAMES[String(v.data.category)] },
+  { code: 'XK_XKLB', from: (v) => LICENCE_CATEGORY_NAMES[String(v.data.category)], into: { path: '/data/category', parse: keyNamed(LICENCE_CATEGORY_NAMES) } },
   { code: 'XK_XKZS', from: 'certificateName' },
   { code: 'XK_XKBH', from: 'certificateNumber' },
   { code: 'XK_NR', from: 'content' },
@@ -80,7 +93,7 @@ export const LICENCE_COLUMNS: Column[] = [
   { code: 'XK_XKJG', from: 'authority' },
   { code: 'XK_XKJGDM', from: 'authorityCreditCode' },
   // Coded as the provincial loaders do: 1 valid, 2 no longer valid.
-  { code: 'XK_ZT', from: (v) => (v.data.status === 'valid' ? '1' : '2') },
+  { code: 'XK_ZT', from: (v) => (v.data.status === 'valid' ? '1' : '2'), into: { path: '/data/status', parse: (text) => (text === '1' ? 'valid' : text) } },
   { code: 'XK_LYDW', from: (_, unit) => unit.name },
   { code: 'XK_LYDWDM', from: (_, unit) => unit.creditCode },
   { code: 'BZ', from: 'remarks' },
@@ -93,14 +106,25 @@ export const PENALTY_COLUMNS: Column[] = [
   { code: 'CF_WFXW', from: 'violationType' },
   { code: 'CF_SY', from: 'facts' },
   { code: 'CF_YJ', from: 'legalBasis' },
-  { code: 'CF_CFLB', from: (v) => (v.data.categories as (keyof typeof PENALTY_CATEGORIES)[]).map((c) => PENALTY_CATEGORIES[c]).join(';') },
+  {
+    code: 'CF_CFLB',
+    from: (v) => (v.data.categories as (keyof typeof PENALTY_CATEGORIES)[]).map((c) => PENALTY_CATEGORIES[c]).join(';'),
+    into: {
+      path: '/data/categories',
+      parse: (text) =>
+        text
+          .split(/[;；|]/)
+          .map((t) => keyNamed(PENALTY_CATEGORIES)(t.trim()))
+          .join('|'),
+    },
+  },
   { code: 'CF_NR', from: 'content' },
-  { code: 'CF_NR_FK', from: (v) => fenToWanYuan(v.data.fineFen) },
-  { code: 'CF_NR_WFFF', from: (v) => fenToWanYuan(v.data.confiscationFen) },
+  { code: 'CF_NR_FK', from: (v) => fenToWanYuan(v.data.fineFen), into: { path: '/data/fineFen', parse: wanYuanToFen } },
+  { code: 'CF_NR_WFFF', from: (v) => fenToWanYuan(v.data.confiscationFen), into: { path: '/data/confiscationFen', parse: wanYuanToFen } },
   { code: 'CF_NR_ZKDX', from: (v) => ((r) => (r ? `${r.name} ${r.number}` : undefined))(v.data.revokedLicence as { name: string; number: string } | undefined) },
   { code: 'CF_JDRQ', from: 'decisionDate' },
   // Records from before 处罚有效期 existed read it as the publication end.
-  { code: 'CF_YXQ', from: (v) => String(v.data.validUntil ?? v.data.publicUntil) },
+  { code: 'CF_YXQ', from: (v) => String(v.data.validUntil ?? v.data.publicUntil), into: { path: '/data/validUntil' } },
   { code: 'CF_GSJZQ', from: 'publicUntil' },
   { code: 'CF_CFJG', from: 'authority' },
   { code: 'CF_CFJGDM', from: 'authorityCreditCode' },

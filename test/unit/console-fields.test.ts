@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { recordExamples } from '../../schemas/examples';
 import { RECORD_KINDS, RecordInput } from '../../schemas/records';
-import { bodyFrom, fieldsOf, parseCsv, placeErrors, templateCsv, textsOf } from '../../functions/console/fields';
+import { bodyFrom, fieldsOf, fileReader, parseCsv, placeErrors, templateCsv, textsOf } from '../../functions/console/fields';
+import { chineseMessage } from '../../functions/console/messages';
 import { excelDate, NotXlsx, readXlsx } from '../../functions/console/xlsx';
 import { xlsxOf } from '../fakes/xlsx';
 
@@ -11,10 +12,40 @@ describe('record fields', () => {
     const example = recordExamples()[kind];
     const [header, row] = parseCsv(templateCsv(kind, example));
     expect(header[0]).toBe('sourceId');
-    const values = Object.fromEntries(header.map((h, i) => [`/${h}`, row[i]]));
-    const body = bodyFrom(kind, values, /\|/);
+    const body = fileReader(kind, header).body(row);
     expect(body).toEqual(example);
     expect(RecordInput.safeParse(body).success).toBe(true);
+  });
+
+  it('read licences and penalties in the 双公示 layout, and files written with field paths as before', () => {
+    const penalty = recordExamples().penalty;
+    const [header] = parseCsv(templateCsv('penalty', penalty));
+    expect(header).toEqual(expect.arrayContaining(['CF_WSH', 'CF_CFLB', 'CF_NR_FK', 'CF_JDRQ', 'CF_GSJZQ']));
+    expect(header).not.toContain('data/fineFen');
+    // Amounts in 万元, categories by their Chinese names separated by ;, the source unit ignored.
+    const standard = fileReader('penalty', ['sourceId', 'CF_NR_FK', 'CF_CFLB', 'CF_SJLY', 'XK_NOPE']);
+    expect(standard.unknown).toEqual(['XK_NOPE']);
+    expect(standard.body(['CF-9', '0.05', '警告;罚款', '某局', ''])).toEqual({ kind: 'penalty', sourceId: 'CF-9', data: { fineFen: 50_000, categories: ['warning', 'fine'] } });
+    const paths = fileReader('licence', ['sourceId', 'creditCode', 'data/category', 'data/decisionDate']);
+    expect(paths.unknown).toEqual([]);
+    expect(paths.body(['XK-9', '91330402MA2B4T1X8Q', 'ordinary', '2026-03-01'])).toEqual({
+      kind: 'licence',
+      sourceId: 'XK-9',
+      creditCode: '91330402MA2B4T1X8Q',
+      data: { category: 'ordinary', decisionDate: '2026-03-01' },
+    });
+    expect(fileReader('licence', ['XK_XKLB', 'XK_ZT']).body(['特许', '1'])).toEqual({ kind: 'licence', data: { category: 'franchise', status: 'valid' } });
+  });
+
+  it('say field errors in Chinese, with the labels of the fields they name', () => {
+    const label = (path: string) => ({ '/data/validFrom': '有效期自' })[path];
+    expect(chineseMessage({ path: '/data/authority', message: 'required', code: 'required' })).toBe('必填');
+    expect(chineseMessage({ path: '/data/documentName', message: 'Too big: expected string to have <=100 characters', code: 'too-big' })).toBe('不能超过 100 个字');
+    expect(chineseMessage({ path: '/data/facts', message: 'Too small: expected string to have >=1 characters', code: 'too-small' })).toBe('不能为空');
+    expect(chineseMessage({ path: '/data/validTo', message: 'cannot be before validFrom', code: 'custom' }, label)).toBe('不能早于“有效期自”');
+    expect(chineseMessage({ path: '/creditCode', message: 'check character (18th) must be Q for this code (GB 32100-2015)', code: 'credit-code-check' })).toContain('应为 Q');
+    // A message no rule knows keeps its English text after a Chinese lead.
+    expect(chineseMessage({ path: '/x', message: 'something new', code: 'custom' })).toBe('填写有误（something new）');
   });
 
   it('name fields by the paths validation errors carry, with the Chinese labels and choices of the schema', () => {
