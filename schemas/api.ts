@@ -3,8 +3,8 @@
  * from (schemas/openapi.ts). Record shapes are in records.ts.
  */
 import { z } from 'zod';
-import { RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
-import { IdDocument, IsoDate, pageOf, pageQuery } from './common';
+import { BATCH_LIMIT, BatchRequest, PartyLookup, RecordInput, RecordKindSchema, RecordVersion, RecordWithVersions } from './records';
+import { IsoDate, pageOf, pageQuery } from './common';
 import { Calendar, CalendarYearInput, DocumentQuery, PageQuery, Plan, PlanCreate, PlanListQuery, PlanPage, PublicPlan, TaskPage } from './inspections';
 import { feedbackExample, recordExamples, subscriptionExample } from './examples';
 import {
@@ -30,6 +30,9 @@ import {
 } from './credit';
 import { CatalogueChange, CatalogueItemHistory, CatalogueListing, CatalogueVersionInput, PermitCover, Quota, UncoveredEnterprise, UnmatchedPhrase } from './catalogue';
 import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, RotateSecret, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
+
+// Defined beside the records, so that posting a record loads no other route's schemas; exported here too as part of the API's requests.
+export { BATCH_LIMIT, BatchRequest, PartyLookup };
 
 export const FieldError = z
   .strictObject({
@@ -64,17 +67,6 @@ export const Problem = z
       },
     ],
   });
-
-export const BATCH_LIMIT = 100;
-export const BatchRequest = z
-  .strictObject({
-    records: z
-      .array(z.unknown().meta({ $ref: '#/components/schemas/RecordInput' }))
-      .min(1)
-      .max(BATCH_LIMIT)
-      .meta({ description: `1-${BATCH_LIMIT} records, each a RecordInput` }),
-  })
-  .meta({ id: 'BatchRequest' });
 
 export const BatchItemResult = z
   .strictObject({
@@ -277,19 +269,6 @@ export const NameSearchPage = pageOf(
   }),
   'NameSearchPage',
 );
-
-/** Finding a party without a credit code (POST, so an identity document number never sits in a URL or a log line). */
-export const PartyLookup = z
-  .strictObject({
-    registrationNumber: z
-      .string()
-      .regex(/^[0-9]{13}([0-9]{2})?$/, '13 or 15 digits')
-      .optional()
-      .meta({ description: '工商注册号 of an individual business without a credit code' }),
-    idDocument: IdDocument.optional().meta({ description: 'identity document of a natural person' }),
-  })
-  .refine((b) => (b.registrationNumber === undefined) !== (b.idDocument === undefined), { message: 'give exactly one of registrationNumber and idDocument', path: ['registrationNumber'] })
-  .meta({ id: 'PartyLookup' });
 
 export const PartyFound = z
   .strictObject({ partyKey: z.string().meta({ description: 'REG:<注册号> or NP:<keyed hash>: read the party under it like a credit code' }), records: z.array(SummaryItem) })

@@ -431,3 +431,27 @@ export type RecordVersion = z.infer<typeof RecordVersion>;
 export const RecordWithVersions = RecordVersion.extend({
   versions: z.array(RecordVersion).meta({ description: 'every version, newest first (the first is the current one)' }),
 }).meta({ id: 'RecordWithVersions' });
+
+export const BATCH_LIMIT = 100;
+export const BatchRequest = z
+  .strictObject({
+    records: z
+      .array(z.unknown().meta({ $ref: '#/components/schemas/RecordInput' }))
+      .min(1)
+      .max(BATCH_LIMIT)
+      .meta({ description: `1-${BATCH_LIMIT} records, each a RecordInput` }),
+  })
+  .meta({ id: 'BatchRequest' });
+
+/** Finding a party without a credit code (POST, so an identity document number never sits in a URL or a log line). */
+export const PartyLookup = z
+  .strictObject({
+    registrationNumber: z
+      .string()
+      .regex(/^[0-9]{13}([0-9]{2})?$/, '13 or 15 digits')
+      .optional()
+      .meta({ description: '工商注册号 of an individual business without a credit code' }),
+    idDocument: IdDocument.optional().meta({ description: 'identity document of a natural person' }),
+  })
+  .refine((b) => (b.registrationNumber === undefined) !== (b.idDocument === undefined), { message: 'give exactly one of registrationNumber and idDocument', path: ['registrationNumber'] })
+  .meta({ id: 'PartyLookup' });

@@ -3,7 +3,9 @@
  * agnostic) and reports the sizes. `npm run build`; infra/app.ts calls it before synth.
  * Code behind a dynamic `import()` (the console's pages) goes into chunks beside the entry
  * (dist/<name>/chunks/), loaded only when first needed; the whole directory is the asset. The
- * size that counts for a cold start is the entry with what it imports statically (`bytes`).
+ * size that counts for a cold start (`bytes`) is what loads before the first answer: the entry
+ * with what it imports statically, and for the api also the chunks its typical first request
+ * loads (COLD_REQUEST_MODULES).
  * The large data files (schemas/data-files.ts) are copied into dist/<name>/data/ and read on
  * first use.
  */
@@ -20,13 +22,21 @@ export const ENTRY_POINTS = {
 } as const;
 export type FunctionName = keyof typeof ENTRY_POINTS;
 
+/**
+ * The api loads each route group's module on the group's first request (functions/api/app.ts), so
+ * its cold start is the entry and the group of its typical first request: posting a record.
+ */
+export const COLD_REQUEST_MODULES: Partial<Record<FunctionName, string>> = { api: 'functions/api/routes/ingest.ts' };
+
 // Bundled CommonJS dependencies (the AWS SDK) call require(); ESM output needs one defined.
 const BANNER = "import{createRequire}from'node:module';const require=createRequire(import.meta.url);";
 
 export interface BuiltFunction {
   file: string;
-  /** The entry and every chunk it imports statically: what a cold start loads. */
+  /** What a cold start loads before it answers: the entry, every chunk it imports statically, and the chunks of the typical first request. */
   bytes: number;
+  /** The entry and every chunk it imports statically, nothing more. */
+  entryBytes: number;
   /** Chunks loaded only through a dynamic import, with their sizes. */
   lazy: { file: string; bytes: number }[];
   /** Data files copied beside the bundle, read on first use. */
@@ -34,8 +44,8 @@ export interface BuiltFunction {
   metafile: Metafile;
 }
 
-/** Splits a build's outputs into what loads with the entry and what loads later. */
-function sizes(metafile: Metafile, entryFile: string, root: string): Pick<BuiltFunction, 'bytes' | 'lazy'> {
+/** Splits a build's outputs into what loads before the first answer and what loads later. */
+function sizes(metafile: Metafile, entryFile: string, root: string, coldModule?: string): Pick<BuiltFunction, 'bytes' | 'entryBytes' | 'lazy'> {
   const outputs = Object.fromEntries(
     Object.entries(metafile.outputs)
       .filter(([path]) => path.endsWith('.mjs'))
@@ -49,8 +59,15 @@ function sizes(metafile: Metafile, entryFile: string, root: string): Pick<BuiltF
   };
   visit(entryFile);
   const size = (file: string) => statSync(file).size;
+  const entryBytes = [...eager].reduce((n, f) => n + size(f), 0);
+  if (coldModule) {
+    const chunk = Object.keys(outputs).find((f) => outputs[f].entryPoint === coldModule);
+    if (!chunk) throw new Error(`${coldModule} is not a chunk of its own in ${entryFile}: is it still imported dynamically?`);
+    visit(chunk);
+  }
   return {
     bytes: [...eager].reduce((n, f) => n + size(f), 0),
+    entryBytes,
     lazy: Object.keys(outputs)
       .filter((f) => !eager.has(f))
       .map((file) => ({ file, bytes: size(file) })),
@@ -58,7 +75,7 @@ function sizes(metafile: Metafile, entryFile: string, root: string): Pick<BuiltF
 }
 
 /** Bundles one entry point into `dir` (index.mjs, chunks/, data/) with the settings every function uses. */
-export async function buildEntry(entry: string, dir: string, root = process.cwd()): Promise<BuiltFunction> {
+export async function buildEntry(entry: string, dir: string, root = process.cwd(), coldModule?: string): Promise<BuiltFunction> {
   const file = join(dir, 'index.mjs');
   rmSync(dir, { recursive: true, force: true });
   const result = await build({
@@ -79,7 +96,7 @@ export async function buildEntry(entry: string, dir: string, root = process.cwd(
     logLevel: 'warning',
     absWorkingDir: root,
   });
-  return { file, ...sizes(result.metafile, file, root), data: [], metafile: result.metafile };
+  return { file, ...sizes(result.metafile, file, root, coldModule), data: [], metafile: result.metafile };
 }
 
 export async function buildFunctions(outDir = 'dist', root = process.cwd()): Promise<Record<FunctionName, BuiltFunction>> {
@@ -87,7 +104,7 @@ export async function buildFunctions(outDir = 'dist', root = process.cwd()): Pro
   await Promise.all(
     (Object.entries(ENTRY_POINTS) as [FunctionName, string][]).map(async ([name, entry]) => {
       const dir = resolve(root, outDir, name);
-      const built = await buildEntry(entry, dir, root);
+      const built = await buildEntry(entry, dir, root, COLD_REQUEST_MODULES[name]);
       const data = DATA_FILES.map((f) => {
         const to = join(dir, 'data', f);
         cpSync(resolve(root, 'schemas', f), to);
@@ -112,7 +129,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       .sort((a, b) => b[1] - a[1])
       .slice(0, 6)
       .map(([p, n]) => `${p} ${(n / 1024).toFixed(0)} KB`);
-    console.log(`${name}: ${(b.bytes / 1024).toFixed(0)} KB  (${top.join(', ')})`);
+    const entryOnly =
+      b.entryBytes === b.bytes ? '' : ` (entry alone ${(b.entryBytes / 1024).toFixed(0)} KB, with the first ${COLD_REQUEST_MODULES[name as FunctionName]} request ${(b.bytes / 1024).toFixed(0)} KB)`;
+    console.log(`${name}: ${(b.bytes / 1024).toFixed(0)} KB${entryOnly}  (${top.join(', ')})`);
     for (const chunk of b.lazy) console.log(`  lazy chunk ${chunk.file.split('/').slice(-2).join('/')}: ${(chunk.bytes / 1024).toFixed(0)} KB`);
     for (const d of b.data) console.log(`  data file ${relative(dirname(b.file), d.file)}: ${(d.bytes / 1024).toFixed(0)} KB`);
   }

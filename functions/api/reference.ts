@@ -4,9 +4,10 @@
  * the recorded examples and the page renderer cost a cold start nothing.
  */
 import { openApiDocument } from '../../schemas/openapi';
+import { PROBLEM_TYPES } from '../../schemas/problems';
 import { docsPage, problemPage, problemsIndex } from './docs';
 
-export { docsPage, problemPage, problemsIndex };
+export { docsPage, problemPage, problemsIndex, PROBLEM_TYPES };
 
 export function buildReference(version: string) {
   const doc = openApiDocument(version);

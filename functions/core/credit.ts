@@ -9,13 +9,12 @@ import { z } from 'zod';
 import type { CatalogueFile } from '../../schemas/catalogue';
 import { shippedData } from '../../schemas/data-files';
 import { CREDIT_LISTS, ListingInput, ProposalRejection, RemovalInput, ReportInput, type CreditEntry, type CreditList, type CreditProposal, type MeasureReport } from '../../schemas/credit';
-import type { RecordInput, Warning } from '../../schemas/records';
 import { indexCatalogue, itemAsOf, type CatalogueIndex } from './catalogue';
 import { requireScope } from './clients';
 import { exceptionCodes } from './credit-code-exceptions';
 import { addYears, BLACKLIST_EARLIEST_REMOVAL_YEARS, BLACKLIST_YEARS, chinaToday, commitmentAllowed, listingDue, measuresFor, riskClass, type CreditConfig, type ReformMode } from './credit-rules';
 import { cursorBinding, decodeCursor, encodeCursor, sealPage } from './cursor';
-import { conflict, invalidCursor, invalidInput, notFound, ProblemError, type FieldError } from './errors';
+import { conflict, invalidCursor, invalidInput, notFound, type FieldError } from './errors';
 import type { ApiClient, Membership } from './model';
 import type { Ports } from './ports';
 import { requireCreditCode, requirePurpose } from './profile';
@@ -240,24 +239,6 @@ export async function creditCheck(ports: Ports, client: ApiClient, creditCode: s
  * The gate at ingest: a licence granted on a commitment to a blacklisted enterprise is refused;
  * an ordinary licence is accepted with a warning (the stream then tells the credit department).
  */
-export async function licenceCreditWarnings(ports: Ports, input: RecordInput): Promise<Warning[]> {
-  // The lists hold enterprises by credit code; a party without one cannot be on them.
-  if (input.kind !== 'licence' || input.data.status !== 'valid' || input.creditCode === undefined) return [];
-  const entry = current(await ports.creditLists.membership(input.creditCode, 'blacklist'));
-  if (!entry) return [];
-  const listed = `${input.creditCode} is on the blacklist (严重违法失信名单) since ${entry.decisionDate} by ${entry.authority}, ${entry.decisionNumber}`;
-  if (input.data.grantMode === 'commitment') {
-    throw new ProblemError(422, {
-      type: 'credit-blacklisted',
-      title: 'Commitment mode not allowed',
-      detail: `${listed}: it may not be granted on a commitment (不适用告知承诺制, 国办发〔2020〕42号); approve by the ordinary procedure`,
-      errors: [{ path: '/data/grantMode', message: 'a blacklisted enterprise may not be granted on a commitment', code: 'credit-blacklisted' }],
-      extra: { entryId: entry.id, measure: 'no-commitment' },
-    });
-  }
-  return [{ path: '/creditCode', code: 'credit-blacklisted', message: `${listed}; the credit department is told` }];
-}
-
 // ---------------------------------------------------------------------------------------------
 // Reports of applied measures (数据应用反馈) and risk listings
 

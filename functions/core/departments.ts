@@ -7,7 +7,7 @@
  * for a minute (by the clock port).
  */
 import { checkCreditCode } from '../../schemas/credit-code';
-import { shippedCatalogue } from '../../schemas/catalogue-data';
+import { departmentDirectory } from './catalogue-cache';
 import type { DepartmentEntry, SourceUnit } from './model';
 import type { Clock, DepartmentStore } from './ports';
 
@@ -16,8 +16,10 @@ export const DIRECTORY_TTL_MS = 60_000;
 type Deps = { departments: DepartmentStore; clock: Clock };
 const cache = new WeakMap<DepartmentStore, Map<string, { entry: DepartmentEntry | undefined; until: number }>>();
 
+// The shipped directory as catalogue-cache holds it, without parsing the whole shipped catalogue
+// on a record's first post (test/unit/catalogue.test.ts checks the file against its schema).
 function shipped(department: string): DepartmentEntry | undefined {
-  const d = shippedCatalogue().departments.departments.find((x) => x.id === department);
+  const d = departmentDirectory().get(department);
   return d && { department: d.id, name: d.name, region: d.region, level: d.level, ...(d.parent ? { parent: d.parent } : {}) };
 }
 

@@ -13,7 +13,6 @@ import { conflict, forbidden, invalidInput, payloadTooLarge, ProblemError, type 
 import { WRITE_SCOPES, type ApiClient, type StoredVersion } from './model';
 import type { Ports } from './ports';
 import { exceptionCodes } from './credit-code-exceptions';
-import { checkTaskReference, closeTask } from './inspections';
 import { summarise } from './summary';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './ingest-rules';
 import { TooDeep, tooDeep } from './json-body';
@@ -21,10 +20,11 @@ import { chinaDate } from './profile';
 import { parseOrThrow, recordWarnings } from './validation';
 import { sourceUnit } from './departments';
 import { isDerivedPartyKey, personPartyKey, registrationPartyKey } from '../store/table';
-import { licenceCreditWarnings } from './credit';
+import { licenceCreditWarnings } from './credit-warnings';
 import { catalogueWarnings, checkAgainstCatalogue, matchScope } from './catalogue';
 import { catalogueIndex, scopeTable } from './catalogue-cache';
 import { countRecord } from './counters';
+import { MAX_RECORD_BYTES } from './limits';
 
 export interface IngestResult {
   outcome: 'created' | 'replayed';
@@ -73,8 +73,7 @@ function schemaFor(exceptions: CreditCodeExceptions, latestDate: string) {
   return compiled.schema;
 }
 
-/** The largest record accepted, alone or in a batch: its versions and summary stay far below DynamoDB's 400 KB item limit. */
-export const MAX_RECORD_BYTES = 64 * 1024;
+export { MAX_RECORD_BYTES };
 
 /** Validates and authorises a posted record without writing anything. */
 export async function validateRecord(ports: Ports, client: ApiClient, body: unknown, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<RecordInput> {
@@ -114,6 +113,9 @@ function summaryOf(input: RecordInput, party: string): Record<string, unknown> {
 
 export async function ingestRecord(ports: Ports, client: ApiClient, body: unknown, rules: IngestRules = DEFAULT_INGEST_RULES): Promise<IngestResult> {
   const input = await validateRecord(ports, client, body, rules);
+  if (input.kind !== 'inspection' || input.data.taskId === undefined) return store(ports, client, input, rules);
+  // Only an inspection that closes a 双随机 task needs the plans' code (loaded on first use, a chunk of its own in the api).
+  const { checkTaskReference, closeTask } = await import('./inspections');
   const task = await checkTaskReference(ports, client, input);
   const result = await store(ports, client, input, rules);
   if (task) await closeTask(ports, task, result.record);

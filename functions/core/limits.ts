@@ -3,6 +3,9 @@
  * defaults. Kept free of schemas so that every function's configuration can read them.
  */
 
+/** The largest record accepted, alone or in a batch: its versions and summary stay far below DynamoDB's 400 KB item limit. */
+export const MAX_RECORD_BYTES = 64 * 1024;
+
 /**
  * How many subscriptions one department may hold (active and paused together). Fan-out matches every
  * stream batch against all subscriptions, so the set must stay small enough to read and match

@@ -15,7 +15,7 @@ import { profileCover } from './cover';
 import { maskRecordData } from './privacy';
 import { sourceUnit } from './departments';
 import { PARTY_KEY_PATTERN, personPartyKey, registrationPartyKey } from '../store/table';
-import { PartyLookup } from '../../schemas/api';
+import { PartyLookup } from '../../schemas/records';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
 import type { Page, Ports } from './ports';
 
