@@ -20,7 +20,18 @@ const counted = (n: StoredNotification) => n.department !== CLAIM_POOL;
 const add = (ports: Ports, n: StoredNotification, measure: Parameters<Ports['statistics']['add']>[2]) =>
   counted(n) ? ports.statistics.add(n.department, quarterOf(n.createdAt), measure, `${n.department}#${n.id}`) : Promise.resolve();
 
-export const countReceived = (ports: Ports, n: StoredNotification) => add(ports, n, 'received');
+/**
+ * Notifications received, counted together: one ADD per department and quarter for all of them
+ * (a fan-out batch's), instead of one per notification.
+ */
+export async function countReceived(ports: Ports, notifications: StoredNotification[]) {
+  const groups = new Map<string, StoredNotification[]>();
+  for (const n of notifications.filter(counted)) {
+    const key = `${n.department}#${quarterOf(n.createdAt)}`;
+    groups.set(key, [...(groups.get(key) ?? []), n]);
+  }
+  await Promise.all([...groups.values()].map((ns) => ports.statistics.add(ns[0].department, quarterOf(ns[0].createdAt), 'received', `${ns[0].department}#${ns[0].id}`, ns.length)));
+}
 
 /** After an acknowledgement (or feedback) at `at` by `clientId`: counted if it was the one that set acknowledgedAt. */
 export async function countAcknowledged(ports: Ports, before: StoredNotification, after: StoredNotification, at: string, clientId: string) {

@@ -10,10 +10,10 @@
  */
 import { isNotificationId } from './ids';
 import type { DeliveryMessage } from './model';
-import type { Ports, WebhookPoster } from './ports';
+import type { Clock, Ports, SecretBox, WebhookPoster } from './ports';
 import { secretContext, signingSecrets, webhookHeaders } from './webhooks';
 import { isRecordEventType } from '../../schemas/event-types';
-import { logReceipt, purposeOf, RECEIVE_SCOPE, ReceiverCheck } from './receiving';
+import { logReceipts, purposeOf, RECEIVE_SCOPE, ReceiverCheck, type Receipt } from './receiving';
 
 export interface DeliveryConfig {
   timeoutMs: number;
@@ -50,7 +50,43 @@ export type DeliveryReporter = (report: DeliveryReport) => void;
 
 type SubscriptionLookup = (department: string, id: string) => ReturnType<Ports['subscriptions']['get']>;
 
-type Opener = (sealed: string, context: string) => Promise<string>;
+/**
+ * Webhook secrets this container has opened, kept so that deliveries do not ask KMS again: one
+ * Decrypt per subscription and container instead of one per delivery batch. A secret's sealed
+ * form changes when it is rotated, so the key (context and sealed text) never serves an old
+ * secret. Bounded: at most `max` are kept, the least recently used leaving first, and none longer
+ * than `ttlMs`, so a long-lived container does not hold every plain secret it ever saw.
+ */
+export class OpenedSecrets {
+  private readonly opened = new Map<string, { secret: Promise<string>; at: number }>();
+
+  constructor(
+    private readonly box: SecretBox,
+    private readonly clock: Clock,
+    private readonly max = 1000,
+    private readonly ttlMs = 15 * 60_000,
+  ) {}
+
+  open(sealed: string, context: string): Promise<string> {
+    const key = `${context}#${sealed}`;
+    const now = this.clock.now().getTime();
+    const hit = this.opened.get(key);
+    this.opened.delete(key);
+    if (hit && now - hit.at < this.ttlMs) {
+      this.opened.set(key, hit); // now the most recently used
+      return hit.secret;
+    }
+    const kept = { secret: this.box.open(sealed, context), at: now };
+    this.opened.set(key, kept);
+    // A failed open is asked again next time.
+    kept.secret.catch(() => this.opened.get(key) === kept && this.opened.delete(key));
+    for (const oldest of this.opened.keys()) {
+      if (this.opened.size <= this.max) break;
+      this.opened.delete(oldest);
+    }
+    return kept.secret;
+  }
+}
 
 async function deliverOne(
   ports: Ports,
@@ -59,7 +95,8 @@ async function deliverOne(
   config: DeliveryConfig,
   subscription: SubscriptionLookup,
   receivers: ReceiverCheck,
-  open: Opener,
+  secrets: OpenedSecrets,
+  receipts: Pick<BatchReceipts, 'log'>,
   report: DeliveryReporter,
 ): Promise<Outcome> {
   let ref: DeliveryMessage;
@@ -94,12 +131,13 @@ async function deliverOne(
   const body = JSON.stringify(n.event);
   let error: string;
   try {
-    const secrets = await Promise.all(signingSecrets(sub, now).map((sealed) => open(sealed, secretContext(sub.department, sub.id))));
-    const headers = webhookHeaders(secrets, n.id, Math.floor(now.getTime() / 1000), body);
+    const keys = await Promise.all(signingSecrets(sub, now).map((sealed) => secrets.open(sealed, secretContext(sub.department, sub.id))));
+    const headers = webhookHeaders(keys, n.id, Math.floor(now.getTime() / 1000), body);
     const res = await post(sub.webhook.url, headers, body, config.timeoutMs);
     if (res.status >= 200 && res.status < 300) {
-      // Logged before the delivery is marked, so a crash between the two retries the log write, never skips it.
-      await logReceipt(ports, n, 'push', { clientId: sub.clientId ?? `department:${n.department}`, department: n.department }, n.purpose ?? purposeOf(sub));
+      // Logged (with the batch's other receipts) before the delivery is marked, so a crash between
+      // the two retries the log write, never skips it.
+      await receipts.log({ n, channel: 'push', reader: { clientId: sub.clientId ?? `department:${n.department}`, department: n.department }, purpose: n.purpose ?? purposeOf(sub) });
       const deliveredAt = ports.clock.now();
       await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'delivered', deliveredAt: deliveredAt.toISOString(), lastError: undefined });
       report({ ...about, outcome: 'delivered', latencyMs: Math.max(0, deliveredAt.getTime() - Date.parse(n.event.time)) });
@@ -120,8 +158,57 @@ async function deliverOne(
   return 'retry';
 }
 
-/** Delivers a batch; returns the ids of messages to retry (Lambda's batchItemFailures). */
-export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: QueueMessage[], config: DeliveryConfig = DEFAULT_DELIVERY, report: DeliveryReporter = () => {}): Promise<string[]> {
+/**
+ * The access-log receipts of one delivery batch, written together: each delivery hands in its
+ * receipt and waits; once every delivery of the batch has handed one in or finished otherwise,
+ * they are written in one call (an enterprise's receipts chained in one transaction), and each
+ * waiting delivery learns whether its own was written.
+ */
+class BatchReceipts {
+  private waiting: { receipt: Receipt; done: (error?: unknown) => void }[] = [];
+  private open: number;
+
+  constructor(
+    private readonly ports: Ports,
+    deliveries: number,
+  ) {
+    this.open = deliveries;
+  }
+
+  log(receipt: Receipt): Promise<void> {
+    return new Promise((ok, fail) => {
+      this.waiting.push({ receipt, done: (error) => (error === undefined ? ok() : fail(error)) });
+      this.finished();
+    });
+  }
+
+  /** A delivery that will hand in no (more) receipt. */
+  finished() {
+    if (--this.open > 0 || !this.waiting.length) return;
+    const waiting = this.waiting;
+    this.waiting = [];
+    logReceipts(
+      this.ports,
+      waiting.map((w) => w.receipt),
+    ).then(
+      () => waiting.forEach((w) => w.done()),
+      (error: unknown) => waiting.forEach((w) => w.done(error ?? new Error('access log write failed'))),
+    );
+  }
+}
+
+/**
+ * Delivers a batch; returns the ids of messages to retry (Lambda's batchItemFailures). `secrets`
+ * outlives the batch where the caller keeps it (the Lambda handler keeps one per container).
+ */
+export async function deliverBatch(
+  ports: Ports,
+  post: WebhookPoster,
+  messages: QueueMessage[],
+  config: DeliveryConfig = DEFAULT_DELIVERY,
+  report: DeliveryReporter = () => {},
+  secrets = new OpenedSecrets(ports.secrets, ports.clock),
+): Promise<string[]> {
   // A batch often holds several deliveries for one subscription: read each subscription once.
   const subs = new Map<string, ReturnType<SubscriptionLookup>>();
   const subscription: SubscriptionLookup = (department, id) => {
@@ -129,21 +216,21 @@ export async function deliverBatch(ports: Ports, post: WebhookPoster, messages: 
     if (!subs.has(key)) subs.set(key, ports.subscriptions.get(department, id));
     return subs.get(key) as ReturnType<SubscriptionLookup>;
   };
-  // ... and open each sealed secret once.
-  const opened = new Map<string, Promise<string>>();
-  const open: Opener = (sealed, context) => {
-    const key = `${context}#${sealed}`;
-    if (!opened.has(key)) opened.set(key, ports.secrets.open(sealed, context));
-    return opened.get(key) as Promise<string>;
-  };
   const receivers = new ReceiverCheck(ports);
+  const receipts = new BatchReceipts(ports, messages.length);
   const outcomes = await Promise.all(
-    messages.map((m) =>
-      deliverOne(ports, post, m, config, subscription, receivers, open, report).catch((e: unknown) => {
-        console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: m.messageId, error: String(e) }));
-        return 'retry' as const;
-      }),
-    ),
+    messages.map((m) => {
+      let handedIn = false;
+      const mine: Pick<BatchReceipts, 'log'> = { log: (r) => ((handedIn = true), receipts.log(r)) };
+      return deliverOne(ports, post, m, config, subscription, receivers, secrets, mine, report)
+        .catch((e: unknown) => {
+          console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: m.messageId, error: String(e) }));
+          return 'retry' as const;
+        })
+        .finally(() => {
+          if (!handedIn) receipts.finished();
+        });
+    }),
   );
   return messages.filter((_, i) => outcomes[i] === 'retry').map((m) => m.messageId);
 }

@@ -13,7 +13,7 @@ import type { ApiClient, StoredNotification } from './model';
 import type { Ports } from './ports';
 import { overdueNotifications } from './overdue';
 import { parseOrThrow } from './validation';
-import { logReceipt, RECEIVE_SCOPE } from './receiving';
+import { logReceipts, RECEIVE_SCOPE } from './receiving';
 import { countAcknowledged, countFeedback } from './counters';
 
 export function presentNotification(n: StoredNotification) {
@@ -28,7 +28,11 @@ export function presentNotification(n: StoredNotification) {
  */
 async function shown(ports: Ports, client: ApiClient, notifications: StoredNotification[]) {
   const reads = client.scopes.includes(RECEIVE_SCOPE);
-  await Promise.all(reads ? notifications.map((n) => logReceipt(ports, n, 'pull', client, n.purpose ?? `inbox of ${n.department}`)) : []);
+  if (reads)
+    await logReceipts(
+      ports,
+      notifications.map((n) => ({ n, channel: 'pull', reader: client, purpose: n.purpose ?? `inbox of ${n.department}` })),
+    );
   return notifications.map((n) => {
     const out = presentNotification(n);
     if (reads || !isRecordEventType(n.event.type)) return out;

@@ -102,10 +102,11 @@ export interface AccessLogStore {
    */
   appendWhenSettled(creditCode: string, record: Promise<AccessRecord>): Promise<AccessLogEntry>;
   /**
-   * Appends the record once per `key`: a notification pushed again or pulled again by the same
-   * client is logged once, however often it is retried.
+   * Appends each record once per its `key`: a notification pushed again or pulled again by the
+   * same client is logged once, however often it is retried. Records of one enterprise are
+   * chained together, in the order given.
    */
-  appendOnce(record: AccessRecord, key: string): Promise<void>;
+  appendOnce(records: { record: AccessRecord; key: string }[]): Promise<void>;
   /** Newest first. */
   list(creditCode: string, cursor: string | undefined, limit: number): Promise<Page<AccessLogEntry>>;
 }
@@ -361,8 +362,8 @@ export interface NameIndexStore {
 
 /** Counters per department and quarter (部门统计). */
 export interface StatisticsStore {
-  /** Adds one to `measure`; `what` names the event (it picks the counter's shard). */
-  add(department: string, quarter: string, measure: Measure, what: string): Promise<void>;
+  /** Adds `by` (one unless given) to `measure`; `what` names the (first) event counted (it picks the counter's shard). */
+  add(department: string, quarter: string, measure: Measure, what: string, by?: number): Promise<void>;
   /** The counts of each department for the quarter (zeros where nothing was counted). */
   read(departments: string[], quarter: string): Promise<Map<string, Counts>>;
 }

@@ -5,7 +5,7 @@
  * in between; each record event a department is pushed or pulls is logged as an access.
  */
 import { isRecordEventType } from '../../schemas/event-types';
-import type { AccessLogEntry, ApiClient, StoredNotification, StoredSubscription } from './model';
+import type { AccessRecord, ApiClient, StoredNotification, StoredSubscription } from './model';
 import type { Ports } from './ports';
 
 export const RECEIVE_SCOPE = 'profiles:read';
@@ -33,21 +33,27 @@ export class ReceiverCheck {
 /** The purpose a subscription receives under; older subscriptions stated none. */
 export const purposeOf = (sub: Pick<StoredSubscription, 'purpose' | 'name'>) => sub.purpose ?? `subscription "${sub.name}" (no purpose stated)`;
 
+/** A record event reaching a reader: which notification, by which channel, under which purpose. */
+export interface Receipt {
+  n: StoredNotification;
+  channel: 'push' | 'pull';
+  reader: { clientId: string; department: string };
+  purpose: string;
+}
+
 /**
- * Logs a record event reaching a department as an access to the enterprise's data. Filed under
- * the notification's time with a key per notification, channel and reader, so a retried delivery
- * or a repeated pull writes no second entry; `at` is when it first happened.
+ * Logs record events reaching departments as accesses to the enterprises' data. Each is filed
+ * under its time with a key per notification, channel and reader, so a retried delivery or a
+ * repeated pull writes no second entry; `at` is when it first happened. The receipts of one
+ * enterprise are chained in one write (a delivery batch, an inbox page).
  */
-export async function logReceipt(ports: Ports, n: StoredNotification, channel: 'push' | 'pull', reader: { clientId: string; department: string }, purpose: string) {
-  if (!isRecordEventType(n.event.type)) return;
-  const entry: AccessLogEntry = {
-    creditCode: n.event.subject,
-    at: ports.clock.now().toISOString(),
-    clientId: reader.clientId,
-    department: reader.department,
-    purpose,
-    resource: `notification:${n.id}`,
-    channel,
-  };
-  await ports.accessLog.appendOnce(entry, `${channel}:${n.id}:${reader.clientId}`);
+export async function logReceipts(ports: Ports, receipts: Receipt[]) {
+  const at = ports.clock.now().toISOString();
+  const records = receipts
+    .filter(({ n }) => isRecordEventType(n.event.type))
+    .map(({ n, channel, reader, purpose }) => ({
+      record: { creditCode: n.event.subject, at, clientId: reader.clientId, department: reader.department, purpose, resource: `notification:${n.id}`, channel } satisfies AccessRecord,
+      key: `${channel}:${n.id}:${reader.clientId}`,
+    }));
+  if (records.length) await ports.accessLog.appendOnce(records);
 }

@@ -1,6 +1,6 @@
 /** Adapts SQS events (as Lambda delivers them) to the delivery core, reporting partial batch failures, and writes the operators' signals. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DEAD_LETTER_METRIC, deadLetterBatch, deliverBatch, type DeliveryConfig, type DeliveryReport, type QueueMessage } from '../core/delivery';
+import { DEAD_LETTER_METRIC, deadLetterBatch, deliverBatch, OpenedSecrets, type DeliveryConfig, type DeliveryReport, type QueueMessage } from '../core/delivery';
 import type { Ports, WebhookPoster } from '../core/ports';
 import { consoleSink, createLogger, emfLine, invocationFields, METRICS, type Sink } from '../telemetry';
 
@@ -13,11 +13,13 @@ export const toMessages = (event: SQSEvent): QueueMessage[] =>
  * failed) and in total, and `DeliveryLatency` of each delivered one (event time to the receiver's 2xx).
  */
 export function deliverHandler(ports: Ports, post: WebhookPoster, config: DeliveryConfig, sink: Sink = consoleSink) {
+  // Lives as long as the container: batches share the secrets it opened (see OpenedSecrets for the bounds).
+  const secrets = new OpenedSecrets(ports.secrets, ports.clock);
   return async (event: SQSEvent, context?: Pick<Context, 'awsRequestId' | 'functionName'>): Promise<SQSBatchResponse> => {
     const invocation = invocationFields(context);
     const log = createLogger(invocation, sink);
     const reports: DeliveryReport[] = [];
-    const failed = await deliverBatch(ports, post, toMessages(event), config, (r) => reports.push(r));
+    const failed = await deliverBatch(ports, post, toMessages(event), config, (r) => reports.push(r), secrets);
     for (const r of reports) (r.outcome === 'delivered' ? log.info : log.warn)(`delivery ${r.outcome}`, { ...r });
     const outcomes = new Map<string, number>();
     for (const r of reports) outcomes.set(r.outcome, (outcomes.get(r.outcome) ?? 0) + 1);

@@ -19,10 +19,15 @@ import { ACCESS_CHAIN_PREFIX, accessLogKey, accessLogOnceKey, accessLogPartition
  */
 const APPEND_ATTEMPTS = 50;
 
+/** Records chained in one transaction: a marker and an entry each, within TransactWriteItems' 100 items. */
+const ONCE_PER_TRANSACTION = 50;
+
 /** Receives each entry once written, to keep its hash outside the table (the function's log). */
 export type AccessAnchor = (entry: AccessLogEntry) => void;
 
 export class DynamoAccessLogStore implements AccessLogStore {
+  private readonly turns = new Map<string, Promise<void>>();
+
   constructor(
     private readonly t: TableClient,
     private readonly retentionDays = DEFAULT_RETENTION.accessLogDays,
@@ -69,29 +74,76 @@ export class DynamoAccessLogStore implements AccessLogStore {
     throw new Error(`access log of ${record.creditCode}: no free position after ${APPEND_ATTEMPTS} attempts`);
   }
 
-  async appendOnce(record: AccessRecord, key: string) {
-    const marker = { ...accessLogOnceKey(record.creditCode, key), [ATTR.type]: ITEM_TYPES.accessLogOnce, ...expiryOf(record.at, this.retentionDays) };
+  /**
+   * Each record once per its key, the records of one enterprise chained in one transaction (its
+   * once-markers and its entries, up to 50 records a transaction): a delivery batch pushing one
+   * record event to several departments reads the chain's head once and writes once, where one
+   * append per delivery would race the others for the same positions. A record whose marker
+   * exists (logged before: a retry, another pull) is left out and the rest chained again.
+   */
+  async appendOnce(records: { record: AccessRecord; key: string }[]) {
+    const byEnterprise = new Map<string, { record: AccessRecord; key: string }[]>();
+    const seen = new Set<string>();
+    for (const r of records) {
+      // One transaction may not touch an item twice: a key given twice is logged once anyway.
+      const id = `${r.record.creditCode}#${r.key}`;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      byEnterprise.set(r.record.creditCode, [...(byEnterprise.get(r.record.creditCode) ?? []), r]);
+    }
+    await Promise.all(
+      [...byEnterprise].map(async ([creditCode, all]) => {
+        for (let i = 0; i < all.length; i += ONCE_PER_TRANSACTION) await this.inTurn(creditCode, () => this.chainOnce(creditCode, all.slice(i, i + ONCE_PER_TRANSACTION)));
+      }),
+    );
+  }
+
+  /**
+   * Runs this process's once-appends of one enterprise one after another: racing each other for
+   * the chain's next positions, whole transactions would only be cancelled and read again. The
+   * map holds only enterprises with such an append under way.
+   */
+  private inTurn<T>(creditCode: string, append: () => Promise<T>): Promise<T> {
+    const before = this.turns.get(creditCode) ?? Promise.resolve();
+    const mine = before.then(append, append);
+    const settled = mine.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.turns.set(creditCode, settled);
+    void settled.then(() => {
+      if (this.turns.get(creditCode) === settled) this.turns.delete(creditCode);
+    });
+    return mine;
+  }
+
+  private async chainOnce(creditCode: string, records: { record: AccessRecord; key: string }[]) {
     const absent = `attribute_not_exists(${ATTR.pk})`;
-    for (let attempt = 0; attempt < APPEND_ATTEMPTS; attempt++) {
-      const entry = chain(record, await this.latest(record.creditCode));
+    let pending = records;
+    for (let attempt = 0; attempt < APPEND_ATTEMPTS && pending.length; attempt++) {
+      let previous = await this.latest(creditCode);
+      const entries = pending.map(({ record }) => (previous = chain(record, previous)));
+      const markers = pending.map(({ record, key }, i) => ({
+        Put: {
+          TableName: this.t.table,
+          Item: { ...accessLogOnceKey(creditCode, key), [ATTR.type]: ITEM_TYPES.accessLogOnce, ...expiryOf(record.at, this.retentionDays), seq: entries[i].seq },
+          ConditionExpression: absent,
+        },
+      }));
       try {
         await this.t.db.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              { Put: { TableName: this.t.table, Item: { ...marker, seq: entry.seq }, ConditionExpression: absent } },
-              { Put: { TableName: this.t.table, Item: this.item(entry), ConditionExpression: absent } },
-            ],
-          }),
+          new TransactWriteCommand({ TransactItems: [...markers, ...entries.map((entry) => ({ Put: { TableName: this.t.table, Item: this.item(entry), ConditionExpression: absent } }))] }),
         );
-        this.anchor?.(entry);
+        for (const entry of entries) this.anchor?.(entry);
         return;
       } catch (e) {
         if (!(e instanceof TransactionCanceledException)) throw e;
-        // Logged before (a retry, another pull): done. Else the position was taken: chain again.
-        if (e.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return;
+        // Those logged before are done; if none was, a position was taken: chain again either way.
+        const reasons = e.CancellationReasons ?? [];
+        pending = pending.filter((_, i) => reasons[i]?.Code !== 'ConditionalCheckFailed');
       }
     }
-    throw new Error(`access log of ${record.creditCode}: no free position after ${APPEND_ATTEMPTS} attempts`);
+    if (pending.length) throw new Error(`access log of ${creditCode}: no free position after ${APPEND_ATTEMPTS} attempts`);
   }
 
   /**

@@ -8,14 +8,14 @@ import { ATTR, ITEM_TYPES, STATISTICS_SHARDS, statisticsKey, statisticsShard } f
 export class DynamoStatisticsStore implements StatisticsStore {
   constructor(private readonly t: TableClient) {}
 
-  async add(department: string, quarter: string, measure: Measure, what: string) {
+  async add(department: string, quarter: string, measure: Measure, what: string, by = 1) {
     await this.t.db.send(
       new UpdateCommand({
         TableName: this.t.table,
         Key: statisticsKey(department, quarter, statisticsShard(what)),
-        UpdateExpression: 'SET #type = :type, department = :d, quarter = :q ADD #m :one',
+        UpdateExpression: 'SET #type = :type, department = :d, quarter = :q ADD #m :by',
         ExpressionAttributeNames: { '#type': ATTR.type, '#m': measure },
-        ExpressionAttributeValues: { ':type': ITEM_TYPES.statisticsCounter, ':d': department, ':q': quarter, ':one': 1 },
+        ExpressionAttributeValues: { ':type': ITEM_TYPES.statisticsCounter, ':d': department, ':q': quarter, ':by': by },
       }),
     );
   }

@@ -198,11 +198,13 @@ export class MemoryAccessLogStore implements AccessLogStore {
     if (settled.creditCode !== creditCode) throw new Error(`access log of ${creditCode}: an entry about ${settled.creditCode}`);
     return this.append(settled);
   }
-  async appendOnce(record: AccessRecord, key: string) {
-    const id = `${record.creditCode}#${key}`;
-    if (this.once.has(id)) return;
-    this.once.add(id);
-    await this.append(record);
+  async appendOnce(records: { record: AccessRecord; key: string }[]) {
+    for (const { record, key } of records) {
+      const id = `${record.creditCode}#${key}`;
+      if (this.once.has(id)) continue;
+      this.once.add(id);
+      await this.append(record);
+    }
   }
   async list(creditCode: string, cursor: string | undefined, limit: number) {
     const mine = this.entries.filter((e) => e.creditCode === creditCode).sort((a, b) => (a.at < b.at ? 1 : -1));
@@ -604,10 +606,10 @@ export class MemoryNameIndexStore implements NameIndexStore {
 
 export class MemoryStatisticsStore implements StatisticsStore {
   readonly counters = new Map<string, Counts>();
-  async add(department: string, quarter: string, measure: Measure) {
+  async add(department: string, quarter: string, measure: Measure, _what: string, by = 1) {
     const key = `${department}#${quarter}`;
     const c = this.counters.get(key) ?? (Object.fromEntries(MEASURES.map((m) => [m, 0])) as Counts);
-    c[measure]++;
+    c[measure] += by;
     this.counters.set(key, c);
   }
   async read(departments: string[], quarter: string) {

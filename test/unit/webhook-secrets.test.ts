@@ -5,7 +5,9 @@
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AesGcmSecretBox } from '../../functions/adapters/secret-box';
-import { deliverBatch, type QueueMessage } from '../../functions/core/delivery';
+import type { SQSEvent } from 'aws-lambda';
+import { DEFAULT_DELIVERY, deliverBatch, OpenedSecrets, type QueueMessage } from '../../functions/core/delivery';
+import { deliverHandler } from '../../functions/deliver/adapter';
 import type { ApiClient, StoredNotification } from '../../functions/core/model';
 import { createSubscription, retirePreviousSecret, rotateSecret } from '../../functions/core/subscriptions';
 import { verifyWebhook, webhookHeaders } from '../../functions/core/webhooks';
@@ -117,5 +119,58 @@ describe('a delivery that already failed', () => {
       { messageId: 'm2', receiptHandle: 'r2', receiveCount: 1, body: JSON.stringify({ department: 'health', notificationId: ID, queuedAt: '2026-11-27T05:00:00.000Z' }) },
     ]);
     expect(posted).toHaveLength(1);
+  });
+});
+
+describe('secrets opened by a deliverer', () => {
+  it('are opened once per container and subscription, again after a rotation or when kept too long, and only so many are kept', async () => {
+    let opens = 0;
+    const box = new AesGcmSecretBox();
+    const counting = { seal: box.seal.bind(box), open: (sealed: string, context: string) => (opens++, box.open(sealed, context)) };
+    let now = Date.parse('2026-11-27T02:00:00.000Z');
+    const secrets = new OpenedSecrets(counting, { now: () => new Date(now) }, 2, 60_000);
+    const a = await box.seal('whsec_a', 'health/sub_a');
+    const b = await box.seal('whsec_b', 'health/sub_b');
+    const c = await box.seal('whsec_c', 'health/sub_c');
+
+    expect(await Promise.all([secrets.open(a, 'health/sub_a'), secrets.open(a, 'health/sub_a')])).toEqual(['whsec_a', 'whsec_a']);
+    expect(opens).toBe(1);
+    // A rotated secret is sealed anew: it is opened, never served from the old one.
+    const rotated = await box.seal('whsec_a2', 'health/sub_a');
+    expect(await secrets.open(rotated, 'health/sub_a')).toBe('whsec_a2');
+    expect(opens).toBe(2);
+    // Two are kept: a third pushes out the least recently used.
+    await secrets.open(a, 'health/sub_a');
+    await secrets.open(b, 'health/sub_b');
+    await secrets.open(c, 'health/sub_c');
+    expect(opens).toBe(4);
+    await secrets.open(b, 'health/sub_b');
+    expect(opens).toBe(4);
+    await secrets.open(a, 'health/sub_a');
+    expect(opens).toBe(5);
+    // None is kept past its time.
+    now += 60_000;
+    await secrets.open(a, 'health/sub_a');
+    expect(opens).toBe(6);
+    // A failed open is not kept.
+    await expect(secrets.open(a, 'credit/sub_a')).rejects.toThrow();
+    await expect(secrets.open(a, 'credit/sub_a')).rejects.toThrow();
+    expect(opens).toBe(8);
+  });
+
+  it('are shared by the batches of one deliver handler', async () => {
+    const { id } = await subscribe();
+    await ports.notifications.put(sampleNotification({ status: 'queued', subscriptionId: id }));
+    let opens = 0;
+    const open = ports.secrets.open.bind(ports.secrets);
+    ports.secrets.open = (sealed, context) => (opens++, open(sealed, context));
+    const handler = deliverHandler(ports, post, DEFAULT_DELIVERY, () => {});
+    const record = (messageId: string) => ({ messageId, receiptHandle: messageId, body: JSON.stringify({ department: 'health', notificationId: ID }), attributes: { ApproximateReceiveCount: '1' } });
+    await handler({ Records: [record('m1')] } as unknown as SQSEvent);
+    ports.notifications.notifications.clear();
+    await ports.notifications.put(sampleNotification({ status: 'queued', subscriptionId: id }));
+    await handler({ Records: [record('m2')] } as unknown as SQSEvent);
+    expect(posted).toHaveLength(2);
+    expect(opens).toBe(1);
   });
 });
