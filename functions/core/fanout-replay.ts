@@ -65,7 +65,16 @@ export async function replayChange(ports: Ports, config: FanoutConfig, key: Chan
   const entity = await replayStore(ports).read(key);
   if (!entity) return 0;
   let written = 0;
-  for (const change of changesFor(entity, `replay:${key.pk}/${key.sk}`)) written += await fanout.handle(change);
+  let failure: { error: unknown } | undefined;
+  try {
+    for (const change of changesFor(entity, `replay:${key.pk}/${key.sk}`)) written += await fanout.handle(change);
+  } catch (error) {
+    failure = { error };
+  }
+  // Queued before the change counts as replayed (and is released); a failure keeps it parked.
+  const flushed = await fanout.flush();
+  if (failure) throw failure.error;
+  if (flushed.failed) throw flushed.error;
   return written;
 }
 

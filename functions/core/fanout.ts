@@ -117,12 +117,16 @@ export class Fanout {
   private readonly registrations = new Map<string, Promise<RecordSummary | undefined>>();
   private subscriptions?: Promise<SubscriptionView[]>;
   private mapped?: Promise<Set<string>>;
+  /** Reads each subscribing client once per batch. */
+  private readonly receivers: ReceiverCheck;
 
   constructor(
     private readonly ports: Ports,
     private readonly config: FanoutConfig,
     private readonly subscriptionSet = new SubscriptionSet(ports, config.subscriptionCheckMs),
-  ) {}
+  ) {
+    this.receivers = new ReceiverCheck(ports);
+  }
 
   private get credit() {
     return this.config.credit ?? DEFAULT_CREDIT;
@@ -188,10 +192,10 @@ export class Fanout {
       const subs = (await this.subs()).filter((s) => s.status === 'active' && s.department !== version.department);
       const registration = version.kind === 'registration' ? undefined : await this.registration(version.creditCode);
       const byDepartment = new Map<string, Receiver>();
-      const check = new ReceiverCheck(this.ports);
-      for (const s of subs.sort((a, b) => (a.id < b.id ? -1 : 1))) {
-        if (!matches(s.filters, { record: version, registration })) continue;
-        if (!(await check.allows(s))) continue;
+      const matched = subs.filter((s) => matches(s.filters, { record: version, registration })).sort((a, b) => (a.id < b.id ? -1 : 1));
+      const allowed = await Promise.all(matched.map((s) => this.receivers.allows(s)));
+      for (const [i, s] of matched.entries()) {
+        if (!allowed[i]) continue;
         const r = byDepartment.get(s.department) ?? { department: s.department, reasons: [], purposes: [] };
         r.reasons.push(`subscription:${s.id}`);
         if (!r.purposes?.includes(purposeOf(s))) r.purposes?.push(purposeOf(s));
@@ -280,7 +284,14 @@ export class Fanout {
     };
   }
 
-  /** Handles one change completely: notifications written, deliveries queued. */
+  /** Deliveries to queue and notifications to count, of the changes handled so far, in stream order. */
+  private outbox: { sequenceNumber: string; messages: DeliveryMessage[] }[] = [];
+  private created: StoredNotification[] = [];
+
+  /**
+   * Handles one change: its notifications written; its deliveries and counts wait for `flush`,
+   * so that a batch queues them ten to an SQS request and counts them with one ADD per department.
+   */
   async handle(change: StreamChange): Promise<number> {
     let written = 0;
     const messages: DeliveryMessage[] = [];
@@ -293,33 +304,63 @@ export class Fanout {
           const stored = put.created ? n : put.existing;
           if (put.created) {
             written++;
-            await countReceived(this.ports, n);
+            this.created.push(n);
           }
           if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id, queuedAt });
         }),
       );
     }
-    if (messages.length) {
-      if (!this.ports.queue) throw new Error('fan-out needs the delivery queue');
-      await this.ports.queue.send(messages);
-    }
+    if (messages.length) this.outbox.push({ sequenceNumber: change.sequenceNumber, messages });
     return written;
+  }
+
+  /**
+   * Queues the deliveries of the changes handled so far and counts their notifications. When the
+   * queue fails, returns the first change with deliveries: the stream retries from there, and
+   * the changes handled again queue every notification still waiting (a copy already sent is
+   * delivered once: delivery skips a notification marked delivered).
+   */
+  async flush(): Promise<{ failed?: string; error?: unknown }> {
+    const [outbox, created] = [this.outbox, this.created];
+    this.outbox = [];
+    this.created = [];
+    if (outbox.length) {
+      if (!this.ports.queue) return { failed: outbox[0].sequenceNumber, error: new Error('fan-out needs the delivery queue') };
+      try {
+        await this.ports.queue.send(outbox.flatMap((o) => o.messages));
+      } catch (error) {
+        return { failed: outbox[0].sequenceNumber, error };
+      }
+    }
+    try {
+      await countReceived(this.ports, created);
+    } catch (error) {
+      // The notifications are written and queued: a retry would find them and count nothing, so
+      // these counts are lost either way (the bound the statistics state); the error is shown.
+      console.error(JSON.stringify({ level: 'error', message: 'fan-out could not count received notifications', notifications: created.length, error: String(error) }));
+    }
+    return {};
   }
 }
 
 /**
  * Processes a stream batch in order and stops at the first change that fails, returning its
  * sequence number: the event source then retries from there (Lambda's reportBatchItemFailures).
+ * The deliveries of the changes before it are queued first.
  */
 export async function fanoutBatch(ports: Ports, changes: StreamChange[], config: FanoutConfig, subscriptions?: SubscriptionSet): Promise<{ failed?: string; notifications: number; error?: unknown }> {
   const fanout = new Fanout(ports, config, subscriptions);
   let notifications = 0;
+  let failure: { failed: string; error: unknown } | undefined;
   for (const change of changes) {
     try {
       notifications += await fanout.handle(change);
     } catch (error) {
-      return { failed: change.sequenceNumber, notifications, error };
+      failure = { failed: change.sequenceNumber, error };
+      break;
     }
   }
-  return { notifications };
+  const flushed = await fanout.flush();
+  if (flushed.failed) return { failed: flushed.failed, notifications, error: flushed.error };
+  return failure ? { ...failure, notifications } : { notifications };
 }

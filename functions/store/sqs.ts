@@ -13,17 +13,17 @@ export class SqsDeliveryQueue implements DeliveryQueue {
     private readonly queueUrl: string,
   ) {}
 
+  /** Ten messages a request (SendMessageBatch's limit), the requests at once; throws if any message was refused. */
   async send(messages: DeliveryMessage[]) {
-    for (let i = 0; i < messages.length; i += 10) {
-      const chunk = messages.slice(i, i + 10);
-      const out = await this.sqs.send(
-        new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })),
-        }),
-      );
-      if (out.Failed?.length) throw new Error(`SQS refused ${out.Failed.length} of ${chunk.length} messages: ${out.Failed.map((f) => f.Message).join('; ')}`);
-    }
+    const chunks = Array.from({ length: Math.ceil(messages.length / 10) }, (_, i) => messages.slice(i * 10, i * 10 + 10));
+    const refused = await Promise.all(
+      chunks.map(async (chunk) => {
+        const out = await this.sqs.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: chunk.map((m, j) => ({ Id: String(j), MessageBody: JSON.stringify(m) })) }));
+        return out.Failed ?? [];
+      }),
+    );
+    const failed = refused.flat();
+    if (failed.length) throw new Error(`SQS refused ${failed.length} of ${messages.length} messages: ${failed.map((f) => f.Message).join('; ')}`);
   }
 
   async retryLater(receiptHandle: string, seconds: number) {

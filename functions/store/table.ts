@@ -155,8 +155,8 @@
  * | enterprise history, all kinds             | the above for each of 5 kinds, merged                  | 5 small queries per page|
  * | latest registration of an enterprise      | Query GSI1 ENT#code, begins_with registration#, desc, Limit 1 | 0.5 RCU          |
  * | log a read (append to the enterprise's chain) | Query LOG#code desc, Limit 1, strong; PutItem LOG#code/S<seq+1>, attribute_not_exists(PK) (a lost race returns the winner, so the next try needs no read) | 1 RCU + 1 WCU (+1 WCU per lost race) |
- * | log a pushed record event (once)          | Query LOG#code as above; TransactWrite Put ONCE#<digest> + Put S<seq+1>, both attribute_not_exists | 1 RCU + 2x2 WCU per delivered notification; a retry: 1 RCU + 2 WCU, nothing written |
- * | log pulled record events (once)           | the same for each record notification on an inbox page  | 1 RCU + 2x2 WCU per notification shown; pulling it again writes nothing |
+ * | log pushed record events (once)           | per enterprise of a delivery batch: Query LOG#code as above; one TransactWrite of Put ONCE#<digest> + Put S<seq+n> per receipt, all attribute_not_exists (receipts logged before are left out and the rest chained again) | 1 RCU per enterprise and batch + 2x2 WCU per delivered notification; a retry: 1 RCU + 2 WCU, nothing written |
+ * | log pulled record events (once)           | the same for the record notifications of an inbox page, per enterprise | 1 RCU per enterprise on the page + 2x2 WCU per notification shown; pulling it again writes nothing |
  * | read the access log (itself logged)       | log a read as above + Query LOG#code desc (then ENT#code, begins_with ACCESS#: entries from before the chain) | 1 RCU + 1 WCU + one page |
 | may a subscription receive (fan-out, delivery) | GetItem CLIENTS/<clientId>, once per client per batch | 0.5 RCU per distinct subscribing client per batch |
  * | expire notifications and access-log entries | TTL on `expiresAtEpoch` (written with the item, epoch seconds) | 0 WCU: TTL deletes are free |
@@ -226,7 +226,7 @@
  * | count a new record per kind (directory)   | UpdateItem ENT#code/DIRECTORY ADD count_<kind>, at ingest after the version was created | 1 WCU (GSI3 projects no count) |
  * | index a registered name (fan-out)         | PutItem NAME#<first 2 characters>/<normalised>#code, once per name an enterprise has had | 1 WCU |
  * | enterprises by name prefix, a page        | Query NAME#<first 2 characters of the query>, begins_with <normalised query>; BatchGetItem of the page's directory items | 0.5 RCU per 4 KB + 0.5 RCU per hit |
- * | count an event (statistics)               | UpdateItem STATS#d#quarter#shard ADD, after the event's own once-only write | 1 WCU   |
+ * | count an event (statistics)               | UpdateItem STATS#d#quarter#shard ADD, after the event's own once-only write; fan-out adds a batch's received notifications per department in one ADD | 1 WCU (fan-out: per department and batch) |
  * | a department's statistics for a quarter   | BatchGetItem STATS#d#quarter#0..7                      | 8 x 0.5 RCU             |
  * | every department's statistics (supervisor) | Query CLIENTS + BatchGetItem, 100 keys per call, unprocessed keys again | 8 x 0.5 RCU per department |
  *
@@ -250,8 +250,10 @@
  * version put only if absent, a notification put only if absent, the acknowledgement that set
  * acknowledgedAt, the feedback appended under its id, the escalation mark) and only when that
  * write was this call's, so a stream redelivery or a retried call never counts twice. The bound:
- * a process that dies between the event's write and its ADD loses that one count (the retry finds
- * the write done); counts can be low by the number of such crashes, never high. A department's
+ * a process that dies between the event's write and its ADD loses that count (the retry finds
+ * the write done; fan-out adds a stream batch's received notifications together, after its
+ * deliveries are queued, so a crash there loses at most that batch's); counts can be low by what
+ * such crashes lose, never high. A department's
  * counter is cut into 8 shards (by a digest of the event), so it takes up to about 8,000 counted
  * events per second; a read adds up the 8.
  */

@@ -85,13 +85,14 @@ describe('fan-out of a new record', () => {
   it('reports the failing change when the queue is down, and the retry delivers what was written', async () => {
     const { record: second } = await ingestRecord(ports, market, licence(code, 'XK-2'));
     ports.queue.failNext = true;
+    // The batch's deliveries are queued together after its changes: the first change with one is reported.
     const failed = await fanoutBatch(ports, [change, inserted(second, '200')], config);
-    expect(failed).toMatchObject({ failed: '100', notifications: 0 });
-    expect(ports.notifications.notifications.size).toBe(2); // written before the send failed
+    expect(failed).toMatchObject({ failed: '100', notifications: 4 });
+    expect(ports.notifications.notifications.size).toBe(4); // written before the send failed
     expect(ports.queue.sent).toEqual([]);
 
-    // The event source retries from the failed change on.
-    expect(await fanoutBatch(ports, [change, inserted(second, '200')], config)).toEqual({ notifications: 2 });
+    // The event source retries from the failed change on: nothing is written twice, every waiting delivery is queued.
+    expect(await fanoutBatch(ports, [change, inserted(second, '200')], config)).toEqual({ notifications: 0 });
     expect(ports.queue.sent.map((m) => m.department)).toEqual(['health', 'health']);
     expect(new Set(ports.queue.sent.map((m) => m.notificationId)).size).toBe(2);
   });
