@@ -240,6 +240,16 @@ try {
   row('API Gateway (HTTP API)', '1 request', usd(api));
   row('total (target <= $5)', 'not included: CloudWatch logs and metrics, X-Ray, data transfer, storage', usd(total));
 
+  console.log('\nwhere the units go, per record (each function: operation and item type or index, table + index units)');
+  for (const fn of fns) {
+    const byOp = new Map<string, Metered>();
+    for (const e of at[fn].list) byOp.set(e.op, [...(byOp.get(e.op) ?? []), e]);
+    for (const [op, list] of [...byOp].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      const u = units(list);
+      console.log(`  ${fn.padEnd(8)} ${op.padEnd(48)} ${per(list.length).toFixed(2).padStart(6)} calls ${per(u.total).toFixed(2).padStart(7)} ${isRead(op) ? 'RRU' : 'WRU'}`);
+    }
+  }
+
   // Hot partitions at a province's scale.
   const peak = (perDay: number) => (perDay / 86_400) * PROVINCE.peakFactor;
   const subsRead = units(at.fanout.list, (op) => op === 'QueryCommand').table / Math.max(1, fanoutTimes.length);
