@@ -283,6 +283,37 @@ describe('the console in a browser', () => {
     await context.close();
   });
 
+  it("shows an import's progress as it goes (n of N rows, the page reloading itself) until the per-row report is complete", async () => {
+    const { context, page } = await signIn(ex.keys.market);
+    const header = (await (await page.request.get(`${ex.base}/console/import/filing/template.csv`)).text()).replace(/^\uFEFF/, '').split('\r\n');
+    const columns = header[0].split(',');
+    const rows = Array.from({ length: 60 }, (_, i) => {
+      const cells = header[1].split(',');
+      cells[columns.indexOf('sourceId')] = `BA-PROG-${String(i + 1).padStart(3, '0')}`;
+      cells[columns.indexOf('creditCode')] = code;
+      if (i === 57) cells[columns.indexOf('data/date')] = '2026-13-01';
+      return cells.join(',');
+    });
+    // Every page the browser is shown along the way, as the server sent it.
+    const seen: string[] = [];
+    page.on('response', async (res) => {
+      if (res.url().includes('/console/import/jobs/')) seen.push(await res.text());
+    });
+    await page.goto(`${ex.base}/console/import`);
+    await page.selectOption('#kind', 'filing');
+    await page.setInputFiles('#file', { name: 'many.csv', mimeType: 'text/csv', buffer: Buffer.from([header[0], ...rows].join('\r\n')) });
+    await page.click('button:has-text("上传并导入")');
+    await page.waitForSelector('#counts', { timeout: 30_000 });
+    expect(await page.locator('#progress').innerText()).toContain('已处理 60 / 60 行');
+    expect(await page.locator('#counts').innerText()).toContain('共 60 行：新建 59，已存在未重复创建 0，出错未保存 1');
+    expect(await page.locator('#row-59').innerText()).toContain('data/date（备案日期）：日期无效');
+    // The first page showed the rows done so far and reloaded itself; the last one stopped.
+    expect(seen[0]).toContain('已处理 50 / 60 行');
+    expect(seen[0]).toContain('http-equiv="refresh"');
+    expect(seen.at(-1)).not.toContain('http-equiv="refresh"');
+    await context.close();
+  });
+
   it('imports licences in the 双公示 layout (XK_ codes): a bad row gets a Chinese error naming its column, the others are saved', async () => {
     const { context, page } = await signIn(ex.keys.market);
     const template = await (await page.request.get(`${ex.base}/console/import/licence/template.csv`)).text();

@@ -45,8 +45,8 @@ export type ConsoleEnv = { Variables: { client?: ApiClient; csrf?: string; sessi
 export type ConsoleContext = Context<ConsoleEnv>;
 export interface ConsoleDeps extends ConsoleOptions {
   ports: Ports;
-  /** Renders a page for the signed-in (or anonymous) user. */
-  render(c: ConsoleContext, title: string, body: Child, status?: number): Response | Promise<Response>;
+  /** Renders a page for the signed-in (or anonymous) user; one that shows work under way reloads itself every `refreshSeconds`. */
+  render(c: ConsoleContext, title: string, body: Child, status?: number, refreshSeconds?: number): Response | Promise<Response>;
   /** Middleware: the page needs a signed-in user; forms posted to it need the session's form token. */
   signedIn: MiddlewareHandler<ConsoleEnv>;
   /** The signed-in client (after `signedIn`). */
@@ -75,8 +75,8 @@ export function createConsole(ports: Ports, options: ConsoleOptions): Hono<Conso
   const app = new Hono<ConsoleEnv>().basePath('/console');
   const cookieBase = { path: '/console', httpOnly: true, secure: options.secureCookies, sameSite: 'Lax' as const };
 
-  const render: ConsoleDeps['render'] = (c, title, body, status = 200) => {
-    const page = Page({ title, client: c.get('client'), csrf: c.get('csrf'), children: body });
+  const render: ConsoleDeps['render'] = (c, title, body, status = 200, refreshSeconds) => {
+    const page = Page({ title, client: c.get('client'), csrf: c.get('csrf'), children: body, refreshSeconds });
     // Pages show enterprise data: never cached by the browser or anything in between.
     c.header('cache-control', 'no-store');
     return c.html(`<!doctype html>${String(page)}`, status as 200);

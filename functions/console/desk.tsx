@@ -266,14 +266,20 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       <>
         {redriven !== undefined ? (
           <p class="box-ok" role="status">
-            已重新排队 {redriven} 条推送。{c.req.query('more') ? '还有未处理的通知，请再次点击“全部重投”继续。' : ''}
+            已重新排队 {redriven} 条推送{c.req.query('batch') !== undefined && c.req.query('batch') !== redriven ? `（本次 ${c.req.query('batch')} 条）` : ''}。
+            {c.req.query('more') ? '还有未检查的通知，请点击“继续重投”接着处理。' : '已检查全部未签收通知。'}
           </p>
         ) : null}
         <section>
           <form method="post" action="/console/deliveries/redrive">
             <Csrf token={c.get('csrf')} />
-            {c.req.query('more') ? <input type="hidden" name="cursor" value={c.req.query('more')} /> : null}
-            <button type="submit">全部重投</button> <span class="muted">每次最多处理 1,000 条未签收通知中的失败推送。</span>
+            {c.req.query('more') ? (
+              <>
+                <input type="hidden" name="cursor" value={c.req.query('more')} />
+                <input type="hidden" name="sofar" value={redriven ?? '0'} />
+              </>
+            ) : null}
+            <button type="submit">{c.req.query('more') ? '继续重投' : '全部重投'}</button> <span class="muted">每次最多处理 1,000 条未签收通知中的失败推送。</span>
           </form>
         </section>
         <section class="scroll">
@@ -293,9 +299,11 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
     );
   });
   app.post('/deliveries/redrive', d.signedIn, async (c) => {
-    const cursor = (await d.form(c)).cursor || undefined;
-    const out = await redrive(ports, d.client(c), cursor);
-    return c.redirect(`/console/deliveries?${new URLSearchParams({ redriven: String(out.redriven), ...(out.next ? { more: out.next } : {}) })}`, 303);
+    const fields = await d.form(c);
+    const out = await redrive(ports, d.client(c), fields.cursor || undefined);
+    // A long redrive goes on page after page; the count is the whole run's, the batch this click's.
+    const total = (Number(fields.sofar) || 0) + out.redriven;
+    return c.redirect(`/console/deliveries?${new URLSearchParams({ redriven: String(total), batch: String(out.redriven), ...(out.next ? { more: out.next } : {}) })}`, 303);
   });
 
   const subscriptionsPage = async (c: ConsoleContext, extra: { errors?: FieldError[]; values?: Record<string, string>; secret?: { id: string; secret: string } } = {}, status = 200) => {

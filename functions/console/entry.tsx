@@ -6,17 +6,17 @@
  * creates nothing new. A row that fails changes nothing; the others are taken.
  */
 import type { Hono } from 'hono';
-import { BATCH_LIMIT } from '../../schemas/api';
 import { recordExamples } from '../../schemas/examples';
 import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
-import { ingestBatch, ingestRecord } from '../core/ingest';
+import { ingestRecord } from '../core/ingest';
+import { startImport, stepImport } from '../core/imports';
 import { badRequest, notFound, ProblemError, type FieldError } from '../core/errors';
 import { WRITE_SCOPES } from '../core/model';
 import type { ConsoleContext, ConsoleDeps, ConsoleEnv } from './app';
 import { KIND_LABELS } from './enterprise';
 import { bodyFrom, fieldLabel, fieldsOf, fileReader, parseCsv, placeErrors, templateCsv, type Field } from './fields';
 import { chineseMessage } from './messages';
-import { Csrf } from './layout';
+import { Csrf, Table } from './layout';
 import { excelDate, NotXlsx, readXlsx } from './xlsx';
 
 /** The largest file an import takes, and its most rows: processed within one request. */
@@ -233,61 +233,82 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
     const reader = fileReader(kind as RecordKind, header, spreadsheet ? excelDate : undefined);
     if (reader.unknown.length) throw badRequest('the file has columns the template has not', [{ path: 'file', message: `未知的列：${reader.unknown.join('、')}（列名须与模板第一行相同）` }]);
     if (data.length > IMPORT_MAX_ROWS) throw badRequest('too many rows', [{ path: 'file', message: `文件有 ${data.length} 行，每次最多 ${IMPORT_MAX_ROWS} 行` }]);
-    const { headerOf } = reader;
-    const bodies = data.map((cells) => reader.body(cells));
-    const label = fieldLabel(kind as RecordKind);
-    const results = [];
-    for (let i = 0; i < bodies.length; i += BATCH_LIMIT) {
-      const batch = await ingestBatch(ports, d.client(c), bodies.slice(i, i + BATCH_LIMIT), d.ingest);
-      results.push(...batch.map((r) => ({ ...r, index: r.index + i })));
-    }
-    const counts = { created: 0, replayed: 0, rejected: 0 };
-    for (const r of results) counts[r.outcome ?? 'rejected']++;
+    const job = await startImport(
+      ports,
+      d.client(c),
+      kind as RecordKind,
+      file.name,
+      data.map((cells, i) => ({ line: i + 2, body: reader.body(cells) })),
+      Object.fromEntries(reader.headerOf),
+    );
+    return c.redirect(`/console/import/jobs/${job.id}`, 303);
+  });
+
+  // Each view of an unfinished job takes its next rows through ingest, then reloads itself: the
+  // page shows how far the import is without scripts and without a request longer than one step.
+  app.get('/import/jobs/:id', d.signedIn, async (c) => {
+    const job = await stepImport(ports, d.client(c), c.req.param('id'), d.ingest);
+    const report = await ports.importJobs.report(job.id);
+    const done = job.processed >= job.total;
+    const kind = job.kind;
+    const label = fieldLabel(kind);
+    // The file's own column of a field, to name it in an error.
+    const headerOf = (path: string) => job.headers[path] ?? path.slice(1);
+    const { counts } = job;
     return d.render(
       c,
-      '导入结果',
+      done ? '导入结果' : '正在导入',
       <>
-        <p class={counts.rejected ? 'box-err' : 'box-ok'} role="status" id="counts">
-          共 {results.length} 行：新建 {counts.created}，已存在未重复创建 {counts.replayed}，出错未保存 {counts.rejected}。
+        <p class="muted">
+          {KIND_LABELS[kind]} · {job.fileName} · {job.createdAt.replace('T', ' ').slice(0, 16)} 上传
+        </p>
+        <p id="progress" role="status">
+          已处理 {job.processed} / {job.total} 行{done ? '' : '，页面会自动刷新直到完成……'}
+        </p>
+        <progress value={job.processed} max={Math.max(1, job.total)} style="width:100%" />
+        <p class={counts.rejected ? 'box-err' : 'box-ok'} id={done ? 'counts' : 'counts-so-far'}>
+          共 {job.total} 行：新建 {counts.created}，已存在未重复创建 {counts.replayed}，出错未保存 {counts.rejected}。
         </p>
         <section class="scroll">
-          <table>
-            <thead>
-              <tr>
-                <th>行</th>
-                <th>本系统编号</th>
-                <th>结果</th>
-              </tr>
-            </thead>
-            <tbody>
-              {results.map((r) => (
-                <tr id={`row-${r.index + 2}`}>
-                  <td>{r.index + 2}</td>
-                  <td>{String((bodies[r.index] as { sourceId?: unknown }).sourceId ?? '')}</td>
-                  <td>
-                    {r.outcome === 'created' ? (
-                      <span class="tag good">新建 {r.record?.id}</span>
-                    ) : r.outcome === 'replayed' ? (
-                      <span class="tag">已存在 {r.record?.id}</span>
-                    ) : (
-                      <>
-                        <span class="tag bad">出错</span> {r.problem?.errors?.length ? '' : r.problem?.status === 409 ? '与已保存的同一编号记录内容不同（更正请填写更正的版本号）' : r.problem?.detail}
-                        {(r.problem?.errors ?? []).map((e) => (
-                          <div class="err">
-                            <code>{headerOf.get(e.path) ?? e.path.slice(1)}</code>
-                            {label(e.path) ? `（${label(e.path)}）` : ''}：{chineseMessage(e, label)}
-                          </div>
-                        ))}
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+          <Table
+            rows={report}
+            rowId={(r) => `row-${r.line}`}
+            columns={[
+              { label: '行', cell: (r) => r.line },
+              { label: '本系统编号', cell: (r) => r.sourceId ?? '' },
+              {
+                label: '结果',
+                cell: (r) =>
+                  r.outcome === 'created' ? (
+                    <span class="tag good">新建 {r.recordId}</span>
+                  ) : r.outcome === 'replayed' ? (
+                    <span class="tag">已存在 {r.recordId}</span>
+                  ) : (
+                    <>
+                      <span class="tag bad">出错</span> {r.errors?.length ? '' : (REJECTED[r.status ?? 0] ?? r.detail)}
+                      {(r.errors ?? []).map((e) => (
+                        <div class="err">
+                          <code>{headerOf(e.path)}</code>
+                          {label(e.path) ? `（${label(e.path)}）` : ''}：{chineseMessage(e, label)}
+                        </div>
+                      ))}
+                    </>
+                  ),
+              },
+            ]}
+          />
         </section>
-        {importForm(c)}
+        {done ? importForm(c) : null}
       </>,
+      200,
+      done ? undefined : 1,
     );
   });
 }
+
+/** Why a row without field errors was refused, by its status. */
+const REJECTED: Record<number, string> = {
+  403: '本密钥不能报送这一类别的记录',
+  409: '与已保存的同一编号记录内容不同（更正请填写更正的版本号）',
+  413: '这一行的记录过大（每条记录最多 64 KiB）',
+};

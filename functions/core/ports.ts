@@ -4,6 +4,7 @@
  * functions/adapters/ (network), functions/runtime.ts wires them; test/fakes/ holds in-memory
  * stores for the unit tier.
  */
+import type { ImportJob, ImportRowResult } from './imports';
 import type { ChangeKind, Commitment, CommitmentStep, CreditChange, CreditEntry, CreditList, CreditProposal, MeasureReport } from '../../schemas/credit';
 import type { RecordKind } from '../../schemas/records';
 import type { Cursors } from './cursor';
@@ -368,6 +369,19 @@ export interface StatisticsStore {
   read(departments: string[], quarter: string): Promise<Map<string, Counts>>;
 }
 
+/** File imports (批量导入) in progress: the job, its rows in chunks, and the report of each chunk done. */
+export interface ImportJobStore {
+  /** Stores the rows (chunk n is `chunks[n]`, JSON text) and then the job. */
+  create(job: ImportJob, chunks: string[]): Promise<void>;
+  get(id: string): Promise<ImportJob | undefined>;
+  /** The rows of chunk n, as stored. */
+  chunk(id: string, n: number): Promise<string | undefined>;
+  /** Stores the report of chunk `done` and the job as it is after it, if the job is still at that chunk; false if another request did it. */
+  advance(job: ImportJob, done: number, report: ImportRowResult[]): Promise<boolean>;
+  /** The reports of the chunks done, in row order. */
+  report(id: string): Promise<ImportRowResult[]>;
+}
+
 /** Clients' request counts, one window of a second at a time, shared by every api instance. */
 export interface RateWindowStore {
   /** Counts one request of the client in `window` (epoch second); false, counting nothing, when `limit` are counted already. */
@@ -431,6 +445,7 @@ export interface Stores {
   sessions: SessionStore;
   statistics: StatisticsStore;
   names: NameIndexStore;
+  importJobs: ImportJobStore;
 }
 
 /** The SQS delivery queue. */

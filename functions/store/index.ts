@@ -66,5 +66,21 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     sessions: new DynamoSessionStore(t),
     statistics: new DynamoStatisticsStore(t),
     names: new DynamoNameIndexStore(t),
+    importJobs: onFirstUse(() => import('./import-jobs').then(({ DynamoImportJobStore }) => new DynamoImportJobStore(t))),
   };
+}
+
+/** A store whose adapter is a chunk of its own, loaded on its first call (only the console uses it, so cold starts do not pay for it). */
+function onFirstUse<T extends object>(load: () => Promise<T>): T {
+  let loaded: Promise<T> | undefined;
+  return new Proxy({} as T, {
+    get: (_, method) =>
+      // Not a promise itself: `then` stays undefined, so awaiting the store yields the store.
+      method === 'then'
+        ? undefined
+        : async (...args: unknown[]) => {
+            const store = await (loaded ??= load());
+            return (store[method as keyof T] as (...a: unknown[]) => unknown).apply(store, args);
+          },
+  });
 }

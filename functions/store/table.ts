@@ -45,6 +45,9 @@
  * | console-session       | SESSION#<tokenHash>    | SESSION                   |                                                            |
  * | name-index            | NAME#<prefix2>         | <normalised>#<creditCode> |                                                            |
  * | statistics-counter    | STATS#<department>#<quarter>#<shard> | COUNTS      |                                                            |
+ * | import-job            | IMPORT#<jobId>         | JOB                       |                                                            |
+ * | import-rows           | IMPORT#<jobId>         | ROWS#<chunk4>             |                                                            |
+ * | import-report         | IMPORT#<jobId>         | REPORT#<chunk4>           |                                                            |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
@@ -228,6 +231,9 @@
  * | enterprises by name prefix, a page        | Query NAME#<first 2 characters of the query>, begins_with <normalised query>; BatchGetItem of the page's directory items | 0.5 RCU per 4 KB + 0.5 RCU per hit |
  * | count an event (statistics)               | UpdateItem STATS#d#quarter#shard ADD, after the event's own once-only write; fan-out adds a batch's received notifications per department in one ADD | 1 WCU (fan-out: per department and batch) |
  * | a department's statistics for a quarter   | BatchGetItem STATS#d#quarter#0..7                      | 8 x 0.5 RCU             |
+ * | console import: start a job               | PutItem IMPORT#id/ROWS#n per chunk (at most 50 rows, 300 KB), then PutItem IMPORT#id/JOB | 1 WCU per KB of rows + 1 WCU |
+ * | console import: one step (a page view)    | GetItem JOB (strong) + GetItem ROWS#n + the chunk's ingest + TransactWrite JOB (conditional on its chunk) and REPORT#n | 1 + up to 38 RCU, 2x (1 + report KB) WCU, besides ingest |
+ * | console import: the report so far         | Query IMPORT#id, begins_with REPORT#                   | 0.5 RCU per 4 KB of report |
  * | every department's statistics (supervisor) | Query CLIENTS + BatchGetItem, 100 keys per call, unprocessed keys again | 8 x 0.5 RCU per department |
  *
  * Name index (名称查询). One small item per name an enterprise has had (its name, and each new one
@@ -336,6 +342,9 @@ export const ITEM_TYPES = {
   consoleSession: 'console-session',
   statisticsCounter: 'statistics-counter',
   nameIndex: 'name-index',
+  importJob: 'import-job',
+  importRows: 'import-rows',
+  importReport: 'import-report',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -580,6 +589,16 @@ export const nameKey = (normalised: string, creditCode: string) => ({ PK: namePa
 export const STATISTICS_SHARDS = 8;
 export const statisticsShard = (what: string) => createHash('sha256').update(what).digest()[0] % STATISTICS_SHARDS;
 export const statisticsKey = (department: string, quarter: string, shard: number) => ({ PK: `STATS#${department}#${quarter}#${shard}`, SK: 'COUNTS' });
+
+/**
+ * A console file import (批量导入) is a partition of its own: the job, its rows in chunks and the
+ * report of each chunk done; removed by TTL a week after the upload.
+ */
+export const importPartition = (jobId: string) => `IMPORT#${jobId}`;
+export const importJobKey = (jobId: string) => ({ PK: importPartition(jobId), SK: 'JOB' });
+export const IMPORT_REPORT_PREFIX = 'REPORT#';
+export const importRowsKey = (jobId: string, chunk: number) => ({ PK: importPartition(jobId), SK: `ROWS#${String(chunk).padStart(4, '0')}` });
+export const importReportKey = (jobId: string, chunk: number) => ({ PK: importPartition(jobId), SK: `${IMPORT_REPORT_PREFIX}${String(chunk).padStart(4, '0')}` });
 
 /** Notification attributes whose appearance wakes fan-out (feedback to pass on, an escalation to send, a claim to hand over). */
 export const NOTIFICATION_WAKERS = ['lastFeedbackAt', 'escalatedAt', 'claimedAt'] as const;

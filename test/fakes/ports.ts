@@ -34,6 +34,7 @@ import {
   type UnmatchedPhrase,
 } from '../../functions/core/model';
 import type {
+  ImportJobStore,
   AccessLogStore,
   CalendarStore,
   CatalogueStore,
@@ -66,6 +67,7 @@ import type { CalendarYear } from '../../functions/core/workdays';
 import { AesGcmSecretBox } from '../../functions/adapters/secret-box';
 import { SUMMARY_ATTRIBUTES, type RecordSummary } from '../../functions/store/table';
 import { memoryCreditStores } from './credit';
+import type { ImportJob, ImportRowResult } from '../../functions/core/imports';
 
 const copy = <T>(v: T): T => structuredClone(v);
 const summary = (v: StoredVersion) => Object.fromEntries(SUMMARY_ATTRIBUTES.map((a) => [a, v[a]])) as RecordSummary;
@@ -670,6 +672,34 @@ export class MemorySessionStore implements SessionStore {
   }
 }
 
+export class MemoryImportJobStore implements ImportJobStore {
+  readonly jobs = new Map<string, ImportJob>();
+  readonly chunks = new Map<string, string[]>();
+  readonly reports = new Map<string, ImportRowResult[][]>();
+  async create(job: ImportJob, chunks: string[]) {
+    this.chunks.set(job.id, [...chunks]);
+    this.jobs.set(job.id, copy(job));
+  }
+  async get(id: string) {
+    const job = this.jobs.get(id);
+    return job && copy(job);
+  }
+  async chunk(id: string, n: number) {
+    return this.chunks.get(id)?.[n];
+  }
+  async advance(job: ImportJob, done: number, report: ImportRowResult[]) {
+    if (this.jobs.get(job.id)?.nextChunk !== done) return false;
+    this.jobs.set(job.id, copy(job));
+    const reports = this.reports.get(job.id) ?? [];
+    reports[done] = copy(report);
+    this.reports.set(job.id, reports);
+    return true;
+  }
+  async report(id: string) {
+    return (this.reports.get(id) ?? []).flat();
+  }
+}
+
 export function memoryPorts(): MemoryPorts {
   const records = new MemoryRecordStore();
   const catalogue = new MemoryCatalogueStore();
@@ -696,6 +726,7 @@ export function memoryPorts(): MemoryPorts {
     sessions: new MemorySessionStore(),
     statistics: new MemoryStatisticsStore(),
     names: new MemoryNameIndexStore(),
+    importJobs: new MemoryImportJobStore(),
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),

@@ -58,6 +58,9 @@ import {
   unmatchedPhraseKey,
   sessionKey,
   statisticsKey,
+  importJobKey,
+  importRowsKey,
+  importReportKey,
   nameKey,
 } from '../../functions/store/table';
 
@@ -129,6 +132,7 @@ const sample = {
   itemSk: 'V#000007',
   prefix2: '嘉兴',
   normalised: '嘉兴市南湖区禾味餐饮管理有限公司',
+  jobId: 'imp_q1w2e3r4t5y6u7i8',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -181,6 +185,9 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
     index: { ...uncoveredIndexKey(sample.region, sample.since, sample.creditCode), ...recheckIndexKey(sample.date, sample.creditCode) },
   },
   [ITEM_TYPES.consoleSession]: sessionKey(sample.tokenHash),
+  [ITEM_TYPES.importJob]: importJobKey(sample.jobId),
+  [ITEM_TYPES.importRows]: importRowsKey(sample.jobId, 3),
+  [ITEM_TYPES.importReport]: importReportKey(sample.jobId, 3),
 };
 
 describe('the items table in the header', () => {
