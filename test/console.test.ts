@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { createClient } from '../functions/core/clients';
 import type { Notification } from '../schemas/events';
-import { makeCreditCode, registration } from '../local/samples';
+import { licence, makeCreditCode, registration } from '../local/samples';
 import { CHROMIUM, CHROMIUM_ARGS } from '../local/chromium';
 import { xlsxOf } from './fakes/xlsx';
 import { manualClock, startExchange, waitFor, type TestExchange } from './helpers';
@@ -388,6 +388,43 @@ describe('the console in a browser', () => {
     expect(bars).toContain('11月 登记注册: 2');
     expect(await market.page.locator('main svg').count()).toBe(1);
     await market.context.close();
+  });
+
+  it('lists public commitments by the month their licence was granted, with nothing personal', async () => {
+    const posted = await ex.call('POST', '/v1/records', {
+      body: licence(other, 'XK-CMT-0001', {
+        documentName: '公共场所卫生许可决定书',
+        documentNumber: '南卫公许〔2026〕0001号',
+        certificateName: '公共场所卫生许可证',
+        certificateNumber: '浙卫公证字〔2026〕第0001号',
+        content: '住宿场所',
+        decisionDate: '2026-11-20',
+        validFrom: '2026-11-20',
+        validTo: '2030-12-31',
+        catalogueItemCode: 'ZJ-WJ-PLACE-01',
+        grantMode: 'commitment',
+        commitment: { promises: ['集中空调通风系统经卫生检测合格'], conditionsDue: '2026-12-20' },
+      }),
+    });
+    expect(posted.status).toBe(201);
+    const id = posted.body.id as string;
+    await waitFor(async () => ((await ex.call('GET', `/v1/public/licences/${id}/commitment`, { as: null })).status === 200 ? true : undefined), 15_000, 'the commitment');
+    const page = await browser.newPage();
+    await page.goto(`${ex.base}/console/public/commitments`);
+    const row = await page.locator(`tr[id="${id}"]`).innerText();
+    expect(row).toContain('2026-11-20');
+    expect(row).toContain(other);
+    expect(row).toContain('集中空调通风系统经卫生检测合格');
+    expect(row).toContain('待核查');
+    await page.click(`tr[id="${id}"] a`);
+    await expect.poll(() => page.locator('h1').innerText()).toBe('告知承诺');
+    // An earlier month has none; no page of the list carries personal data.
+    await page.goto(`${ex.base}/console/public/commitments?month=2026-10`);
+    expect(await page.locator('#commitments').innerText()).toContain('这个月没有');
+    await page.goto(`${ex.base}/console/public/commitments?month=2026-11`);
+    const html = await page.content();
+    for (const personal of [ID_NUMBER, PHONE]) expect(html).not.toContain(personal);
+    await page.close();
   });
 
   it('refuses a page the key has no scope for', async () => {

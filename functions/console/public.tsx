@@ -11,12 +11,15 @@ import { CREDIT_LISTS } from '../../schemas/credit';
 import { readCatalogue } from '../core/permits';
 import { readSnapshot, parseList } from '../core/credit';
 import { readCommitment } from '../core/commitments';
+import { cursorBinding, sealPage } from '../core/cursor';
+import { isDerivedPartyKey } from '../store/table';
 import { listPlans, listTasks, readPlan } from '../core/inspections';
 import { publicList } from '../core/disclosure';
 import { chinaDate } from '../core/profile';
 import { badRequest } from '../core/errors';
 import { parseOrThrow } from '../core/validation';
 import type { ConsoleDeps, ConsoleEnv } from './app';
+import type { Ports } from '../core/ports';
 import { LIST_LABELS, show } from './enterprise';
 import { FieldErrors, Pager, Table } from './layout';
 import type { FieldError } from '../core/errors';
@@ -71,6 +74,29 @@ const DISCLOSED = {
     ],
   },
 } as const;
+
+/**
+ * The public list of commitments (告知承诺公示) granted in a month, newest first: what the
+ * commitment page shows, without the party key when the party is a person (a derived key stands
+ * for a person or a business run by one).
+ */
+async function listPublicCommitments(ports: Ports, month: string, cursor: string | undefined, limit: number) {
+  const binding = cursorBinding('commitments', 'public', month);
+  const page = sealPage(ports.cursors, await ports.commitments.published(month, cursor === undefined ? undefined : ports.cursors.open(cursor, binding), limit), binding);
+  return {
+    items: page.items.map((c) => ({
+      licenceRecordId: c.licenceRecordId,
+      ...(isDerivedPartyKey(c.creditCode) ? {} : { creditCode: c.creditCode }),
+      catalogueItemCode: c.catalogueItemCode,
+      ...(c.licenceNumber ? { licenceNumber: c.licenceNumber } : {}),
+      grantedOn: c.grantedOn,
+      promises: c.promises,
+      step: c.step,
+      ...(c.due ? { due: c.due } : {}),
+    })),
+    ...(page.next ? { next: page.next } : {}),
+  };
+}
 
 const daysBefore = (date: string, days: number) => new Date(Date.parse(`${date}T00:00:00Z`) - days * 86_400_000).toISOString().slice(0, 10);
 
@@ -265,26 +291,68 @@ export function registerPublic(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
     });
   }
 
-  app.get('/public/commitments', (c) => {
+  app.get('/public/commitments', async (c) => {
     const id = c.req.query('licence');
     if (id) return c.redirect(`/console/public/commitments/${encodeURIComponent(id)}`, 303);
+    const thisMonth = chinaDate(ports.clock.now()).slice(0, 7);
+    const month = c.req.query('month') || thisMonth;
+    if (!/^\d{4}-(0[1-9]|1[0-2])$/.test(month)) throw badRequest('invalid month', [{ path: 'month', message: '月份格式应为 YYYY-MM' }]);
+    const page = await listPublicCommitments(ports, month, c.req.query('cursor'), 50);
+    const earlier = new Date(Date.UTC(Number(month.slice(0, 4)), Number(month.slice(5)) - 2, 1)).toISOString().slice(0, 7);
     return d.render(
       c,
       '告知承诺公示',
-      <section>
-        <p>
-          以告知承诺方式取得的许可，其承诺内容、核查进度公开。可在<a href="/console/public/licences">行政许可公示</a>中点击“查看”，或输入许可记录编号：
-        </p>
-        <form method="get" action="/console/public/commitments" class="row">
-          <div>
-            <label for="licence">许可记录编号（rec_…）</label>
-            <input id="licence" name="licence" required maxlength={40} />
-          </div>
-          <div style="flex:0 0 auto">
-            <button type="submit">查看</button>
-          </div>
-        </form>
-      </section>,
+      <>
+        <section>
+          <p>以告知承诺方式取得的许可，其承诺内容、核查进度公开（按许可日期，每月一页起）。</p>
+          <form method="get" action="/console/public/commitments" class="row">
+            <div>
+              <label for="month">许可月份</label>
+              <input id="month" name="month" type="month" value={month} />
+            </div>
+            <div style="flex:0 0 auto">
+              <button type="submit">查看</button>
+            </div>
+          </form>
+          <form method="get" action="/console/public/commitments" class="row">
+            <div>
+              <label for="licence">或按许可记录编号（rec_…）查看</label>
+              <input id="licence" name="licence" required maxlength={40} />
+            </div>
+            <div style="flex:0 0 auto">
+              <button type="submit">查看</button>
+            </div>
+          </form>
+        </section>
+        <section class="scroll" id="commitments">
+          <h2 style="margin-top:0">{month.replace('-', ' 年 ')} 月</h2>
+          <Table
+            rows={page.items}
+            rowId={(cm) => cm.licenceRecordId}
+            empty="这个月没有以告知承诺方式取得的许可。"
+            columns={[
+              { label: '许可日期', cell: (cm) => cm.grantedOn },
+              { label: '统一社会信用代码', class: 'mono', cell: (cm) => cm.creditCode ?? '（个人，不显示）' },
+              { label: '许可事项', class: 'mono', cell: (cm) => cm.catalogueItemCode },
+              { label: '许可证号', cell: (cm) => cm.licenceNumber ?? '' },
+              { label: '承诺', cell: (cm) => cm.promises.join('；') },
+              {
+                label: '进度',
+                cell: (cm) => (
+                  <a href={`/console/public/commitments/${cm.licenceRecordId}`}>
+                    {STEP_LABELS[cm.step] ?? cm.step}
+                    {cm.due ? `（期限 ${cm.due}）` : ''}
+                  </a>
+                ),
+              },
+            ]}
+          />
+          <Pager next={page.next} path="/console/public/commitments" query={{ month }} />
+          <p>
+            <a href={`/console/public/commitments?month=${earlier}`}>← 上个月</a>
+          </p>
+        </section>
+      </>,
     );
   });
   app.get('/public/commitments/:id', async (c) => {

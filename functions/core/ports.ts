@@ -319,6 +319,8 @@ export interface CommitmentStore {
   /** Writes the commitment and its events unless it exists; false if it did. */
   create(c: Commitment, due: Due | undefined, events: DirectedEvent[]): Promise<boolean>;
   get(creditCode: string, licenceRecordId: string): Promise<Commitment | undefined>;
+  /** Commitments whose licence was granted in `month` (YYYY-MM), newest first. */
+  published(month: string, cursor: string | undefined, limit: number): Promise<Page<Commitment>>;
   /** Replaces the commitment if it is still at step `expected`; false otherwise. */
   advance(c: Commitment, expected: { step: CommitmentStep; escalations: number }, due: Due | undefined, events: DirectedEvent[]): Promise<boolean>;
 }

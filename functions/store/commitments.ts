@@ -5,12 +5,13 @@ import type { DirectedEvent, Due } from '../core/model';
 import type { CommitmentStore } from '../core/ports';
 import { strip, transactOrLose, type Item, type TableClient } from './client';
 import { directedEventItem, putAllIfAbsent } from './credit';
-import { ATTR, commitmentKey, creditDueKey, ITEM_TYPES } from './table';
+import { ATTR, commitmentKey, commitmentListKey, commitmentsPartition, creditDueKey, INDEXES, ITEM_TYPES } from './table';
 
 const commitmentItem = (c: Commitment, due: Due | undefined): Item => ({
   ...commitmentKey(c.creditCode, c.licenceRecordId),
   [ATTR.type]: ITEM_TYPES.commitment,
   ...(due ? creditDueKey(due.actOn, c.creditCode, `commitment:${c.licenceRecordId}:${due.what}`) : {}),
+  ...commitmentListKey(c.grantedOn, c.licenceRecordId),
   ...c,
 });
 
@@ -24,6 +25,23 @@ export class DynamoCommitmentStore implements CommitmentStore {
   async get(creditCode: string, licenceRecordId: string) {
     const out = await this.t.db.send(new GetCommand({ TableName: this.t.table, Key: commitmentKey(creditCode, licenceRecordId), ConsistentRead: true }));
     return out.Item ? strip<Commitment>(out.Item) : undefined;
+  }
+
+  published(month: string, cursor: string | undefined, limit: number) {
+    const partition = commitmentsPartition(month);
+    return this.t.queryPage(
+      {
+        IndexName: INDEXES.open.name,
+        KeyConditionExpression: '#pk = :pk',
+        ExpressionAttributeNames: { '#pk': ATTR.gsi2pk },
+        ExpressionAttributeValues: { ':pk': partition },
+        ScanIndexForward: false,
+        Limit: limit,
+      },
+      cursor,
+      (k) => k[ATTR.gsi2pk] === partition,
+      (i) => strip<Commitment>(i),
+    );
   }
 
   advance(c: Commitment, expected: { step: CommitmentStep; escalations: number }, due: Due | undefined, events: DirectedEvent[]) {

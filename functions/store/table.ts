@@ -32,7 +32,7 @@
  * | credit-listed         | LISTED#<list>          | <creditCode>              |                                                            |
  * | credit-membership     | ENT#<creditCode>       | CR#LIST#<list>            | byDueMonth CDUE#<month> / <actOn>#<creditCode>#<what> (while something is due) |
  * | credit-proposal       | ENT#<creditCode>       | CR#PROP#<proposalId>      |                                                            |
- * | commitment            | ENT#<creditCode>       | CR#CMT#<recordId>         | byDueMonth CDUE#<month> / <actOn>#<creditCode>#<what> (while a step is due) |
+ * | commitment            | ENT#<creditCode>       | CR#CMT#<recordId>         | byDueMonth CDUE#<month> / <actOn>#<creditCode>#<what> (while a step is due); GSI2 CMT#<grantedMonth> / <grantedOn>#<recordId> |
  * | risk                  | ENT#<creditCode>       | CR#RISK                   | byRiskClass RISK#<region>#<riskClass> / <creditCode>       |
  * | credit-report         | CREPORT#<month>        | <at>#<reportId>           |                                                            |
  * | directed-event        | EVT#<eventId>          | E                         |                                                            |
@@ -53,7 +53,7 @@
  * | index | serves                        | projection                                                         |
  * |-------|-------------------------------|--------------------------------------------------------------------|
  * | GSI1  | enterprise: its live records  | id, version, kind, creditCode, date, summary, department, receivedAt |
- * | GSI2  | what awaits action: a department's open notifications, open inspection tasks by result due date; public disclosure (一公开) by kind and publication date | ALL |
+ * | GSI2  | what awaits action: a department's open notifications, open inspection tasks by result due date; public disclosure (一公开) by kind and publication date; public commitments by month granted | ALL |
  * | GSI3  | the pool directory: registered enterprises by region, then industry | creditCode, riskClass       |
  * | GSI4  | a department's own records, by kind and date | id, version, kind, creditCode, date, summary, department, receivedAt |
  * | byDueMonth | what falls due, by month of its date | ALL                                                         |
@@ -205,6 +205,7 @@
  * | a proposal: raise (idempotent) / decide   | TransactWrite proposal + directed event / UpdateItem   | 2x2 WCU / 1 WCU         |
  * | commitment: create, advance a step        | TransactWrite commitment (conditional on its step) + directed event | 2x2 WCU (+1 byDueMonth) |
  * | commitment of a licence                   | GetItem ENT#code/CR#CMT#recordId                       | 0.5 RCU                 |
+ * | public commitments granted in a month, newest first | Query GSI2 CMT#<month>, descending (the GSI2 keys ride on every commitment write) | 0.5 RCU per 4 KB (about 2 KB a commitment), one page per call; +1 WCU on GSI2 per commitment write |
  * | what is due up to today                   | Query byDueMonth CDUE#month, SK <= today, for the last 13 months | 13 queries, mostly empty |
  * | report an applied measure / list reports  | PutItem CREPORT#month / Query CREPORT#month, desc      | 1 WCU / one page        |
  * | tell named departments (directed event)   | PutItem EVT#id (in the transaction of the change that raises it) | 1 WCU; the stream fans it out |
@@ -542,6 +543,13 @@ export const CREDIT_PREFIX = 'CR#';
 export const membershipKey = (creditCode: string, list: string) => ({ PK: enterprisePartition(creditCode), SK: `${CREDIT_PREFIX}LIST#${list}` });
 export const proposalKey = (creditCode: string, proposalId: string) => ({ PK: enterprisePartition(creditCode), SK: `${CREDIT_PREFIX}PROP#${proposalId}` });
 export const commitmentKey = (creditCode: string, recordId: string) => ({ PK: enterprisePartition(creditCode), SK: `${CREDIT_PREFIX}CMT#${recordId}` });
+/**
+ * Commitments are public (告知承诺公示): each sits in a GSI2 partition of the month its licence was
+ * granted, by date, so the public list reads a month newest first, a page at a time. A province
+ * grants some thousands of licences on a commitment a month, far below what a partition takes.
+ */
+export const commitmentsPartition = (month: string) => `CMT#${month}`;
+export const commitmentListKey = (grantedOn: string, recordId: string) => ({ [ATTR.gsi2pk]: commitmentsPartition(grantedOn.slice(0, 7)), [ATTR.gsi2sk]: `${grantedOn}#${recordId}` });
 export const riskKey = (creditCode: string) => ({ PK: enterprisePartition(creditCode), SK: `${CREDIT_PREFIX}RISK` });
 export const riskPartition = (region: string, riskClass: string) => `RISK#${region}#${riskClass}`;
 export const riskIndexKey = (region: string, riskClass: string, creditCode: string) => ({ [ATTR.riskpk]: riskPartition(region, riskClass), [ATTR.risksk]: creditCode });

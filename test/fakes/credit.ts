@@ -112,6 +112,14 @@ export class MemoryCommitmentStore implements CommitmentStore {
     const c = this.commitments.get(id);
     return c && copy(c.value);
   }
+  async published(month: string, cursor: string | undefined, limit: number) {
+    const all = [...this.commitments.values()]
+      .map((c) => c.value)
+      .filter((c) => c.grantedOn.startsWith(month))
+      .sort((a, b) => `${b.grantedOn}#${b.licenceRecordId}`.localeCompare(`${a.grantedOn}#${a.licenceRecordId}`));
+    const start = cursor ? Number(cursor) : 0;
+    return { items: copy(all.slice(start, start + limit)), ...(start + limit < all.length ? { next: String(start + limit) } : {}) };
+  }
   async advance(c: Commitment, expected: { step: CommitmentStep; escalations: number }, due: Due | undefined, events: DirectedEvent[]) {
     const stored = this.commitments.get(c.licenceRecordId)?.value;
     if (!stored || stored.step !== expected.step || stored.escalations.length !== expected.escalations) return false;
