@@ -23,6 +23,7 @@ import {
   taskKey,
   departmentEntryKey,
   commitmentKey,
+  commitmentListKey,
   directedEventKey,
   creditDueKey,
   feedChangeKey,
@@ -133,6 +134,8 @@ const sample = {
   prefix2: '嘉兴',
   normalised: '嘉兴市南湖区禾味餐饮管理有限公司',
   jobId: 'imp_q1w2e3r4t5y6u7i8',
+  grantedMonth: '2026-11',
+  grantedOn: '2026-11-20',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -169,7 +172,10 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.creditListed]: listedKey('blacklist', sample.creditCode),
   [ITEM_TYPES.creditMembership]: { ...membershipKey(sample.creditCode, 'blacklist'), index: creditDueKey(sample.actOn, sample.creditCode, sample.what) },
   [ITEM_TYPES.creditProposal]: proposalKey(sample.creditCode, sample.proposalId),
-  [ITEM_TYPES.commitment]: { ...commitmentKey(sample.creditCode, sample.recordId), index: creditDueKey(sample.actOn, sample.creditCode, sample.what) },
+  [ITEM_TYPES.commitment]: {
+    ...commitmentKey(sample.creditCode, sample.recordId),
+    index: { ...creditDueKey(sample.actOn, sample.creditCode, sample.what), ...commitmentListKey(sample.grantedOn, sample.recordId) },
+  },
   [ITEM_TYPES.risk]: { ...riskKey(sample.creditCode), index: riskIndexKey(sample.region, sample.riskClass, sample.creditCode) },
   [ITEM_TYPES.creditReport]: reportKey(sample.at, sample.reportId),
   [ITEM_TYPES.directedEvent]: directedEventKey(sample.eventId),
