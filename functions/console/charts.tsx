@@ -16,7 +16,7 @@ import { chinaDate } from '../core/profile';
 import { WRITE_SCOPES } from '../core/model';
 import type { ConsoleDeps, ConsoleEnv } from './app';
 import { KIND_LABELS } from './enterprise';
-import { canSee } from './layout';
+import { canSee, LookupForm } from './layout';
 
 const COLORS = ['#0b6bcb', '#18794e', '#c4620a', '#7e3ab8', '#b42318'];
 /** Pages read per kind (100 summaries each) for the records chart. */
@@ -189,15 +189,9 @@ export function registerCharts(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
         {uncovered ? (
           <section>
             <h2 style="margin-top:0">许可项目未覆盖的企业（按区县）</h2>
-            <form method="get" action="/console/charts" class="row">
-              <div>
-                <label for="region">行政区划代码前缀</label>
-                <input id="region" name="region" value={region} maxlength={6} />
-              </div>
-              <div style="flex:0 0 auto">
-                <button type="submit">查看</button>
-              </div>
-            </form>
+            <LookupForm action="/console/charts" for="region" label="行政区划代码前缀">
+              <input id="region" name="region" value={region} maxlength={6} />
+            </LookupForm>
             <Bars title="许可项目未覆盖的企业" rows={uncovered} color="#c4620a" />
             {uncovered.some((r) => r.capped) ? <p class="muted">每个区县最多统计 {UNCOVERED_CAP} 户，超过的显示为“+”。</p> : null}
           </section>

@@ -141,6 +141,19 @@ export function Table<T>(props: { columns: (Column<T> | false)[]; rows: T[]; emp
   );
 }
 
+/** A form that looks something up by one field (GET): its label, the field, and a button. */
+export const LookupForm = (props: { action: string; for: string; label: string; children: Child }) => (
+  <form method="get" action={props.action} class="row">
+    <div>
+      <label for={props.for}>{props.label}</label>
+      {props.children}
+    </div>
+    <div style="flex:0 0 auto">
+      <button type="submit">查看</button>
+    </div>
+  </form>
+);
+
 /** A link to the next page of a listing, keeping the other query parameters. */
 export function Pager(props: { next?: string; path: string; query?: Record<string, string | undefined>; param?: string }) {
   if (!props.next) return <p class="pager muted">已是最后一页</p>;

@@ -21,7 +21,7 @@ import { parseOrThrow } from '../core/validation';
 import type { ConsoleDeps, ConsoleEnv } from './app';
 import type { Ports } from '../core/ports';
 import { LIST_LABELS, show } from './enterprise';
-import { FieldErrors, Pager, Table } from './layout';
+import { FieldErrors, Pager, Table, LookupForm } from './layout';
 import type { FieldError } from '../core/errors';
 import { problemErrors } from './app';
 
@@ -140,15 +140,9 @@ export function registerPublic(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       `涉企经营许可事项清单（${date}）`,
       <>
         <section>
-          <form method="get" action="/console/public/catalogue" class="row">
-            <div>
-              <label for="asOf">查看日期</label>
-              <input id="asOf" name="asOf" type="date" value={date} />
-            </div>
-            <div style="flex:0 0 auto">
-              <button type="submit">查看</button>
-            </div>
-          </form>
+          <LookupForm action="/console/public/catalogue" for="asOf" label="查看日期">
+            <input id="asOf" name="asOf" type="date" value={date} />
+          </LookupForm>
           <p class="muted">
             共 {items.length} 项。<a href={`/v1/catalogue?format=csv&asOf=${date}`}>下载 CSV</a>
           </p>
@@ -305,24 +299,12 @@ export function registerPublic(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       <>
         <section>
           <p>以告知承诺方式取得的许可，其承诺内容、核查进度公开（按许可日期，每月一页起）。</p>
-          <form method="get" action="/console/public/commitments" class="row">
-            <div>
-              <label for="month">许可月份</label>
-              <input id="month" name="month" type="month" value={month} />
-            </div>
-            <div style="flex:0 0 auto">
-              <button type="submit">查看</button>
-            </div>
-          </form>
-          <form method="get" action="/console/public/commitments" class="row">
-            <div>
-              <label for="licence">或按许可记录编号（rec_…）查看</label>
-              <input id="licence" name="licence" required maxlength={40} />
-            </div>
-            <div style="flex:0 0 auto">
-              <button type="submit">查看</button>
-            </div>
-          </form>
+          <LookupForm action="/console/public/commitments" for="month" label="许可月份">
+            <input id="month" name="month" type="month" value={month} />
+          </LookupForm>
+          <LookupForm action="/console/public/commitments" for="licence" label="或按许可记录编号（rec_…）查看">
+            <input id="licence" name="licence" required maxlength={40} />
+          </LookupForm>
         </section>
         <section class="scroll" id="commitments">
           <h2 style="margin-top:0">{month.replace('-', ' 年 ')} 月</h2>
@@ -416,15 +398,9 @@ export function registerPublic(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       '双随机抽查计划',
       <>
         <section>
-          <form method="get" action="/console/public/plans" class="row">
-            <div>
-              <label for="department">组织部门（如 market）</label>
-              <input id="department" name="department" value={department} required maxlength={32} />
-            </div>
-            <div style="flex:0 0 auto">
-              <button type="submit">查看</button>
-            </div>
-          </form>
+          <LookupForm action="/console/public/plans" for="department" label="组织部门（如 market）">
+            <input id="department" name="department" value={department} required maxlength={32} />
+          </LookupForm>
         </section>
         {page ? (
           <section class="scroll">

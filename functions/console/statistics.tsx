@@ -14,7 +14,7 @@ import { readAllStatistics, readStatistics } from '../core/statistics';
 import { parseOrThrow } from '../core/validation';
 import type { ConsoleDeps, ConsoleEnv } from './app';
 import { Bars } from './charts';
-import { canSee, Table } from './layout';
+import { canSee, Table, LookupForm } from './layout';
 
 export const MEASURE_LABELS: Record<Measure, string> = {
   provided: '报送记录',
@@ -48,21 +48,15 @@ export function registerStatistics(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       `统计（${quarter}）`,
       <>
         <section>
-          <form method="get" action="/console/statistics" class="row">
-            <div>
-              <label for="quarter">季度</label>
-              <select id="quarter" name="quarter">
-                {(quarters.includes(quarter) ? quarters : [quarter, ...quarters]).map((q) => (
-                  <option value={q} selected={q === quarter}>
-                    {q.slice(0, 4)} 年第 {q.slice(5)} 季度
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div style="flex:0 0 auto">
-              <button type="submit">查看</button>
-            </div>
-          </form>
+          <LookupForm action="/console/statistics" for="quarter" label="季度">
+            <select id="quarter" name="quarter">
+              {(quarters.includes(quarter) ? quarters : [quarter, ...quarters]).map((q) => (
+                <option value={q} selected={q === quarter}>
+                  {q.slice(0, 4)} 年第 {q.slice(5)} 季度
+                </option>
+              ))}
+            </select>
+          </LookupForm>
           <p class="muted">计数随数据到达即时累加；通知的签收、逾期与反馈计入通知到达的季度（北京时间）。</p>
         </section>
         <section id="own">
