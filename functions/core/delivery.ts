@@ -48,6 +48,7 @@ export interface DeliveryReport {
 }
 export type DeliveryReporter = (report: DeliveryReport) => void;
 
+type NotificationLookup = (department: string, id: string) => ReturnType<Ports['notifications']['get']>;
 type SubscriptionLookup = (department: string, id: string) => ReturnType<Ports['subscriptions']['get']>;
 
 /**
@@ -93,6 +94,7 @@ async function deliverOne(
   post: WebhookPoster,
   m: QueueMessage,
   config: DeliveryConfig,
+  notification: NotificationLookup,
   subscription: SubscriptionLookup,
   receivers: ReceiverCheck,
   secrets: OpenedSecrets,
@@ -105,7 +107,7 @@ async function deliverOne(
   } catch {
     return 'retry'; // not ours: let it reach the DLQ for someone to look at
   }
-  const n = await ports.notifications.get(ref.department, ref.notificationId);
+  const n = await notification(ref.department, ref.notificationId);
   if (!n || n.delivery.mode !== 'webhook' || n.delivery.status === 'delivered' || n.acknowledgedAt) return 'done';
   // A failed delivery goes out again only with the message of the redrive that claimed it; any
   // other copy (a stream replay queued two) stops here instead of retrying past the failure.
@@ -209,20 +211,30 @@ export async function deliverBatch(
   report: DeliveryReporter = () => {},
   secrets = new OpenedSecrets(ports.secrets, ports.clock),
 ): Promise<string[]> {
-  // A batch often holds several deliveries for one subscription: read each subscription once.
-  const subs = new Map<string, ReturnType<SubscriptionLookup>>();
-  const subscription: SubscriptionLookup = (department, id) => {
-    const key = `${department}#${id}`;
-    if (!subs.has(key)) subs.set(key, ports.subscriptions.get(department, id));
-    return subs.get(key) as ReturnType<SubscriptionLookup>;
-  };
+  // The batch's notifications, then their subscriptions, then the subscribing clients, each in
+  // one read: a batch often holds ten deliveries to ten departments.
+  const refs = messages.flatMap((m) => {
+    try {
+      const ref = JSON.parse(m.body) as Partial<DeliveryMessage> | null;
+      return typeof ref?.department === 'string' && typeof ref.notificationId === 'string' ? [{ department: ref.department, id: ref.notificationId }] : [];
+    } catch {
+      return [];
+    }
+  });
+  const key = (department: string, id: string) => `${department}#${id}`;
+  const notes = new Map((await ports.notifications.getMany(refs)).map((n) => [key(n.department, n.id), n]));
+  const notification: NotificationLookup = async (department, id) => notes.get(key(department, id));
+  const subKeys = [...notes.values()].flatMap((n) => (n.delivery.mode === 'webhook' && n.delivery.subscriptionId ? [{ department: n.department, id: n.delivery.subscriptionId }] : []));
+  const subs = new Map((subKeys.length ? await ports.subscriptions.getMany(subKeys) : []).map((s) => [key(s.department, s.id), s]));
+  const subscription: SubscriptionLookup = async (department, id) => subs.get(key(department, id));
   const receivers = new ReceiverCheck(ports);
+  receivers.preload([...subs.values()]);
   const receipts = new BatchReceipts(ports, messages.length);
   const outcomes = await Promise.all(
     messages.map((m) => {
       let handedIn = false;
       const mine: Pick<BatchReceipts, 'log'> = { log: (r) => ((handedIn = true), receipts.log(r)) };
-      return deliverOne(ports, post, m, config, subscription, receivers, secrets, mine, report)
+      return deliverOne(ports, post, m, config, notification, subscription, receivers, secrets, mine, report)
         .catch((e: unknown) => {
           console.error(JSON.stringify({ level: 'error', message: 'delivery failed', messageId: m.messageId, error: String(e) }));
           return 'retry' as const;

@@ -193,6 +193,7 @@ export class Fanout {
       const registration = version.kind === 'registration' ? undefined : await this.registration(version.creditCode);
       const byDepartment = new Map<string, Receiver>();
       const matched = subs.filter((s) => matches(s.filters, { record: version, registration })).sort((a, b) => (a.id < b.id ? -1 : 1));
+      this.receivers.preload(matched);
       const allowed = await Promise.all(matched.map((s) => this.receivers.allows(s)));
       for (const [i, s] of matched.entries()) {
         if (!allowed[i]) continue;

@@ -114,6 +114,8 @@ export interface AccessLogStore {
 
 export interface ClientStore {
   get(clientId: string): Promise<ApiClient | undefined>;
+  /** Those of the clients that exist, in one read (a batch's subscribing clients). */
+  getMany(clientIds: string[]): Promise<ApiClient[]>;
   put(client: ApiClient): Promise<void>;
   list(): Promise<ApiClient[]>;
   /** False if the client does not exist or was already revoked. */
@@ -143,6 +145,8 @@ export interface SessionStore {
 export interface SubscriptionStore {
   put(s: StoredSubscription): Promise<void>;
   get(department: string, id: string): Promise<StoredSubscription | undefined>;
+  /** Those of the subscriptions that exist, strongly consistent, in one read (a delivery batch's). */
+  getMany(keys: { department: string; id: string }[]): Promise<StoredSubscription[]>;
   /** A department's subscriptions, or every subscription when no department is given; never the sealed secrets. */
   list(department?: string): Promise<SubscriptionView[]>;
   delete(department: string, id: string): Promise<boolean>;
@@ -154,6 +158,8 @@ export interface NotificationStore {
   /** Writes a notification unless it exists; then returns the stored one. */
   put(n: StoredNotification): Promise<{ created: true } | { created: false; existing: StoredNotification }>;
   get(department: string, id: string): Promise<StoredNotification | undefined>;
+  /** Those of the notifications that exist, strongly consistent, in one read (a delivery batch's). */
+  getMany(keys: { department: string; id: string }[]): Promise<StoredNotification[]>;
   /** Oldest first; `open` lists only notifications not yet acknowledged. */
   list(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>>;
   /** Every notification of a department not yet acknowledged, oldest first. */

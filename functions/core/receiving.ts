@@ -19,6 +19,18 @@ export class ReceiverCheck {
 
   constructor(private readonly ports: Ports) {}
 
+  /** Reads the clients of these subscriptions together, ahead of asking about them one by one. */
+  preload(subs: Pick<StoredSubscription, 'clientId'>[]) {
+    const ids = [...new Set(subs.flatMap((s) => (s.clientId && !this.clients.has(s.clientId) ? [s.clientId] : [])))];
+    if (!ids.length) return;
+    const read = ids.length === 1 ? this.ports.clients.get(ids[0]).then((c) => (c ? [c] : [])) : this.ports.clients.getMany(ids);
+    for (const id of ids)
+      this.clients.set(
+        id,
+        read.then((found) => found.find((c) => c.clientId === id)),
+      );
+  }
+
   async allows(sub: Pick<StoredSubscription, 'clientId' | 'department'>): Promise<boolean> {
     if (sub.clientId) {
       let c = this.clients.get(sub.clientId);

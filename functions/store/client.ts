@@ -153,8 +153,9 @@ export class TableClient {
   /**
    * Items by key, 100 keys per BatchGetItem; keys DynamoDB leaves unprocessed (throttling, the
    * 16 MB answer limit) are asked again with a growing pause. Items come back in no order.
+   * `consistent` reads them strongly consistent (a unit per 4 KB instead of half).
    */
-  async batchGet(keys: Item[], projection?: string[]): Promise<Item[]> {
+  async batchGet(keys: Item[], projection?: string[], consistent = false): Promise<Item[]> {
     const names = projection ? Object.fromEntries(projection.map((a, i) => [`#p${i}`, a])) : undefined;
     const chunks = await inParallel(chunked(keys, BATCH_GET_MAX), async (chunk) => {
       const out: Item[] = [];
@@ -163,7 +164,13 @@ export class TableClient {
         if (attempt > 0) await backOff(attempt, pending.length, 'BatchGetItem');
         const res = await this.db.send(
           new BatchGetCommand({
-            RequestItems: { [this.table]: { Keys: pending, ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}) } },
+            RequestItems: {
+              [this.table]: {
+                Keys: pending,
+                ...(consistent ? { ConsistentRead: true } : {}),
+                ...(names ? { ProjectionExpression: Object.keys(names).join(', '), ExpressionAttributeNames: names } : {}),
+              },
+            },
           }),
         );
         out.push(...((res.Responses?.[this.table] ?? []) as Item[]));

@@ -13,6 +13,11 @@ export class DynamoClientStore implements ClientStore {
     return out.Item ? strip<ApiClient>(out.Item) : undefined;
   }
 
+  async getMany(clientIds: string[]) {
+    const items = await this.t.batchGet([...new Set(clientIds)].map(clientKey));
+    return items.map((i) => strip<ApiClient>(i));
+  }
+
   async put(client: ApiClient) {
     await this.t.db.send(new PutCommand({ TableName: this.t.table, Item: { ...clientKey(client.clientId), [ATTR.type]: ITEM_TYPES.client, ...client } }));
   }

@@ -41,6 +41,16 @@ export class DynamoNotificationStore implements NotificationStore {
     return out.Item ? toNotification(out.Item) : undefined;
   }
 
+  async getMany(keys: { department: string; id: string }[]) {
+    const unique = [...new Map(keys.map((k) => [`${k.department}#${k.id}`, k])).values()];
+    const items = await this.t.batchGet(
+      unique.map((k) => notificationKey(k.department, k.id)),
+      undefined,
+      true,
+    );
+    return items.map(toNotification);
+  }
+
   list(department: string, q: { open: boolean; cursor?: string; limit: number }) {
     return q.open
       ? this.t.queryPage(

@@ -49,6 +49,16 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
     return out.Item ? strip<StoredSubscription>(out.Item) : undefined;
   }
 
+  async getMany(keys: { department: string; id: string }[]) {
+    const unique = [...new Map(keys.map((k) => [`${k.department}#${k.id}`, k])).values()];
+    const items = await this.t.batchGet(
+      unique.map((k) => subscriptionKey(k.department, k.id)),
+      undefined,
+      true,
+    );
+    return items.map((i) => strip<StoredSubscription>(i));
+  }
+
   async list(department?: string) {
     // Listings never carry the sealed secrets: fan-out and the overdue job have no use for them.
     const names = [...new Set(VIEW_ATTRIBUTES.flatMap((a) => a.split('.')))];

@@ -220,6 +220,9 @@ export class MemoryClientStore implements ClientStore {
     const c = this.clients.get(clientId);
     return c && copy(c);
   }
+  async getMany(clientIds: string[]) {
+    return (await Promise.all([...new Set(clientIds)].map((id) => this.get(id)))).filter((c) => c !== undefined);
+  }
   async put(client: ApiClient) {
     this.clients.set(client.clientId, copy(client));
   }
@@ -271,6 +274,10 @@ export class MemorySubscriptionStore implements SubscriptionStore {
   async revision() {
     return this.changes;
   }
+  async getMany(keys: { department: string; id: string }[]) {
+    const unique = [...new Map(keys.map((k) => [`${k.department}#${k.id}`, k])).values()];
+    return (await Promise.all(unique.map((k) => this.get(k.department, k.id)))).filter((x) => x !== undefined);
+  }
   async get(department: string, id: string) {
     const s = this.subscriptions.get(`${department}#${id}`);
     return s && copy(s);
@@ -299,6 +306,10 @@ export class MemoryNotificationStore implements NotificationStore {
     if (existing) return { created: false as const, existing: copy(existing) };
     this.notifications.set(this.key(n.department, n.id), copy(n));
     return { created: true as const };
+  }
+  async getMany(keys: { department: string; id: string }[]) {
+    const unique = [...new Map(keys.map((k) => [`${k.department}#${k.id}`, k])).values()];
+    return (await Promise.all(unique.map((k) => this.get(k.department, k.id)))).filter((x) => x !== undefined);
   }
   async get(department: string, id: string) {
     const n = this.notifications.get(this.key(department, id));
