@@ -161,7 +161,7 @@
  * | log pushed record events (once)           | per enterprise of a delivery batch: Query LOG#code as above; one TransactWrite of Put ONCE#<digest> + Put S<seq+n> per receipt, all attribute_not_exists (receipts logged before are left out and the rest chained again) | 1 RCU per enterprise and batch + 2x2 WCU per delivered notification; a retry: 1 RCU + 2 WCU, nothing written |
  * | log pulled record events (once)           | the same for the record notifications of an inbox page, per enterprise | 1 RCU per enterprise on the page + 2x2 WCU per notification shown; pulling it again writes nothing |
  * | read the access log (itself logged)       | log a read as above + Query LOG#code desc (then ENT#code, begins_with ACCESS#: entries from before the chain) | 1 RCU + 1 WCU + one page |
-| may a subscription receive (fan-out, delivery) | GetItem CLIENTS/<clientId>, once per client per batch | 0.5 RCU per distinct subscribing client per batch |
+| may a subscription receive (fan-out, delivery) | BatchGetItem CLIENTS/<clientId> of a record's (fan-out) or a delivery batch's subscriptions, once per client per batch | 0.5 RCU per distinct subscribing client per batch |
  * | expire notifications and access-log entries | TTL on `expiresAtEpoch` (written with the item, epoch seconds) | 0 WCU: TTL deletes are free |
  * | erase a personal field (administrator)    | Query REC#id + UpdateItem SET data per version holding it + access-log PutItem | 0.5 RCU + 1 WCU per KB per version (+ the same on GSI2 for a published one) + 1 WCU |
  * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s; an id with no item for 30 s, apart) | 0.5 RCU, none while cached |
@@ -175,6 +175,7 @@
  * | all subscriptions (fan-out matching)      | Query SUBS, SK > !STAMP (strong), once per fan-out container and change of the stamp | 1 RCU per 4 KB (about 10 subscriptions) |
  * | write a notification (idempotent)         | PutItem INBOX#d/N#..., attribute_not_exists(PK)        | 1 WCU + 1 WCU on GSI2   |
  * | one notification (ack, feedback, deliver) | GetItem / UpdateItem INBOX#d/N#... (key from the id)   | 1 RCU / 1-2 WCU         |
+ * | a delivery batch's notifications and subscriptions | BatchGetItem INBOX#d/N#... then SUBS/<department>#<id>, strongly consistent | 1 RCU per 4 KB item, one request each per batch |
  * | a department's inbox, oldest first        | Query INBOX#d, begins_with N#                          | one page per call       |
  * | a department's open notifications         | Query GSI2 OPEN#d                                      | one page per call       |
  * | keep an enterprise in the pool directory  | UpdateItem ENT#code/DIRECTORY, only if newer (fan-out) | 1 WCU + 1 WCU on GSI3   |
