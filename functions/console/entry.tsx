@@ -3,7 +3,8 @@
  * Online entry (在线填报) and file import (批量导入) for departments without an integrated system.
  * Both go through the ingest path of POST /v1/records: the same schema validation and scope
  * checks, and the same idempotency by (department, sourceId), so submitting a form or a file twice
- * creates nothing new. A row that fails changes nothing; the others are taken.
+ * creates nothing new. A row that fails changes nothing; the others are taken. A file becomes an
+ * import job (functions/core/imports.ts) whose page shows how far it is and reloads itself.
  */
 import type { Hono } from 'hono';
 import { recordExamples } from '../../schemas/examples';
@@ -19,7 +20,7 @@ import { chineseMessage } from './messages';
 import { Csrf, Table } from './layout';
 import { excelDate, NotXlsx, readXlsx } from './xlsx';
 
-/** The largest file an import takes, and its most rows: processed within one request. */
+/** The largest file an import takes, and its most rows (stored with the job at upload, then taken 50 rows a request). */
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
 export const IMPORT_MAX_ROWS = 1000;
 
