@@ -59,7 +59,7 @@ try {
     ['inbox', 'market', '/console/inbox?all=1'],
     ['entry', 'market', '/console/entry/licence'],
     ['charts', 'market', '/console/charts'],
-    ['statistics', 'supervision', '/console/statistics'],
+    ['statistics', 'market', '/console/statistics'],
   ];
   for (const [kind, viewport] of Object.entries(WIDTHS)) {
     for (const [name, department, path] of shots) {
