@@ -43,7 +43,11 @@ if (mode === 'ingest') {
   close = () => db.destroy();
 }
 
+// Progress on stderr (the parent passes it through); the one result line goes to stdout.
+process.stderr.write(`    load generator: ${mode}, ${concurrency} concurrent, ${WARM_MS} ms warm-up ...`);
 await load(concurrency, (i) => op(i, 'warm'), WARM_MS);
+process.stderr.write(` measuring ${DURATION_MS} ms ...`);
 const result = await load(concurrency, (i) => op(i, 'run'));
+process.stderr.write(` ${result.rate.toFixed(0)}/s\n`);
 close();
 console.log(JSON.stringify(result));

@@ -10,6 +10,7 @@ import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
+import { validateRecord } from '../functions/core/ingest';
 import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { runtimePorts } from '../functions/runtime';
 import { documentClient } from '../functions/store/aws';
@@ -44,7 +45,7 @@ try {
   const capacity: { op: string; items: ConsumedCapacity[] }[] = [];
   const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint, store: { onCapacity: (op, items) => capacity.push({ op, items }) } });
   await seedCatalogue(ports);
-  const { apiKey } = await createClient(ports, { department: 'market', name: 'bench', scopes: ['records:write:licence', 'records:write:inspection', 'profiles:read'] });
+  const { apiKey, client: createdClient } = await createClient(ports, { department: 'market', name: 'bench', scopes: ['records:write:licence', 'records:write:inspection', 'profiles:read'] });
   const app = createApp(ports, { log: () => {}, rateLimits: BENCH_RATE });
   const server = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 });
   await new Promise((r) => server.once('listening', r));
@@ -63,6 +64,7 @@ try {
   // Two baselines: the bare 1 KB item, and the same item with the enterprise-index keys an ingest
   // writes (so DynamoDB Local maintains the index too); the second isolates the exchange's own cost.
   for (const concurrency of [1, 16]) {
+    process.stderr.write(`  … ${concurrency} concurrent: raw PutItem and ingest from this process\n`);
     const raw = await load(concurrency, async (i) => {
       await db.send(new PutCommand({ TableName: table, Item: { PK: `RAW#${concurrency}#${i}`, SK: 'x', body: sample } }));
     });
@@ -92,16 +94,61 @@ try {
     const rawChild = await loadFromChild(['put', services.dynamodbEndpoint, table, label, label]);
     const rawIndexedChild = await loadFromChild(['put-indexed', services.dynamodbEndpoint, table, label, label]);
     const ingestChild = await loadFromChild(['ingest', base, apiKey, label, label]);
-    report(`raw PutItem, bare item, ${concurrency} concurrent, own process`, figure(rawChild, 'items'));
-    report(`raw PutItem, same item as ingest, own process`, figure(rawIndexedChild, 'items'));
-    report(`POST /v1/records over HTTP, load in its own process`, figure(ingestChild, 'records'));
-    report(`  ingest / raw PutItem, bare | same item (target >= 70%)`, `${ratio(ingestChild, rawChild)} | ${ratio(ingestChild, rawIndexedChild)}`);
-    report(`raw PutItem, bare item, ${concurrency} concurrent, this process`, figure(raw, 'items'));
-    report(`raw PutItem, same item as ingest, this process`, figure(rawIndexed, 'items'));
-    report(`POST /v1/records over HTTP, load in the API's process`, figure(ingest, 'records'));
-    report(`  ingest / raw PutItem, bare | same item`, `${ratio(ingest, raw)} | ${ratio(ingest, rawIndexed)}`);
-    report(`POST /v1/records in-process (no socket)`, `${figure(inProcess, 'records')} (${ratio(inProcess, raw)} of raw)`);
+    // Side by side: the load from its own process (the target's figure), from the API's process over
+    // HTTP, and through the app without a socket; each ratio against raw PutItem from the same place.
+    const cells = (a: LoadResult, b: LoadResult, c: LoadResult, f: (r: LoadResult) => string) => [f(a), f(b), f(c)];
+    const line = (label: string, values: string[]) => console.log(`  ${label.padEnd(30)} ${values.map((v) => v.padStart(27)).join('')}`);
+    console.log(`\ningest at ${concurrency} concurrent (${DURATION_MS} ms a run; target: ingest >= 70% of raw PutItem with the load in its own process)`);
+    line('', ['load in its own process', "load in the API's process", 'in-process, no socket']);
+    line(
+      'raw PutItem, bare item',
+      cells(rawChild, raw, raw, (r) => `${r.rate.toFixed(0)}/s p99 ${r.p99.toFixed(0)} ms`),
+    );
+    line(
+      'raw PutItem, same item',
+      cells(rawIndexedChild, rawIndexed, rawIndexed, (r) => `${r.rate.toFixed(0)}/s p99 ${r.p99.toFixed(0)} ms`),
+    );
+    line(
+      'POST /v1/records',
+      cells(ingestChild, ingest, inProcess, (r) => `${r.rate.toFixed(0)}/s p99 ${r.p99.toFixed(0)} ms`),
+    );
+    line('ingest / raw, bare | same item', [
+      `${ratio(ingestChild, rawChild)} | ${ratio(ingestChild, rawIndexedChild)}`,
+      `${ratio(ingest, raw)} | ${ratio(ingest, rawIndexed)}`,
+      `${ratio(inProcess, raw)} | ${ratio(inProcess, rawIndexed)}`,
+    ]);
+    console.log('');
   }
+
+  // What one ingest asks of DynamoDB, request by request: at 16 clients DynamoDB (Local) is what
+  // the load waits on, so each request beside the record's own put costs throughput.
+  capacity.length = 0;
+  const probe = await app.request('/v1/records', { method: 'POST', headers, body: JSON.stringify(licenceOf1KB(makeCreditCode('91', '330402', 'MA2REQ01'), 'XK-requests')) });
+  if (probe.status !== 201) throw new Error(await probe.text());
+  const perOp = new Map<string, { calls: number; units: number }>();
+  for (const c of capacity) {
+    const o = perOp.get(c.op) ?? { calls: 0, units: 0 };
+    o.calls++;
+    o.units += c.items.reduce((n, i) => n + (i.CapacityUnits ?? 0), 0);
+    perOp.set(c.op, o);
+  }
+  report('DynamoDB requests of one ingest (warm caches)', [...perOp].map(([op, o]) => `${op.replace('Command', '')} ×${o.calls} (${o.units} units)`).join('; '));
+  // The parts of a request besides the record: the key check and the rate window (GET /v1/me does
+  // nothing else), and validation alone (CPU, no I/O), next to the whole ingest in-process.
+  const me = await load(16, async () => {
+    const res = await app.request('/v1/me', { headers });
+    if (res.status !== 200) throw new Error(`GET /v1/me answered ${res.status}`);
+  });
+  report('GET /v1/me in-process, 16 concurrent (key check + rate window)', figure(me, 'requests'));
+  const validations: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const body = licenceOf1KB(makeCreditCode('91', '330402', `MA2W${String(i % 100).padStart(4, '0')}`), `XV-${i}`);
+    const t = performance.now();
+    await validateRecord(ports, createdClient, body);
+    validations.push(performance.now() - t);
+  }
+  const us = (x: number) => `${(x * 1000).toFixed(0)} µs`;
+  report('validating one 1 KB licence (schema, codes, catalogue; cached)', `p50 ${us(pct(validations, 50))}  p99 ${us(pct(validations, 99))}`);
 
   // Capacity of one ingest and one profile read.
   const units = (op: string) => {
