@@ -17,6 +17,8 @@ export const EVENT_TYPES = {
   /** 双告知: take this enterprise into supervision (its item's approval is cancelled or a filing). */
   supervise: 'cn.edx.notice.supervise',
   catalogueChanged: 'cn.edx.catalogue.changed',
+  /** 问题数据: a record the posting department sent has a problem found against other records. */
+  problemDataRaised: 'cn.edx.problem-data.raised',
 } as const;
 
 /** 双告知 notices: sent without subscriptions, answered with feedback, claimable from the pool. */

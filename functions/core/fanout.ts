@@ -22,6 +22,7 @@ import { catalogueIndex, chinaToday, departmentDirectory, scopeTable } from './c
 import { countReceived } from './counters';
 import { DEFAULT_SUBSCRIPTION_CHECK_MS } from './limits';
 import { normaliseName } from './name-key';
+import { checkRecord } from './problem-data';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
@@ -204,7 +205,7 @@ export class Fanout {
         byDepartment.set(s.department, r);
       }
       const notices = await this.registrationEffects(version, await this.subs());
-      return [{ event: recordEvent(version), receivers: [...byDepartment.values()] }, ...notices];
+      return [{ event: recordEvent(version), receivers: [...byDepartment.values()] }, ...notices, ...(await this.problemData(version, registration))];
     }
     if (change.eventName === 'INSERT' && after?.type === 'catalogue-change') {
       return [{ event: catalogueChangedEvent(after.value), receivers: catalogueReceivers(await this.subs(), after.value) }];
@@ -250,6 +251,13 @@ export class Fanout {
       }
     }
     return [];
+  }
+
+  /** 问题数据: what the checks find goes back to the posting department (problem-data.ts). */
+  private async problemData(version: StoredVersion, registration: RecordSummary | undefined): Promise<{ event: CloudEvent; receivers: Receiver[] }[]> {
+    const found = await checkRecord(this.ports, version, registration);
+    const subs = found.length ? await this.subs() : [];
+    return found.map(({ event, department }) => ({ event, receivers: [{ department, reasons: ['problem-data'], webhookSubscription: webhookOf(subs, department) }] }));
   }
 
   /** Keeps the enterprise's pool directory entry (对象库) from its registrations. */

@@ -8,6 +8,7 @@ import type { ImportJob, ImportRowResult } from './imports';
 import type { ChangeKind, Commitment, CommitmentStep, CreditChange, CreditEntry, CreditList, CreditProposal, MeasureReport } from '../../schemas/credit';
 import type { RecordKind } from '../../schemas/records';
 import type { Cursors } from './cursor';
+import type { ProblemCheck, ProblemClosure, ProblemItem, ProblemStatus } from './problem-data';
 import type { CalendarYear } from './workdays';
 import type { CatalogueItem, CatalogueItemVersion } from '../../schemas/catalogue';
 import type {
@@ -396,6 +397,19 @@ export interface RateWindowStore {
   take(clientId: string, window: number, limit: number): Promise<boolean>;
 }
 
+/** Problem items (问题数据) raised by fan-out's checks, by record and by department. */
+export interface ProblemDataStore {
+  /** Writes the item unless its id exists; the item stored under the id, and whether this call wrote it. */
+  raise(item: ProblemItem): Promise<{ created: boolean; item: ProblemItem }>;
+  get(id: string): Promise<ProblemItem | undefined>;
+  /** Every item raised on any version of a record. */
+  ofRecord(recordId: string): Promise<ProblemItem[]>;
+  /** Closes the item if it is open; the item as stored afterwards (the first closure stands), undefined when there is none. */
+  close(id: string, closure: ProblemClosure): Promise<ProblemItem | undefined>;
+  /** A department's items of one status and any of `checks`, newest first (open by when raised, closed by when closed). */
+  list(department: string, status: ProblemStatus, checks: readonly ProblemCheck[], cursor: string | undefined, limit: number): Promise<Page<ProblemItem>>;
+}
+
 /** The table key of an item whose change fan-out gave up on; opaque outside the store. */
 export interface ChangeKey {
   pk: string;
@@ -454,6 +468,7 @@ export interface Stores {
   statistics: StatisticsStore;
   names: NameIndexStore;
   importJobs: ImportJobStore;
+  problemData: ProblemDataStore;
 }
 
 /** The SQS delivery queue. */

@@ -10,6 +10,7 @@ import { DynamoCatalogueStore, DynamoScopePhraseStore } from './catalogue';
 import { DynamoCoverStore } from './cover';
 import { DynamoStatisticsStore } from './statistics';
 import { DynamoNameIndexStore } from './names';
+import { DynamoProblemDataStore } from './problem-data';
 import { DynamoClientStore } from './clients';
 import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
 import { DynamoDepartmentStore } from './departments';
@@ -67,6 +68,7 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     statistics: new DynamoStatisticsStore(t),
     names: new DynamoNameIndexStore(t),
     importJobs: onFirstUse(() => import('./import-jobs').then(({ DynamoImportJobStore }) => new DynamoImportJobStore(t))),
+    problemData: new DynamoProblemDataStore(t),
   };
 }
 

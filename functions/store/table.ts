@@ -48,12 +48,13 @@
  * | import-job            | IMPORT#<jobId>         | JOB                       |                                                            |
  * | import-rows           | IMPORT#<jobId>         | ROWS#<chunk4>             |                                                            |
  * | import-report         | IMPORT#<jobId>         | REPORT#<chunk4>           |                                                            |
+ * | problem-data          | PDATA#<recordId>       | <version6>#<check>        | GSI2 PDLIST#<department>#<status>#<check> / <at>#<id>      |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
  * |-------|-------------------------------|--------------------------------------------------------------------|
  * | GSI1  | enterprise: its live records  | id, version, kind, creditCode, date, summary, department, receivedAt |
- * | GSI2  | what awaits action: a department's open notifications, open inspection tasks by result due date; public disclosure (一公开) by kind and publication date; public commitments by month granted | ALL |
+ * | GSI2  | what awaits action: a department's open notifications, open inspection tasks by result due date; public disclosure (一公开) by kind and publication date; public commitments by month granted; a department's problem items by status and check | ALL |
  * | GSI3  | the pool directory: registered enterprises by region, then industry | creditCode, riskClass       |
  * | GSI4  | a department's own records, by kind and date | id, version, kind, creditCode, date, summary, department, receivedAt |
  * | byDueMonth | what falls due, by month of its date | ALL                                                         |
@@ -237,6 +238,12 @@
  * | console import: one step (a page view)    | GetItem JOB (strong) + GetItem ROWS#n + the chunk's ingest + TransactWrite JOB (conditional on its chunk) and REPORT#n | 1 + up to 38 RCU, 2x (1 + report KB) WCU, besides ingest |
  * | console import: the report so far         | Query IMPORT#id, begins_with REPORT#                   | 0.5 RCU per 4 KB of report |
  * | every department's statistics (supervisor) | Query CLIENTS + BatchGetItem, 100 keys per call, unprocessed keys again | 8 x 0.5 RCU per department |
+ * | raise a problem item (fan-out, idempotent) | PutItem PDATA#recordId/<version6>#<check>, attribute_not_exists(PK) (a replay returns the stored item) | 1 WCU + 1 WCU on GSI2, only for a record with a finding |
+ * | problem items of a record (a later version arrives) | Query PDATA#recordId, strong         | 1 RCU, for a correction or a finding only |
+ * | live licences of a party (penalty revoking one) | Query GSI1 ENT#code, begins_with licence#, pages of 100 | 0.5 RCU per 4 KB summaries, only for a penalty naming a revoked licence |
+ * | one problem item (read, explain)          | GetItem PDATA#recordId/<version6>#<check> (key from the id) | 1 RCU (strong)  |
+ * | close a problem item (correction, explanation) | UpdateItem status = open: SET closure, move GSI2 to PDLIST#d#closed#check | 1 WCU + 2 WCU on GSI2 (delete and put) |
+ * | a department's problem items, one status  | Query GSI2 PDLIST#d#status#check, SK < cursor, desc, per check (4; 1 with kind), merged | 4 small queries per page |
  *
  * Name index (名称查询). One small item per name an enterprise has had (its name, and each new one
  * after a change of name; former names stay findable), written by fan-out when a registration
@@ -347,6 +354,7 @@ export const ITEM_TYPES = {
   importJob: 'import-job',
   importRows: 'import-rows',
   importReport: 'import-report',
+  problemData: 'problem-data',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -608,6 +616,21 @@ export const importJobKey = (jobId: string) => ({ PK: importPartition(jobId), SK
 export const IMPORT_REPORT_PREFIX = 'REPORT#';
 export const importRowsKey = (jobId: string, chunk: number) => ({ PK: importPartition(jobId), SK: `ROWS#${String(chunk).padStart(4, '0')}` });
 export const importReportKey = (jobId: string, chunk: number) => ({ PK: importPartition(jobId), SK: `${IMPORT_REPORT_PREFIX}${String(chunk).padStart(4, '0')}` });
+
+/**
+ * Problem items (问题数据) live in a partition per record, so the items of a record's versions are
+ * one query when a correction arrives, and GSI2 lists a department's items by status and check,
+ * newest first: one partition per department, status and check (a department's own write rate).
+ */
+export const problemPartition = (recordId: string) => `PDATA#${recordId}`;
+export const problemKey = (recordId: string, version: number, check: string) => ({ PK: problemPartition(recordId), SK: `${String(version).padStart(6, '0')}#${check}` });
+export const problemListPartition = (department: string, status: string, check: string) => `PDLIST#${department}#${status}#${check}`;
+/** `at` is when the item was raised while open, when it was closed once closed. */
+export const problemListSortKey = (at: string, id: string) => `${at}#${id}`;
+export const problemListIndexKey = (department: string, status: string, check: string, at: string, id: string) => ({
+  [ATTR.gsi2pk]: problemListPartition(department, status, check),
+  [ATTR.gsi2sk]: problemListSortKey(at, id),
+});
 
 /** Notification attributes whose appearance wakes fan-out (feedback to pass on, an escalation to send, a claim to hand over). */
 export const NOTIFICATION_WAKERS = ['lastFeedbackAt', 'escalatedAt', 'claimedAt'] as const;

@@ -61,7 +61,9 @@ import type {
   NameIndexStore,
   RateWindowStore,
   SubscriptionStore,
+  ProblemDataStore,
 } from '../../functions/core/ports';
+import { parseProblemId, type ProblemCheck, type ProblemClosure, type ProblemItem, type ProblemStatus } from '../../functions/core/problem-data';
 import { industryKey } from '../../functions/store/directory';
 import type { CalendarYear } from '../../functions/core/workdays';
 import { AesGcmSecretBox } from '../../functions/adapters/secret-box';
@@ -630,6 +632,34 @@ export class MemoryStatisticsStore implements StatisticsStore {
   }
 }
 
+export class MemoryProblemDataStore implements ProblemDataStore {
+  readonly items = new Map<string, ProblemItem>();
+  async raise(p: ProblemItem) {
+    const existing = this.items.get(p.id);
+    if (existing) return { created: false, item: copy(existing) };
+    this.items.set(p.id, copy(p));
+    return { created: true, item: copy(p) };
+  }
+  async get(id: string) {
+    const p = parseProblemId(id) && this.items.get(id);
+    return p ? copy(p) : undefined;
+  }
+  async ofRecord(recordId: string) {
+    return [...this.items.values()].filter((p) => p.recordId === recordId).map(copy);
+  }
+  async close(id: string, closure: ProblemClosure) {
+    const p = this.items.get(id);
+    if (!p) return undefined;
+    if (p.status === 'open') this.items.set(id, { ...p, status: 'closed', closedAt: closure.at, closure: copy(closure) });
+    return copy(this.items.get(id));
+  }
+  async list(department: string, status: ProblemStatus, checks: readonly ProblemCheck[], cursor: string | undefined, limit: number) {
+    const at = (p: ProblemItem) => `${p.status === 'open' ? p.raisedAt : p.closedAt}#${p.id}`;
+    const hits = [...this.items.values()].filter((p) => p.department === department && p.status === status && checks.includes(p.check)).sort((a, b) => (at(a) < at(b) ? 1 : -1));
+    return page(hits.map(copy), cursor, limit);
+  }
+}
+
 /** A clock that stands still until told to move. */
 export function fixedClock(iso = '2026-11-27T02:00:00.000Z'): Clock & { advance(ms: number): void } {
   let now = new Date(iso).getTime();
@@ -665,6 +695,7 @@ export type MemoryPorts = Ports & {
   sessions: MemorySessionStore;
   statistics: MemoryStatisticsStore;
   names: MemoryNameIndexStore;
+  problemData: MemoryProblemDataStore;
   queue: MemoryQueue;
   clock: ReturnType<typeof fixedClock>;
 } & ReturnType<typeof memoryCreditStores>;
@@ -738,6 +769,7 @@ export function memoryPorts(): MemoryPorts {
     statistics: new MemoryStatisticsStore(),
     names: new MemoryNameIndexStore(),
     importJobs: new MemoryImportJobStore(),
+    problemData: new MemoryProblemDataStore(),
     queue: new MemoryQueue(),
     clock: fixedClock(),
     ids: countingIds(),

@@ -7,7 +7,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { fanoutBatch, type FanoutConfig, type StreamChange } from '../../functions/core/fanout';
 import { ingestRecord } from '../../functions/core/ingest';
 import type { ApiClient, StoredSubscription, StoredVersion } from '../../functions/core/model';
-import { ENTERPRISES, licence } from '../../local/samples';
+import { ENTERPRISES, licence, registration } from '../../local/samples';
 import { memoryPorts, type MemoryPorts } from '../fakes/ports';
 
 const config: FanoutConfig = { ackWithinHours: 72, supervisingDepartment: 'supervision' };
@@ -50,6 +50,8 @@ beforeEach(async () => {
   await ports.subscriptions.put(subscription('culture', 'sub_c', false));
   await ports.subscriptions.put(subscription('transport', 'sub_t', true, { kinds: ['penalty'] }));
   await ports.subscriptions.put(subscription('market', 'sub_m', true)); // the poster is never told of its own record
+  // Registered, so the licence raises no problem item for its poster.
+  await ingestRecord(ports, { ...market, scopes: ['records:write:registration'] }, registration(code, 'DJ-1'));
   const { record } = await ingestRecord(ports, market, licence(code, 'XK-1'));
   change = inserted(record, '100');
 });

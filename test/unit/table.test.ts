@@ -63,6 +63,8 @@ import {
   importRowsKey,
   importReportKey,
   nameKey,
+  problemKey,
+  problemListIndexKey,
 } from '../../functions/store/table';
 
 const header = readFileSync(new URL('../../functions/store/table.ts', import.meta.url), 'utf8').split('*/')[0];
@@ -136,6 +138,8 @@ const sample = {
   jobId: 'imp_q1w2e3r4t5y6u7i8',
   grantedMonth: '2026-11',
   grantedOn: '2026-11-20',
+  check: 'out-of-scope',
+  status: 'open',
 };
 const fill = (template: string) => template.replace(/<(\w+)>/g, (_, name: string) => sample[name as keyof typeof sample] ?? `<${name}>`);
 
@@ -194,6 +198,7 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.importJob]: importJobKey(sample.jobId),
   [ITEM_TYPES.importRows]: importRowsKey(sample.jobId, 3),
   [ITEM_TYPES.importReport]: importReportKey(sample.jobId, 3),
+  [ITEM_TYPES.problemData]: { ...problemKey(sample.recordId, 7, sample.check), index: problemListIndexKey(sample.department, sample.status, sample.check, sample.at, sample.id) },
 };
 
 describe('the items table in the header', () => {
