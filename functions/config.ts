@@ -10,6 +10,7 @@ import { DEFAULT_CREDIT, type CreditConfig, type PenaltyCategory } from './core/
 import type { WebhookPolicy } from './core/subscriptions';
 import { ENVIRONMENT_PATTERN, LOCAL_ENVIRONMENT } from './core/clients';
 import { DEFAULT_RETENTION, type Retention } from './store/table';
+import { PROBLEM_CHECKS, type ProblemCheck } from '../schemas/problem-checks';
 import { DEFAULT_RATE_LIMITS, DEFAULT_SUBSCRIPTION_CHECK_MS, DEFAULT_SUBSCRIPTION_LIMITS, type RateLimits, type SubscriptionLimits } from './core/limits';
 
 /** The variables the functions read, with what each one sets. */
@@ -40,6 +41,7 @@ export const ENVIRONMENT = {
   CLIENT_RATE_LIMIT_PER_SECOND: 'requests per second a client may make unless its own limit (npm run clients -- limit) says otherwise (50)',
   MAX_SUBSCRIPTIONS_PER_DEPARTMENT: 'subscriptions one department may hold, active and paused (50)',
   FANOUT_SUBSCRIPTION_CHECK_MS: 'how stale fan-out’s cached subscription set may be, in ms: a new subscription receives every record posted this long after it was created (5000)',
+  PROBLEM_DATA_CHECKS: 'comma-separated problem data checks fan-out runs, or `none` (unknown-enterprise,deregistered-enterprise,out-of-scope,revoked-licence-missing)',
   PARTY_KEY_SECRET: "the HMAC key that turns a natural person's identity document into a party key, at least 32 characters (a generated secret on AWS; a fixed development key locally)",
 } as const;
 export type EnvironmentVariable = keyof typeof ENVIRONMENT;
@@ -109,7 +111,16 @@ export function fanoutConfig(): FanoutConfig {
     supervisingDepartment: env('SUPERVISING_DEPARTMENT') ?? 'supervision',
     credit: creditConfig(),
     subscriptionCheckMs: env('FANOUT_SUBSCRIPTION_CHECK_MS', nonNegative, DEFAULT_SUBSCRIPTION_CHECK_MS),
+    problemChecks: env('PROBLEM_DATA_CHECKS', problemChecks, Object.keys(PROBLEM_CHECKS) as ProblemCheck[]),
   };
+}
+
+function problemChecks(raw: string): ProblemCheck[] {
+  if (raw.trim() === 'none') return [];
+  const list = raw.split(',').map((c) => c.trim());
+  const unknown = list.filter((c) => !(c in PROBLEM_CHECKS));
+  if (unknown.length) throw new Error(`unknown check(s) ${unknown.join(', ')}; known: ${Object.keys(PROBLEM_CHECKS).join(', ')}`);
+  return list as ProblemCheck[];
 }
 
 function positiveInteger(raw: string): number {

@@ -29,6 +29,7 @@ import {
   SnapshotQuery,
 } from './credit';
 import { CatalogueChange, CatalogueItemHistory, CatalogueListing, CatalogueVersionInput, PermitCover, Quota, UncoveredEnterprise, UnmatchedPhrase } from './catalogue';
+import { ProblemDataItem, ProblemDataPage, ProblemDataQuery, ProblemExplanation } from './problem-data';
 import { FeedbackInput, InboxPage, InboxQuery, Notification, OverdueQuery, RedriveQuery, RotateSecret, Subscription, SubscriptionCreate, SubscriptionUpdate, SubscriptionWithSecret } from './events';
 
 // Defined beside the records, so that posting a record loads no other route's schemas; exported here too as part of the API's requests.
@@ -305,6 +306,7 @@ const SUBSCRIPTION_ID: Param = { name: 'id', in: 'path', required: true, descrip
 const NOTIFICATION_ID: Param = { name: 'id', in: 'path', required: true, description: 'ntf_...' };
 const ITEM_CODE: Param = { name: 'code', in: 'path', required: true, description: 'catalogue item code (许可事项编码)' };
 const POOL_ID: Param = { name: 'id', in: 'path', required: true, description: 'ntf_... of a notice in the claim pool' };
+const PROBLEM_ID: Param = { name: 'id', in: 'path', required: true, description: 'pd_... of a problem item' };
 
 export interface Route {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -604,6 +606,35 @@ export const ROUTES = {
     scopes: ['notifications:oversee'],
     query: StatisticsQuery,
     responses: { 200: { description: 'one entry per department, by department id', schema: AllStatistics }, ...problems(400, 401, 403) },
+  },
+  listProblemData: {
+    method: 'get',
+    path: '/v1/problem-data',
+    summary:
+      'Problem data (问题数据): the items the checks raised on records the department posted (unknown or deregistered enterprise, licence outside the registered scope, revoked licence not on record), open ones newest first, closed ones most recently closed first.',
+    scopes: ['records:write:<kind> or inbox:read', 'notifications:oversee lists another department’s'],
+    query: ProblemDataQuery,
+    responses: { 200: { description: 'a page', schema: ProblemDataPage }, ...problems(400, 401, 403) },
+  },
+  getProblemData: {
+    method: 'get',
+    path: '/v1/problem-data/{id}',
+    summary: 'One problem item of the department, with how and by whom it was closed.',
+    tag: 'problem-data',
+    scopes: ['records:write:<kind> or inbox:read'],
+    params: [PROBLEM_ID],
+    responses: { 200: { description: 'the item', schema: ProblemDataItem }, ...problems(401, 403, 404) },
+  },
+  explainProblemData: {
+    method: 'post',
+    path: '/v1/problem-data/{id}/explanation',
+    summary: 'Close a problem item with the department’s explanation (情况说明) of why the record stands. Only the posting department; explaining a closed item changes nothing.',
+    tag: 'problem-data',
+    scopes: ['records:write:<kind of the record>'],
+    params: [PROBLEM_ID],
+    body: ProblemExplanation,
+    examples: () => ({ explained: { reason: '该企业由外省迁入，登记信息尚未推送至本平台，许可依法作出' } }),
+    responses: { 200: { description: 'the closed item', schema: ProblemDataItem }, ...problems(400, 401, 403, 404, 415, 422) },
   },
   findParty: {
     method: 'post',

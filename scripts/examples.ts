@@ -224,6 +224,21 @@ if (proposalId) {
   await call('rejectProposal', { as: 'credit', params: { id: proposalId }, body: { reason: '处罚已由上级机关撤销，不符合列入条件' } });
 } else failed.push('no listing proposal arrived for the heavy penalty');
 
+// 问题数据: a licence about an enterprise the exchange holds no registration of comes back to its poster as a problem item.
+const unregistered = makeCreditCode('91', '330402', `MA2W${fresh.slice(12, 16)}`);
+const unchecked = await call('postRecord', { as: 'market', body: licence(unregistered, `XK-U-${unregistered}`) });
+let problem: Json | undefined;
+for (let i = 0; i < 30 && !problem; i++) {
+  await new Promise((r) => setTimeout(r, 500));
+  const page = (await fetch(new URL('/v1/problem-data?limit=100', base), { headers: { authorization: `Bearer ${keyOf('market')}` } }).then((r) => r.json())) as Json;
+  problem = items(page).find((p) => p.recordId === unchecked?.id);
+}
+await call('listProblemData', { as: 'market', query: { kind: 'unknown-enterprise', limit: '2' } });
+if (problem) {
+  await call('getProblemData', { as: 'market', params: { id: String(problem.id) } });
+  await call('explainProblemData', { as: 'market', params: { id: String(problem.id) }, body: { reason: '该企业由外省迁入，登记信息尚未推送至本平台，许可依法作出' } });
+} else failed.push('no problem item arrived for the licence of an unregistered enterprise');
+
 const quarter = `${chinaToday.slice(0, 4)}Q${Math.floor((Number(chinaToday.slice(5, 7)) - 1) / 3) + 1}`;
 await call('getStatistics', { as: 'market', query: { quarter } });
 await call('listStatistics', { as: 'supervision', query: { quarter } });

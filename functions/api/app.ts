@@ -42,6 +42,7 @@ const BODY_LIMITS: Partial<Record<RouteName, number>> = {
   reportMeasure: SINGLE_BODY_LIMIT,
   answerRevocation: SINGLE_BODY_LIMIT,
   addCatalogueVersion: SINGLE_BODY_LIMIT,
+  explainProblemData: SINGLE_BODY_LIMIT,
 };
 
 /**
@@ -59,6 +60,7 @@ const ROUTE_MODULES: { [G in RouteGroup]: () => Promise<RouteModule<G>> } = {
   notifications: () => import('./routes/notifications'),
   inspections: () => import('./routes/inspections'),
   credit: () => import('./routes/credit'),
+  'problem-data': () => import('./routes/problem-data'),
 };
 
 function problemResponse(c: Context, problem: Problem, headers: Record<string, string> = {}) {

@@ -10,7 +10,7 @@
  * otherwise be taken for.
  */
 
-export type RouteGroup = 'disclosure' | 'catalogue' | 'account' | 'ingest' | 'statistics' | 'records' | 'subscriptions' | 'notifications' | 'inspections' | 'credit';
+export type RouteGroup = 'disclosure' | 'catalogue' | 'account' | 'ingest' | 'statistics' | 'records' | 'subscriptions' | 'notifications' | 'inspections' | 'credit' | 'problem-data';
 
 export interface RouteLine {
   method: 'get' | 'post' | 'put' | 'patch' | 'delete';
@@ -34,6 +34,9 @@ export const ROUTE_TABLE = {
   listPosted: { method: 'get', path: '/v1/records', group: 'records' },
   getStatistics: { method: 'get', path: '/v1/statistics', group: 'statistics' },
   listStatistics: { method: 'get', path: '/v1/statistics/departments', group: 'statistics' },
+  listProblemData: { method: 'get', path: '/v1/problem-data', group: 'problem-data' },
+  getProblemData: { method: 'get', path: '/v1/problem-data/{id}', group: 'problem-data' },
+  explainProblemData: { method: 'post', path: '/v1/problem-data/{id}/explanation', group: 'problem-data' },
   exportStandard: { method: 'get', path: '/v1/disclosure/{kind}/export', group: 'disclosure' },
   findParty: { method: 'post', path: '/v1/parties/find', group: 'records' },
   getRecord: { method: 'get', path: '/v1/records/{id}', group: 'records' },

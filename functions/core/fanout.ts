@@ -22,7 +22,7 @@ import { catalogueIndex, chinaToday, departmentDirectory, scopeTable } from './c
 import { countReceived } from './counters';
 import { DEFAULT_SUBSCRIPTION_CHECK_MS } from './limits';
 import { normaliseName } from './name-key';
-import { checkRecord } from './problem-data';
+import { checkRecord, type ProblemCheck } from './problem-data';
 
 export interface FanoutConfig {
   /** How long a department has to acknowledge a notification before it is escalated. */
@@ -33,6 +33,8 @@ export interface FanoutConfig {
   credit?: CreditConfig;
   /** How stale the cached subscription set may be: its revision is read at most this often (default 5000 ms). */
   subscriptionCheckMs?: number;
+  /** The problem data checks that run (问题数据); all of them when absent. */
+  problemChecks?: readonly ProblemCheck[];
 }
 
 /**
@@ -255,7 +257,7 @@ export class Fanout {
 
   /** 问题数据: what the checks find goes back to the posting department (problem-data.ts). */
   private async problemData(version: StoredVersion, registration: RecordSummary | undefined): Promise<{ event: CloudEvent; receivers: Receiver[] }[]> {
-    const found = await checkRecord(this.ports, version, registration);
+    const found = await checkRecord(this.ports, version, registration, this.config.problemChecks);
     const subs = found.length ? await this.subs() : [];
     return found.map(({ event, department }) => ({ event, receivers: [{ department, reasons: ['problem-data'], webhookSubscription: webhookOf(subs, department) }] }));
   }

@@ -19,6 +19,7 @@
  * Kept free of zod: fan-out imports it.
  */
 import { EVENT_TYPES } from '../../schemas/event-types';
+import { PROBLEM_CHECKS, type ProblemCheck } from '../../schemas/problem-checks';
 import type { CloudEvent } from '../../schemas/events';
 import type { RecordKind } from '../../schemas/records';
 import { matchScope } from './catalogue';
@@ -27,14 +28,7 @@ import { cloudEvent } from './events';
 import type { RecordSummary, StoredVersion } from './model';
 import type { Ports } from './ports';
 
-/** What each check finds, with its Chinese name. */
-export const PROBLEM_CHECKS = {
-  'unknown-enterprise': '市场主体无登记信息',
-  'deregistered-enterprise': '市场主体已注销',
-  'out-of-scope': '许可事项不在经营范围内',
-  'revoked-licence-missing': '吊销（暂扣）的许可证件无记录',
-} as const;
-export type ProblemCheck = keyof typeof PROBLEM_CHECKS;
+export { PROBLEM_CHECKS, type ProblemCheck };
 export const CHECK_NAMES = Object.keys(PROBLEM_CHECKS) as ProblemCheck[];
 
 /** The checks run on each kind; a later version closes an earlier one's items of these checks when it passes. */
@@ -122,7 +116,9 @@ export function findProblems(v: Pick<StoredVersion, 'kind' | 'creditCode' | 'dat
     if (!revoked) return [];
     const facts = { revokedLicenceName: revoked.name, revokedLicenceNumber: revoked.number };
     if (/营业执照/.test(revoked.name)) {
-      return isMarketEntity(v.creditCode) && !reg ? [{ check: 'revoked-licence-missing', finding: `the revoked business licence ${revoked.number} belongs to no registration on the exchange`, facts }] : [];
+      return isMarketEntity(v.creditCode) && !reg
+        ? [{ check: 'revoked-licence-missing', finding: `the revoked business licence ${revoked.number} belongs to no registration on the exchange`, facts }]
+        : [];
     }
     const held = (known.licences ?? []).some((l) => sameNumber(l.summary.certificateNumber, revoked.number) || sameNumber(l.summary.documentNumber, revoked.number));
     return held ? [] : [{ check: 'revoked-licence-missing', finding: `no licence numbered ${revoked.number} (${revoked.name}) is recorded for this party`, facts }];
@@ -131,7 +127,9 @@ export function findProblems(v: Pick<StoredVersion, 'kind' | 'creditCode' | 'dat
   if (!reg) return [{ check: 'unknown-enterprise', finding: `the exchange holds no registration of ${v.creditCode}`, facts: {} }];
   const s = reg.summary;
   if (s.action === 'deregister' && v.date > reg.date) {
-    return [{ check: 'deregistered-enterprise', finding: `the ${v.kind} is dated ${v.date}, after the enterprise was deregistered on ${reg.date}`, facts: { deregisteredOn: reg.date, recordDate: v.date } }];
+    return [
+      { check: 'deregistered-enterprise', finding: `the ${v.kind} is dated ${v.date}, after the enterprise was deregistered on ${reg.date}`, facts: { deregisteredOn: reg.date, recordDate: v.date } },
+    ];
   }
   if (v.kind !== 'licence') return [];
   const item = String(v.summary.catalogueItemCode);
@@ -161,7 +159,7 @@ const LICENCE_PAGE = 100;
 
 async function liveLicences(ports: Pick<Ports, 'records'>, creditCode: string): Promise<RecordSummary[]> {
   const all: RecordSummary[] = [];
-  for (let before: { date: string; id: string } | undefined; ; ) {
+  for (let before: { date: string; id: string } | undefined; ;) {
     const page = await ports.records.enterpriseHistory(creditCode, 'licence', before, LICENCE_PAGE);
     all.push(...page);
     if (page.length < LICENCE_PAGE) return all;
@@ -175,13 +173,19 @@ async function liveLicences(ports: Pick<Ports, 'records'>, creditCode: string): 
  * often the change is replayed) and closes the open items of earlier versions, as corrected when
  * this version passes their check, as superseded when it fails it again. Returns the events for
  * the posting department, rebuilt from the stored items so a replay makes the same notifications.
- * `registration` is the enterprise's latest registration as fan-out read it.
+ * `registration` is the enterprise's latest registration as fan-out read it; only `enabled` checks
+ * run (a deployment whose registrations are not on the exchange leaves unknown-enterprise out).
  */
-export async function checkRecord(ports: Pick<Ports, 'records' | 'problemData' | 'clock'>, v: StoredVersion, registration: RecordSummary | undefined): Promise<{ event: CloudEvent; department: string }[]> {
+export async function checkRecord(
+  ports: Pick<Ports, 'records' | 'problemData' | 'clock'>,
+  v: StoredVersion,
+  registration: RecordSummary | undefined,
+  enabled: readonly ProblemCheck[] = CHECK_NAMES,
+): Promise<{ event: CloudEvent; department: string }[]> {
   // A superseded version (a parked change read back from the table) is judged by the one after it.
-  if (!CHECKS_OF[v.kind] || v.supersededBy !== undefined) return [];
+  if (!CHECKS_OF[v.kind]?.some((c) => enabled.includes(c)) || v.supersededBy !== undefined) return [];
   const revokes = v.kind === 'penalty' && (v.data as { revokedLicence?: unknown }).revokedLicence !== undefined;
-  const findings = findProblems(v, { registration, licences: revokes ? await liveLicences(ports, v.creditCode) : [] });
+  const findings = findProblems(v, { registration, licences: revokes ? await liveLicences(ports, v.creditCode) : [] }).filter((f) => enabled.includes(f.check));
   // A first version without findings has nothing to close and nothing to raise: no read.
   const earlier = v.version > 1 || findings.length ? await ports.problemData.ofRecord(v.id) : [];
   // A later version was judged already (a replay out of order): its findings stand.
@@ -202,7 +206,7 @@ export async function checkRecord(ports: Pick<Ports, 'records' | 'problemData' |
     });
     out.push({ event: problemRaisedEvent(item), department: item.department });
   }
-  for (const p of earlier.filter((e) => e.status === 'open' && e.version < v.version)) {
+  for (const p of earlier.filter((e) => e.status === 'open' && e.version < v.version && enabled.includes(e.check))) {
     const again = findings.some((f) => f.check === p.check);
     await ports.problemData.close(p.id, { at: now, by: { department: v.department, clientId: v.clientId }, reason: again ? 'superseded' : 'corrected', version: v.version });
   }

@@ -19,9 +19,16 @@ describe('configuration', () => {
       'DELIVERY_MAX_ATTEMPTS',
       'FANOUT_SUBSCRIPTION_CHECK_MS',
       'MAX_SUBSCRIPTIONS_PER_DEPARTMENT',
+      'PROBLEM_DATA_CHECKS',
     ])
       delete process.env[v];
-    expect(fanoutConfig()).toEqual({ ackWithinHours: 72, supervisingDepartment: 'supervision', credit: DEFAULT_CREDIT, subscriptionCheckMs: 5000 });
+    expect(fanoutConfig()).toEqual({
+      ackWithinHours: 72,
+      supervisingDepartment: 'supervision',
+      credit: DEFAULT_CREDIT,
+      subscriptionCheckMs: 5000,
+      problemChecks: ['unknown-enterprise', 'deregistered-enterprise', 'out-of-scope', 'revoked-licence-missing'],
+    });
     expect(subscriptionLimits()).toEqual({ maxPerDepartment: 50 });
     expect(deliveryConfig()).toEqual({ timeoutMs: 5000, retryDelaysSeconds: [10, 60, 300, 1800], maxAttempts: 5 });
   });
@@ -33,8 +40,11 @@ describe('configuration', () => {
   });
 
   it('reads what is set', () => {
-    Object.assign(process.env, { ACK_WITHIN_HOURS: '24', DELIVERY_RETRY_DELAYS: '1,2', DELIVERY_MAX_ATTEMPTS: '3' });
-    expect(fanoutConfig().ackWithinHours).toBe(24);
+    Object.assign(process.env, { ACK_WITHIN_HOURS: '24', DELIVERY_RETRY_DELAYS: '1,2', DELIVERY_MAX_ATTEMPTS: '3', PROBLEM_DATA_CHECKS: 'out-of-scope, revoked-licence-missing' });
+    expect(fanoutConfig()).toMatchObject({ ackWithinHours: 24, problemChecks: ['out-of-scope', 'revoked-licence-missing'] });
+    process.env.PROBLEM_DATA_CHECKS = 'none';
+    expect(fanoutConfig().problemChecks).toEqual([]);
+    delete process.env.PROBLEM_DATA_CHECKS;
     expect(deliveryConfig()).toMatchObject({ retryDelaysSeconds: [1, 2], maxAttempts: 3 });
   });
 
@@ -46,6 +56,7 @@ describe('configuration', () => {
     ['HEAVY_FINE_FEN', 'much', creditConfig],
     ['MAX_SUBSCRIPTIONS_PER_DEPARTMENT', '0', subscriptionLimits],
     ['FANOUT_SUBSCRIPTION_CHECK_MS', 'often', fanoutConfig],
+    ['PROBLEM_DATA_CHECKS', 'out-of-scope,typo', fanoutConfig],
   ])('names %s when its value %j is malformed', (name, value, read) => {
     process.env[name] = value;
     expect(read).toThrow(new RegExp(`^environment variable ${name}: .*, got "${value}"`));

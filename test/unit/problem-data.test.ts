@@ -57,7 +57,11 @@ describe('checks against the enterprise', () => {
     const lic = await post(transport, roadLicence(haulier.creditCode, 'YS-1'));
     await post(registrar, filing(haulier.creditCode, 'BA-1'));
     await post(registrar, inspection(haulier.creditCode, 'JC-1'));
-    expect(items().map((p) => [p.kind, p.check, p.department, p.status]).sort()).toEqual([
+    expect(
+      items()
+        .map((p) => [p.kind, p.check, p.department, p.status])
+        .sort(),
+    ).toEqual([
       ['filing', 'unknown-enterprise', 'market', 'open'],
       ['inspection', 'unknown-enterprise', 'market', 'open'],
       ['licence', 'unknown-enterprise', 'transport', 'open'],
@@ -129,7 +133,11 @@ describe('closing and replays', () => {
   it('supersedes the item with one of its own when the correction fails the same check', async () => {
     const first = await post(transport, roadLicence(haulier.creditCode, 'YS-1'));
     await post(transport, { ...roadLicence(haulier.creditCode, 'YS-1'), data: { ...roadLicence(haulier.creditCode, 'YS-1').data, content: '道路普通货物运输（更正）' }, corrects: 1 });
-    expect(items().map((p) => [p.version, p.status, p.closure?.reason]).sort()).toEqual([
+    expect(
+      items()
+        .map((p) => [p.version, p.status, p.closure?.reason])
+        .sort(),
+    ).toEqual([
       [1, 'closed', 'superseded'],
       [2, 'open', undefined],
     ]);
