@@ -49,7 +49,9 @@ try {
     table,
     sqsEndpoint: services.sqsEndpoint,
     queueUrl: queues.deliveryQueueUrl,
-    fanout: { ackWithinHours: 72, supervisingDepartment: 'supervision', subscriptionCheckMs: 0 },
+    // The bench's enterprises are never registered: the problem data checks would raise an item
+    // on every record, which a registered enterprise's record (the usual case, no extra read) does not.
+    fanout: { ackWithinHours: 72, supervisingDepartment: 'supervision', subscriptionCheckMs: 0, problemChecks: [] },
     delivery: DEFAULT_DELIVERY,
     webhooks: { allowPrivateTargets: true },
     queueConcurrency: 8,
