@@ -8,7 +8,7 @@ import type { ImportJob, ImportRowResult } from './imports';
 import type { ChangeKind, Commitment, CommitmentStep, CreditChange, CreditEntry, CreditList, CreditProposal, MeasureReport } from '../../schemas/credit';
 import type { RecordKind } from '../../schemas/records';
 import type { Cursors } from './cursor';
-import type { ProblemCheck, ProblemClosure, ProblemItem, ProblemStatus } from './problem-data';
+import type { ProblemCheck, ProblemClosure, ProblemItem, ProblemStatus } from './problem-items';
 import type { CalendarYear } from './workdays';
 import type { CatalogueItem, CatalogueItemVersion } from '../../schemas/catalogue';
 import type {

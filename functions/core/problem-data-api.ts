@@ -9,7 +9,7 @@ import { cursorBinding, sealPage } from './cursor';
 import { forbidden, invalidInput, notFound } from './errors';
 import { WRITE_SCOPES, type ApiClient } from './model';
 import type { Page, Ports } from './ports';
-import { CHECK_NAMES, type ProblemItem } from './problem-data';
+import { CHECK_NAMES, type ProblemItem } from './problem-items';
 import { parseOrThrow } from './validation';
 
 /** A department's own problem data: it posts records or reads its inbox, where the items arrive. */

@@ -2,7 +2,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../core/cursor';
 import type { Page, ProblemDataStore } from '../core/ports';
-import { parseProblemId, type ProblemCheck, type ProblemClosure, type ProblemItem, type ProblemStatus } from '../core/problem-data';
+import { parseProblemId, type ProblemCheck, type ProblemClosure, type ProblemItem, type ProblemStatus } from '../core/problem-items';
 import { strip, unlessConditionFails, type Item, type TableClient } from './client';
 import { ATTR, INDEXES, ITEM_TYPES, problemKey, problemListIndexKey, problemListPartition, problemPartition } from './table';
 

@@ -63,7 +63,7 @@ import type {
   SubscriptionStore,
   ProblemDataStore,
 } from '../../functions/core/ports';
-import { parseProblemId, type ProblemCheck, type ProblemClosure, type ProblemItem, type ProblemStatus } from '../../functions/core/problem-data';
+import { parseProblemId, type ProblemCheck, type ProblemClosure, type ProblemItem, type ProblemStatus } from '../../functions/core/problem-items';
 import { industryKey } from '../../functions/store/directory';
 import type { CalendarYear } from '../../functions/core/workdays';
 import { AesGcmSecretBox } from '../../functions/adapters/secret-box';
