@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main as clients } from '../local/clients';
+import { documentClient } from '../functions/store/aws';
+import { TableClient } from '../functions/store/client';
+import { DynamoRateWindowStore } from '../functions/store/rate-windows';
 import { commandRunner, manualClock, startExchange, type TestExchange } from './helpers';
 
 const clock = manualClock('2026-11-27T02:00:00.100Z');
@@ -55,6 +58,27 @@ describe('per-client rate limits', () => {
     clock.advance(-1000);
     expect((await ex.call('GET', '/v1/me', { as: 'health' })).status).toBe(200);
     clock.advance(1000);
+  });
+
+  it('does not refuse a request whose window other instances restarted and moved on while it was counting', async () => {
+    const db = documentClient(inject('dynamodbEndpoint'));
+    const other = new DynamoRateWindowStore(new TableClient(db, ex.table));
+    const clientId = 'cRaceWindow01';
+    await other.take(clientId, 99, 1000);
+    // Between this instance's writes another instance starts window 100, then (its clock a little
+    // ahead) window 101: each of this instance's writes meets the item as the other left it.
+    const between = [() => other.take(clientId, 100, 1000), () => other.take(clientId, 101, 1000)];
+    const racing = {
+      send: async (command: Parameters<typeof db.send>[0]) => {
+        try {
+          return await db.send(command);
+        } finally {
+          await between.shift()?.();
+        }
+      },
+    } as unknown as typeof db;
+    const store = new DynamoRateWindowStore(new TableClient(racing, ex.table));
+    expect(await store.take(clientId, 100, 1000)).toBe(true);
   });
 
   it('takes a limit set on the client with npm run clients, within the client cache time', async () => {

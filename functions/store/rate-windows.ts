@@ -7,6 +7,8 @@ import { unlessConditionFails, type TableClient } from './client';
 import { ATTR, ITEM_TYPES, rateWindowKey } from './table';
 
 const NAMES = { '#window': 'window', '#count': 'count' };
+/** Rounds of count-then-restart before a request is let through on the window's churn alone. */
+const RESTART_ATTEMPTS = 3;
 
 export class DynamoRateWindowStore implements RateWindowStore {
   constructor(private readonly t: TableClient) {}
@@ -38,23 +40,27 @@ export class DynamoRateWindowStore implements RateWindowStore {
 
   async take(clientId: string, window: number, limit: number) {
     if (limit < 1) return false;
-    const counted = await this.count(clientId, window, limit);
-    if (counted !== undefined) return counted;
-    const started = await unlessConditionFails(
-      this.t.db.send(
-        new UpdateCommand({
-          TableName: this.t.table,
-          Key: rateWindowKey(clientId),
-          UpdateExpression: 'SET #window = :window, #count = :one, #type = :type',
-          // Any other window is restarted, an earlier or a later one: instances' clocks differ a little
-          // at a second's boundary, and one behind must not find its client refused by one ahead.
-          ConditionExpression: 'attribute_not_exists(#window) OR #window <> :window',
-          ExpressionAttributeNames: { ...NAMES, '#type': ATTR.type },
-          ExpressionAttributeValues: { ':one': 1, ':window': window, ':type': ITEM_TYPES.rateWindow },
-        }),
-      ),
-    );
-    // Another instance started this window between the two writes: count in it.
-    return started !== undefined || (await this.count(clientId, window, limit)) === true;
+    for (let attempt = 0; attempt < RESTART_ATTEMPTS; attempt++) {
+      const counted = await this.count(clientId, window, limit);
+      if (counted !== undefined) return counted;
+      const started = await unlessConditionFails(
+        this.t.db.send(
+          new UpdateCommand({
+            TableName: this.t.table,
+            Key: rateWindowKey(clientId),
+            UpdateExpression: 'SET #window = :window, #count = :one, #type = :type',
+            // Any other window is restarted, an earlier or a later one: instances' clocks differ a little
+            // at a second's boundary, and one behind must not find its client refused by one ahead.
+            ConditionExpression: 'attribute_not_exists(#window) OR #window <> :window',
+            ExpressionAttributeNames: { ...NAMES, '#type': ATTR.type },
+            ExpressionAttributeValues: { ':one': 1, ':window': window, ':type': ITEM_TYPES.rateWindow },
+          }),
+        ),
+      );
+      if (started !== undefined) return true;
+      // Another instance restarted the item between the two writes: count again in whatever it holds now.
+    }
+    // Instances at both sides of a second's boundary keep moving the item: only a full window refuses.
+    return true;
   }
 }
