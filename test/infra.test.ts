@@ -117,6 +117,21 @@ function mayWrite(logicalIdPrefix: string, action: string, partitionKey: string)
   return !statements.some((st) => st.Effect === 'Deny' && matches(st)) && statements.some((st) => st.Effect === 'Allow' && matches(st));
 }
 
+/** An HTTP API (payload 2.0) GET as API Gateway hands it to the api Lambda. */
+function apiGatewayGet(path: string, requestId: string) {
+  const http = { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' };
+  return {
+    version: '2.0',
+    routeKey: '$default',
+    rawPath: path,
+    rawQueryString: '',
+    headers: { host: 'api.example.gov.cn' },
+    body: null,
+    isBase64Encoded: false,
+    requestContext: { http, requestId, stage: '$default' },
+  };
+}
+
 describe('the api asset', () => {
   it('is its whole directory: the entry loads the console chunk beside it, and its session cookies are Secure', async () => {
     expect(readdirSync(join(assetsDir, 'api', 'chunks')).filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(0);
@@ -127,17 +142,7 @@ describe('the api asset', () => {
     const { handler } = (await import(pathToFileURL(join(assetsDir, 'api', 'index.mjs')).href)) as {
       handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string; cookies?: string[] }>;
     };
-    const http = { method: 'GET', path: '/console/login', protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' };
-    const event = {
-      version: '2.0',
-      routeKey: '$default',
-      rawPath: http.path,
-      rawQueryString: '',
-      headers: { host: 'api.example.gov.cn' },
-      body: null,
-      isBase64Encoded: false,
-      requestContext: { http, requestId: 'r1', stage: '$default' },
-    };
+    const event = apiGatewayGet('/console/login', 'r1');
     const res = await handler(event, { getRemainingTimeInMillis: () => 10_000 });
     expect(res.statusCode).toBe(200);
     expect(res.body).toContain('部门接入密钥');
@@ -149,17 +154,7 @@ describe('the api asset', () => {
     const { handler } = (await import(pathToFileURL(join(assetsDir, 'api', 'index.mjs')).href)) as {
       handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; body: string }>;
     };
-    const http = { method: 'GET', path: '/openapi.json', protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' };
-    const event = {
-      version: '2.0',
-      routeKey: '$default',
-      rawPath: http.path,
-      rawQueryString: '',
-      headers: { host: 'api.example.gov.cn' },
-      body: null,
-      isBase64Encoded: false,
-      requestContext: { http, requestId: 'r2', stage: '$default' },
-    };
+    const event = apiGatewayGet('/openapi.json', 'r2');
     const res = await handler(event, { getRemainingTimeInMillis: () => 10_000 });
     expect(res.statusCode).toBe(200);
     // The reference (a lazy chunk) names the editions read from the GB/T 2260 and 4754 files in data/.
