@@ -3,7 +3,7 @@
  * through `env`, so a missing or malformed value fails at start with the variable's name. The
  * README lists them all.
  */
-import { DEFAULT_DELIVERY, type DeliveryConfig } from './core/delivery';
+import { DEFAULT_DELIVERY, type DeliveryConfig } from './core/delivery-config';
 import type { FanoutConfig } from './core/fanout';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './core/ingest-rules';
 import { DEFAULT_CREDIT, type CreditConfig, type PenaltyCategory } from './core/credit-config';

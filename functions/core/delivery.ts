@@ -8,6 +8,7 @@
  * could record that), counts it for the alarm, and removes the message, so the DLQ is empty
  * between outages and a new arrival is seen as one.
  */
+import { DEFAULT_DELIVERY, type DeliveryConfig } from './delivery-config';
 import { isNotificationId } from './ids';
 import type { DeliveryMessage } from './model';
 import type { Clock, Ports, SecretBox, WebhookPoster } from './ports';
@@ -15,15 +16,7 @@ import { secretContext, signingSecrets, webhookHeaders } from './webhooks';
 import { isRecordEventType } from '../../schemas/event-types';
 import { logReceipts, purposeOf, RECEIVE_SCOPE, ReceiverCheck, type Receipt } from './receiving';
 
-export interface DeliveryConfig {
-  timeoutMs: number;
-  /** Delay before attempt 2, 3, ...; the last entry repeats. */
-  retryDelaysSeconds: number[];
-  /** Attempts before giving up; equals the queue's maxReceiveCount. */
-  maxAttempts: number;
-}
-
-export const DEFAULT_DELIVERY: DeliveryConfig = { timeoutMs: 5000, retryDelaysSeconds: [10, 60, 300, 1800], maxAttempts: 5 };
+export { DEFAULT_DELIVERY, type DeliveryConfig };
 
 export interface QueueMessage {
   messageId: string;

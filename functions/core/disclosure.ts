@@ -26,7 +26,7 @@ import { effectivePrivacy, fieldClasses } from './privacy';
 import { isTombstone } from './summary';
 import type { ApiClient, SourceUnit, StoredVersion } from './model';
 import type { Ports } from './ports';
-import { chinaDate } from './profile';
+import { chinaDate } from './china-time';
 
 /** What a party looks like when the record names none (records stored before the field existed). */
 export function partyCategoryOf(v: Pick<StoredVersion, 'creditCode' | 'data'>): PartyCategory {

@@ -16,7 +16,7 @@ import { exceptionCodes } from './credit-code-exceptions';
 import { summarise } from './summary';
 import { DEFAULT_INGEST_RULES, type IngestRules } from './ingest-rules';
 import { TooDeep, tooDeep } from './json-body';
-import { chinaDate } from './profile';
+import { chinaDate } from './china-time';
 import { parseOrThrow, recordWarnings } from './validation';
 import { sourceUnit } from './departments';
 import { isDerivedPartyKey, personPartyKey, registrationPartyKey } from '../store/table';

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type { Privacy } from '../../schemas/common';
 import { RECORD_DATA, SUMMARY_FIELDS, type RecordKind } from '../../schemas/records';
 import type { Sharing } from '../../schemas/summary-sharing';
+import type { ApiClient, StoredVersion } from './model';
 import { isTombstone, personalIfIndividual } from './summary';
 
 /** Keeps the first 2 and last 4 characters of longer values: enough to tell two people apart. */
@@ -85,4 +86,25 @@ export function summarySharing(kind: RecordKind): Record<string, Sharing> {
     else if (classes.every((p) => p === 'public' || p === 'individual')) out[field] = 'individual';
   }
   return out;
+}
+
+/**
+ * A stored version as a caller may see it. The content hash is a fingerprint of the unmasked
+ * data, so only a caller who may read that data sees it.
+ */
+export function presentVersion(v: StoredVersion, client: ApiClient) {
+  const personal = client.scopes.includes('personal:read');
+  return {
+    id: v.id,
+    version: v.version,
+    kind: v.kind,
+    creditCode: v.creditCode,
+    sourceId: v.sourceId,
+    ...(v.corrects === undefined ? {} : { corrects: v.corrects }),
+    ...(v.supersededBy === undefined ? {} : { supersededBy: v.supersededBy }),
+    data: personal ? v.data : maskRecordData(v.kind, v.data, v.creditCode),
+    warnings: v.warnings,
+    provenance: { department: v.department, clientId: v.clientId, receivedAt: v.receivedAt, ...(personal ? { contentHash: v.contentHash } : {}) },
+    ...(v.source ? { sourceUnit: v.source } : {}),
+  };
 }

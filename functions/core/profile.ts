@@ -12,17 +12,17 @@ import type { AccessLogEntry, ApiClient, HistoryPosition, RecordSummary, StoredV
 import { exceptionCodes } from './credit-code-exceptions';
 import { cursorBinding, decodeCursor, encodeCursor, sealPage } from './cursor';
 import { profileCover } from './cover';
-import { maskRecordData } from './privacy';
+import { presentVersion } from './privacy';
 import { sourceUnit } from './departments';
 import { PARTY_KEY_PATTERN, personPartyKey, registrationPartyKey } from '../store/table';
 import { PartyLookup } from '../../schemas/records';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
 import type { Page, Ports } from './ports';
+import { chinaDate } from './china-time';
 
 export const RECENT_LIMIT = 10;
 
-/** The calendar date in China (UTC+8, no daylight saving), which decides whether a licence is still valid. */
-export const chinaDate = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+export { chinaDate, presentVersion };
 
 export function requireCreditCode(code: string, exceptions: ReadonlySet<string>) {
   // A party without a credit code is read under its party key (see "Party keys" in functions/store/table.ts).
@@ -149,27 +149,6 @@ export async function readHistory(
   const items = merged.slice(0, q.limit);
   const last = items[items.length - 1];
   return { items: items.map(view), ...(merged.length > q.limit && last ? { next: ports.cursors.seal(encodeCursor({ d: last.date, i: last.id }), binding) } : {}) };
-}
-
-/**
- * A stored version as a caller may see it. The content hash is a fingerprint of the unmasked
- * data, so only a caller who may read that data sees it.
- */
-export function presentVersion(v: StoredVersion, client: ApiClient) {
-  const personal = client.scopes.includes('personal:read');
-  return {
-    id: v.id,
-    version: v.version,
-    kind: v.kind,
-    creditCode: v.creditCode,
-    sourceId: v.sourceId,
-    ...(v.corrects === undefined ? {} : { corrects: v.corrects }),
-    ...(v.supersededBy === undefined ? {} : { supersededBy: v.supersededBy }),
-    data: personal ? v.data : maskRecordData(v.kind, v.data, v.creditCode),
-    warnings: v.warnings,
-    provenance: { department: v.department, clientId: v.clientId, receivedAt: v.receivedAt, ...(personal ? { contentHash: v.contentHash } : {}) },
-    ...(v.source ? { sourceUnit: v.source } : {}),
-  };
 }
 
 /** One record with every version. Readers need profiles:read, except the department that posted it. */

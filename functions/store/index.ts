@@ -1,30 +1,20 @@
 /** Every entity store on one table, sharing one client. */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Stores } from '../core/ports';
+import type { FanoutReplayStore, Stores } from '../core/ports';
 import { DynamoAccessLogStore, type AccessAnchor } from './access-log';
 import { DynamoCalendarStore } from './calendar';
 import { DynamoDirectoryStore } from './directory';
-import { DynamoPlanStore } from './plans';
 import { meterCapacity, reportUnavailable, TableClient, type CapacityListener } from './client';
 import { DynamoCatalogueStore, DynamoScopePhraseStore } from './catalogue';
-import { DynamoCoverStore } from './cover';
 import { DynamoStatisticsStore } from './statistics';
-import { DynamoNameIndexStore } from './names';
-import { DynamoProblemDataStore } from './problem-data';
 import { DynamoClientStore } from './clients';
 import { DynamoCreditCodeExceptionStore } from './credit-code-exceptions';
 import { DynamoDepartmentStore } from './departments';
-import { DynamoRecordListingStore } from './listings';
-import { DynamoNotificationStore } from './notifications';
 import { DynamoRecordStore } from './records';
-import { DynamoSubscriptionStore } from './subscriptions';
-import { DynamoSessionStore } from './sessions';
-import { DynamoFanoutReplayStore } from './fanout-replay';
 import { DynamoRateWindowStore } from './rate-windows';
 import { DynamoCommitmentStore } from './commitments';
 import { DynamoCreditListStore } from './credit-lists';
 import type { Retention } from './table';
-import { DynamoCreditFileStore, DynamoDirectedEventStore, DynamoMeasureReportStore, DynamoProposalStore, DynamoRiskStore } from './credit';
 
 export interface DynamoStoreOptions {
   /** Receives the capacity every request consumed (benchmarks); requests ask for it only when set. */
@@ -41,38 +31,41 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
   const t = new TableClient(db, table);
   return {
     records: new DynamoRecordStore(t),
-    listings: new DynamoRecordListingStore(t),
+    listings: onFirstUse(() => import('./listings').then(({ DynamoRecordListingStore }) => new DynamoRecordListingStore(t))),
     departments: new DynamoDepartmentStore(t),
     accessLog: new DynamoAccessLogStore(t, options.retention?.accessLogDays, options.anchor),
     clients: new DynamoClientStore(t),
     rateWindows: new DynamoRateWindowStore(t),
     creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),
-    subscriptions: new DynamoSubscriptionStore(t),
-    fanoutReplay: new DynamoFanoutReplayStore(t),
-    notifications: new DynamoNotificationStore(t, options.retention?.notificationDays),
+    subscriptions: onFirstUse(() => import('./subscriptions').then(({ DynamoSubscriptionStore }) => new DynamoSubscriptionStore(t))),
+    fanoutReplay: onFirstUse<FanoutReplayStore>(() => import('./fanout-replay').then(({ DynamoFanoutReplayStore }) => new DynamoFanoutReplayStore(t))),
+    notifications: onFirstUse(() => import('./notifications').then(({ DynamoNotificationStore }) => new DynamoNotificationStore(t, options.retention?.notificationDays))),
     directory: new DynamoDirectoryStore(t),
-    plans: new DynamoPlanStore(t),
+    plans: onFirstUse(() => import('./plans').then(({ DynamoPlanStore }) => new DynamoPlanStore(t))),
     calendar: new DynamoCalendarStore(t),
     ping: () => t.ping(),
     creditLists: new DynamoCreditListStore(t),
-    proposals: new DynamoProposalStore(t),
+    proposals: onFirstUse(() => import('./credit').then(({ DynamoProposalStore }) => new DynamoProposalStore(t))),
     commitments: new DynamoCommitmentStore(t),
-    risk: new DynamoRiskStore(t),
-    measureReports: new DynamoMeasureReportStore(t),
-    directedEvents: new DynamoDirectedEventStore(t),
-    creditFile: new DynamoCreditFileStore(t),
+    risk: onFirstUse(() => import('./credit').then(({ DynamoRiskStore }) => new DynamoRiskStore(t))),
+    measureReports: onFirstUse(() => import('./credit').then(({ DynamoMeasureReportStore }) => new DynamoMeasureReportStore(t))),
+    directedEvents: onFirstUse(() => import('./credit').then(({ DynamoDirectedEventStore }) => new DynamoDirectedEventStore(t))),
+    creditFile: onFirstUse(() => import('./credit').then(({ DynamoCreditFileStore }) => new DynamoCreditFileStore(t))),
     catalogue: new DynamoCatalogueStore(t),
     scopePhrases: new DynamoScopePhraseStore(t),
-    cover: new DynamoCoverStore(t),
-    sessions: new DynamoSessionStore(t),
+    cover: onFirstUse(() => import('./cover').then(({ DynamoCoverStore }) => new DynamoCoverStore(t))),
+    sessions: onFirstUse(() => import('./sessions').then(({ DynamoSessionStore }) => new DynamoSessionStore(t))),
     statistics: new DynamoStatisticsStore(t),
-    names: new DynamoNameIndexStore(t),
+    names: onFirstUse(() => import('./names').then(({ DynamoNameIndexStore }) => new DynamoNameIndexStore(t))),
     importJobs: onFirstUse(() => import('./import-jobs').then(({ DynamoImportJobStore }) => new DynamoImportJobStore(t))),
-    problemData: new DynamoProblemDataStore(t),
+    problemData: onFirstUse(() => import('./problem-data').then(({ DynamoProblemDataStore }) => new DynamoProblemDataStore(t))),
   };
 }
 
-/** A store whose adapter is a chunk of its own, loaded on its first call (only the console uses it, so cold starts do not pay for it). */
+/**
+ * A store whose adapter is a chunk of its own, loaded on its first call: a cold start loads only
+ * the stores its first request uses (posting a record needs none of these), the rest on demand.
+ */
 function onFirstUse<T extends object>(load: () => Promise<T>): T {
   let loaded: Promise<T> | undefined;
   return new Proxy({} as T, {

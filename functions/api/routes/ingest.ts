@@ -4,7 +4,7 @@ import { RECORD_KINDS } from '../../../schemas/records';
 import { invalidInput, ProblemError } from '../../core/errors';
 import { ingestBatch, ingestRecord } from '../../core/ingest';
 import { DEFAULT_INGEST_RULES } from '../../core/ingest-rules';
-import { presentVersion } from '../../core/profile';
+import { presentVersion } from '../../core/privacy';
 import { parseOrThrow } from '../../core/validation';
 import { recordMetrics } from '../../telemetry';
 import { jsonBody, type RouteModule } from '../http';
