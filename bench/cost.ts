@@ -258,16 +258,20 @@ try {
   const subsReadProvince = (subsRead * PROVINCE.subscriptions) / (DEPARTMENTS + IDLE_SUBSCRIPTIONS);
   const batchesPerSecond = peak(PROVINCE.recordsPerDay) / PROVINCE.recordsPerFanoutBatch;
   const notes = peak(PROVINCE.largeDepartmentNotificationsPerDay);
-  // The notification put by fan-out, and delivery's updates (its only updates are of the notification's status).
-  const notificationWrites = units([...at.fanout.list.filter((e) => e.op === 'PutItemCommand notification'), ...at.deliver.list.filter((e) => e.op.startsWith('UpdateItemCommand'))]);
-  // Delivery reads a batch's notifications, then their subscriptions and clients, each with a BatchGetItem: all of it counted here (an upper bound).
+  // The notification put by fan-out; delivery's delivered marks (beside the notification, in its
+  // partition) and its updates (only of a notification's status, after a failed attempt).
+  const notificationWrites = units([
+    ...at.fanout.list.filter((e) => e.op === 'PutItemCommand notification'),
+    ...at.deliver.list.filter((e) => e.op === 'PutItemCommand notification-delivered' || e.op.startsWith('UpdateItemCommand')),
+  ]);
+  // Delivery reads a batch's notifications with their delivered marks, then their subscriptions and clients, each with a BatchGetItem: all of it counted here (an upper bound).
   const notificationReads = units(at.deliver.list, (op) => op === 'GetItemCommand' || op === 'BatchGetItemCommand');
   const perNotification = (x: number) => x / expected;
   const rows: [string, string, number, number][] = [
     ['subscriptions partition SUBS', `${subsRead.toFixed(1)} RRU per fan-out batch of ${DEPARTMENTS + IDLE_SUBSCRIPTIONS} subscriptions`, batchesPerSecond * subsReadProvince, PARTITION.read],
     [
       'inbox INBOX#<department>, writes',
-      `${perNotification(notificationWrites.table).toFixed(2)} WRU per notification (write, delivery status)`,
+      `${perNotification(notificationWrites.table).toFixed(2)} WRU per notification (write, delivered mark)`,
       notes * perNotification(notificationWrites.table),
       PARTITION.write,
     ],

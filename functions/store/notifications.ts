@@ -1,9 +1,10 @@
 /** Notifications, the departments' inboxes (收件箱), on DynamoDB (the NotificationStore port). */
-import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_POOL, type Feedback, type RedriveClaim, type StoredNotification } from '../core/model';
 import type { NotificationStore } from '../core/ports';
+import { notificationTime } from '../core/ids';
 import { strip, unlessConditionFails, type Item, type TableClient } from './client';
-import { ATTR, DEFAULT_RETENTION, expiryOf, INBOX_PREFIX, inboxPartition, INDEXES, ITEM_TYPES, notificationKey, openIndexKey, openPartition } from './table';
+import { ATTR, DEFAULT_RETENTION, expiryOf, INBOX_PREFIX, inboxPartition, INDEXES, ITEM_TYPES, notificationDeliveredKey, notificationKey, openIndexKey, openPartition } from './table';
 
 const OPEN = INDEXES.open;
 /** At most this many feedback entries per notification, so an item stays far below 400 KB. */
@@ -17,6 +18,23 @@ function notificationItem(n: StoredNotification, retentionDays: number): Item {
     ...expiryOf(n.createdAt, retentionDays),
     ...n,
   };
+}
+
+/**
+ * A webhook notification whose own item does not say delivered: delivery records its success in
+ * the small item of notificationDeliveredKey, which then says how it went. Notifications marked
+ * delivered in themselves (before that item existed) need no second read.
+ */
+const mayBeMarkedApart = (n: StoredNotification) => n.delivery.mode === 'webhook' && n.delivery.status !== 'delivered';
+const markKey = (k: { PK?: unknown; SK?: unknown }) => `${String(k.PK)}|${String(k.SK)}`;
+
+/** Each notification with the delivery its mark (if among `marks`) records. */
+function withMarks(ns: StoredNotification[], marks: Item[]): StoredNotification[] {
+  const byKey = new Map(marks.map((m) => [markKey(m), m.delivery as StoredNotification['delivery']]));
+  return ns.map((n) => {
+    const delivery = mayBeMarkedApart(n) ? byKey.get(markKey(notificationDeliveredKey(n.department, n.id))) : undefined;
+    return delivery ? { ...n, delivery } : n;
+  });
 }
 
 export function toNotification(item: Item): StoredNotification {
@@ -33,26 +51,47 @@ export class DynamoNotificationStore implements NotificationStore {
 
   async put(n: StoredNotification) {
     const existing = await this.t.putIfAbsent(notificationItem(n, this.retentionDays));
-    return existing ? { created: false as const, existing: toNotification(existing) } : { created: true as const };
+    // A replayed change finds the notification delivered, and queues no second delivery.
+    return existing ? { created: false as const, existing: await this.withDelivered(toNotification(existing)) } : { created: true as const };
   }
 
   async get(department: string, id: string) {
     const out = await this.t.db.send(new GetCommand({ TableName: this.t.table, Key: notificationKey(department, id), ConsistentRead: true }));
-    return out.Item ? toNotification(out.Item) : undefined;
+    return out.Item ? this.withDelivered(toNotification(out.Item)) : undefined;
   }
 
+  /** The notifications with their delivered marks, read together in one consistent batch (delivery's read). */
   async getMany(keys: { department: string; id: string }[]) {
     const unique = [...new Map(keys.map((k) => [`${k.department}#${k.id}`, k])).values()];
     const items = await this.t.batchGet(
-      unique.map((k) => notificationKey(k.department, k.id)),
+      unique.flatMap((k) => [notificationKey(k.department, k.id), notificationDeliveredKey(k.department, k.id)]),
       undefined,
       true,
     );
-    return items.map(toNotification);
+    const isMark = (i: Item) => i[ATTR.type] === ITEM_TYPES.notificationDelivered;
+    return withMarks(items.filter((i) => !isMark(i)).map(toNotification), items.filter(isMark));
   }
 
-  list(department: string, q: { open: boolean; cursor?: string; limit: number }) {
-    return q.open
+  /** The notifications with their delivered marks: one batch read for those that may have one. */
+  private async withDeliveredMarks(ns: StoredNotification[], consistent: boolean): Promise<StoredNotification[]> {
+    const asked = ns.filter(mayBeMarkedApart);
+    if (!asked.length) return ns;
+    const marks = await this.t.batchGet(
+      asked.map((n) => notificationDeliveredKey(n.department, n.id)),
+      undefined,
+      consistent,
+    );
+    return withMarks(ns, marks);
+  }
+
+  private async withDelivered(n: StoredNotification): Promise<StoredNotification> {
+    if (!mayBeMarkedApart(n)) return n;
+    const out = await this.t.db.send(new GetCommand({ TableName: this.t.table, Key: notificationDeliveredKey(n.department, n.id), ConsistentRead: true }));
+    return withMarks([n], out.Item ? [out.Item] : [])[0];
+  }
+
+  async list(department: string, q: { open: boolean; cursor?: string; limit: number }) {
+    const page = await (q.open
       ? this.t.queryPage(
           { IndexName: OPEN.name, KeyConditionExpression: `${OPEN.partitionKey} = :pk`, ExpressionAttributeValues: { ':pk': openPartition(department) }, Limit: q.limit },
           q.cursor,
@@ -64,7 +103,8 @@ export class DynamoNotificationStore implements NotificationStore {
           q.cursor,
           (k) => k.PK === inboxPartition(department),
           toNotification,
-        );
+        ));
+    return { ...page, items: await this.withDeliveredMarks(page.items, false) };
   }
 
   async open(department: string) {
@@ -72,7 +112,30 @@ export class DynamoNotificationStore implements NotificationStore {
     return items.map(toNotification);
   }
 
+  /**
+   * A success is recorded in the notification's delivered mark, a small item outside every index
+   * written once (the first success stays); every other state in the notification itself, never
+   * over one that says delivered. Readers put the mark in place of the notification's own state.
+   */
   async updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']) {
+    if (delivery.status === 'delivered') {
+      await unlessConditionFails(
+        this.t.db.send(
+          new PutCommand({
+            TableName: this.t.table,
+            Item: {
+              ...notificationDeliveredKey(department, id),
+              [ATTR.type]: ITEM_TYPES.notificationDelivered,
+              // Kept at least as long as the notification, which is as old as its event or older.
+              ...expiryOf(delivery.deliveredAt ?? notificationTime(id), this.retentionDays),
+              delivery,
+            },
+            ConditionExpression: `attribute_not_exists(${ATTR.pk})`,
+          }),
+        ),
+      );
+      return;
+    }
     await unlessConditionFails(
       this.t.db.send(
         new UpdateCommand({
@@ -80,9 +143,9 @@ export class DynamoNotificationStore implements NotificationStore {
           Key: notificationKey(department, id),
           UpdateExpression: 'SET delivery = :d',
           // A late failure report must not undo a delivery that already succeeded.
-          ConditionExpression: delivery.status === 'delivered' ? 'attribute_exists(PK)' : 'attribute_exists(PK) AND delivery.#s <> :delivered',
-          ExpressionAttributeNames: delivery.status === 'delivered' ? undefined : { '#s': 'status' },
-          ExpressionAttributeValues: { ':d': delivery, ...(delivery.status === 'delivered' ? {} : { ':delivered': 'delivered' }) },
+          ConditionExpression: 'attribute_exists(PK) AND delivery.#s <> :delivered',
+          ExpressionAttributeNames: { '#s': 'status' },
+          ExpressionAttributeValues: { ':d': delivery, ':delivered': 'delivered' },
         }),
       ),
     );
@@ -101,7 +164,7 @@ export class DynamoNotificationStore implements NotificationStore {
         }),
       ),
     );
-    return out?.Attributes ? toNotification(out.Attributes) : undefined;
+    return out?.Attributes ? this.withDelivered(toNotification(out.Attributes)) : undefined;
   }
 
   async addFeedback(department: string, id: string, feedback: Feedback, feedbackId: string) {
@@ -118,7 +181,7 @@ export class DynamoNotificationStore implements NotificationStore {
       ),
     );
     // The condition fails for a repeated feedback (or a missing notification): answer with what is stored.
-    return out?.Attributes ? toNotification(out.Attributes) : this.get(department, id);
+    return out?.Attributes ? this.withDelivered(toNotification(out.Attributes)) : this.get(department, id);
   }
 
   async claimRedrive(department: string, id: string, claim: RedriveClaim, staleBefore: string) {

@@ -18,6 +18,7 @@
  * | fanout-parked         | FANOUT_PARKED          | <itemPk>@<itemSk>         |                                                            |
  * | rate-window           | RATE#<clientId>        | WINDOW                    |                                                            |
  * | notification          | INBOX#<department>     | N#<eventTime>#<id>        | GSI2 OPEN#<department> / <eventTime>#<id> (until acknowledged) |
+ * | notification-delivered | INBOX#<department>    | D#<id>                    |                                                            |
  * | enterprise-directory  | ENT#<creditCode>       | DIRECTORY                 | GSI3 POOL#<regionCode> / <industryKey>#<creditCode> (while registered) |
  * | inspection-plan       | PLAN#<planId>          | PLAN                      |                                                            |
  * | plan-listing          | PLANS#<department>     | <createdAt>#<planId>      |                                                            |
@@ -175,10 +176,12 @@
  * | have the subscriptions changed? (fan-out) | GetItem SUBS/!STAMP (strong), at most every FANOUT_SUBSCRIPTION_CHECK_MS (5 s) per fan-out container | 1 RCU |
  * | all subscriptions (fan-out matching)      | Query SUBS, SK > !STAMP (strong), once per fan-out container and change of the stamp | 1 RCU per 4 KB (about 10 subscriptions) |
  * | write a notification (idempotent)         | PutItem INBOX#d/N#..., attribute_not_exists(PK)        | 1 WCU + 1 WCU on GSI2   |
- * | one notification (ack, feedback, deliver) | GetItem / UpdateItem INBOX#d/N#... (key from the id)   | 1 RCU / 1-2 WCU         |
- * | a delivery batch's notifications and subscriptions | BatchGetItem INBOX#d/N#... then SUBS/<department>#<id>, strongly consistent | 1 RCU per 4 KB item, one request each per batch |
- * | a department's inbox, oldest first        | Query INBOX#d, begins_with N#                          | one page per call       |
- * | a department's open notifications         | Query GSI2 OPEN#d                                      | one page per call       |
+ * | one notification (ack, feedback, deliver) | GetItem / UpdateItem INBOX#d/N#... (key from the id); GetItem INBOX#d/D#<id> for a webhook notification not marked delivered in itself | 1 RCU (+1) / 1-2 WCU (+ the same on GSI2 until acknowledged) |
+ * | mark a webhook delivery delivered         | PutItem INBOX#d/D#<id>, attribute_not_exists(PK) (the first success stays) | 1 WCU, no index |
+ * | record a failed or retried delivery attempt | UpdateItem INBOX#d/N#... SET delivery, unless marked delivered in itself | 1-2 WCU + the same on GSI2 until acknowledged |
+ * | a delivery batch's notifications and subscriptions | BatchGetItem INBOX#d/N#... with INBOX#d/D#<id>, then SUBS/<department>#<id>, strongly consistent | 1 RCU per 4 KB item (+1 per delivered mark), one request each per batch |
+ * | a department's inbox, oldest first        | Query INBOX#d, begins_with N#; BatchGetItem INBOX#d/D#<id> of the page's webhook notifications not marked delivered in themselves | one page per call + 0.5 RCU per such notification |
+ * | a department's open notifications         | Query GSI2 OPEN#d; the delivered marks as above        | one page per call + 0.5 RCU per webhook notification |
  * | keep an enterprise in the pool directory  | UpdateItem ENT#code/DIRECTORY, only if newer (fan-out) | 1 WCU + 1 WCU on GSI3   |
  * | set an enterprise's risk class            | UpdateItem ENT#code/DIRECTORY SET riskClass            | 1 WCU + 1 WCU on GSI3   |
  * | a plan's pool (freeze)                    | Query GSI3 POOL#division, begins_with industry key, per division and prefix | 0.5 RCU per 4 KB (60 B per enterprise) |
@@ -324,6 +327,7 @@ export const ITEM_TYPES = {
   fanoutParked: 'fanout-parked',
   rateWindow: 'rate-window',
   notification: 'notification',
+  notificationDelivered: 'notification-delivered',
   enterpriseDirectory: 'enterprise-directory',
   inspectionPlan: 'inspection-plan',
   planListing: 'plan-listing',
@@ -500,6 +504,12 @@ export const inboxPartition = (department: string) => `INBOX#${department}`;
 export const INBOX_PREFIX = 'N#';
 /** A notification's key follows from its id (which carries the event time) and the department, without an index. */
 export const notificationKey = (department: string, id: string) => ({ PK: inboxPartition(department), SK: `${INBOX_PREFIX}${notificationTime(id)}#${id}` });
+/**
+ * Where delivery records a notification's webhook delivery succeeding: a small item beside the
+ * notification, outside every index, so that marking a delivery rewrites neither the notification
+ * (its event, about 1 KB) nor its copy in the open-notification index.
+ */
+export const notificationDeliveredKey = (department: string, id: string) => ({ PK: inboxPartition(department), SK: `D#${id}` });
 export const openPartition = (department: string) => `OPEN#${department}`;
 export const openSortKey = (eventTime: string, id: string) => `${eventTime}#${id}`;
 export const openIndexKey = (department: string, eventTime: string, id: string) => ({
