@@ -26,11 +26,13 @@ beforeAll(async () => {
   ];
   const posted = await ex.call('POST', '/v1/records/batch', { body: { records } });
   expect(posted.body.counts, JSON.stringify(posted.body)).toMatchObject({ created: records.length });
-  // Fan-out keeps each directory entry from the registrations (ingest counts the records at once).
+  // Fan-out keeps each directory entry from the registrations, and counts the records on it.
   await waitFor(
     async () => {
       const entries = await ex.ports.directory.getMany([active, closed, grocer]);
-      return [...entries.values()].filter((e) => e.asOf && e.name).length === 3 && entries.get(closed)?.registered === false;
+      const counted =
+        Object.values(entries.get(active)?.counts ?? {}).reduce((a, b) => a + b, 0) === 5 && entries.get(closed)?.counts?.registration === 2 && entries.get(grocer)?.counts?.registration === 1;
+      return [...entries.values()].filter((e) => e.asOf && e.name).length === 3 && entries.get(closed)?.registered === false && counted;
     },
     30_000,
     'the directory',

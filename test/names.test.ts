@@ -32,7 +32,7 @@ beforeAll(async () => {
   expect(posted.body.counts, JSON.stringify(posted.body)).toMatchObject({ created: records.length });
   await waitFor(
     async () => {
-      // Ingest counts each record on the directory entry at once; the name comes with fan-out.
+      // The entry, its name and its counts come with fan-out.
       const entries = await ex.ports.directory.getMany([...paged, restaurant, farm, elsewhere, wide, renamed, grocer]);
       return [...entries.values()].filter((e) => e.name).length === paged.length + 6 && entries.get(renamed)?.name === '嘉兴市南湖区新名商贸有限公司';
     },

@@ -1,10 +1,12 @@
 /**
- * Counting for the statistics per department and quarter (部门统计): each count follows the write
- * that makes its event happen, and only when that write was this call's (see "Statistics" in
- * functions/store/table.ts for why nothing is counted twice and what a crash can lose).
+ * Counting for the statistics per department and quarter (部门统计) and the directory's records
+ * per kind: each count follows the write that makes its event happen once, and only when that
+ * write was this call's (see "Statistics" in functions/store/table.ts for why nothing is counted
+ * twice and what a crash can lose).
  */
 import { CLAIM_POOL, type StoredNotification, type StoredVersion } from './model';
 import type { Ports } from './ports';
+import { isDerivedPartyKey } from '../store/table';
 
 /** The quarter an instant falls in, China time: `2026Q4`. */
 export function quarterOf(at: string | Date): string {
@@ -12,8 +14,39 @@ export function quarterOf(at: string | Date): string {
   return `${china.getUTCFullYear()}Q${Math.floor(china.getUTCMonth() / 3) + 1}`;
 }
 
-/** A new record counts as provided, a later version as corrected, in the quarter it was received. */
-export const countRecord = (ports: Ports, v: StoredVersion) => ports.statistics.add(v.department, quarterOf(v.receivedAt), v.version === 1 ? 'provided' : 'corrected', `record#${v.id}#${v.version}`);
+/** Items grouped by a key, in first-seen order. */
+function groupBy<T>(items: T[], key: (item: T) => string): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const item of items) groups.set(key(item), [...(groups.get(key(item)) ?? []), item]);
+  return [...groups.values()];
+}
+
+/**
+ * Marks record versions counted (see StatisticsStore.markCounted) and returns those this call
+ * marked: only they may be counted, so a stream batch handled twice counts each version once.
+ */
+export async function markRecordsCounted(ports: Ports, versions: StoredVersion[]): Promise<StoredVersion[]> {
+  const unique = groupBy(versions, (v) => `${v.id}#${v.version}`).map((g) => g[0]);
+  const marked = await ports.statistics.markCounted(unique.map((v) => ({ id: v.id, version: v.version })));
+  return unique.filter((_, i) => marked[i]);
+}
+
+const recordMeasure = (v: StoredVersion) => (v.version === 1 ? 'provided' : 'corrected');
+
+/**
+ * Counts marked record versions together (a fan-out batch's): a new record as provided, a later
+ * version as corrected, in the quarter it was received, with one ADD per department, quarter and
+ * measure; and each new record on its enterprise's directory entry, one ADD per enterprise and
+ * kind (parties known only by a derived key have no directory entry).
+ */
+export async function countRecords(ports: Ports, marked: StoredVersion[]) {
+  const statistics = groupBy(marked, (v) => `${v.department}#${quarterOf(v.receivedAt)}#${recordMeasure(v)}`).map((vs) =>
+    ports.statistics.add(vs[0].department, quarterOf(vs[0].receivedAt), recordMeasure(vs[0]), `record#${vs[0].id}#${vs[0].version}`, vs.length),
+  );
+  const fresh = marked.filter((v) => v.version === 1 && !isDerivedPartyKey(v.creditCode));
+  const directory = groupBy(fresh, (v) => `${v.creditCode}#${v.kind}`).map((vs) => ports.directory.countRecord(vs[0].creditCode, vs[0].kind, vs.length));
+  await Promise.all([...statistics, ...directory]);
+}
 
 // What becomes of a notification counts in the quarter it arrived in; the claim pool is no department.
 const counted = (n: StoredNotification) => n.department !== CLAIM_POOL;
@@ -25,12 +58,8 @@ const add = (ports: Ports, n: StoredNotification, measure: Parameters<Ports['sta
  * (a fan-out batch's), instead of one per notification.
  */
 export async function countReceived(ports: Ports, notifications: StoredNotification[]) {
-  const groups = new Map<string, StoredNotification[]>();
-  for (const n of notifications.filter(counted)) {
-    const key = `${n.department}#${quarterOf(n.createdAt)}`;
-    groups.set(key, [...(groups.get(key) ?? []), n]);
-  }
-  await Promise.all([...groups.values()].map((ns) => ports.statistics.add(ns[0].department, quarterOf(ns[0].createdAt), 'received', `${ns[0].department}#${ns[0].id}`, ns.length)));
+  const groups = groupBy(notifications.filter(counted), (n) => `${n.department}#${quarterOf(n.createdAt)}`);
+  await Promise.all(groups.map((ns) => ports.statistics.add(ns[0].department, quarterOf(ns[0].createdAt), 'received', `${ns[0].department}#${ns[0].id}`, ns.length)));
 }
 
 /** After an acknowledgement (or feedback) at `at` by `clientId`: counted if it was the one that set acknowledgedAt. */

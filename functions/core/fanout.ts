@@ -19,7 +19,7 @@ import { DEFAULT_CREDIT, type CreditConfig } from './credit-rules';
 import { onListChange, onRecord } from './credit-reactions';
 import { registrationNotices } from './notices';
 import { catalogueIndex, chinaToday, departmentDirectory, scopeTable } from './catalogue-cache';
-import { countReceived } from './counters';
+import { countReceived, countRecords, markRecordsCounted } from './counters';
 import { DEFAULT_SUBSCRIPTION_CHECK_MS } from './limits';
 import { normaliseName } from './name-key';
 import { checkRecord, type ProblemCheck } from './problem-data';
@@ -322,25 +322,63 @@ export class Fanout {
       );
     }
     if (messages.length) this.outbox.push({ sequenceNumber: change.sequenceNumber, messages });
+    this.toCount(change);
     return written;
   }
 
+  /** Record versions handled so far, with their changes' places in the stream, to count at `flush`. */
+  private versions: { sequenceNumber: string; version: StoredVersion }[] = [];
+
+  private toCount(change: StreamChange) {
+    if (change.eventName === 'INSERT' && change.after?.type === 'record-version') this.versions.push({ sequenceNumber: change.sequenceNumber, version: change.after.value });
+  }
+
   /**
-   * Queues the deliveries of the changes handled so far and counts their notifications. When the
-   * queue fails, returns the first change with deliveries: the stream retries from there, and
-   * the changes handled again queue every notification still waiting (a copy already sent is
-   * delivered once: delivery skips a notification marked delivered).
+   * Counts the record versions handled so far (statistics and the directory's per kind), each once
+   * however often its change is handled: only the versions this call marks counted are added.
+   * When marking fails, the stream retries from the first of them (handling a change again is
+   * safe, and the retry counts what is not marked yet); an ADD that fails after marking is lost
+   * (the bound the statistics state) and shown.
+   */
+  private async countVersions(): Promise<{ failed?: string; error?: unknown }> {
+    const versions = this.versions;
+    this.versions = [];
+    if (!versions.length) return {};
+    let marked: StoredVersion[];
+    try {
+      marked = await markRecordsCounted(
+        this.ports,
+        versions.map((v) => v.version),
+      );
+    } catch (error) {
+      return { failed: versions[0].sequenceNumber, error };
+    }
+    try {
+      await countRecords(this.ports, marked);
+    } catch (error) {
+      console.error(JSON.stringify({ level: 'error', message: 'fan-out could not count records', records: marked.length, error: String(error) }));
+    }
+    return {};
+  }
+
+  /**
+   * Queues the deliveries of the changes handled so far and counts their record versions and
+   * notifications. When the queue fails, returns the first change with deliveries: the stream
+   * retries from there, and the changes handled again queue every notification still waiting (a
+   * copy already sent is delivered once: delivery skips a notification marked delivered). When
+   * counting fails, returns the first record version's change, whichever is earlier.
    */
   async flush(): Promise<{ failed?: string; error?: unknown }> {
+    const counted = await this.countVersions();
     const [outbox, created] = [this.outbox, this.created];
     this.outbox = [];
     this.created = [];
     if (outbox.length) {
-      if (!this.ports.queue) return { failed: outbox[0].sequenceNumber, error: new Error('fan-out needs the delivery queue') };
+      if (!this.ports.queue) return earlier(counted, { failed: outbox[0].sequenceNumber, error: new Error('fan-out needs the delivery queue') });
       try {
         await this.ports.queue.send(outbox.flatMap((o) => o.messages));
       } catch (error) {
-        return { failed: outbox[0].sequenceNumber, error };
+        return earlier(counted, { failed: outbox[0].sequenceNumber, error });
       }
     }
     try {
@@ -350,8 +388,15 @@ export class Fanout {
       // these counts are lost either way (the bound the statistics state); the error is shown.
       console.error(JSON.stringify({ level: 'error', message: 'fan-out could not count received notifications', notifications: created.length, error: String(error) }));
     }
-    return {};
+    return counted;
   }
+}
+
+/** Of two flush outcomes, the failure earlier in the stream (sequence numbers are decimal strings). */
+function earlier(a: { failed?: string; error?: unknown }, b: { failed: string; error?: unknown }) {
+  if (a.failed === undefined) return b;
+  const first = a.failed.length !== b.failed.length ? a.failed.length < b.failed.length : a.failed < b.failed;
+  return first ? a : b;
 }
 
 /**

@@ -19,11 +19,10 @@ import { TooDeep, tooDeep } from './json-body';
 import { chinaDate } from './china-time';
 import { parseOrThrow, recordWarnings } from './validation';
 import { sourceUnit } from './departments';
-import { isDerivedPartyKey, personPartyKey, registrationPartyKey } from '../store/table';
+import { personPartyKey, registrationPartyKey } from '../store/table';
 import { licenceCreditWarnings } from './credit-warnings';
 import { catalogueWarnings, checkAgainstCatalogue, matchScope } from './catalogue';
 import { catalogueIndex, scopeTable } from './catalogue-cache';
-import { countRecord } from './counters';
 import { MAX_RECORD_BYTES } from './limits';
 
 export interface IngestResult {
@@ -152,12 +151,8 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
   if (input.corrects === undefined) {
     const first = version(1);
     const put = await ports.records.putFirstVersion(first);
-    if (put.created) {
-      await countRecord(ports, first);
-      // Parties known only by a derived key have no directory entry.
-      if (!isDerivedPartyKey(first.creditCode)) await ports.directory.countRecord(first.creditCode, first.kind);
-      return { outcome: 'created', record: first };
-    }
+    // Fan-out counts it (statistics, the directory's per kind) when the stream brings it.
+    if (put.created) return { outcome: 'created', record: first };
     // The failed write returned version 1; only if it was corrected since is there a later one to read.
     const latest = put.existing.supersededBy === undefined ? put.existing : ((await ports.records.latestVersion(id)) ?? put.existing);
     if (unchanged(latest)) return { outcome: 'replayed', record: latest };
@@ -181,10 +176,7 @@ async function store(ports: Ports, client: ApiClient, input: RecordInput, rules:
       });
     }
     const next = version(latest.version + 1, latest.version);
-    if (await ports.records.putCorrection(next, latest)) {
-      await countRecord(ports, next);
-      return { outcome: 'created', record: next };
-    }
+    if (await ports.records.putCorrection(next, latest)) return { outcome: 'created', record: next };
   }
   throw conflict('concurrent-correction', `record ${input.sourceId} was corrected concurrently; read it and try again`, { recordId: id });
 }

@@ -228,8 +228,8 @@ export interface DirectoryStore {
   get(creditCode: string): Promise<DirectoryEntry | undefined>;
   /** Entries by credit code, read in batches; codes without an entry are absent from the map. */
   getMany(creditCodes: string[]): Promise<Map<string, DirectoryEntry>>;
-  /** Counts a new record of `kind` about the enterprise. */
-  countRecord(creditCode: string, kind: RecordKind): Promise<void>;
+  /** Counts `by` (one unless given) new records of `kind` about the enterprise. */
+  countRecord(creditCode: string, kind: RecordKind, by?: number): Promise<void>;
   /** Registered enterprises of one division whose industry key starts with `industryKeyPrefix` ('' for all). */
   inDivision(regionCode: string, industryKeyPrefix: string): Promise<{ creditCode: string; riskClass?: RatedClass }[]>;
 }
@@ -374,6 +374,11 @@ export interface NameIndexStore {
 export interface StatisticsStore {
   /** Adds `by` (one unless given) to `measure`; `what` names the (first) event counted (it picks the counter's shard). */
   add(department: string, quarter: string, measure: Measure, what: string, by?: number): Promise<void>;
+  /**
+   * Marks each record version as counted, if it is not marked yet; true for each this call marked.
+   * A version's counts are added only by the call that marked it, so a redelivered one adds nothing.
+   */
+  markCounted(versions: { id: string; version: number }[]): Promise<boolean[]>;
   /** The counts of each department for the quarter (zeros where nothing was counted). */
   read(departments: string[], quarter: string): Promise<Map<string, Counts>>;
 }

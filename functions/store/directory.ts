@@ -83,14 +83,14 @@ export class DynamoDirectoryStore implements DirectoryStore {
     return new Map(items.map((i) => [String(i.creditCode), toEntry(i)]));
   }
 
-  async countRecord(creditCode: string, kind: RecordKind) {
+  async countRecord(creditCode: string, kind: RecordKind, by = 1) {
     await this.t.db.send(
       new UpdateCommand({
         TableName: this.t.table,
         Key: directoryKey(creditCode),
-        UpdateExpression: 'SET #type = :type, creditCode = :code ADD #count :one',
+        UpdateExpression: 'SET #type = :type, creditCode = :code ADD #count :by',
         ExpressionAttributeNames: { '#type': ATTR.type, '#count': countAttribute(kind) },
-        ExpressionAttributeValues: { ':type': ITEM_TYPES.enterpriseDirectory, ':code': creditCode, ':one': 1 },
+        ExpressionAttributeValues: { ':type': ITEM_TYPES.enterpriseDirectory, ':code': creditCode, ':by': by },
       }),
     );
   }

@@ -1,9 +1,9 @@
 /** Counters per department and quarter on DynamoDB (the StatisticsStore port); see "Statistics" in table.ts. */
-import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { MEASURES, type Counts, type Measure } from '../core/model';
 import type { StatisticsStore } from '../core/ports';
-import type { TableClient } from './client';
-import { ATTR, ITEM_TYPES, STATISTICS_SHARDS, statisticsKey, statisticsShard } from './table';
+import { unlessConditionFails, type TableClient } from './client';
+import { ATTR, ITEM_TYPES, recordCountedKey, STATISTICS_SHARDS, statisticsKey, statisticsShard } from './table';
 
 export class DynamoStatisticsStore implements StatisticsStore {
   constructor(private readonly t: TableClient) {}
@@ -17,6 +17,23 @@ export class DynamoStatisticsStore implements StatisticsStore {
         ExpressionAttributeNames: { '#type': ATTR.type, '#m': measure },
         ExpressionAttributeValues: { ':type': ITEM_TYPES.statisticsCounter, ':d': department, ':q': quarter, ':by': by },
       }),
+    );
+  }
+
+  async markCounted(versions: { id: string; version: number }[]) {
+    return Promise.all(
+      versions.map(
+        async (v) =>
+          (await unlessConditionFails(
+            this.t.db.send(
+              new PutCommand({
+                TableName: this.t.table,
+                Item: { ...recordCountedKey(v.id, v.version), [ATTR.type]: ITEM_TYPES.recordCounted },
+                ConditionExpression: `attribute_not_exists(${ATTR.pk})`,
+              }),
+            ),
+          )) !== undefined,
+      ),
     );
   }
 

@@ -46,6 +46,7 @@
  * | console-session       | SESSION#<tokenHash>    | SESSION                   |                                                            |
  * | name-index            | NAME#<prefix2>         | <normalised>#<creditCode> |                                                            |
  * | statistics-counter    | STATS#<department>#<quarter>#<shard> | COUNTS      |                                                            |
+ * | record-counted        | COUNTED#<recordId>     | V#<version6>              |                                                            |
  * | import-job            | IMPORT#<jobId>         | JOB                       |                                                            |
  * | import-rows           | IMPORT#<jobId>         | ROWS#<chunk4>             |                                                            |
  * | import-report         | IMPORT#<jobId>         | REPORT#<chunk4>           |                                                            |
@@ -232,10 +233,11 @@
  * | console sign-in / sign-out                | PutItem / DeleteItem SESSION#<tokenHash>/SESSION       | 1 WCU each              |
  * | console page: who is signed in            | GetItem SESSION#<tokenHash>/SESSION (+ the cached client lookup) | 1 RCU (strong)          |
  * | batch comparison, up to 1,000 enterprises | BatchGetItem ENT#code/DIRECTORY, 100 keys per call, unprocessed keys again; BatchWriteItem of the access log, 25 per call | 0.5 RCU + 1 WCU per enterprise |
- * | count a new record per kind (directory)   | UpdateItem ENT#code/DIRECTORY ADD count_<kind>, at ingest after the version was created | 1 WCU (GSI3 projects no count) |
+ * | count new records per kind (directory)    | UpdateItem ENT#code/DIRECTORY ADD count_<kind>, by fan-out, one per enterprise and kind in a stream batch, for the versions it marked counted | 1 WCU (GSI3 projects no count) |
+ * | mark a record version counted (fan-out)   | PutItem COUNTED#recordId/V#version, attribute_not_exists(PK), once per version a stream batch brings | 1 WCU |
  * | index a registered name (fan-out)         | PutItem NAME#<first 2 characters>/<normalised>#code, once per name an enterprise has had | 1 WCU |
  * | enterprises by name prefix, a page        | Query NAME#<first 2 characters of the query>, begins_with <normalised query>; BatchGetItem of the page's directory items | 0.5 RCU per 4 KB + 0.5 RCU per hit |
- * | count an event (statistics)               | UpdateItem STATS#d#quarter#shard ADD, after the event's own once-only write; fan-out adds a batch's received notifications per department in one ADD | 1 WCU (fan-out: per department and batch) |
+ * | count an event (statistics)               | UpdateItem STATS#d#quarter#shard ADD, after the event's own once-only write; fan-out adds a batch's received notifications per department, and its new and corrected records per department and quarter, in one ADD each | 1 WCU (fan-out: per department and batch) |
  * | a department's statistics for a quarter   | BatchGetItem STATS#d#quarter#0..7                      | 8 x 0.5 RCU             |
  * | console import: start a job               | PutItem IMPORT#id/ROWS#n per chunk (at most 50 rows, 300 KB), then PutItem IMPORT#id/JOB | 1 WCU per KB of rows + 1 WCU |
  * | console import: one step (a page view)    | GetItem JOB (strong) + GetItem ROWS#n + the chunk's ingest + TransactWrite JOB (conditional on its chunk) and REPORT#n | 1 + up to 38 RCU, 2x (1 + report KB) WCU, besides ingest |
@@ -261,17 +263,24 @@
  *
  * Statistics per department and quarter (部门统计, the plan's quarterly assessment) are counters
  * kept as events happen, never counted by reading records: records provided and corrected
- * (ingest, quarter of receipt), notifications received (fan-out), acknowledged in time or late
+ * (fan-out, quarter of receipt), notifications received (fan-out), acknowledged in time or late
  * and feedback given (the inbox calls), overdue (the overdue job); the last four are counted under
  * the quarter the notification arrived in (China time), so one quarter's notifications and what
  * became of them read together. Each ADD follows a write that succeeds once for its event (a
- * version put only if absent, a notification put only if absent, the acknowledgement that set
- * acknowledgedAt, the feedback appended under its id, the escalation mark) and only when that
- * write was this call's, so a stream redelivery or a retried call never counts twice. The bound:
- * a process that dies between the event's write and its ADD loses that count (the retry finds
- * the write done; fan-out adds a stream batch's received notifications together, after its
- * deliveries are queued, so a crash there loses at most that batch's); counts can be low by what
- * such crashes lose, never high. A department's
+ * record version's counted mark put only if absent, a notification put only if absent, the
+ * acknowledgement that set acknowledgedAt, the feedback appended under its id, the escalation
+ * mark) and only when that write was this call's, so a stream redelivery, a batch retried after a
+ * partial failure or a retried call never counts twice. Records are counted by fan-out, not by
+ * the request that posts them: a record shows in the counts (and in the directory's per-kind
+ * counts) once its stream batch is handled, a second or so after the post; fan-out marks each
+ * version of the batch counted (`record-counted`, kept for good: a change replayed from the parking
+ * queue months later must find it) and then adds the versions it marked with one ADD per
+ * department, quarter and measure, and one per enterprise and kind. When marking fails the batch
+ * is retried from its first record version, and the retry counts what is not marked yet. The
+ * bound: a process that dies between an event's once-only write and its ADD, or whose ADD fails
+ * after it, loses that count (the retry finds the write done; fan-out adds a stream batch's
+ * received notifications and marked records together, so a crash there loses at most that
+ * batch's); counts can be low by what such crashes and failed ADDs lose, never high. A department's
  * counter is cut into 8 shards (by a digest of the event), so it takes up to about 8,000 counted
  * events per second; a read adds up the 8.
  */
@@ -354,6 +363,7 @@ export const ITEM_TYPES = {
   licenceCover: 'licence-cover',
   consoleSession: 'console-session',
   statisticsCounter: 'statistics-counter',
+  recordCounted: 'record-counted',
   nameIndex: 'name-index',
   importJob: 'import-job',
   importRows: 'import-rows',
@@ -616,6 +626,8 @@ export const nameKey = (normalised: string, creditCode: string) => ({ PK: namePa
 export const STATISTICS_SHARDS = 8;
 export const statisticsShard = (what: string) => createHash('sha256').update(what).digest()[0] % STATISTICS_SHARDS;
 export const statisticsKey = (department: string, quarter: string, shard: number) => ({ PK: `STATS#${department}#${quarter}#${shard}`, SK: 'COUNTS' });
+/** Marks a record version as counted in the statistics and the directory, so a redelivered stream batch counts it no more. */
+export const recordCountedKey = (recordId: string, version: number) => ({ PK: `COUNTED#${recordId}`, SK: `V#${String(version).padStart(6, '0')}` });
 
 /**
  * A console file import (批量导入) is a partition of its own: the job, its rows in chunks and the

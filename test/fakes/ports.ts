@@ -490,9 +490,9 @@ export class MemoryDirectoryStore implements DirectoryStore {
   async getMany(creditCodes: string[]) {
     return new Map(creditCodes.flatMap((c) => (this.entries.has(c) ? [[c, copy(this.entries.get(c) as DirectoryEntry)] as const] : [])));
   }
-  async countRecord(creditCode: string, kind: RecordKind) {
+  async countRecord(creditCode: string, kind: RecordKind, by = 1) {
     const old = this.entries.get(creditCode) ?? ({ creditCode } as DirectoryEntry);
-    this.entries.set(creditCode, { ...old, counts: { ...old.counts, [kind]: (old.counts?.[kind] ?? 0) + 1 } });
+    this.entries.set(creditCode, { ...old, counts: { ...old.counts, [kind]: (old.counts?.[kind] ?? 0) + by } });
   }
   async inDivision(regionCode: string, industryKeyPrefix: string) {
     return [...this.entries.values()]
@@ -621,7 +621,14 @@ export class MemoryNameIndexStore implements NameIndexStore {
 
 export class MemoryStatisticsStore implements StatisticsStore {
   readonly counters = new Map<string, Counts>();
+  readonly counted = new Set<string>();
+  /** Every call to add, in order: what the unit tests count requests by. */
+  readonly adds: { department: string; quarter: string; measure: Measure; by: number }[] = [];
+  async markCounted(versions: { id: string; version: number }[]) {
+    return versions.map((v) => !this.counted.has(`${v.id}#${v.version}`) && !!this.counted.add(`${v.id}#${v.version}`));
+  }
   async add(department: string, quarter: string, measure: Measure, _what: string, by = 1) {
+    this.adds.push({ department, quarter, measure, by });
     const key = `${department}#${quarter}`;
     const c = this.counters.get(key) ?? (Object.fromEntries(MEASURES.map((m) => [m, 0])) as Counts);
     c[measure] += by;

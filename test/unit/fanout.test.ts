@@ -6,6 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { fanoutBatch, type FanoutConfig, type StreamChange } from '../../functions/core/fanout';
 import { ingestRecord } from '../../functions/core/ingest';
+import { quarterOf } from '../../functions/core/counters';
 import type { ApiClient, StoredSubscription, StoredVersion } from '../../functions/core/model';
 import { ENTERPRISES, licence, registration } from '../../local/samples';
 import { memoryPorts, type MemoryPorts } from '../fakes/ports';
@@ -112,5 +113,78 @@ describe('fan-out of a new record', () => {
     await fanoutBatch(ports, [change], config);
     const health = [...ports.notifications.notifications.values()].find((n) => n.department === 'health');
     expect(health?.purpose).toBe('health: supervision of licensed businesses');
+  });
+});
+
+describe('counting records as fan-out handles them', () => {
+  const quarter = (v: StoredVersion) => quarterOf(v.receivedAt);
+  const counts = (department: string, q: string) => ports.statistics.read([department], q).then((m) => m.get(department));
+
+  it('counts a batch with one ADD per department, quarter and measure, and one per enterprise and kind', async () => {
+    const { record: second } = await ingestRecord(ports, market, licence(code, 'XK-2'));
+    const { record: corrected } = await ingestRecord(ports, market, { ...licence(code, 'XK-2', { content: '预包装食品（含冷藏冷冻食品）销售' }), corrects: 1 });
+    const { record: registered } = await ingestRecord(ports, { ...market, scopes: ['records:write:registration'] }, registration(code, 'DJ-1'));
+    ports.statistics.adds.length = 0;
+    const directoryAdds: unknown[][] = [];
+    const countRecord = ports.directory.countRecord.bind(ports.directory);
+    ports.directory.countRecord = (...args) => {
+      directoryAdds.push(args);
+      return countRecord(...args);
+    };
+    expect(await fanoutBatch(ports, [inserted(registered, '90'), change, inserted(second, '200'), inserted(corrected, '300')], config)).toMatchObject({ notifications: expect.any(Number) });
+    expect(directoryAdds).toEqual([
+      [code, 'registration', 1],
+      [code, 'licence', 2],
+    ]);
+    expect(ports.statistics.adds.filter((a) => a.measure === 'provided' || a.measure === 'corrected')).toEqual([
+      { department: 'market', quarter: quarter(second), measure: 'provided', by: 3 },
+      { department: 'market', quarter: quarter(corrected), measure: 'corrected', by: 1 },
+    ]);
+    expect(await counts('market', quarter(corrected))).toMatchObject({ provided: 3, corrected: 1 });
+    expect((await ports.directory.get(code))?.counts).toEqual({ registration: 1, licence: 2 });
+  });
+
+  it('counts nothing again when the batch is delivered again', async () => {
+    const { record: second } = await ingestRecord(ports, market, licence(code, 'XK-1'));
+    await fanoutBatch(ports, [change], config);
+    ports.statistics.adds.length = 0;
+    await fanoutBatch(ports, [change], config);
+    expect(ports.statistics.adds.filter((a) => a.measure === 'provided')).toEqual([]);
+    expect(await counts('market', quarter(second))).toMatchObject({ provided: 1 });
+    expect((await ports.directory.get(code))?.counts).toEqual({ licence: 1 });
+  });
+
+  it('counts each record once when a batch fails part way and is retried from the failed change', async () => {
+    const { record: second } = await ingestRecord(ports, market, licence(code, 'XK-2'));
+    const put = ports.notifications.put.bind(ports.notifications);
+    let failing = true;
+    // The second change fails while writing its notifications: the first is handled and counted.
+    ports.notifications.put = async (n) => {
+      if (failing && JSON.stringify(n.event).includes(second.id)) throw new Error('throttled');
+      return put(n);
+    };
+    expect(await fanoutBatch(ports, [change, inserted(second, '200')], config)).toMatchObject({ failed: '200' });
+    expect(await counts('market', quarter(second))).toMatchObject({ provided: 1 });
+    failing = false;
+    // The event source retries from the failed change; a whole-batch redelivery counts nothing more either.
+    await fanoutBatch(ports, [inserted(second, '200')], config);
+    await fanoutBatch(ports, [change, inserted(second, '200')], config);
+    expect(await counts('market', quarter(second))).toMatchObject({ provided: 2 });
+    expect((await ports.directory.get(code))?.counts).toEqual({ licence: 2 });
+  });
+
+  it('has the batch retried from its first record when marking fails, and then counts each once', async () => {
+    const { record: second } = await ingestRecord(ports, market, licence(code, 'XK-2'));
+    const mark = ports.statistics.markCounted.bind(ports.statistics);
+    ports.statistics.markCounted = async () => {
+      throw new Error('throttled');
+    };
+    // A change that is no record version comes first: the retry starts at the first record's.
+    const other: StreamChange = { eventName: 'MODIFY', sequenceNumber: '50' };
+    expect(await fanoutBatch(ports, [other, change, inserted(second, '200')], config)).toMatchObject({ failed: '100', error: new Error('throttled') });
+    expect(await counts('market', quarter(second))).toMatchObject({ provided: 0 });
+    ports.statistics.markCounted = mark;
+    await fanoutBatch(ports, [change, inserted(second, '200')], config);
+    expect(await counts('market', quarter(second))).toMatchObject({ provided: 2 });
   });
 });

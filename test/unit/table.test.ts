@@ -60,6 +60,7 @@ import {
   unmatchedPhraseKey,
   sessionKey,
   statisticsKey,
+  recordCountedKey,
   importJobKey,
   importRowsKey,
   importReportKey,
@@ -192,6 +193,7 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.unmatchedPhrase]: unmatchedPhraseKey(sample.phrase),
   [ITEM_TYPES.nameIndex]: nameKey('嘉兴市南湖区禾味餐饮管理有限公司', '91350200MA2XYZ1234'),
   [ITEM_TYPES.statisticsCounter]: statisticsKey(sample.department, sample.quarter, Number(sample.shard)),
+  [ITEM_TYPES.recordCounted]: recordCountedKey(sample.recordId, 7),
   [ITEM_TYPES.licenceCover]: {
     ...coverKey(sample.creditCode),
     index: { ...uncoveredIndexKey(sample.region, sample.since, sample.creditCode), ...recheckIndexKey(sample.date, sample.creditCode) },
