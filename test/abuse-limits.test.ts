@@ -64,10 +64,10 @@ describe('per-client rate limits', () => {
     const db = documentClient(inject('dynamodbEndpoint'));
     const other = new DynamoRateWindowStore(new TableClient(db, ex.table));
     const clientId = 'cRaceWindow01';
-    await other.take(clientId, 99, 1000);
+    await other.reserve(clientId, 99, 1000, 1);
     // Between this instance's writes another instance starts window 100, then (its clock a little
     // ahead) window 101: each of this instance's writes meets the item as the other left it.
-    const between = [() => other.take(clientId, 100, 1000), () => other.take(clientId, 101, 1000)];
+    const between = [() => other.reserve(clientId, 100, 1000, 1), () => other.reserve(clientId, 101, 1000, 1)];
     const racing = {
       send: async (command: Parameters<typeof db.send>[0]) => {
         try {
@@ -78,7 +78,20 @@ describe('per-client rate limits', () => {
       },
     } as unknown as typeof db;
     const store = new DynamoRateWindowStore(new TableClient(racing, ex.table));
-    expect(await store.take(clientId, 100, 1000)).toBe(true);
+    expect(await store.reserve(clientId, 100, 1000, 1)).toBe(1);
+  });
+
+  it('hands out blocks of a window that never add up to more than the limit, across instances', async () => {
+    const db = documentClient(inject('dynamodbEndpoint'));
+    const instances = [0, 1, 2].map(() => new DynamoRateWindowStore(new TableClient(db, ex.table)));
+    const clientId = 'cBlockWindow1';
+    expect(await instances[0].reserve(clientId, 200, 20, 8)).toBe(8);
+    // Concurrent asks of 8 from three instances: only 12 are left, and the last asker gets what remains.
+    const granted = await Promise.all(instances.map((s) => s.reserve(clientId, 200, 20, 8)));
+    expect(granted.reduce((a, b) => a + b, 0)).toBe(12);
+    expect(await instances[1].reserve(clientId, 200, 20, 1)).toBe(0);
+    // The next second starts a window of its own.
+    expect(await instances[2].reserve(clientId, 201, 20, 8)).toBe(8);
   });
 
   it('takes a limit set on the client with npm run clients, within the client cache time', async () => {

@@ -398,8 +398,12 @@ export interface ImportJobStore {
 
 /** Clients' request counts, one window of a second at a time, shared by every api instance. */
 export interface RateWindowStore {
-  /** Counts one request of the client in `window` (epoch second); false, counting nothing, when `limit` are counted already. */
-  take(clientId: string, window: number, limit: number): Promise<boolean>;
+  /**
+   * Reserves up to `want` requests of the client's `limit` in `window` (epoch second) and returns
+   * how many it reserved: fewer when fewer are left, 0 when the window is full. What all callers
+   * reserve in a window never adds up to more than `limit`.
+   */
+  reserve(clientId: string, window: number, limit: number, want: number): Promise<number>;
 }
 
 /** Problem items (问题数据) raised by fan-out's checks, by record and by department. */

@@ -1,19 +1,27 @@
 /**
- * Per-client rate limits (按接入系统限流). Every authenticated request takes one unit from its
- * client's current one-second window, counted in the table so that every api instance shares the
- * count (state in one Lambda container would let a client multiply its limit by the number of
- * containers). Over the limit the request is refused with 429 and `Retry-After`, and the container
- * remembers the refusal until the window ends, so a client hammering past its limit costs no more
- * writes there. The limit is the client's own (`rateLimitPerSecond`, set with `npm run clients --
- * limit`) or the deployment's default.
+ * Per-client rate limits (按接入系统限流). A client's requests per second are counted in the table,
+ * so that every api instance shares the count (state in one Lambda container alone would let a
+ * client multiply its limit by the number of containers). An instance does not write the count
+ * on every request: it reserves a block of the client's current one-second window with one ADD
+ * and spends it in memory, reserving the next block when it runs out. The table never hands out
+ * more than the limit in a window, so the limit holds across instances; a block an instance does
+ * not use up is lost when the second ends (so with several busy instances a client can be refused
+ * a few blocks short of its limit), which is why blocks are small: they follow the client's recent
+ * demand on the instance and are at most an eighth of the limit (one request for a limit under 16,
+ * so small limits are counted request by request as before).
+ *
+ * Over the limit the request is refused with 429 and `Retry-After`, and the instance remembers the
+ * refusal until the window ends, so a client hammering past its limit costs no more writes there.
+ * The limit is the client's own (`rateLimitPerSecond`, set with `npm run clients -- limit`) or the
+ * deployment's default.
  */
 import { ProblemError } from './errors';
 import type { ApiClient } from './model';
 import type { Clock, RateWindowStore } from './ports';
 import { DEFAULT_RATE_LIMITS, type RateLimits } from './limits';
 
-/** How many refusals a container remembers; only authenticated clients enter, so it never fills in practice. */
-const REMEMBERED_REFUSALS = 10_000;
+/** How many clients a container keeps allowances and refusals for; only authenticated clients enter, so it never fills in practice. */
+const REMEMBERED_CLIENTS = 10_000;
 
 export function rateLimited(clientId: string, limit: number, retryAfterSeconds: number) {
   return new ProblemError(429, {
@@ -24,9 +32,39 @@ export function rateLimited(clientId: string, limit: number, retryAfterSeconds: 
   });
 }
 
+/**
+ * How many requests an instance reserves at once: a quarter of the client's demand on it (its
+ * requests in the last or the current second, whichever is more), so a steady client costs about
+ * four writes a second; at least one; at most an eighth of the limit, so instances that share a
+ * client's traffic leave each other room and little is lost at the second's end.
+ */
+export function reservationSize(limit: number, demand: number): number {
+  return Math.max(1, Math.min(Math.ceil(demand / 4), Math.floor(limit / 8)));
+}
+
+/** What an instance holds of a client's window. */
+interface Allowance {
+  window: number;
+  /** Reserved and not yet spent. */
+  left: number;
+  /** Requests seen in this window, and in the one before it when that was the last second. */
+  demand: number;
+  previousDemand: number;
+  /** The reservation under way: concurrent requests wait for it instead of writing too. */
+  pending?: Promise<void>;
+}
+
+/** Sets a key, forgetting the oldest when the map is full. */
+function remember<V>(map: Map<string, V>, key: string, value: V) {
+  map.delete(key);
+  if (map.size >= REMEMBERED_CLIENTS) map.delete(map.keys().next().value ?? '');
+  map.set(key, value);
+}
+
 export class RateLimiter {
   /** Client → the window (epoch second) in which this container saw it refused. */
   private readonly refused = new Map<string, number>();
+  private readonly allowances = new Map<string, Allowance>();
 
   constructor(
     private readonly ports: { rateWindows: RateWindowStore; clock: Clock },
@@ -38,11 +76,33 @@ export class RateLimiter {
     const limit = client.rateLimitPerSecond ?? this.limits.defaultPerSecond;
     const now = this.ports.clock.now().getTime();
     const window = Math.floor(now / 1000);
-    const retryAfter = Math.max(1, Math.ceil((window + 1) * 1000 - now) / 1000);
-    if (this.refused.get(client.clientId) === window) throw rateLimited(client.clientId, limit, Math.ceil(retryAfter));
-    if (await this.ports.rateWindows.take(client.clientId, window, limit)) return;
-    if (this.refused.size >= REMEMBERED_REFUSALS) this.refused.delete(this.refused.keys().next().value ?? '');
-    this.refused.set(client.clientId, window);
-    throw rateLimited(client.clientId, limit, Math.ceil(retryAfter));
+    const retryAfter = Math.ceil(Math.max(1, Math.ceil((window + 1) * 1000 - now) / 1000));
+    const allowance = this.allowance(client.clientId, window);
+    allowance.demand++;
+    for (;;) {
+      if (this.refused.get(client.clientId) === window) throw rateLimited(client.clientId, limit, retryAfter);
+      if (allowance.left > 0) {
+        allowance.left--;
+        return;
+      }
+      allowance.pending ??= this.reserve(client.clientId, allowance, limit).finally(() => (allowance.pending = undefined));
+      await allowance.pending;
+    }
+  }
+
+  /** The client's allowance in `window`, a new one (holding nothing) when the window moved on. */
+  private allowance(clientId: string, window: number): Allowance {
+    const held = this.allowances.get(clientId);
+    if (held?.window === window) return held;
+    const fresh = { window, left: 0, demand: 0, previousDemand: held?.window === window - 1 ? held.demand : 0 };
+    remember(this.allowances, clientId, fresh);
+    return fresh;
+  }
+
+  private async reserve(clientId: string, allowance: Allowance, limit: number) {
+    const want = reservationSize(limit, Math.max(allowance.demand, allowance.previousDemand));
+    const granted = await this.ports.rateWindows.reserve(clientId, allowance.window, limit, want);
+    allowance.left += granted;
+    if (granted === 0) remember(this.refused, clientId, allowance.window);
   }
 }

@@ -1,4 +1,4 @@
-/** Clients' request counts per one-second window (the RateWindowStore port). */
+/** Clients' request allowances per one-second window, reserved in blocks (the RateWindowStore port). */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -14,53 +14,63 @@ export class DynamoRateWindowStore implements RateWindowStore {
   constructor(private readonly t: TableClient) {}
 
   /**
-   * Counts one request in the current window while under the limit: true when counted, false when
-   * the window is full, undefined when the item holds another window (or none) and must be restarted.
+   * Adds `n` units to the current window if they all fit under the limit: `n` when added; the
+   * units left when the window holds too few (0 when it is full); undefined when the item holds
+   * another window (or none) and must be restarted.
    */
-  private async count(clientId: string, window: number, limit: number): Promise<boolean | undefined> {
+  private async count(clientId: string, window: number, limit: number, n: number): Promise<number | { left: number } | undefined> {
     try {
       await this.t.db.send(
         new UpdateCommand({
           TableName: this.t.table,
           Key: rateWindowKey(clientId),
-          UpdateExpression: 'ADD #count :one',
-          ConditionExpression: '#window = :window AND #count < :limit',
+          UpdateExpression: 'ADD #count :n',
+          ConditionExpression: '#window = :window AND #count <= :room',
           ExpressionAttributeNames: NAMES,
-          ExpressionAttributeValues: { ':one': 1, ':window': window, ':limit': limit },
+          ExpressionAttributeValues: { ':n': n, ':window': window, ':room': limit - n },
           ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
         }),
       );
-      return true;
+      return n;
     } catch (e) {
       if (!(e instanceof ConditionalCheckFailedException)) throw e;
       const old = e.Item ? unmarshall(e.Item) : undefined;
-      return old?.window === window ? false : undefined;
+      return old?.window === window ? { left: Math.max(0, limit - Number(old.count)) } : undefined;
     }
   }
 
-  async take(clientId: string, window: number, limit: number) {
-    if (limit < 1) return false;
-    for (let attempt = 0; attempt < RESTART_ATTEMPTS; attempt++) {
-      const counted = await this.count(clientId, window, limit);
-      if (counted !== undefined) return counted;
+  async reserve(clientId: string, window: number, limit: number, want: number) {
+    if (limit < 1) return 0;
+    let n = Math.max(1, Math.min(want, limit));
+    for (let attempt = 0; attempt < RESTART_ATTEMPTS;) {
+      const counted = await this.count(clientId, window, limit, n);
+      if (typeof counted === 'number') return counted;
+      if (counted) {
+        if (counted.left === 0) return 0;
+        // Fewer left than asked for: take what is left (others may take some first; n only shrinks).
+        n = counted.left;
+        continue;
+      }
       const started = await unlessConditionFails(
         this.t.db.send(
           new UpdateCommand({
             TableName: this.t.table,
             Key: rateWindowKey(clientId),
-            UpdateExpression: 'SET #window = :window, #count = :one, #type = :type',
+            UpdateExpression: 'SET #window = :window, #count = :n, #type = :type',
             // Any other window is restarted, an earlier or a later one: instances' clocks differ a little
             // at a second's boundary, and one behind must not find its client refused by one ahead.
             ConditionExpression: 'attribute_not_exists(#window) OR #window <> :window',
             ExpressionAttributeNames: { ...NAMES, '#type': ATTR.type },
-            ExpressionAttributeValues: { ':one': 1, ':window': window, ':type': ITEM_TYPES.rateWindow },
+            ExpressionAttributeValues: { ':n': n, ':window': window, ':type': ITEM_TYPES.rateWindow },
           }),
         ),
       );
-      if (started !== undefined) return true;
+      if (started !== undefined) return n;
       // Another instance restarted the item between the two writes: count again in whatever it holds now.
+      attempt++;
     }
-    // Instances at both sides of a second's boundary keep moving the item: only a full window refuses.
-    return true;
+    // Instances at both sides of a second's boundary keep moving the item: only a full window
+    // refuses, so this request is let through (one unit, counted nowhere).
+    return 1;
   }
 }

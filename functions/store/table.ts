@@ -168,7 +168,7 @@
  * | expire notifications and access-log entries | TTL on `expiresAtEpoch` (written with the item, epoch seconds) | 0 WCU: TTL deletes are free |
  * | erase a personal field (administrator)    | Query REC#id + UpdateItem SET data per version holding it + access-log PutItem | 0.5 RCU + 1 WCU per KB per version (+ the same on GSI2 for a published one) + 1 WCU |
  * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s; an id with no item for 30 s, apart) | 0.5 RCU, none while cached |
- * | count a request in its client's window    | UpdateItem RATE#<clientId>/WINDOW ADD count if the window is this second and count < limit; the first of a second SETs window and count | 1 WCU per request (2 on the first of a second); a refused one 1 WCU, then none in that instance until the second ends |
+ * | reserve a block of a client's window      | UpdateItem RATE#<clientId>/WINDOW ADD count :n if the window is this second and count <= limit - n (what is left when fewer remain); the first of a second SETs window and count | 1 WCU per block (2 on the first of a second): a block is a quarter of the client's demand on the instance, at most limit / 8; a refused one 1 WCU, then none in that instance until the second ends |
  * | list clients / exceptions                 | Query CLIENTS / CREDIT_CODE_EXCEPTIONS                 | one page                |
  * | a department's subscriptions (also the cap check on create) | Query SUBS, begins_with <department>#   | one page (at most MAX_SUBSCRIPTIONS_PER_DEPARTMENT items) |
  * | write or delete a subscription            | TransactWrite: Put/Delete SUBS/<department>#<id>, Update SUBS/!STAMP ADD revision | 2x (1 + 1) WCU |

@@ -257,12 +257,12 @@ export class MemoryCreditCodeExceptionStore implements CreditCodeExceptionStore 
 
 export class MemoryRateWindowStore implements RateWindowStore {
   readonly windows = new Map<string, { window: number; count: number }>();
-  async take(clientId: string, window: number, limit: number) {
+  async reserve(clientId: string, window: number, limit: number, want: number) {
     const w = this.windows.get(clientId);
     const count = w?.window === window ? w.count : 0;
-    if (count >= limit) return false;
-    this.windows.set(clientId, { window, count: count + 1 });
-    return true;
+    const n = Math.max(0, Math.min(want, limit - count));
+    this.windows.set(clientId, { window, count: count + n });
+    return n;
   }
 }
 

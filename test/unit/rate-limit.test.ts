@@ -1,0 +1,124 @@
+/**
+ * Per-client rate limits as api instances apply them: each reserves blocks of the client's shared
+ * one-second window and spends them in memory; the blocks never add up to more than the limit.
+ */
+import { describe, expect, it } from 'vitest';
+import { RateLimiter, reservationSize } from '../../functions/core/rate-limit';
+import type { ApiClient } from '../../functions/core/model';
+import { ProblemError } from '../../functions/core/errors';
+import { MemoryRateWindowStore } from '../fakes/ports';
+
+const client = (rateLimitPerSecond: number): ApiClient => ({
+  clientId: 'cmarket000001',
+  department: 'market',
+  name: 'market',
+  scopes: [],
+  keyHash: '00',
+  createdAt: '2026-11-01T00:00:00Z',
+  rateLimitPerSecond,
+});
+
+/** A shared window store that records each reservation (one table write each). */
+function sharedWindows() {
+  const store = new MemoryRateWindowStore();
+  const reservations: { want: number; granted: number }[] = [];
+  return {
+    reservations,
+    rateWindows: {
+      reserve: async (clientId: string, window: number, limit: number, want: number) => {
+        const granted = await store.reserve(clientId, window, limit, want);
+        reservations.push({ want, granted });
+        return granted;
+      },
+    },
+  };
+}
+
+const at = (ms: number) => ({ now: () => new Date(Date.UTC(2026, 10, 27, 2, 0, 0) + ms) });
+
+/** How many of `n` concurrent requests the limiter lets through. */
+async function admitted(limiter: RateLimiter, c: ApiClient, n: number) {
+  const results = await Promise.allSettled(Array.from({ length: n }, () => limiter.take(c)));
+  return results.filter((r) => r.status === 'fulfilled').length;
+}
+
+describe('the reservation rule', () => {
+  it('reserves a quarter of the recent demand, at least one, at most an eighth of the limit', () => {
+    expect(reservationSize(1_000_000, 0)).toBe(1);
+    expect(reservationSize(1_000_000, 1000)).toBe(250);
+    expect(reservationSize(1_000_000, 1001)).toBe(251);
+    expect(reservationSize(50, 1000)).toBe(6);
+    expect(reservationSize(50, 10)).toBe(3);
+    expect(reservationSize(16, 1000)).toBe(2);
+  });
+
+  it('counts a limit under 16 request by request', () => {
+    for (const limit of [1, 2, 5, 15]) expect(reservationSize(limit, 10_000)).toBe(1);
+  });
+});
+
+describe('RateLimiter', () => {
+  it('lets exactly the limit through in a second and refuses the rest with 429 and Retry-After', async () => {
+    const windows = sharedWindows();
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: at(400) });
+    const results = await Promise.allSettled(Array.from({ length: 12 }, () => limiter.take(client(5))));
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(5);
+    const refusal = results.find((r) => r.status === 'rejected');
+    expect(refusal?.status === 'rejected' && refusal.reason).toBeInstanceOf(ProblemError);
+    expect(refusal?.status === 'rejected' && (refusal.reason as ProblemError).toProblem()).toMatchObject({ status: 429, limit: 5, retryAfter: 1 });
+    // Refused once, the instance writes nothing more for the client in that second.
+    const writes = windows.reservations.length;
+    await expect(limiter.take(client(5))).rejects.toThrow(ProblemError);
+    expect(windows.reservations).toHaveLength(writes);
+  });
+
+  it('never lets instances together exceed the limit, however the traffic is spread', async () => {
+    const windows = sharedWindows();
+    const clock = at(0);
+    const instances = [0, 1, 2].map(() => new RateLimiter({ rateWindows: windows.rateWindows, clock }));
+    const c = client(400);
+    const counts = await Promise.all(instances.map((limiter, i) => admitted(limiter, c, [50, 200, 600][i])));
+    expect(counts.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(400);
+    expect(windows.reservations.reduce((a, r) => a + r.granted, 0)).toBeLessThanOrEqual(400);
+    // Blocks of at most an eighth of the limit: the busiest instance gets most of it.
+    expect(Math.max(...windows.reservations.map((r) => r.granted))).toBeLessThanOrEqual(50);
+    // What is lost is what instances reserved and did not spend: at most a block each.
+    expect(counts[0]).toBe(50);
+    expect(counts.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(400 - 3 * 50);
+  });
+
+  it('costs a few writes a second at a steady rate instead of one per request', async () => {
+    const windows = sharedWindows();
+    let now = 0;
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: { now: () => at(now).now() } });
+    const c = client(1_000_000);
+    // 1,000 requests a second, 16 at a time, for three seconds.
+    for (let second = 0; second < 3; second++) {
+      for (let burst = 0; burst < 1000 / 16; burst++) {
+        now = second * 1000 + burst * 16;
+        expect(await admitted(limiter, c, 16)).toBe(16);
+      }
+    }
+    // The first second ramps up from blocks of one; later ones need about four reservations.
+    const writes = windows.reservations.length;
+    expect(writes).toBeLessThan(40);
+  });
+
+  it('has concurrent requests of one instance wait for one reservation instead of each writing', async () => {
+    const windows = sharedWindows();
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: at(0) });
+    expect(await admitted(limiter, client(5), 5)).toBe(5);
+    expect(windows.reservations.map((r) => r.granted)).toEqual([1, 1, 1, 1, 1]);
+    expect(await admitted(limiter, client(1000), 64)).toBe(64);
+    expect(windows.reservations.length).toBeLessThan(5 + 64);
+  });
+
+  it('lets the client in again in the next second', async () => {
+    const windows = sharedWindows();
+    let now = 100;
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: { now: () => at(now).now() } });
+    expect(await admitted(limiter, client(3), 5)).toBe(3);
+    now = 1100;
+    expect(await admitted(limiter, client(3), 5)).toBe(3);
+  });
+});
