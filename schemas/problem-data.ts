@@ -28,10 +28,12 @@ export const ProblemDataItem = z
       .strictObject({
         at: z.iso.datetime(),
         by: z.strictObject({ department: z.string(), clientId: z.string() }).meta({ description: 'who closed it: the client that posted the later version, or that explained' }),
-        reason: z.enum(['corrected', 'superseded', 'explained']).meta({
-          description: 'corrected: a later version passes the check / superseded: a later version fails it too and has an item of its own / explained: the department explained',
+        reason: z.enum(['corrected', 'superseded', 'explained', 'registered']).meta({
+          description:
+            'corrected: a later version passes the check / superseded: a later version fails it too and has an item of its own / explained: the department explained / registered: the enterprise’s registration arrived (unknown-enterprise)',
         }),
         version: z.int().optional().meta({ description: 'the version that closed it' }),
+        registrationRecordId: z.string().optional().meta({ description: 'the registration whose arrival closed it (registered)' }),
         explanation: z.string().optional(),
       })
       .optional(),

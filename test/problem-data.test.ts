@@ -22,6 +22,7 @@ const unknownCo = code('MA2PDT01');
 const deregisteredCo = code('MA2PDT02');
 const restaurant = code('MA2PDT03');
 const haulier = code('MA2PDT04');
+const lateCo = code('MA2PDT06');
 
 type Item = ReturnType<typeof ProblemDataItem.parse>;
 const post = async (body: unknown, as: TestClient = 'market') => {
@@ -66,6 +67,28 @@ describe('checks as records arrive', () => {
     expect(await raisedOn('market', filed.id)).toMatchObject({ kind: 'filing', check: 'unknown-enterprise' });
     expect(await raisedOn('health', inspected.id)).toMatchObject({ kind: 'inspection', check: 'unknown-enterprise', department: 'health' });
     await waitFor(async () => (await problemNotices('health')).length === 1, 15_000, 'health’s notification');
+  });
+
+  it('the registration arriving later closes the unknown-enterprise items waiting for it, and a replay opens none again', async () => {
+    const licensed = await post(roadLicence(lateCo, 'PD-YS-6'), 'transport');
+    const filed = await post(filing(lateCo, 'PD-BA-6'));
+    const items = [await raisedOn('transport', licensed.id), await raisedOn('market', filed.id)];
+    expect(items.map((p) => p.check)).toEqual(['unknown-enterprise', 'unknown-enterprise']);
+
+    const reg = await post(registration(lateCo, 'PD-DJ-6', { businessScope: { licensed: ['道路货物运输（不含危险货物）'], general: [] } }));
+    const closed = [await raisedOn('transport', licensed.id, 'closed'), await raisedOn('market', filed.id, 'closed')];
+    for (const [i, c] of closed.entries()) {
+      expect(c).toMatchObject({ id: items[i].id, status: 'closed', closure: { reason: 'registered', registrationRecordId: reg.id, by: { department: 'market', clientId: ex.clientIds.market } } });
+      expect(ProblemDataItem.safeParse(c).success).toBe(true);
+    }
+    expect((await list('transport', '?limit=100')).items.map((p) => p.id)).not.toContain(items[0].id);
+
+    // The licence's change handled again (a stream replay) finds its item closed and raises nothing.
+    const fanout = new Fanout(ex.ports, ex.push?.fanoutConfig ?? { ackWithinHours: 72, supervisingDepartment: 'supervision' });
+    const [version] = await ex.ports.records.versions(licensed.id);
+    expect(await fanout.handle({ eventName: 'INSERT', sequenceNumber: '1', after: { type: 'record-version', value: version } })).toBe(0);
+    expect((await ex.call('GET', `/v1/problem-data/${items[0].id}`, { as: 'transport' })).body).toMatchObject({ status: 'closed', closure: { reason: 'registered' } });
+    expect(await ex.ports.problemData.waitingForRegistration(lateCo)).toEqual([]);
   });
 
   it('a licence decided after the enterprise was deregistered is an item', async () => {

@@ -415,6 +415,12 @@ export interface ProblemDataStore {
   ofRecord(recordId: string): Promise<ProblemItem[]>;
   /** Closes the item if it is open; the item as stored afterwards (the first closure stands), undefined when there is none. */
   close(id: string, closure: ProblemClosure): Promise<ProblemItem | undefined>;
+  /** Marks an item to be closed when the enterprise's registration arrives (idempotent). */
+  awaitRegistration(item: ProblemItem): Promise<void>;
+  /** The ids of the items waiting for the enterprise's registration. */
+  waitingForRegistration(creditCode: string): Promise<string[]>;
+  /** Ends the mark once the item is closed: it is no longer found (and expires from the table). */
+  doneWaiting(creditCode: string, id: string, at: string): Promise<void>;
   /** A department's items of one status and any of `checks`, newest first (open by when raised, closed by when closed). */
   list(department: string, status: ProblemStatus, checks: readonly ProblemCheck[], cursor: string | undefined, limit: number): Promise<Page<ProblemItem>>;
 }

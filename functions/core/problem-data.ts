@@ -2,7 +2,8 @@
  * Problem data (问题数据处理): checks of an arriving record that need other records, run by fan-out
  * as each version arrives. A finding becomes a problem item for the posting department, which
  * receives it in its inbox (cn.edx.problem-data.raised) and lists it; a later version of the record
- * that passes the check closes it, as does the department's explanation (problem-data-api.ts).
+ * that passes the check closes it, as does the department's explanation (problem-data-api.ts); an
+ * unknown-enterprise item also closes when the enterprise's registration arrives.
  *
  * The checks
  * - a licence, filing or inspection about a market entity the exchange holds no registration of
@@ -140,6 +141,10 @@ export async function checkRecord(
   registration: RecordSummary | undefined,
   enabled: readonly ProblemCheck[] = CHECK_NAMES,
 ): Promise<{ event: CloudEvent; department: string }[]> {
+  if (v.kind === 'registration') {
+    if (enabled.includes('unknown-enterprise')) await closeWaiting(ports, v);
+    return [];
+  }
   // A superseded version (a parked change read back from the table) is judged by the one after it.
   if (!CHECKS_OF[v.kind]?.some((c) => enabled.includes(c)) || v.supersededBy !== undefined) return [];
   const revokes = v.kind === 'penalty' && (v.data as { revokedLicence?: unknown }).revokedLicence !== undefined;
@@ -162,6 +167,8 @@ export async function checkRecord(
       status: 'open',
       raisedAt: now,
     });
+    // Marked again on a replay: a crash between the item and its mark leaves no item unmarked.
+    if (item.check === 'unknown-enterprise' && item.status === 'open') await ports.problemData.awaitRegistration(item);
     out.push({ event: problemRaisedEvent(item), department: item.department });
   }
   for (const p of earlier.filter((e) => e.status === 'open' && e.version < v.version && enabled.includes(e.check))) {
@@ -169,4 +176,23 @@ export async function checkRecord(
     await ports.problemData.close(p.id, { at: now, by: { department: v.department, clientId: v.clientId }, reason: again ? 'superseded' : 'corrected', version: v.version });
   }
   return out;
+}
+
+/**
+ * A registration arrived: the unknown-enterprise items waiting for it close as registered. The
+ * bound: a record checked at the same moment as its registration arrives (in another stream batch)
+ * may read the registration index before the registration is in it; its item is raised after this
+ * ran and stays open for the department to explain.
+ */
+async function closeWaiting(ports: Pick<Ports, 'problemData' | 'clock'>, registration: StoredVersion) {
+  const at = ports.clock.now().toISOString();
+  for (const id of await ports.problemData.waitingForRegistration(registration.creditCode)) {
+    await ports.problemData.close(id, {
+      at,
+      by: { department: registration.department, clientId: registration.clientId },
+      reason: 'registered',
+      registrationRecordId: registration.id,
+    });
+    await ports.problemData.doneWaiting(registration.creditCode, id, at);
+  }
 }

@@ -14,10 +14,16 @@ export type ProblemStatus = 'open' | 'closed';
 export interface ProblemClosure {
   at: string;
   by: { department: string; clientId: string };
-  /** corrected: a later version passes the check; superseded: a later version fails it too and has its own item; explained: the department explained. */
-  reason: 'corrected' | 'superseded' | 'explained';
+  /**
+   * corrected: a later version passes the check; superseded: a later version fails it too and has
+   * its own item; explained: the department explained; registered: the enterprise's registration
+   * arrived (an unknown-enterprise item).
+   */
+  reason: 'corrected' | 'superseded' | 'explained' | 'registered';
   /** The version that closed it (corrected, superseded). */
   version?: number;
+  /** The registration record whose arrival closed it (registered). */
+  registrationRecordId?: string;
   explanation?: string;
 }
 

@@ -1,10 +1,13 @@
 /** Problem items (问题数据) on DynamoDB (the ProblemDataStore port); keys and costs are in table.ts. */
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { decodeCursor, encodeCursor } from '../core/cursor';
 import type { Page, ProblemDataStore } from '../core/ports';
 import { parseProblemId, type ProblemCheck, type ProblemClosure, type ProblemItem, type ProblemStatus } from '../core/problem-items';
 import { strip, unlessConditionFails, type Item, type TableClient } from './client';
-import { ATTR, INDEXES, ITEM_TYPES, problemKey, problemListIndexKey, problemListPartition, problemPartition } from './table';
+import { ATTR, enterprisePartition, expiryOf, INDEXES, ITEM_TYPES, PROBLEM_WAITING_PREFIX, problemKey, problemListIndexKey, problemListPartition, problemPartition, problemWaitingKey } from './table';
+
+/** How long an ended waiting mark stays before the table's TTL removes it. */
+const ENDED_MARK_DAYS = 1;
 
 const LIST = INDEXES.open;
 
@@ -59,6 +62,43 @@ export class DynamoProblemDataStore implements ProblemDataStore {
     );
     // Closed meanwhile by another writer: theirs stands.
     return out?.Attributes ? toItem(out.Attributes) : this.get(id);
+  }
+
+  async awaitRegistration(p: ProblemItem) {
+    await unlessConditionFails(
+      this.t.db.send(
+        new PutCommand({
+          TableName: this.t.table,
+          Item: { ...problemWaitingKey(p.creditCode, p.id), [ATTR.type]: ITEM_TYPES.problemWaiting, id: p.id, department: p.department, raisedAt: p.raisedAt },
+          // A replay of the raising batch after the mark ended must not start it again.
+          ConditionExpression: 'attribute_not_exists(PK)',
+        }),
+      ),
+    );
+  }
+
+  async waitingForRegistration(creditCode: string) {
+    const items = await this.t.queryAll({
+      KeyConditionExpression: `${ATTR.pk} = :pk AND begins_with(${ATTR.sk}, :w)`,
+      FilterExpression: 'attribute_not_exists(#ended)',
+      ExpressionAttributeNames: { '#ended': ATTR.expiresAtEpoch },
+      ExpressionAttributeValues: { ':pk': enterprisePartition(creditCode), ':w': PROBLEM_WAITING_PREFIX },
+      ConsistentRead: true,
+    });
+    return items.map((i) => String(i.id));
+  }
+
+  async doneWaiting(creditCode: string, id: string, at: string) {
+    const ends = expiryOf(at, ENDED_MARK_DAYS);
+    await this.t.db.send(
+      new UpdateCommand({
+        TableName: this.t.table,
+        Key: problemWaitingKey(creditCode, id),
+        UpdateExpression: 'SET #ended = :ends',
+        ExpressionAttributeNames: { '#ended': ATTR.expiresAtEpoch },
+        ExpressionAttributeValues: { ':ends': ends[ATTR.expiresAtEpoch] },
+      }),
+    );
   }
 
   /** One query per check from where the last page stopped, merged newest first. */

@@ -51,6 +51,7 @@
  * | import-rows           | IMPORT#<jobId>         | ROWS#<chunk4>             |                                                            |
  * | import-report         | IMPORT#<jobId>         | REPORT#<chunk4>           |                                                            |
  * | problem-data          | PDATA#<recordId>       | <version6>#<check>        | GSI2 PDLIST#<department>#<status>#<check> / <at>#<id>      |
+ * | problem-waiting       | ENT#<creditCode>       | PDWAIT#<id>               |                                                            |
  *
  * Indexes
  * | index | serves                        | projection                                                         |
@@ -249,6 +250,8 @@
  * | one problem item (read, explain)          | GetItem PDATA#recordId/<version6>#<check> (key from the id) | 1 RCU (strong)  |
  * | close a problem item (correction, explanation) | UpdateItem status = open: SET closure, move GSI2 to PDLIST#d#closed#check | 1 WCU + 2 WCU on GSI2 (delete and put) |
  * | a department's problem items, one status  | Query GSI2 PDLIST#d#status#check, SK < cursor, desc, per check (4; 1 with kind), merged | 4 small queries per page |
+ * | an unknown-enterprise item waits for the registration | PutItem ENT#code/PDWAIT#id beside the item (a replay puts it again) | 1 WCU, only for such an item |
+ * | a registration arrives: the items waiting for it | Query ENT#code, begins_with PDWAIT# (strong), then UpdateItem (close) and DeleteItem per item | 1 RCU per registration version; 1 + 2 WCU (GSI2) + 1 WCU per item closed |
  *
  * Name index (名称查询). One small item per name an enterprise has had (its name, and each new one
  * after a change of name; former names stay findable), written by fan-out when a registration
@@ -369,6 +372,7 @@ export const ITEM_TYPES = {
   importRows: 'import-rows',
   importReport: 'import-report',
   problemData: 'problem-data',
+  problemWaiting: 'problem-waiting',
 } as const;
 export type ItemType = (typeof ITEM_TYPES)[keyof typeof ITEM_TYPES];
 
@@ -649,6 +653,9 @@ export const problemKey = (recordId: string, version: number, check: string) => 
 export const problemListPartition = (department: string, status: string, check: string) => `PDLIST#${department}#${status}#${check}`;
 /** `at` is when the item was raised while open, when it was closed once closed. */
 export const problemListSortKey = (at: string, id: string) => `${at}#${id}`;
+/** The mark of an unknown-enterprise item in the enterprise partition, found when the registration arrives. */
+export const PROBLEM_WAITING_PREFIX = 'PDWAIT#';
+export const problemWaitingKey = (creditCode: string, id: string) => ({ PK: enterprisePartition(creditCode), SK: `${PROBLEM_WAITING_PREFIX}${id}` });
 export const problemListIndexKey = (department: string, status: string, check: string, at: string, id: string) => ({
   [ATTR.gsi2pk]: problemListPartition(department, status, check),
   [ATTR.gsi2sk]: problemListSortKey(at, id),

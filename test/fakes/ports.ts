@@ -660,6 +660,20 @@ export class MemoryProblemDataStore implements ProblemDataStore {
     if (p.status === 'open') this.items.set(id, { ...p, status: 'closed', closedAt: closure.at, closure: copy(closure) });
     return copy(this.items.get(id));
   }
+  /** Enterprise → ids of the items waiting for its registration. */
+  readonly waiting = new Map<string, Set<string>>();
+  private readonly ended = new Set<string>();
+  async awaitRegistration(p: ProblemItem) {
+    if (this.ended.has(p.id)) return;
+    this.waiting.set(p.creditCode, new Set([...(this.waiting.get(p.creditCode) ?? []), p.id]));
+  }
+  async waitingForRegistration(creditCode: string) {
+    return [...(this.waiting.get(creditCode) ?? [])];
+  }
+  async doneWaiting(creditCode: string, id: string) {
+    this.waiting.get(creditCode)?.delete(id);
+    this.ended.add(id);
+  }
   async list(department: string, status: ProblemStatus, checks: readonly ProblemCheck[], cursor: string | undefined, limit: number) {
     const at = (p: ProblemItem) => `${p.status === 'open' ? p.raisedAt : p.closedAt}#${p.id}`;
     const hits = [...this.items.values()].filter((p) => p.department === department && p.status === status && checks.includes(p.check)).sort((a, b) => (at(a) < at(b) ? 1 : -1));

@@ -154,6 +154,24 @@ describe('closing and replays', () => {
     expect(inbox('transport')).toHaveLength(1);
   });
 
+  it('closes the unknown-enterprise items as registered when the registration arrives, once, and only those', async () => {
+    const licensed = await post(transport, roadLicence(haulier.creditCode, 'YS-1'));
+    const other = await post(transport, roadLicence(restaurant.creditCode, 'YS-2'));
+    ports.clock.advance(60_000);
+    const reg = await post(registrar, registration(haulier.creditCode, 'DJ-9'));
+    const byId = new Map(items().map((p) => [p.id, p]));
+    expect(byId.get(problemId(licensed.id, 1, 'unknown-enterprise'))).toMatchObject({
+      status: 'closed',
+      closure: { at: '2026-11-27T02:01:00.000Z', by: { department: registrar.department, clientId: registrar.clientId }, reason: 'registered', registrationRecordId: reg.id },
+    });
+    expect(byId.get(problemId(other.id, 1, 'unknown-enterprise'))).toMatchObject({ status: 'open' });
+    expect(await ports.problemData.waitingForRegistration(haulier.creditCode)).toEqual([]);
+    // The licence's change replayed after the registration opens nothing and marks nothing.
+    await fanoutBatch(ports, [{ eventName: 'INSERT', sequenceNumber: '7', after: { type: 'record-version', value: (await ports.records.versions(licensed.id))[0] } }], config);
+    expect(await ports.problemData.waitingForRegistration(haulier.creditCode)).toEqual([]);
+    expect(items().find((p) => p.id === problemId(licensed.id, 1, 'unknown-enterprise'))?.status).toBe('closed');
+  });
+
   it('leaves the findings of a later version standing when an earlier one is replayed after it', async () => {
     const { record: v1 } = await ingestRecord(ports, transport, roadLicence(haulier.creditCode, 'YS-1'));
     const v2 = await post(transport, { ...roadLicence(haulier.creditCode, 'YS-1'), data: { ...roadLicence(haulier.creditCode, 'YS-1').data, content: '道路普通货物运输（更正）' }, corrects: 1 });

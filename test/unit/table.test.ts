@@ -67,6 +67,7 @@ import {
   nameKey,
   problemKey,
   problemListIndexKey,
+  problemWaitingKey,
 } from '../../functions/store/table';
 
 const header = readFileSync(new URL('../../functions/store/table.ts', import.meta.url), 'utf8').split('*/')[0];
@@ -203,6 +204,7 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.importRows]: importRowsKey(sample.jobId, 3),
   [ITEM_TYPES.importReport]: importReportKey(sample.jobId, 3),
   [ITEM_TYPES.problemData]: { ...problemKey(sample.recordId, 7, sample.check), index: problemListIndexKey(sample.department, sample.status, sample.check, sample.at, sample.id) },
+  [ITEM_TYPES.problemWaiting]: problemWaitingKey(sample.creditCode, sample.id),
 };
 
 describe('the items table in the header', () => {
