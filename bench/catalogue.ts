@@ -4,37 +4,23 @@
  * notices, licence cover, unmatched phrases), and the uncovered list's page latency with 10k and
  * 100k enterprises uncovered in a district. Prints figures; asserts nothing.
  */
-import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { createClient } from '../functions/core/clients';
 import { fanoutBatch } from '../functions/core/fanout';
 import { ingestRecord } from '../functions/core/ingest';
 import { listUncovered } from '../functions/core/uncovered';
 import type { ApiClient, StoredCover } from '../functions/core/model';
 import { seedCatalogue } from '../functions/core/catalogue-seed';
-import { runtimePorts } from '../functions/runtime';
 import { licence, makeCreditCode, registration } from '../local/samples';
-import { ensureTable, startLocalServices } from '../local/services';
-
-const out = (name: string, value: string) => console.log(`${name.padEnd(62)} ${value}`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const ORG = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-/** The n-th organisation-code body: distinct codes for many enterprises. */
-const body = (prefix: string, n: number) => {
-  let s = '';
-  for (let i = 0, v = n; i < 8 - prefix.length; i++, v = Math.floor(v / ORG.length)) s = ORG[v % ORG.length] + s;
-  return prefix + s;
-};
+import { startLocalServices } from '../local/services';
+import { pct } from './common';
+import { meteredPorts, orgBody, out } from './setup';
 
 const services = await startLocalServices();
 try {
-  const table = 'bench-catalogue';
-  await ensureTable(services.dynamodbEndpoint, table);
-  const capacity: { op: string; items: ConsumedCapacity[] }[] = [];
-  const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint, store: { onCapacity: (op, items) => capacity.push({ op, items }) } });
+  const { ports, capacity, units: unitsOf } = await meteredPorts(services.dynamodbEndpoint, 'bench-catalogue');
   console.log('Loading the catalogue ...');
   await seedCatalogue(ports);
-  const units = (match: (op: string) => boolean, kind: 'read' | 'write') =>
-    capacity.filter((c) => match(c.op) && (kind === 'read') === /Get|Query/.test(c.op)).reduce((s, c) => s + c.items.reduce((t, i) => t + (i.CapacityUnits ?? 0), 0), 0);
+  const units = (match: (op: string) => boolean, kind: 'read' | 'write') => unitsOf((op) => match(op) && (kind === 'read') === /Get|Query/.test(op));
   // In the steady state an ingest reads nothing else: any read is the catalogue's (or a cached list's refresh).
   const catalogueOp = (op: string) => /Get|Query/.test(op);
 
@@ -43,7 +29,7 @@ try {
   await ingestRecord(ports, client, licence(makeCreditCode('91', '330402', 'MA2W0000'), 'XK-warm'));
   capacity.length = 0;
   const N = 500;
-  for (let i = 0; i < N; i++) await ingestRecord(ports, client, licence(makeCreditCode('91', '330402', body('MA2W', i + 1)), `XK-${i}`));
+  for (let i = 0; i < N; i++) await ingestRecord(ports, client, licence(makeCreditCode('91', '330402', orgBody('MA2W', i + 1)), `XK-${i}`));
   out(`catalogue reads per ingested licence (${N} records, steady state)`, `${(units(catalogueOp, 'read') / N).toFixed(3)} RCU (${capacity.filter((c) => catalogueOp(c.op)).length} reads in all)`);
   out('  write units per ingested licence, for comparison', `${(units(() => true, 'write') / N).toFixed(2)} WCU`);
 
@@ -73,7 +59,7 @@ try {
       Array.from({ length: 32 }, async () => {
         while (next < count) {
           const i = next++;
-          const code = makeCreditCode('91', region, body(prefix, i));
+          const code = makeCreditCode('91', region, orgBody(prefix, i));
           const day = String(1 + (i % 28)).padStart(2, '0');
           const cover: StoredCover = { creditCode: code, rev: 1, region, holdings: {}, uncovered: ['ZJ-SC-FOOD-01'], uncoveredSince: `2026-10-${day}`, asOf: '2026-11-27' };
           if (!(await ports.cover.save(cover, {}))) throw new Error(`cover of ${code} exists`);

@@ -3,26 +3,18 @@
  * next to 1,000 single GetItems of the same items) and name search latency p50/p99 (next to one
  * GetItem), on the local stack. Prints figures; asserts nothing.
  */
-import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createClient } from '../functions/core/clients';
 import { compareEnterprises } from '../functions/core/compare';
 import { searchByName } from '../functions/core/names';
 import { normaliseName } from '../functions/core/name-key';
-import { runtimePorts } from '../functions/runtime';
 import { documentClient } from '../functions/store/aws';
 import { directoryKey } from '../functions/store/table';
 import { makeCreditCode } from '../local/samples';
-import { ensureTable, startLocalServices } from '../local/services';
+import { startLocalServices } from '../local/services';
+import { pct } from './common';
+import { meteredPorts, orgBody, out } from './setup';
 
-const out = (name: string, value: string) => console.log(`${name.padEnd(62)} ${value}`);
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const ORG = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const body = (prefix: string, n: number) => {
-  let s = '';
-  for (let i = 0, v = n; i < 8 - prefix.length; i++, v = Math.floor(v / ORG.length)) s = ORG[v % ORG.length] + s;
-  return prefix + s;
-};
 const N = 1000;
 const DISTRICTS = ['嘉兴市南湖区', '嘉兴市秀洲区', '杭州市西湖区', '宁波市鄞州区'];
 const TRADES = ['餐饮管理', '道路运输', '信息科技', '粮油贸易', '建筑工程'];
@@ -30,13 +22,10 @@ const TRADES = ['餐饮管理', '道路运输', '信息科技', '粮油贸易', 
 const services = await startLocalServices();
 try {
   const table = 'bench-enterprises';
-  await ensureTable(services.dynamodbEndpoint, table);
-  const capacity: { op: string; items: ConsumedCapacity[] }[] = [];
-  const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint, store: { onCapacity: (op, items) => capacity.push({ op, items }) } });
-  const units = (match: (op: string) => boolean) => capacity.filter((c) => match(c.op)).reduce((s, c) => s + c.items.reduce((t, i) => t + (i.CapacityUnits ?? 0), 0), 0);
+  const { ports, capacity, units } = await meteredPorts(services.dynamodbEndpoint, table);
 
   console.log(`Writing ${N} directory entries and their names ...`);
-  const codes = Array.from({ length: N }, (_, i) => makeCreditCode('91', '330402', body('MA4', i)));
+  const codes = Array.from({ length: N }, (_, i) => makeCreditCode('91', '330402', orgBody('MA4', i)));
   let next = 0;
   await Promise.all(
     Array.from({ length: 16 }, async () => {
