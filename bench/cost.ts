@@ -4,12 +4,14 @@
  *
  * RECORDS inspections (BENCH_COST_RECORDS, default 200) are posted through the api and fanned out
  * by the real fan-out and delivery handlers to three departments' webhooks; every DynamoDB request
- * is metered per function (capacity as DynamoDB reports it, table and indexes), SQS requests and
+ * is metered per function (capacity as DynamoDB reports it, table and indexes; a transaction's from
+ * the items it writes, which DynamoDB Local reports short), SQS requests and
  * secret openings are counted, and each handler's duration is timed. 197 other subscriptions sit
  * in the subscriptions partition without matching, so that fan-out reads a partition of 200.
  * Prints two tables; asserts nothing.
  */
-import type { ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import type { AttributeValue, ConsumedCapacity } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { httpPoster } from '../functions/adapters/webhook-poster';
 import { AesGcmSecretBox } from '../functions/adapters/secret-box';
 import { createApp } from '../functions/api/app';
@@ -77,9 +79,46 @@ const PARTITION = { read: 3000, write: 1000 } as const;
 const PROVINCE = { recordsPerDay: 2_000_000, peakFactor: 5, subscriptions: 3_000, recordsPerFanoutBatch: 10, largeDepartmentNotificationsPerDay: 1_000_000 } as const;
 
 type Metered = { op: string; items: ConsumedCapacity[] }[];
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/** An attribute value's size as DynamoDB bills it (developer guide, "Item sizes"). */
+function valueSize(v: AttributeValue): number {
+  if (v.S !== undefined) return Buffer.byteLength(v.S);
+  if (v.N !== undefined) return Math.ceil(v.N.replace(/^-|\.|^0+|0+$/g, '').length / 2) + 1;
+  if (v.B !== undefined) return v.B.length;
+  if (v.BOOL !== undefined || v.NULL !== undefined) return 1;
+  if (v.SS) return sum(v.SS.map((x) => Buffer.byteLength(x)));
+  if (v.NS) return sum(v.NS.map((x) => valueSize({ N: x })));
+  if (v.L) return 3 + sum(v.L.map((x) => valueSize(x) + 1));
+  if (v.M) return 3 + sum(Object.entries(v.M).map(([k, x]) => Buffer.byteLength(k) + valueSize(x) + 1));
+  return 0;
+}
+const itemSize = (item: Record<string, AttributeValue>) => sum(Object.entries(item).map(([k, v]) => Buffer.byteLength(k) + valueSize(v)));
+const asAttributes = (item: Record<string, unknown>): Record<string, AttributeValue> =>
+  typeof item.PK === 'string' ? marshall(item, { removeUndefinedValues: true, convertClassInstanceToMap: true }) : (item as Record<string, AttributeValue>);
+
+/**
+ * A transaction's units as DynamoDB bills them: 2 WRU per KB of each item it writes. DynamoDB
+ * Local reports one item's units for the whole transaction, so they are computed from the items
+ * sent: a put's own size; an update, delete or condition check at least 1 KB (their stored size
+ * is not in the request, so this is a lower bound). No transaction on these paths writes an item
+ * with index keys. The operation is named by the types of the items it puts.
+ */
+function transactionCapacity(input: Record<string, unknown>, reported: ConsumedCapacity[]): { op: string; items: ConsumedCapacity[] } {
+  const actions = (input.TransactItems ?? []) as { Put?: { Item: Record<string, unknown> } }[];
+  const computed = sum(actions.map((a) => 2 * (a.Put ? Math.max(1, Math.ceil(itemSize(asAttributes(a.Put.Item)) / 1024)) : 1)));
+  const types = [...new Set(actions.map((a) => (a.Put ? String(unmarshall(asAttributes(a.Put.Item)).type) : 'update')))].sort().join('+');
+  const stated = sum(reported.map((c) => c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0));
+  const units = Math.max(computed, stated);
+  return { op: `TransactWriteItemsCommand ${types}`, items: [{ TableName: reported[0]?.TableName, CapacityUnits: units, Table: { CapacityUnits: units } }] };
+}
+
 const meter = () => {
   const list: Metered = [];
-  return { list, listener: (op: string, items: ConsumedCapacity[]) => list.push({ op, items }) };
+  return {
+    list,
+    listener: (op: string, items: ConsumedCapacity[], input: Record<string, unknown>) => list.push(op === 'TransactWriteItemsCommand' ? transactionCapacity(input, items) : { op, items }),
+  };
 };
 /** Table and index units of the entries whose operation matches. */
 function units(list: Metered, match: (op: string) => boolean = () => true) {
@@ -98,7 +137,6 @@ const isWrite = (op: string) => !isRead(op);
 const errorsOnly: Sink = (line) => {
   if (line.level === 'error') console.error(JSON.stringify(line));
 };
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 const usd = (x: number) => `$${x.toFixed(x < 0.1 ? 4 : 2)}`;
 const timed =
   <E, R>(handler: (event: E) => Promise<R>, into: number[]) =>

@@ -28,8 +28,10 @@ export type QueryInput = Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKe
  * Receives the capacity each request consumed (benchmarks). `operation` is the command and what
  * it touched: the written item's type or the queried index. The command is the low-level one the
  * document client sends, e.g. `PutItemCommand record-version`, `QueryCommand GSI1`, `GetItemCommand`.
+ * `input` is the request as sent, for what the capacity alone does not tell (the items of a
+ * transaction, whose units DynamoDB Local reports short).
  */
-export type CapacityListener = (operation: string, capacity: ConsumedCapacity[]) => void;
+export type CapacityListener = (operation: string, capacity: ConsumedCapacity[], input: Item) => void;
 
 /** The item's own `type`, marshalled or not (the middleware may see either form). */
 function itemType(item: unknown): string | undefined {
@@ -48,7 +50,7 @@ export function meterCapacity(db: DynamoDBDocumentClient, listener: CapacityList
       const out = await next(args);
       const consumed = (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
       const target = itemType(input.Item) ?? (typeof input.IndexName === 'string' ? input.IndexName : undefined);
-      if (consumed) listener([context.commandName, target].filter(Boolean).join(' '), [consumed].flat());
+      if (consumed) listener([context.commandName, target].filter(Boolean).join(' '), [consumed].flat(), input);
       return out;
     },
     { step: 'initialize', name: 'meterCapacity' },
