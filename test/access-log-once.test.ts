@@ -2,7 +2,9 @@
  * Receipts logged once, on DynamoDB Local: a delivery batch's receipts of one enterprise are
  * chained in one write, a receipt logged before is left out while the others are written, and
  * two deliverers (two containers) logging the same enterprise at once still leave one unbroken
- * chain with each receipt in it once.
+ * chain with each receipt in it once. A push's once-marker is its notification's delivered mark,
+ * written with the entry; a push logged under its key alone (before delivered marks) is not logged
+ * again when its delivery is retried, and is marked delivered then.
  */
 import { describe, expect, it } from 'vitest';
 import { verifyAccessLog } from '../functions/core/access-log';
@@ -10,6 +12,7 @@ import type { AccessLogEntry, AccessRecord } from '../functions/core/model';
 import { runtimePorts } from '../functions/runtime';
 import { makeCreditCode } from '../local/samples';
 import { newTable } from './helpers';
+import { SAMPLE_NOTIFICATION_ID, sampleNotification } from './fakes/notifications';
 
 const receipt = (creditCode: string, department: string, n: number): { record: AccessRecord; key: string } => ({
   record: {
@@ -77,5 +80,34 @@ describe('receipts logged once', () => {
     const resources = log.map((e) => e.resource);
     expect(new Set(resources).size).toBe(25);
     expect(resources).toEqual(expect.arrayContaining([...receipts.map((r) => r.record.resource), 'profile']));
+  });
+
+  it("marks a push's notification delivered in the write that logs it, once", async () => {
+    const { table, dynamodbEndpoint } = await newTable();
+    const ports = runtimePorts({ table, dynamodbEndpoint });
+    const n = sampleNotification();
+    await ports.notifications.put(n);
+    const delivered = { ...n.delivery, status: 'delivered' as const, attempts: 1, deliveredAt: '2026-11-27T02:00:01.000Z' };
+    const push = { ...receipt(n.event.subject, 'health', 1), delivered: { department: 'health', id: SAMPLE_NOTIFICATION_ID, delivery: delivered } };
+    await ports.accessLog.appendOnce([push]);
+    expect((await ports.notifications.get('health', SAMPLE_NOTIFICATION_ID))?.delivery).toEqual(delivered);
+    // The same push again (another copy of the message, a retry): nothing more is logged.
+    await ports.accessLog.appendOnce([push, { ...push, keyMarker: true }]);
+    await ports.accessLog.appendOnce([{ ...push, keyMarker: true }]);
+    expect((await wholeLog(ports, n.event.subject)).map((e) => e.resource)).toEqual(['notification:ntf_1']);
+  });
+
+  it('does not log again a push logged under its key alone, and marks it delivered when its delivery is retried', async () => {
+    const { table, dynamodbEndpoint } = await newTable();
+    const ports = runtimePorts({ table, dynamodbEndpoint });
+    const n = sampleNotification();
+    await ports.notifications.put(n);
+    const logged = receipt(n.event.subject, 'health', 1);
+    // How a push was logged before delivered marks: a marker under its key, the delivery marked after it.
+    await ports.accessLog.appendOnce([logged]);
+    const delivered = { ...n.delivery, status: 'delivered' as const, attempts: 2, deliveredAt: '2026-11-27T02:10:00.000Z' };
+    await ports.accessLog.appendOnce([{ ...logged, delivered: { department: 'health', id: SAMPLE_NOTIFICATION_ID, delivery: delivered }, keyMarker: true }]);
+    expect((await wholeLog(ports, n.event.subject)).map((e) => e.resource)).toEqual(['notification:ntf_1']);
+    expect((await ports.notifications.get('health', SAMPLE_NOTIFICATION_ID))?.delivery).toEqual(delivered);
   });
 });

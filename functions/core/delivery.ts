@@ -130,11 +130,16 @@ async function deliverOne(
     const headers = webhookHeaders(keys, n.id, Math.floor(now.getTime() / 1000), body);
     const res = await post(sub.webhook.url, headers, body, config.timeoutMs);
     if (res.status >= 200 && res.status < 300) {
-      // Logged (with the batch's other receipts) before the delivery is marked, so a crash between
-      // the two retries the log write, never skips it.
-      await receipts.log({ n, channel: 'push', reader: { clientId: sub.clientId ?? `department:${n.department}`, department: n.department }, purpose: n.purpose ?? purposeOf(sub) });
       const deliveredAt = ports.clock.now();
-      await ports.notifications.updateDelivery(n.department, n.id, { ...n.delivery, ...attempt, status: 'delivered', deliveredAt: deliveredAt.toISOString(), lastError: undefined });
+      const delivered = { ...n.delivery, ...attempt, status: 'delivered' as const, deliveredAt: deliveredAt.toISOString(), lastError: undefined };
+      if (isRecordEventType(n.event.type)) {
+        // Logged (with the batch's other receipts) in the write that marks it delivered: a crash
+        // before it leaves the delivery to be retried and logged, never marked and unlogged.
+        const reader = { clientId: sub.clientId ?? `department:${n.department}`, department: n.department };
+        await receipts.log({ n, channel: 'push', reader, purpose: n.purpose ?? purposeOf(sub), delivered, retried: m.receiveCount > 1 });
+      } else {
+        await ports.notifications.updateDelivery(n.department, n.id, delivered);
+      }
       report({ ...about, outcome: 'delivered', latencyMs: Math.max(0, deliveredAt.getTime() - Date.parse(n.event.time)) });
       return 'done';
     }

@@ -106,9 +106,11 @@ export interface AccessLogStore {
   /**
    * Appends each record once per its `key`: a notification pushed again or pulled again by the
    * same client is logged once, however often it is retried. Records of one enterprise are
-   * chained together, in the order given.
+   * chained together, in the order given. A push's record names its notification's delivered
+   * mark instead: written with the entry, it is the push's once-marker, so a delivery is marked
+   * delivered exactly when its push is logged (see OnceRecord).
    */
-  appendOnce(records: { record: AccessRecord; key: string }[]): Promise<void>;
+  appendOnce(records: OnceRecord[]): Promise<void>;
   /** Newest first. */
   list(creditCode: string, cursor: string | undefined, limit: number): Promise<Page<AccessLogEntry>>;
 }
@@ -153,6 +155,19 @@ export interface SubscriptionStore {
   delete(department: string, id: string): Promise<boolean>;
   /** The revision of the whole set, moved by every put and delete: a cheap "has anything changed?". */
   revision(): Promise<number>;
+}
+
+/** A record to log once (AccessLogStore.appendOnce). */
+export interface OnceRecord {
+  record: AccessRecord;
+  key: string;
+  /** A push: the delivered mark written with the entry (and none if the mark exists: pushed and logged before). */
+  delivered?: { department: string; id: string; delivery: StoredNotification['delivery'] };
+  /**
+   * Also a marker under `key` as logged-once pushes had before their delivered marks: set on a
+   * retried delivery, so that a push logged that way but not yet marked is not logged twice.
+   */
+  keyMarker?: boolean;
 }
 
 export interface NotificationStore {

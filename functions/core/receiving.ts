@@ -51,21 +51,27 @@ export interface Receipt {
   channel: 'push' | 'pull';
   reader: { clientId: string; department: string };
   purpose: string;
+  /** A push: the notification's delivery as delivered, recorded with the receipt. */
+  delivered?: StoredNotification['delivery'];
+  /** A push on a retried delivery, which a version logging pushes under their key alone may have logged. */
+  retried?: boolean;
 }
 
 /**
  * Logs record events reaching departments as accesses to the enterprises' data. Each is filed
  * under its time with a key per notification, channel and reader, so a retried delivery or a
  * repeated pull writes no second entry; `at` is when it first happened. The receipts of one
- * enterprise are chained in one write (a delivery batch, an inbox page).
+ * enterprise are chained in one write (a delivery batch, an inbox page); a push's receipt marks
+ * its notification delivered in that write.
  */
 export async function logReceipts(ports: Ports, receipts: Receipt[]) {
   const at = ports.clock.now().toISOString();
   const records = receipts
     .filter(({ n }) => isRecordEventType(n.event.type))
-    .map(({ n, channel, reader, purpose }) => ({
+    .map(({ n, channel, reader, purpose, delivered, retried }) => ({
       record: { creditCode: n.event.subject, at, clientId: reader.clientId, department: reader.department, purpose, resource: `notification:${n.id}`, channel } satisfies AccessRecord,
       key: `${channel}:${n.id}:${reader.clientId}`,
+      ...(delivered ? { delivered: { department: n.department, id: n.id, delivery: delivered }, ...(retried ? { keyMarker: true } : {}) } : {}),
     }));
   if (records.length) await ports.accessLog.appendOnce(records);
 }

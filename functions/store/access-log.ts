@@ -4,14 +4,26 @@
  * (core/access-log.ts). Every write is a put on a free position, never an update or a delete (IAM
  * allows no other); items carry the retention's expiry for the table's TTL.
  */
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { chain } from '../core/access-log';
 import type { AccessLogEntry, AccessRecord } from '../core/model';
-import type { AccessLogStore, Page } from '../core/ports';
-import { strip, type Item, type TableClient } from './client';
+import type { AccessLogStore, OnceRecord, Page } from '../core/ports';
+import { strip, unlessConditionFails, type Item, type TableClient } from './client';
 import { decodeCursor, encodeCursor } from '../core/cursor';
-import { ACCESS_CHAIN_PREFIX, accessLogKey, accessLogOnceKey, accessLogPartition, ATTR, DEFAULT_RETENTION, enterprisePartition, expiryOf, ITEM_TYPES, LEGACY_ACCESS_LOG_PREFIX } from './table';
+import {
+  ACCESS_CHAIN_PREFIX,
+  accessLogKey,
+  accessLogOnceKey,
+  accessLogPartition,
+  ATTR,
+  DEFAULT_RETENTION,
+  enterprisePartition,
+  expiryOf,
+  ITEM_TYPES,
+  LEGACY_ACCESS_LOG_PREFIX,
+  notificationDeliveredItem,
+} from './table';
 
 /**
  * Positions tried before giving up. A lost race hands back the entry that took the position, so the
@@ -32,6 +44,8 @@ export class DynamoAccessLogStore implements AccessLogStore {
     private readonly t: TableClient,
     private readonly retentionDays = DEFAULT_RETENTION.accessLogDays,
     private readonly anchor?: AccessAnchor,
+    /** Delivered marks (the once-markers of pushes) are kept as long as notifications. */
+    private readonly notificationDays = DEFAULT_RETENTION.notificationDays,
   ) {}
 
   private item(entry: AccessLogEntry & { seq: number }): Item {
@@ -78,15 +92,17 @@ export class DynamoAccessLogStore implements AccessLogStore {
    * Each record once per its key, the records of one enterprise chained in one transaction (its
    * once-markers and its entries, up to 50 records a transaction): a delivery batch pushing one
    * record event to several departments reads the chain's head once and writes once, where one
-   * append per delivery would race the others for the same positions. A record whose marker
-   * exists (logged before: a retry, another pull) is left out and the rest chained again.
+   * append per delivery would race the others for the same positions. A push's once-marker is its
+   * notification's delivered mark, so one write logs the push and marks the delivery. A record
+   * whose marker exists (logged before: a retry, another pull) is left out and the rest chained
+   * again.
    */
-  async appendOnce(records: { record: AccessRecord; key: string }[]) {
-    const byEnterprise = new Map<string, { record: AccessRecord; key: string }[]>();
+  async appendOnce(records: OnceRecord[]) {
+    const byEnterprise = new Map<string, OnceRecord[]>();
     const seen = new Set<string>();
     for (const r of records) {
-      // One transaction may not touch an item twice: a key given twice is logged once anyway.
-      const id = `${r.record.creditCode}#${r.key}`;
+      // One transaction may not touch an item twice: a record given twice is logged once anyway.
+      const id = r.delivered ? `delivered#${r.delivered.department}#${r.delivered.id}` : `${r.record.creditCode}#${r.key}`;
       if (seen.has(id)) continue;
       seen.add(id);
       byEnterprise.set(r.record.creditCode, [...(byEnterprise.get(r.record.creditCode) ?? []), r]);
@@ -117,33 +133,46 @@ export class DynamoAccessLogStore implements AccessLogStore {
     return mine;
   }
 
-  private async chainOnce(creditCode: string, records: { record: AccessRecord; key: string }[]) {
+  /** A record's once-markers: its delivered mark (a push), a marker under its key (a pull), or both (a retried push). */
+  private markers(creditCode: string, r: OnceRecord, seq: number): Item[] {
+    const keyed = { ...accessLogOnceKey(creditCode, r.key), [ATTR.type]: ITEM_TYPES.accessLogOnce, ...expiryOf(r.record.at, this.retentionDays), seq };
+    if (!r.delivered) return [keyed];
+    const mark = notificationDeliveredItem(r.delivered.department, r.delivered.id, r.delivered.delivery, this.notificationDays);
+    return r.keyMarker ? [mark, keyed] : [mark];
+  }
+
+  private async chainOnce(creditCode: string, records: OnceRecord[]) {
     const absent = `attribute_not_exists(${ATTR.pk})`;
     let pending = records;
+    // Pushes logged under their key before delivered marks existed, whose mark is still to write.
+    const unmarked: OnceRecord[] = [];
     for (let attempt = 0; attempt < APPEND_ATTEMPTS && pending.length; attempt++) {
       let previous = await this.latest(creditCode);
       const entries = pending.map(({ record }) => (previous = chain(record, previous)));
-      const markers = pending.map(({ record, key }, i) => ({
-        Put: {
-          TableName: this.t.table,
-          Item: { ...accessLogOnceKey(creditCode, key), [ATTR.type]: ITEM_TYPES.accessLogOnce, ...expiryOf(record.at, this.retentionDays), seq: entries[i].seq },
-          ConditionExpression: absent,
-        },
-      }));
+      const markers = pending.flatMap((r, i) => this.markers(creditCode, r, entries[i].seq).map((item) => ({ owner: i, item })));
       try {
         await this.t.db.send(
-          new TransactWriteCommand({ TransactItems: [...markers, ...entries.map((entry) => ({ Put: { TableName: this.t.table, Item: this.item(entry), ConditionExpression: absent } }))] }),
+          new TransactWriteCommand({
+            TransactItems: [...markers, ...entries.map((entry) => ({ item: this.item(entry) }))].map(({ item }) => ({ Put: { TableName: this.t.table, Item: item, ConditionExpression: absent } })),
+          }),
         );
         for (const entry of entries) this.anchor?.(entry);
-        return;
+        pending = [];
       } catch (e) {
         if (!(e instanceof TransactionCanceledException)) throw e;
         // Those logged before are done; if none was, a position was taken: chain again either way.
         const reasons = e.CancellationReasons ?? [];
-        pending = pending.filter((_, i) => reasons[i]?.Code !== 'ConditionalCheckFailed');
+        const before = markers.filter((_, i) => reasons[i]?.Code === 'ConditionalCheckFailed');
+        for (const m of before) if (m.item[ATTR.type] === ITEM_TYPES.accessLogOnce && pending[m.owner].delivered) unmarked.push(pending[m.owner]);
+        pending = pending.filter((_, i) => !before.some((m) => m.owner === i));
       }
     }
     if (pending.length) throw new Error(`access log of ${creditCode}: no free position after ${APPEND_ATTEMPTS} attempts`);
+    for (const { delivered } of unmarked) {
+      if (!delivered) continue;
+      const mark = notificationDeliveredItem(delivered.department, delivered.id, delivered.delivery, this.notificationDays);
+      await unlessConditionFails(this.t.db.send(new PutCommand({ TableName: this.t.table, Item: mark, ConditionExpression: absent })));
+    }
   }
 
   /**

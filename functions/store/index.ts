@@ -33,7 +33,7 @@ export function dynamoStores(db: DynamoDBDocumentClient, table: string, options:
     records: new DynamoRecordStore(t),
     listings: onFirstUse(() => import('./listings').then(({ DynamoRecordListingStore }) => new DynamoRecordListingStore(t))),
     departments: new DynamoDepartmentStore(t),
-    accessLog: new DynamoAccessLogStore(t, options.retention?.accessLogDays, options.anchor),
+    accessLog: new DynamoAccessLogStore(t, options.retention?.accessLogDays, options.anchor, options.retention?.notificationDays),
     clients: new DynamoClientStore(t),
     rateWindows: new DynamoRateWindowStore(t),
     creditCodeExceptions: new DynamoCreditCodeExceptionStore(t),

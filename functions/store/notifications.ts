@@ -2,9 +2,21 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_POOL, type Feedback, type RedriveClaim, type StoredNotification } from '../core/model';
 import type { NotificationStore } from '../core/ports';
-import { notificationTime } from '../core/ids';
 import { strip, unlessConditionFails, type Item, type TableClient } from './client';
-import { ATTR, DEFAULT_RETENTION, expiryOf, INBOX_PREFIX, inboxPartition, INDEXES, ITEM_TYPES, notificationDeliveredKey, notificationKey, openIndexKey, openPartition } from './table';
+import {
+  ATTR,
+  DEFAULT_RETENTION,
+  expiryOf,
+  INBOX_PREFIX,
+  inboxPartition,
+  INDEXES,
+  ITEM_TYPES,
+  notificationDeliveredItem,
+  notificationDeliveredKey,
+  notificationKey,
+  openIndexKey,
+  openPartition,
+} from './table';
 
 const OPEN = INDEXES.open;
 /** At most this many feedback entries per notification, so an item stays far below 400 KB. */
@@ -123,13 +135,7 @@ export class DynamoNotificationStore implements NotificationStore {
         this.t.db.send(
           new PutCommand({
             TableName: this.t.table,
-            Item: {
-              ...notificationDeliveredKey(department, id),
-              [ATTR.type]: ITEM_TYPES.notificationDelivered,
-              // Kept at least as long as the notification, which is as old as its event or older.
-              ...expiryOf(delivery.deliveredAt ?? notificationTime(id), this.retentionDays),
-              delivery,
-            },
+            Item: notificationDeliveredItem(department, id, delivery, this.retentionDays),
             ConditionExpression: `attribute_not_exists(${ATTR.pk})`,
           }),
         ),

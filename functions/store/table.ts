@@ -162,7 +162,7 @@
  * | enterprise history, all kinds             | the above for each of 5 kinds, merged                  | 5 small queries per page|
  * | latest registration of an enterprise      | Query GSI1 ENT#code, begins_with registration#, desc, Limit 1 | 0.5 RCU          |
  * | log a read (append to the enterprise's chain) | Query LOG#code desc, Limit 1, strong; PutItem LOG#code/S<seq+1>, attribute_not_exists(PK) (a lost race returns the winner, so the next try needs no read) | 1 RCU + 1 WCU (+1 WCU per lost race) |
- * | log pushed record events (once)           | per enterprise of a delivery batch: Query LOG#code as above; one TransactWrite of Put ONCE#<digest> + Put S<seq+n> per receipt, all attribute_not_exists (receipts logged before are left out and the rest chained again) | 1 RCU per enterprise and batch + 2x2 WCU per delivered notification; a retry: 1 RCU + 2 WCU, nothing written |
+ * | log pushed record events (once), marking them delivered | per enterprise of a delivery batch: Query LOG#code as above; one TransactWrite of Put INBOX#d/D#<id> (the notification's delivered mark, the push's once-marker) + Put S<seq+n> per receipt, all attribute_not_exists (receipts logged before are left out and the rest chained again); a retried delivery also Puts ONCE#<digest>, as pushes were logged before the marks | 1 RCU per enterprise and batch + 2x2 WCU per delivered notification (2x3 on a retry); logged before: 1 RCU + 2 WCU, nothing written |
  * | log pulled record events (once)           | the same for the record notifications of an inbox page, per enterprise | 1 RCU per enterprise on the page + 2x2 WCU per notification shown; pulling it again writes nothing |
  * | read the access log (itself logged)       | log a read as above + Query LOG#code desc (then ENT#code, begins_with ACCESS#: entries from before the chain) | 1 RCU + 1 WCU + one page |
 | may a subscription receive (fan-out, delivery) | BatchGetItem CLIENTS/<clientId> of a record's (fan-out) or a delivery batch's subscriptions, once per client per batch | 0.5 RCU per distinct subscribing client per batch |
@@ -179,7 +179,7 @@
  * | all subscriptions (fan-out matching)      | Query SUBS, SK > !STAMP (strong), once per fan-out container and change of the stamp | 1 RCU per 4 KB (about 10 subscriptions) |
  * | write a notification (idempotent)         | PutItem INBOX#d/N#..., attribute_not_exists(PK)        | 1 WCU + 1 WCU on GSI2   |
  * | one notification (ack, feedback, deliver) | GetItem / UpdateItem INBOX#d/N#... (key from the id); GetItem INBOX#d/D#<id> for a webhook notification not marked delivered in itself | 1 RCU (+1) / 1-2 WCU (+ the same on GSI2 until acknowledged) |
- * | mark a webhook delivery delivered         | PutItem INBOX#d/D#<id>, attribute_not_exists(PK) (the first success stays) | 1 WCU, no index |
+ * | mark a webhook delivery delivered (an event not about a record; a record event's push is marked in its receipt's transaction) | PutItem INBOX#d/D#<id>, attribute_not_exists(PK) (the first success stays) | 1 WCU, no index |
  * | record a failed or retried delivery attempt | UpdateItem INBOX#d/N#... SET delivery, unless marked delivered in itself | 1-2 WCU + the same on GSI2 until acknowledged |
  * | a delivery batch's notifications and subscriptions | BatchGetItem INBOX#d/N#... with INBOX#d/D#<id>, then SUBS/<department>#<id>, strongly consistent | 1 RCU per 4 KB item (+1 per delivered mark), one request each per batch |
  * | a department's inbox, oldest first        | Query INBOX#d, begins_with N#; BatchGetItem INBOX#d/D#<id> of the page's webhook notifications not marked delivered in themselves | one page per call + 0.5 RCU per such notification |
@@ -524,6 +524,13 @@ export const notificationKey = (department: string, id: string) => ({ PK: inboxP
  * (its event, about 1 KB) nor its copy in the open-notification index.
  */
 export const notificationDeliveredKey = (department: string, id: string) => ({ PK: inboxPartition(department), SK: `D#${id}` });
+/** The delivered mark as stored: kept at least as long as its notification, which is no younger than its delivery. */
+export const notificationDeliveredItem = (department: string, id: string, delivery: { deliveredAt?: string }, retentionDays: number) => ({
+  ...notificationDeliveredKey(department, id),
+  [ATTR.type]: ITEM_TYPES.notificationDelivered,
+  ...expiryOf(delivery.deliveredAt ?? notificationTime(id), retentionDays),
+  delivery,
+});
 export const openPartition = (department: string) => `OPEN#${department}`;
 export const openSortKey = (eventTime: string, id: string) => `${eventTime}#${id}`;
 export const openIndexKey = (department: string, eventTime: string, id: string) => ({

@@ -49,6 +49,7 @@ import type {
   DirectoryStore,
   Ids,
   NotificationStore,
+  OnceRecord,
   Page,
   PlanListing,
   PlanStore,
@@ -202,10 +203,17 @@ export class MemoryAccessLogStore implements AccessLogStore {
     if (settled.creditCode !== creditCode) throw new Error(`access log of ${creditCode}: an entry about ${settled.creditCode}`);
     return this.append(settled);
   }
-  async appendOnce(records: { record: AccessRecord; key: string }[]) {
-    for (const { record, key } of records) {
+  /** Where a push's delivered mark goes (the notification store of the same ports). */
+  markDelivered?: (department: string, id: string, delivery: StoredNotification['delivery']) => Promise<void>;
+  async appendOnce(records: OnceRecord[]) {
+    for (const { record, key, delivered, keyMarker } of records) {
       const id = `${record.creditCode}#${key}`;
-      if (this.once.has(id)) continue;
+      const mark = delivered && `delivered#${delivered.department}#${delivered.id}`;
+      if (mark ? this.once.has(mark) : this.once.has(id)) continue;
+      // A push's mark and its entry are one write: the mark first, so a failing mark logs nothing.
+      if (delivered) await this.markDelivered?.(delivered.department, delivered.id, delivered.delivery);
+      if (mark) this.once.add(mark);
+      if (mark && keyMarker && this.once.has(id)) continue;
       this.once.add(id);
       await this.append(record);
     }
@@ -769,16 +777,19 @@ export function memoryPorts(): MemoryPorts {
   // Loaded with the shipped list, as `npm start` and the integration tests load the table.
   for (const item of shippedCatalogue().catalogue.items) catalogue.versions.set(item.code, copy(item.versions));
   catalogue.stampValue = 1;
+  const notifications = new MemoryNotificationStore();
+  const accessLog = new MemoryAccessLogStore();
+  accessLog.markDelivered = (department, id, delivery) => notifications.updateDelivery(department, id, delivery);
   return {
     records,
     listings: new MemoryRecordListingStore(records),
     departments: new MemoryDepartmentStore(),
-    accessLog: new MemoryAccessLogStore(),
+    accessLog,
     clients: new MemoryClientStore(),
     rateWindows: new MemoryRateWindowStore(),
     creditCodeExceptions: new MemoryCreditCodeExceptionStore(),
     subscriptions: new MemorySubscriptionStore(),
-    notifications: new MemoryNotificationStore(),
+    notifications,
     directory: new MemoryDirectoryStore(),
     plans: new MemoryPlanStore(),
     calendar: new MemoryCalendarStore(),
