@@ -102,22 +102,30 @@ const asAttributes = (item: Record<string, unknown>): Record<string, AttributeVa
  * Local reports one item's units for the whole transaction, so they are computed from the items
  * sent: a put's own size; an update, delete or condition check at least 1 KB (their stored size
  * is not in the request, so this is a lower bound). No transaction on these paths writes an item
- * with index keys. The operation is named by the types of the items it puts.
+ * with index keys. One entry per item type the transaction writes, so that each partition's
+ * share shows (the calls of such an entry are the transactions that wrote that type).
  */
-function transactionCapacity(input: Record<string, unknown>, reported: ConsumedCapacity[]): { op: string; items: ConsumedCapacity[] } {
+function transactionCapacity(input: Record<string, unknown>, reported: ConsumedCapacity[]): { op: string; items: ConsumedCapacity[] }[] {
   const actions = (input.TransactItems ?? []) as { Put?: { Item: Record<string, unknown> } }[];
-  const computed = sum(actions.map((a) => 2 * (a.Put ? Math.max(1, Math.ceil(itemSize(asAttributes(a.Put.Item)) / 1024)) : 1)));
-  const types = [...new Set(actions.map((a) => (a.Put ? String(unmarshall(asAttributes(a.Put.Item)).type) : 'update')))].sort().join('+');
+  const byType = new Map<string, number>();
+  for (const a of actions) {
+    const type = a.Put ? String(unmarshall(asAttributes(a.Put.Item)).type) : 'update';
+    byType.set(type, (byType.get(type) ?? 0) + 2 * (a.Put ? Math.max(1, Math.ceil(itemSize(asAttributes(a.Put.Item)) / 1024)) : 1));
+  }
   const stated = sum(reported.map((c) => c.Table?.CapacityUnits ?? c.CapacityUnits ?? 0));
-  const units = Math.max(computed, stated);
-  return { op: `TransactWriteItemsCommand ${types}`, items: [{ TableName: reported[0]?.TableName, CapacityUnits: units, Table: { CapacityUnits: units } }] };
+  // Never below what DynamoDB reported: the shortfall, if any, is put on the first type.
+  const shortfall = Math.max(0, stated - sum([...byType.values()]));
+  return [...byType].map(([type, units], i) => {
+    const total = units + (i === 0 ? shortfall : 0);
+    return { op: `TransactWriteItemsCommand, its ${type} items`, items: [{ TableName: reported[0]?.TableName, CapacityUnits: total, Table: { CapacityUnits: total } }] };
+  });
 }
 
 const meter = () => {
   const list: Metered = [];
   return {
     list,
-    listener: (op: string, items: ConsumedCapacity[], input: Record<string, unknown>) => list.push(op === 'TransactWriteItemsCommand' ? transactionCapacity(input, items) : { op, items }),
+    listener: (op: string, items: ConsumedCapacity[], input: Record<string, unknown>) => list.push(...(op === 'TransactWriteItemsCommand' ? transactionCapacity(input, items) : [{ op, items }])),
   };
 };
 /** Table and index units of the entries whose operation matches. */
@@ -297,10 +305,11 @@ try {
   const batchesPerSecond = peak(PROVINCE.recordsPerDay) / PROVINCE.recordsPerFanoutBatch;
   const notes = peak(PROVINCE.largeDepartmentNotificationsPerDay);
   // The notification put by fan-out; delivery's delivered marks (beside the notification, in its
-  // partition) and its updates (only of a notification's status, after a failed attempt).
+  // partition; a record event's in its receipt's transaction) and its updates (only of a
+  // notification's status, after a failed attempt).
   const notificationWrites = units([
     ...at.fanout.list.filter((e) => e.op === 'PutItemCommand notification'),
-    ...at.deliver.list.filter((e) => e.op === 'PutItemCommand notification-delivered' || e.op.startsWith('UpdateItemCommand')),
+    ...at.deliver.list.filter((e) => /^(PutItemCommand|TransactWriteItemsCommand, its) notification-delivered/.test(e.op) || e.op.startsWith('UpdateItemCommand')),
   ]);
   // Delivery reads a batch's notifications with their delivered marks, then their subscriptions and clients, each with a BatchGetItem: all of it counted here (an upper bound).
   const notificationReads = units(at.deliver.list, (op) => op === 'GetItemCommand' || op === 'BatchGetItemCommand');
