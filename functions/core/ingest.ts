@@ -122,14 +122,16 @@ export async function ingestRecord(ports: Ports, client: ApiClient, body: unknow
 }
 
 async function store(ports: Ports, client: ApiClient, input: RecordInput, rules: IngestRules): Promise<IngestResult> {
-  const warnings = [...recordWarnings(input), ...catalogueWarnings(input, await catalogueIndex(ports))];
+  // The reads a version needs, together: the credit lists' answer (a GetItem for a valid licence,
+  // refusing a commitment grant to a blacklisted enterprise and warning on an ordinary one) waits
+  // on nothing else, and the catalogue and the department directory read only when their caches
+  // are due.
+  const [catalogue, source, creditWarnings] = await Promise.all([catalogueIndex(ports), sourceUnit(ports, client.department), licenceCreditWarnings(ports, input)]);
+  const warnings = [...recordWarnings(input), ...catalogueWarnings(input, catalogue)];
   const id = recordId(client.department, input.sourceId);
   const hash = contentHash(input, rules.contentHashKey);
   const unchanged = (stored: StoredVersion) => sameContent(stored.contentHash, input, rules.contentHashKey);
   const party = partyKeyOf(input, rules.partyKeySecret);
-  const source = await sourceUnit(ports, client.department);
-  // Refuses a commitment grant to a blacklisted enterprise; warns on an ordinary one.
-  const creditWarnings = await licenceCreditWarnings(ports, input);
   const version = (n: number, corrects?: number): StoredVersion => ({
     id,
     version: n,
