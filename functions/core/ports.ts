@@ -317,6 +317,8 @@ export interface CreditListStore {
    */
   apply(change: ListChange): Promise<{ applied: true; seq: number } | { applied: false; current?: CreditEntry }>;
   membership(creditCode: string, list: CreditList): Promise<Membership | undefined>;
+  /** The memberships of several enterprises in one list, read as `membership` reads one; absent ones are not in the map. */
+  membershipsOf(creditCodes: string[], list: CreditList): Promise<Map<string, Membership>>;
   /** Takes the membership out of the due index if `what` is still what it waits for. */
   clearDue(creditCode: string, list: CreditList, what: string): Promise<boolean>;
   /** The number of the list's last change (0 before the first). */

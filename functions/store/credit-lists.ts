@@ -113,6 +113,15 @@ export class DynamoCreditListStore implements CreditListStore {
     return out.Item ? toMembership(out.Item) : undefined;
   }
 
+  async membershipsOf(creditCodes: string[], list: CreditList) {
+    const items = await this.t.batchGet(
+      [...new Set(creditCodes)].map((code) => membershipKey(code, list)),
+      undefined,
+      true,
+    );
+    return new Map(items.map((i) => [String(i.creditCode), toMembership(i)]));
+  }
+
   async clearDue(creditCode: string, list: CreditList, what: string) {
     const out = await unlessConditionFails(
       this.t.db.send(

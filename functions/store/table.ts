@@ -207,6 +207,7 @@
  * | credit change feed page                   | Query CFEED#list#block, SK > cursor, strong (two at a block end) | 1 RCU per 4 KB page |
  * | list snapshot page                        | GetItem head + Query LISTED#list, strong               | 1 RCU + 1 RCU per 4 KB  |
  * | credit check (memberships, commitments, proposals, risk) | Query ENT#code, begins_with CR# (+ access log PutItem) | 0.5 RCU + 1 WCU |
+ * | blacklist check of posted valid licences  | BatchGetItem ENT#code/CR#LIST#blacklist (strong), the licences an instance is posting while one read is under way in the next | 1 RCU per licence; one request for several concurrent posts |
  * | enterprises of a region and risk class    | Query byRiskClass RISK#region#class                    | one page per call       |
  * | keep an enterprise's risk class current   | Query GSI1 ENT#code + PutItem ENT#code/CR#RISK         | profile read + 1 WCU (+1 byRiskClass) |
  * | a proposal: raise (idempotent) / decide   | TransactWrite proposal + directed event / UpdateItem   | 2x2 WCU / 1 WCU         |

@@ -53,6 +53,10 @@ export class MemoryCreditListStore implements CreditListStore {
     this.events.putAll(c.events ?? []);
     return { applied: true as const, seq };
   }
+  async membershipsOf(creditCodes: string[], list: CreditList) {
+    const found = await Promise.all(creditCodes.map((code) => this.membership(code, list)));
+    return new Map(found.flatMap((m) => (m ? [[m.creditCode, m] as const] : [])));
+  }
   async membership(creditCode: string, list: CreditList) {
     const m = this.memberships.get(`${creditCode}#${list}`);
     return m && copy(m);
