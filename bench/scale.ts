@@ -1,9 +1,12 @@
 /**
  * `npm run bench` (scale part): the page latency of each list and feed endpoint with 10,000 and
  * with 100,000 items behind it, and the ratio (target ≤ 1.2×: a page costs the same however much
- * lies behind it). One department's inbox (all and open) and the overdue list over it; one
+ * lies behind it). One department's inbox (all and open) and the overdue list over it (every
+ * notification overdue and escalated already, as those nobody acknowledges pile up); one
  * department's own licences, one enterprise's history and the 一公开 licence list over the same
- * licences, all through the app on DynamoDB Local. Items are written straight into the table with
+ * licences, all through the app on DynamoDB Local. Then the overdue job's reads of the open index
+ * (read units): its first run, which has no place yet and reads every open notification once, and
+ * a later run, which reads from its place. Items are written straight into the table with
  * BatchWriteItem, built by the stores' own code (a store handed a table client that collects what
  * it would put), so 100,000 take a minute, not an hour.
  *
@@ -15,17 +18,19 @@
  * BENCH_SCALE sets the sizes (default 10000,100000; BENCH_SCALE=1000,10000 for a quick run),
  * BENCH_SCALE_SAMPLES the requests per page figure (default 60). Prints a table; asserts nothing.
  */
-import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
 import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { notificationId } from '../functions/core/ids';
 import type { StoredNotification, StoredVersion } from '../functions/core/model';
+import { escalateOverdue } from '../functions/core/overdue';
 import { runtimePorts } from '../functions/runtime';
 import { documentClient } from '../functions/store/aws';
 import type { Item, TableClient } from '../functions/store/client';
 import { DynamoNotificationStore } from '../functions/store/notifications';
 import { DynamoRecordStore } from '../functions/store/records';
+import { INDEXES, overdueJobKey } from '../functions/store/table';
 import { licence, makeCreditCode } from '../local/samples';
 import { ensureTable, startLocalServices } from '../local/services';
 import { pct } from './common';
@@ -43,7 +48,13 @@ try {
   const table = 'bench-scale';
   process.stderr.write('  creating the table and the catalogue ...\n');
   await ensureTable(services.dynamodbEndpoint, table);
-  const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint });
+  // Read units of the open index's queries, counted while the overdue job runs.
+  let metering = false;
+  let openUnits = 0;
+  const onCapacity = (operation: string, capacity: { CapacityUnits?: number }[]) => {
+    if (metering && operation === `QueryCommand ${INDEXES.open.name}`) openUnits += capacity.reduce((sum, c) => sum + (c.CapacityUnits ?? 0), 0);
+  };
+  const ports = runtimePorts({ table, dynamodbEndpoint: services.dynamodbEndpoint, store: { onCapacity } });
   await seedCatalogue(ports);
   const app = createApp(ports, { log: () => {}, rateLimits: BENCH_RATE });
   const db = documentClient(services.dynamodbEndpoint);
@@ -92,8 +103,10 @@ try {
       },
       reasons: ['subscription:sub_scale'],
       createdAt: time,
-      // Not yet due: the overdue list has nothing to show, only to look through.
-      ackBy: '2099-12-31T00:00:00.000Z',
+      // Overdue since November 2026 and escalated then: the overdue list shows them all, and the
+      // overdue job has nothing left to do with them.
+      ackBy: new Date(start + i * 1000 + 72 * 3600_000).toISOString(),
+      escalatedAt: new Date(start + i * 1000 + 73 * 3600_000).toISOString(),
       delivery: { mode: 'pull', status: 'none', attempts: 0 },
       feedback: [],
     };
@@ -144,10 +157,19 @@ try {
     { name: 'own records (licences)', key: poster.apiKey, path: '/v1/records?kind=licence&limit=50', samples: () => SAMPLES },
     { name: "an enterprise's history", key: poster.apiKey, path: `/v1/enterprises/${enterprise}/records?kind=licence&limit=20`, samples: () => SAMPLES },
     { name: '一公开 licences of a day', key: '', path: `/public/licences?from=${decisionDate}&to=${decisionDate}&limit=100`, samples: () => SAMPLES },
-    // Last: it reads the department's whole open list on every call (a few samples are enough to see
-    // it), and a call the client gave up on keeps DynamoDB Local busy for the next ones.
-    { name: 'overdue notifications', key: overseer.apiKey, path: '/v1/notifications/overdue?department=health', samples: (n) => Math.max(3, Math.min(SAMPLES, Math.round(200_000 / n))) },
+    { name: 'overdue, one department', key: overseer.apiKey, path: '/v1/notifications/overdue?department=health&limit=50', samples: () => SAMPLES },
+    { name: 'overdue, all departments', key: overseer.apiKey, path: '/v1/notifications/overdue?limit=50', samples: () => SAMPLES },
   ];
+  /** The overdue job's read units and time for one run. */
+  async function jobRun() {
+    openUnits = 0;
+    metering = true;
+    const t = performance.now();
+    await escalateOverdue(ports);
+    metering = false;
+    return { units: openUnits, ms: performance.now() - t };
+  }
+  const jobs: { first: Awaited<ReturnType<typeof jobRun>>; later: Awaited<ReturnType<typeof jobRun>> }[] = [];
   const results = new Map<string, ({ p50: number; p99: number } | { failed: string })[]>();
   for (const size of SIZES) {
     await fill(size);
@@ -171,6 +193,10 @@ try {
       if (failed) process.stderr.write(`    answered ${failed}\n`);
       results.set(e.name, [...(results.get(e.name) ?? []), failed ? { failed } : { p50: pct(latencies, 50), p99: pct(latencies, 99) }]);
     }
+    // The job as on its first run after the open index was keyed by ackBy: no place in any department.
+    for (const department of (await ports.notifications.overduePlaces()).keys()) await db.send(new DeleteCommand({ TableName: table, Key: overdueJobKey(department) }));
+    process.stderr.write(`  overdue job at ${size.toLocaleString('en')}: a first run (no place), then a later one\n`);
+    jobs.push({ first: await jobRun(), later: await jobRun() });
   }
 
   const [small, large] = SIZES.map((n) => n.toLocaleString('en'));
@@ -184,6 +210,15 @@ try {
     const ratio = (p: 'p50' | 'p99') => (a && b && !('failed' in a) && !('failed' in b) ? (b[p] / a[p]).toFixed(2) : '-');
     console.log(
       `${e.name.padEnd(28)} ${f(a, 'p50').padStart(14)} ${f(b, 'p50').padStart(15)} ${ratio('p50').padStart(6)} ${f(a, 'p99').padStart(14)} ${f(b, 'p99').padStart(15)} ${ratio('p99').padStart(6)}`,
+    );
+  }
+  const [j1, j2] = jobs;
+  console.log(`\noverdue job: read units of the open index per run (every notification overdue and escalated already)`);
+  console.log(`${'run'.padEnd(28)} ${`at ${small}`.padStart(22)} ${`at ${large}`.padStart(22)} ${'ratio'.padStart(6)}`);
+  for (const run of ['first', 'later'] as const) {
+    const f = (r: { units: number; ms: number }) => `${r.units.toFixed(1)} RCU, ${r.ms.toFixed(0)} ms`;
+    console.log(
+      `${(run === 'first' ? 'first run (no place)' : 'a later run (from its place)').padEnd(28)} ${f(j1[run]).padStart(22)} ${f(j2[run]).padStart(22)} ${(j1[run].units > 0 ? (j2[run].units / j1[run].units).toFixed(2) : '-').padStart(6)}`,
     );
   }
   console.log('');

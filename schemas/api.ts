@@ -531,10 +531,13 @@ export const ROUTES = {
   listOverdue: {
     method: 'get',
     path: '/v1/notifications/overdue',
-    summary: 'Notifications nobody acknowledged before their acknowledge-by time, across departments.',
+    summary: 'Notifications nobody acknowledged before their acknowledge-by time, of one department or across departments, a page at a time.',
     scopes: ['notifications:oversee'],
     query: OverdueQuery,
-    responses: { 200: { description: 'oldest deadline first', schema: z.strictObject({ items: z.array(Notification) }) }, ...problems(401, 403) },
+    responses: {
+      200: { description: 'a page, soonest deadline first within a department; across departments, department by department (a page may be short, even empty, with `next`)', schema: InboxPage },
+      ...problems(400, 401, 403),
+    },
   },
   getNotification: {
     method: 'get',

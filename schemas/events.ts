@@ -176,5 +176,8 @@ export const RotateSecret = z
   .meta({ id: 'RotateSecret' });
 
 export const RedriveQuery = z.strictObject({ cursor: pageQuery(1).cursor.meta({ description: '`next` of the previous redrive call' }) });
-export const OverdueQuery = z.strictObject({ department: z.string().max(32).optional().meta({ description: 'only this department' }) });
+export const OverdueQuery = z.strictObject({
+  department: z.string().max(32).optional().meta({ description: 'only this department; without it, department after department in name order' }),
+  ...pageQuery(50),
+});
 export const InboxPage = pageOf(Notification, 'InboxPage');

@@ -151,9 +151,21 @@ export function registerCharts(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       } while (cursor && ++pages < RECORD_PAGES);
       return { kind, values: months.map((m) => counts.get(m) ?? 0), capped: cursor !== undefined };
     };
+    // Overdue notifications counted a page at a time, as many as RECORD_PAGES pages hold.
+    const overdueByDepartment = async () => {
+      const counts = new Map<string, number>();
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const page = await listOverdue(ports, client, { cursor, limit: 100 });
+        for (const n of page.items) counts.set(n.department, (counts.get(n.department) ?? 0) + 1);
+        cursor = page.next;
+      } while (cursor && ++pages < RECORD_PAGES);
+      return { counts, capped: cursor !== undefined };
+    };
     const [records, overdue, uncovered] = await Promise.all([
       Promise.all(kinds.map(recordsByKind)),
-      canSee(client, ['notifications:oversee']) ? listOverdue(ports, client) : undefined,
+      canSee(client, ['notifications:oversee']) ? overdueByDepartment() : undefined,
       canSee(client, ['cover:read'])
         ? Promise.all(
             (region.length === 6 ? [region] : countyDivisions(region)).slice(0, 40).map(async (district) => {
@@ -163,11 +175,7 @@ export function registerCharts(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
           )
         : undefined,
     ]);
-    const overdueRows = overdue
-      ? [...overdue.items.reduce((m, n) => m.set(n.department, (m.get(n.department) ?? 0) + 1), new Map<string, number>())]
-          .map(([label, value]) => ({ label: label === '~pool' ? '认领池' : label, value }))
-          .sort((a, b) => b.value - a.value)
-      : undefined;
+    const overdueRows = overdue ? [...overdue.counts].map(([label, value]) => ({ label: label === '~pool' ? '认领池' : label, value })).sort((a, b) => b.value - a.value) : undefined;
 
     return d.render(
       c,
@@ -184,6 +192,7 @@ export function registerCharts(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
           <section>
             <h2 style="margin-top:0">逾期未签收的通知（按部门）</h2>
             <Bars title="逾期未签收的通知" rows={overdueRows} color="#b42318" />
+            {overdue?.capped ? <p class="muted">逾期通知较多，只统计按部门顺序的前 {RECORD_PAGES * 100} 条。</p> : null}
           </section>
         ) : null}
         {uncovered ? (

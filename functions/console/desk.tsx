@@ -235,7 +235,8 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
   });
 
   app.get('/overdue', d.signedIn, async (c) => {
-    const { items } = await listOverdue(ports, d.client(c), c.req.query('department') || undefined);
+    const department = c.req.query('department') || undefined;
+    const { items, next } = await listOverdue(ports, d.client(c), { department, cursor: c.req.query('cursor'), limit: 50 });
     return d.render(
       c,
       '逾期未签收',
@@ -250,6 +251,7 @@ export function registerDesk(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
             { label: '应签收时间', class: 'mono', cell: (n) => n.ackBy.replace('T', ' ').slice(0, 16) },
           ]}
         />
+        <Pager next={next} path="/console/overdue" query={{ department }} />
       </section>,
     );
   });

@@ -138,7 +138,11 @@ export async function redrive(ports: Ports, client: ApiClient, cursor?: string) 
   return { redriven: redriven.length, notificationIds: redriven, ...(next ? { next: ports.cursors.seal(next, binding) } : {}) };
 }
 
-export async function listOverdue(ports: Ports, client: ApiClient, department?: string) {
+/** A page of overdue notifications, of one department or department by department (see overdueNotifications). */
+export async function listOverdue(ports: Ports, client: ApiClient, q: { department?: string; cursor?: string; limit: number }) {
   requireScope(client, 'notifications:oversee');
-  return { items: await shown(ports, client, await overdueNotifications(ports, department)) };
+  const binding = cursorBinding('overdue', client.clientId, q.department ?? '*');
+  const cursor = q.cursor === undefined ? undefined : ports.cursors.open(q.cursor, binding);
+  const page = sealPage(ports.cursors, await overdueNotifications(ports, { ...q, cursor }), binding);
+  return { items: await shown(ports, client, page.items), ...(page.next ? { next: page.next } : {}) };
 }

@@ -176,10 +176,22 @@ export interface NotificationStore {
   get(department: string, id: string): Promise<StoredNotification | undefined>;
   /** Those of the notifications that exist, strongly consistent, in one read (a delivery batch's). */
   getMany(keys: { department: string; id: string }[]): Promise<StoredNotification[]>;
-  /** Oldest first; `open` lists only notifications not yet acknowledged. */
+  /** Oldest first; `open` lists only notifications not yet acknowledged, soonest due first. */
   list(department: string, q: { open: boolean; cursor?: string; limit: number }): Promise<Page<StoredNotification>>;
-  /** Every notification of a department not yet acknowledged, oldest first. */
+  /** Every notification of a department not yet acknowledged, soonest due first. */
   open(department: string): Promise<StoredNotification[]>;
+  /** A page of the department's open notifications due before `before` (ISO time), soonest due first. */
+  overdue(department: string, q: { before: string; cursor?: string; limit: number }): Promise<Page<StoredNotification>>;
+  /**
+   * The overdue job's read: a page of the department's open notifications not yet escalated whose
+   * place in the open index lies from `from` (from the start when absent) up to `before`, in index
+   * order, each with its place (`from` must not be after `before`).
+   */
+  unescalated(department: string, q: { from?: string; before: string; cursor?: string }): Promise<Page<{ notification: StoredNotification; place: string }>>;
+  /** Where the overdue job stands in each department's open index. */
+  overduePlaces(): Promise<Map<string, string>>;
+  /** Moves the overdue job's place in a department's open index forward (never back). */
+  setOverduePlace(department: string, place: string): Promise<void>;
   /** Records a delivery outcome; never overwrites a delivered status with a failure. */
   updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']): Promise<void>;
   acknowledge(department: string, id: string, at: string, clientId: string): Promise<StoredNotification | undefined>;

@@ -12,10 +12,13 @@ import {
   INDEXES,
   ITEM_TYPES,
   notificationDeliveredItem,
+  JOBS_PARTITION,
   notificationDeliveredKey,
   notificationKey,
   openIndexKey,
   openPartition,
+  OVERDUE_JOB_PREFIX,
+  overdueJobKey,
 } from './table';
 
 const OPEN = INDEXES.open;
@@ -26,7 +29,7 @@ function notificationItem(n: StoredNotification, retentionDays: number): Item {
   return {
     ...notificationKey(n.department, n.id),
     [ATTR.type]: ITEM_TYPES.notification,
-    ...(n.acknowledgedAt ? {} : openIndexKey(n.department, n.event.time, n.id)),
+    ...(n.acknowledgedAt ? {} : openIndexKey(n.department, n.ackBy, n.id)),
     ...expiryOf(n.createdAt, retentionDays),
     ...n,
   };
@@ -122,6 +125,65 @@ export class DynamoNotificationStore implements NotificationStore {
   async open(department: string) {
     const items = await this.t.queryAll({ IndexName: OPEN.name, KeyConditionExpression: `${OPEN.partitionKey} = :pk`, ExpressionAttributeValues: { ':pk': openPartition(department) } });
     return items.map(toNotification);
+  }
+
+  async overdue(department: string, q: { before: string; cursor?: string; limit: number }) {
+    const page = await this.t.queryPage(
+      {
+        IndexName: OPEN.name,
+        KeyConditionExpression: `${OPEN.partitionKey} = :pk AND ${OPEN.sortKey} < :before`,
+        // Entries written before the index was keyed by ackBy sort by their event time, which is
+        // never after their ackBy: the range holds every one that is overdue and the filter drops
+        // those that are not due yet.
+        FilterExpression: 'ackBy < :before',
+        ExpressionAttributeValues: { ':pk': openPartition(department), ':before': q.before },
+        Limit: q.limit,
+      },
+      q.cursor,
+      (k) => k[OPEN.partitionKey] === openPartition(department),
+      toNotification,
+    );
+    return { ...page, items: await this.withDeliveredMarks(page.items, false) };
+  }
+
+  /** Escalation does not look at delivery: no delivered marks read. */
+  unescalated(department: string, q: { from?: string; before: string; cursor?: string }) {
+    return this.t.queryPage(
+      {
+        IndexName: OPEN.name,
+        KeyConditionExpression: `${OPEN.partitionKey} = :pk AND ${q.from === undefined ? `${OPEN.sortKey} < :before` : `${OPEN.sortKey} BETWEEN :from AND :before`}`,
+        FilterExpression: 'attribute_not_exists(escalatedAt)',
+        ExpressionAttributeValues: { ':pk': openPartition(department), ':before': q.before, ...(q.from === undefined ? {} : { ':from': q.from }) },
+      },
+      q.cursor,
+      (k) => k[OPEN.partitionKey] === openPartition(department),
+      (item) => ({ notification: toNotification(item), place: String(item[OPEN.sortKey]) }),
+    );
+  }
+
+  async overduePlaces() {
+    const items = await this.t.queryAll({
+      KeyConditionExpression: 'PK = :pk AND begins_with(SK, :prefix)',
+      ExpressionAttributeValues: { ':pk': JOBS_PARTITION, ':prefix': OVERDUE_JOB_PREFIX },
+      ConsistentRead: true,
+    });
+    return new Map(items.flatMap((i) => (typeof i.through === 'string' ? [[String(i.SK).slice(OVERDUE_JOB_PREFIX.length), i.through] as const] : [])));
+  }
+
+  async setOverduePlace(department: string, place: string) {
+    await unlessConditionFails(
+      this.t.db.send(
+        new UpdateCommand({
+          TableName: this.t.table,
+          Key: overdueJobKey(department),
+          UpdateExpression: 'SET #type = :type, through = :p',
+          // Two runs at once (a retried invocation) cannot move it back.
+          ConditionExpression: 'attribute_not_exists(through) OR through < :p',
+          ExpressionAttributeNames: { '#type': ATTR.type },
+          ExpressionAttributeValues: { ':type': ITEM_TYPES.jobCursor, ':p': place },
+        }),
+      ),
+    );
   }
 
   /**

@@ -17,7 +17,7 @@
  * | subscription-stamp    | SUBS                   | !STAMP                    |                                                            |
  * | fanout-parked         | FANOUT_PARKED          | <itemPk>@<itemSk>         |                                                            |
  * | rate-window           | RATE#<clientId>        | WINDOW                    |                                                            |
- * | notification          | INBOX#<department>     | N#<eventTime>#<id>        | GSI2 OPEN#<department> / <eventTime>#<id> (until acknowledged) |
+ * | notification          | INBOX#<department>     | N#<eventTime>#<id>        | GSI2 OPEN#<department> / <ackBy>#<id> (until acknowledged, see "The open index") |
  * | notification-delivered | INBOX#<department>    | D#<id>                    |                                                            |
  * | enterprise-directory  | ENT#<creditCode>       | DIRECTORY                 | GSI3 POOL#<regionCode> / <industryKey>#<creditCode> (while registered) |
  * | inspection-plan       | PLAN#<planId>          | PLAN                      |                                                            |
@@ -74,6 +74,28 @@
  * notification until it is acknowledged: a department's pull of what it has not seen, redrive of
  * failed deliveries and the overdue job read it instead of whole inboxes; it also holds each open
  * inspection task under its result due date, which the overdue job reads one day at a time.
+ *
+ * The open index (GSI2 OPEN#<department>). A notification's sort key there is `<ackBy>#<id>`, so
+ * a department's open notifications read soonest due first and "overdue" is a key range: `GSI2SK
+ * < now`. ackBy is createdAt plus the deployment's ackWithinHours, so this order is also the order
+ * of arrival (the open inbox and the claim pool read "oldest first" unchanged in meaning). No
+ * extra item or write: the index keys ride on the notification's put as before.
+ * - Older entries: notifications written before this keying carry `<eventTime>#<id>`. An event
+ *   happens before its notification is made (eventTime <= createdAt <= ackBy), so the range `< now`
+ *   still holds every old entry that is overdue; the overdue list filters on `ackBy < now` to drop
+ *   old entries that are not due yet. The bound: those exist only for ackWithinHours after the
+ *   change, are read and dropped (a page may come back short), and within a department old
+ *   entries sort by event time rather than by ackBy.
+ * - The overdue job keeps its place per department (`JOBS/notification-overdue#<department>`)
+ *   and reads only `GSI2SK BETWEEN place AND now`: the notifications it escalated stay open until
+ *   acknowledged, but it does not read them again run after run. A new notification lies at its
+ *   ackBy, no earlier than its creation, so it cannot fall behind a place that trails now; the
+ *   place trails now by 30 minutes (longer than a fan-out Lambda can take between stamping a
+ *   notification and writing it), and never passes an old entry that was not due yet (see
+ *   nextOverduePlace). Its first run in a department reads the whole open partition once. Not
+ *   covered: an old-keyed notification written by the previous fan-out code after the job's first
+ *   run (a deployment's overlap) with an event time before that run's place is listed but not
+ *   escalated.
  *
  * The pool directory (对象库目录) is one small item per registered enterprise, kept from its latest
  * registration by fan-out (region, industry) and by the credit rating (`riskClass`, A–D; absent
@@ -183,7 +205,11 @@
  * | record a failed or retried delivery attempt | UpdateItem INBOX#d/N#... SET delivery, unless marked delivered in itself | 1-2 WCU + the same on GSI2 until acknowledged |
  * | a delivery batch's notifications and subscriptions | BatchGetItem INBOX#d/N#... with INBOX#d/D#<id>, then SUBS/<department>#<id>, strongly consistent | 1 RCU per 4 KB item (+1 per delivered mark), one request each per batch |
  * | a department's inbox, oldest first        | Query INBOX#d, begins_with N#; BatchGetItem INBOX#d/D#<id> of the page's webhook notifications not marked delivered in themselves | one page per call + 0.5 RCU per such notification |
- * | a department's open notifications         | Query GSI2 OPEN#d; the delivered marks as above        | one page per call + 0.5 RCU per webhook notification |
+ * | a department's open notifications, soonest due first | Query GSI2 OPEN#d; the delivered marks as above | one page per call + 0.5 RCU per webhook notification |
+ * | a department's overdue notifications      | Query GSI2 OPEN#d, GSI2SK < now, filter ackBy < now; the delivered marks as above | 0.5 RCU per 4 KB read, one page per call (items are 1-2 KB) + 0.5 RCU per webhook notification |
+ * | overdue notifications across departments  | Query CLIENTS + Query SUBS (the departments), then the above department by department from the cursor's | the two department reads + at most 10 such queries per page |
+ * | the overdue job, each run                 | Query JOBS, begins_with notification-overdue# (strong); per department Query GSI2 OPEN#d, GSI2SK BETWEEN place AND now, filter not escalated, and UpdateItem its place | 1 RCU per 4 KB of places + 0.5 RCU per 4 KB of notifications fallen due since the place (30 minutes' worth plus the time since the last run) + 1 WCU per department |
+ * | escalate an overdue notification (once)   | UpdateItem INBOX#d/N#... SET escalatedAt, attribute_exists(GSI2PK) AND attribute_not_exists(escalatedAt) | 1-2 WCU + 1-2 WCU on GSI2 (+ the statistics counter) |
  * | keep an enterprise in the pool directory  | UpdateItem ENT#code/DIRECTORY, only if newer (fan-out) | 1 WCU + 1 WCU on GSI3   |
  * | set an enterprise's risk class            | UpdateItem ENT#code/DIRECTORY SET riskClass            | 1 WCU + 1 WCU on GSI3   |
  * | a plan's pool (freeze)                    | Query GSI3 POOL#division, begins_with industry key, per division and prefix | 0.5 RCU per 4 KB (60 B per enterprise) |
@@ -225,7 +251,7 @@
  * | quota stock of an item                    | GetItem STOCK#code/STOCK                               | 0.5 RCU                 |
  * | count an unmatched scope phrase           | UpdateItem SCOPE_UNMATCHED/<phrase> ADD count          | 1 WCU (one partition: at most ~1,000 registrations/s with unmatched phrases) |
  * | list unmatched scope phrases              | Query SCOPE_UNMATCHED                                  | one page per call       |
- * | claim-pool notices, oldest first          | Query GSI2 OPEN#~pool                                  | one page per call       |
+ * | claim-pool notices, oldest first          | Query GSI2 OPEN#~pool (soonest due is oldest)          | one page per call       |
  * | claim a pool notice (one winner)          | UpdateItem INBOX#~pool/N#..., attribute_not_exists(claimedBy) | 1 WCU + 1 WCU on GSI2 |
  * | licence cover of an enterprise            | GetItem ENT#code/COVER                                 | 0.5-1 RCU               |
  * | keep the cover (and quota stock) current  | TransactWrite: Put COVER (rev check), Update STOCK#code per changed licence | 2x (1 + 1 per index + 1 per stock) WCU |
@@ -533,10 +559,11 @@ export const notificationDeliveredItem = (department: string, id: string, delive
   delivery,
 });
 export const openPartition = (department: string) => `OPEN#${department}`;
-export const openSortKey = (eventTime: string, id: string) => `${eventTime}#${id}`;
-export const openIndexKey = (department: string, eventTime: string, id: string) => ({
+/** Soonest due first: a notification's place in its department's open index (older items: `<eventTime>#<id>`, see the header). */
+export const openSortKey = (ackBy: string, id: string) => `${ackBy}#${id}`;
+export const openIndexKey = (department: string, ackBy: string, id: string) => ({
   [ATTR.gsi2pk]: openPartition(department),
-  [ATTR.gsi2sk]: openSortKey(eventTime, id),
+  [ATTR.gsi2sk]: openSortKey(ackBy, id),
 });
 
 export const DIRECTORY_SORT_KEY = 'DIRECTORY';
@@ -568,7 +595,11 @@ export const itemPlansPartition = (itemCode: string) => `ITEMPLANS#${itemCode}`;
 export const itemPlanKey = (itemCode: string, drawnAt: string, planId: string) => ({ PK: itemPlansPartition(itemCode), SK: `${drawnAt}#${planId}` });
 export const CALENDAR_PARTITION = 'CALENDAR';
 export const calendarYearKey = (year: string) => ({ PK: CALENDAR_PARTITION, SK: year });
-export const jobCursorKey = (job: string) => ({ PK: 'JOBS', SK: job });
+export const JOBS_PARTITION = 'JOBS';
+export const jobCursorKey = (job: string) => ({ PK: JOBS_PARTITION, SK: job });
+/** The overdue job's place in one department's open index: `JOBS/notification-overdue#<department>`. */
+export const OVERDUE_JOB_PREFIX = 'notification-overdue#';
+export const overdueJobKey = (department: string) => jobCursorKey(`${OVERDUE_JOB_PREFIX}${department}`);
 
 // Credit (信用): the change feed of each list, its members, and the enterprise's credit items.
 export const FEED_BLOCK = 10_000;

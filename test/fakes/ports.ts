@@ -325,11 +325,33 @@ export class MemoryNotificationStore implements NotificationStore {
     const n = this.notifications.get(this.key(department, id));
     return n && copy(n);
   }
+  /** The department's open index: soonest due first, each at its place. */
+  private openIndex(department: string) {
+    return this.inbox(department)
+      .filter((n) => !n.acknowledgedAt)
+      .map((n) => ({ notification: n, place: `${n.ackBy}#${n.id}` }))
+      .sort((a, b) => (a.place < b.place ? -1 : 1));
+  }
+  readonly overdueJobPlaces = new Map<string, string>();
+
   async list(department: string, q: { open: boolean; cursor?: string; limit: number }) {
-    return page(copy(this.inbox(department).filter((n) => !q.open || !n.acknowledgedAt)), q.cursor, q.limit);
+    return page(copy(q.open ? this.openIndex(department).map((e) => e.notification) : this.inbox(department)), q.cursor, q.limit);
   }
   async open(department: string) {
-    return copy(this.inbox(department).filter((n) => !n.acknowledgedAt));
+    return copy(this.openIndex(department).map((e) => e.notification));
+  }
+  async overdue(department: string, q: { before: string; cursor?: string; limit: number }) {
+    return page(copy(this.openIndex(department).flatMap((e) => (e.place < q.before ? [e.notification] : []))), q.cursor, q.limit);
+  }
+  async unescalated(department: string, q: { from?: string; before: string; cursor?: string }) {
+    const { from, before } = q;
+    return page(copy(this.openIndex(department).filter((e) => !e.notification.escalatedAt && (from === undefined || e.place >= from) && e.place < before)), q.cursor, 100);
+  }
+  async overduePlaces() {
+    return new Map(this.overdueJobPlaces);
+  }
+  async setOverduePlace(department: string, place: string) {
+    if ((this.overdueJobPlaces.get(department) ?? '') < place) this.overdueJobPlaces.set(department, place);
   }
   async updateDelivery(department: string, id: string, delivery: StoredNotification['delivery']) {
     const n = this.notifications.get(this.key(department, id));

@@ -8,7 +8,7 @@ export const handlers: RouteModule<'notifications'>['handlers'] = ({ ports }) =>
     const q = parseQuery(c, ROUTES.listInbox.query);
     return c.json(await listInbox(ports, c.get('client'), { open: q.open === 'true', cursor: q.cursor, limit: q.limit }));
   },
-  listOverdue: async (c) => c.json(await listOverdue(ports, c.get('client'), parseQuery(c, ROUTES.listOverdue.query).department)),
+  listOverdue: async (c) => c.json(await listOverdue(ports, c.get('client'), parseQuery(c, ROUTES.listOverdue.query))),
   getNotification: async (c) => c.json(await readNotification(ports, c.get('client'), c.req.param('id') ?? '')),
   acknowledge: async (c) => c.json(await acknowledge(ports, c.get('client'), c.req.param('id') ?? '')),
   giveFeedback: async (c) => c.json(await giveFeedback(ports, c.get('client'), c.req.param('id') ?? '', await jsonBody(c)), 201),
