@@ -159,7 +159,9 @@ export class TableClient {
    */
   async batchGet(keys: Item[], projection?: string[], consistent = false): Promise<Item[]> {
     const names = projection ? Object.fromEntries(projection.map((a, i) => [`#p${i}`, a])) : undefined;
-    const chunks = await inParallel(chunked(keys, BATCH_GET_MAX), async (chunk) => {
+    // BatchGetItem refuses a request that names one key twice: each key is asked for once.
+    const unique = [...new Map(keys.map((k) => [`${String(k[ATTR.pk])}\u0000${String(k[ATTR.sk])}`, k])).values()];
+    const chunks = await inParallel(chunked(unique, BATCH_GET_MAX), async (chunk) => {
       const out: Item[] = [];
       let pending = chunk;
       for (let attempt = 0; pending.length; attempt++) {

@@ -14,7 +14,7 @@ export class DynamoClientStore implements ClientStore {
   }
 
   async getMany(clientIds: string[]) {
-    const items = await this.t.batchGet([...new Set(clientIds)].map(clientKey));
+    const items = await this.t.batchGet(clientIds.map(clientKey));
     return items.map((i) => strip<ApiClient>(i));
   }
 

@@ -115,7 +115,7 @@ export class DynamoCreditListStore implements CreditListStore {
 
   async membershipsOf(creditCodes: string[], list: CreditList) {
     const items = await this.t.batchGet(
-      [...new Set(creditCodes)].map((code) => membershipKey(code, list)),
+      creditCodes.map((code) => membershipKey(code, list)),
       undefined,
       true,
     );

@@ -79,7 +79,7 @@ export class DynamoDirectoryStore implements DirectoryStore {
   }
 
   async getMany(creditCodes: string[]) {
-    const items = await this.t.batchGet([...new Set(creditCodes)].map(directoryKey), ENTRY_ATTRIBUTES);
+    const items = await this.t.batchGet(creditCodes.map(directoryKey), ENTRY_ATTRIBUTES);
     return new Map(items.map((i) => [String(i.creditCode), toEntry(i)]));
   }
 

@@ -77,9 +77,8 @@ export class DynamoNotificationStore implements NotificationStore {
 
   /** The notifications with their delivered marks, read together in one consistent batch (delivery's read). */
   async getMany(keys: { department: string; id: string }[]) {
-    const unique = [...new Map(keys.map((k) => [`${k.department}#${k.id}`, k])).values()];
     const items = await this.t.batchGet(
-      unique.flatMap((k) => [notificationKey(k.department, k.id), notificationDeliveredKey(k.department, k.id)]),
+      keys.flatMap((k) => [notificationKey(k.department, k.id), notificationDeliveredKey(k.department, k.id)]),
       undefined,
       true,
     );

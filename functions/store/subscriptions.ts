@@ -50,9 +50,8 @@ export class DynamoSubscriptionStore implements SubscriptionStore {
   }
 
   async getMany(keys: { department: string; id: string }[]) {
-    const unique = [...new Map(keys.map((k) => [`${k.department}#${k.id}`, k])).values()];
     const items = await this.t.batchGet(
-      unique.map((k) => subscriptionKey(k.department, k.id)),
+      keys.map((k) => subscriptionKey(k.department, k.id)),
       undefined,
       true,
     );
