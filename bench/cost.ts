@@ -17,7 +17,7 @@ import { AesGcmSecretBox } from '../functions/adapters/secret-box';
 import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
 import { RECEIVE_SCOPE } from '../functions/core/receiving';
-import { DEFAULT_DELIVERY } from '../functions/core/delivery';
+import { DEFAULT_DELIVERY } from '../functions/core/delivery-config';
 import type { DeliveryQueue, SecretBox } from '../functions/core/ports';
 import { newWebhookSecret, sealedWebhook } from '../functions/core/webhooks';
 import { deliverHandler } from '../functions/deliver/adapter';

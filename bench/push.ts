@@ -8,7 +8,7 @@ import { serve } from '@hono/node-server';
 import { DeleteMessageBatchCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { createApp } from '../functions/api/app';
 import { createClient } from '../functions/core/clients';
-import { DEFAULT_DELIVERY } from '../functions/core/delivery';
+import { DEFAULT_DELIVERY } from '../functions/core/delivery-config';
 import { startEventSources } from '../local/event-sources';
 import { newWebhookSecret, sealedWebhook } from '../functions/core/webhooks';
 import { runtimePorts } from '../functions/runtime';

@@ -3,7 +3,7 @@
  * (local/services.ts), so the local exchange runs on exactly the layout deployed to AWS.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { DEFAULT_DELIVERY } from '../functions/core/delivery';
+import { DEFAULT_DELIVERY } from '../functions/core/delivery-config';
 import { TABLE } from '../functions/store/table';
 
 /**

@@ -7,7 +7,7 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { httpPoster } from '../functions/adapters/webhook-poster';
-import type { DeliveryConfig } from '../functions/core/delivery';
+import type { DeliveryConfig } from '../functions/core/delivery-config';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { Ports } from '../functions/core/ports';
 import type { WebhookPolicy } from '../functions/core/subscriptions';

@@ -13,7 +13,7 @@ import { seedCatalogue } from '../functions/core/catalogue-seed';
 import { runtimePorts } from '../functions/runtime';
 import { serveApi } from '../local/http-server';
 import { ensureQueues, ensureTable } from '../local/services';
-import { DEFAULT_DELIVERY, type DeliveryConfig } from '../functions/core/delivery';
+import { DEFAULT_DELIVERY, type DeliveryConfig } from '../functions/core/delivery-config';
 import { startEventSources, type EventSourceOptions, type EventSources } from '../local/event-sources';
 import type { FanoutConfig } from '../functions/core/fanout';
 import type { DeliveryQueue } from '../functions/core/ports';

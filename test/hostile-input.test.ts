@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../functions/core/json-body';
-import { chinaDate } from '../functions/core/profile';
+import { chinaDate } from '../functions/core/china-time';
 import { inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
 import { startExchange, type TestExchange } from './helpers';
 

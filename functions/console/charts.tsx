@@ -12,7 +12,7 @@ import { countyDivisions, division } from '../../schemas/refdata/index';
 import { listOverdue } from '../core/inbox';
 import { listPosted } from '../core/own-data';
 import { listUncovered } from '../core/uncovered';
-import { chinaDate } from '../core/profile';
+import { chinaDate } from '../core/china-time';
 import { WRITE_SCOPES } from '../core/model';
 import type { ConsoleDeps, ConsoleEnv } from './app';
 import { KIND_LABELS } from './enterprise';

@@ -15,7 +15,7 @@ import { cursorBinding, sealPage } from '../core/cursor';
 import { isDerivedPartyKey } from '../store/table';
 import { listPlans, listTasks, readPlan } from '../core/inspections';
 import { publicList } from '../core/disclosure';
-import { chinaDate } from '../core/profile';
+import { chinaDate } from '../core/china-time';
 import { badRequest } from '../core/errors';
 import { parseOrThrow } from '../core/validation';
 import type { ConsoleDeps, ConsoleEnv } from './app';

@@ -11,6 +11,7 @@ import type { Department, ScopeTerm } from '../../schemas/catalogue';
 import { shippedData } from '../../schemas/data-files';
 import { indexCatalogue, indexScopeTerms, type CatalogueIndex, type ScopeTable } from './catalogue';
 import type { CatalogueStore, Clock } from './ports';
+import { chinaDate } from './china-time';
 
 /** How stale another process's catalogue may be: a write elsewhere is seen within this time. */
 export const CATALOGUE_TTL_MS = 30_000;
@@ -19,7 +20,7 @@ type Deps = { catalogue: CatalogueStore; clock: Clock };
 const cache = new WeakMap<CatalogueStore, { index: CatalogueIndex; stamp: number; checkedAt: number }>();
 
 /** The calendar date in China (UTC+8), on which "today" in the catalogue is judged. */
-export const chinaToday = (clock: Clock) => new Date(clock.now().getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+export const chinaToday = (clock: Clock) => chinaDate(clock.now());
 
 export async function catalogueIndex(ports: Deps): Promise<CatalogueIndex> {
   const now = ports.clock.now().getTime();

@@ -11,13 +11,14 @@ import { EVENT_TYPES } from '../../schemas/event-types';
 import type { CreditConfig, PenaltyCategory } from './credit-config';
 import { cloudEvent } from './events';
 import type { DirectedEvent, RecordSummary, StoredVersion } from './model';
+import { chinaDate } from './china-time';
 
 export { DEFAULT_CREDIT, type CreditConfig, type PenaltyCategory } from './credit-config';
 
 // ---------------------------------------------------------------------------------------------
 // Dates (calendar dates in China time, YYYY-MM-DD)
 
-export const chinaToday = (at: Date) => new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+export const chinaToday = chinaDate;
 export function addDays(date: string, days: number): string {
   const d = new Date(`${date}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + days);

@@ -16,8 +16,6 @@ import { secretContext, signingSecrets, webhookHeaders } from './webhooks';
 import { isRecordEventType } from '../../schemas/event-types';
 import { logReceipts, purposeOf, RECEIVE_SCOPE, ReceiverCheck, type Receipt } from './receiving';
 
-export { DEFAULT_DELIVERY, type DeliveryConfig };
-
 export interface QueueMessage {
   messageId: string;
   body: string;

@@ -24,6 +24,7 @@ import type { ApiClient, RatedClass, StoredPlan, StoredTask, StoredVersion } fro
 import type { Ports } from './ports';
 import { fieldErrors, PARSE_OPTIONS } from './validation';
 import { resultDue } from './workdays';
+import { chinaDate } from './china-time';
 
 /** The largest pool a plan may freeze in one request; a wider plan is split by region. */
 export const MAX_POOL_SIZE = 200_000;
@@ -35,7 +36,7 @@ const TASK_ID = /^(pln_[0-9a-f]{16})\.([0-9A-HJ-NPQRTUWXY]{18})$/;
 export const taskId = (planId: string, creditCode: string) => `${planId}.${creditCode}`;
 
 /** Today in China Standard Time, which is what dates in plans mean. */
-const todayCst = (now: Date) => new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+const todayCst = chinaDate;
 
 // The shipped items as they are: their schema is checked by the catalogue's own tests, and parsing
 // them here would put the whole catalogue contract into the api bundle for two fields.

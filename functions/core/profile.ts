@@ -22,8 +22,6 @@ import { chinaDate } from './china-time';
 
 export const RECENT_LIMIT = 10;
 
-export { chinaDate, presentVersion };
-
 export function requireCreditCode(code: string, exceptions: ReadonlySet<string>) {
   // A party without a credit code is read under its party key (see "Party keys" in functions/store/table.ts).
   if (PARTY_KEY_PATTERN.test(code)) return;

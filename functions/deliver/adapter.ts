@@ -1,6 +1,7 @@
 /** Adapts SQS events (as Lambda delivers them) to the delivery core, reporting partial batch failures, and writes the operators' signals. */
 import type { Context, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { DEAD_LETTER_METRIC, deadLetterBatch, deliverBatch, OpenedSecrets, type DeliveryConfig, type DeliveryReport, type QueueMessage } from '../core/delivery';
+import type { DeliveryConfig } from '../core/delivery-config';
+import { DEAD_LETTER_METRIC, deadLetterBatch, deliverBatch, OpenedSecrets, type DeliveryReport, type QueueMessage } from '../core/delivery';
 import type { Ports, WebhookPoster } from '../core/ports';
 import { consoleSink, createLogger, emfLine, invocationFields, METRICS, type Sink } from '../telemetry';
 

@@ -5,7 +5,8 @@ import { isNotificationId, notificationId, notificationTime } from '../../functi
 import { canonicalJson } from '../../functions/core/ingest';
 import { matches } from '../../functions/core/matching';
 import type { RecordSummary } from '../../functions/core/model';
-import { buildProfile, chinaDate } from '../../functions/core/profile';
+import { buildProfile } from '../../functions/core/profile';
+import { chinaDate } from '../../functions/core/china-time';
 import { fieldErrors, PARSE_OPTIONS, pointer } from '../../functions/core/validation';
 import { notificationKey } from '../../functions/store/table';
 import type { SubscriptionFilters } from '../../schemas/events';

@@ -6,7 +6,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AesGcmSecretBox } from '../../functions/adapters/secret-box';
 import type { SQSEvent } from 'aws-lambda';
-import { DEFAULT_DELIVERY, deliverBatch, OpenedSecrets, type QueueMessage } from '../../functions/core/delivery';
+import { deliverBatch, OpenedSecrets, type QueueMessage } from '../../functions/core/delivery';
+import { DEFAULT_DELIVERY } from '../../functions/core/delivery-config';
 import { deliverHandler } from '../../functions/deliver/adapter';
 import type { ApiClient, StoredNotification } from '../../functions/core/model';
 import { createSubscription, retirePreviousSecret, rotateSecret } from '../../functions/core/subscriptions';
