@@ -77,9 +77,19 @@ const MAX_DRAINED_BYTES = 64 * 1024 * 1024;
 const bodyLimit =
   (limit: number): MiddlewareHandler =>
   async (c, next) => {
+    const length = c.req.header('content-length');
+    const declared = Number(length ?? 0);
+    // A declared length within the limit bounds the body (Node's HTTP/1.1 parser reads no more;
+    // under Lambda it is in memory already), so it is read whole in one go: on Node's server that
+    // reads the socket directly instead of through a web stream of a full Request. The route's own
+    // read then gets the same bytes from Hono's body cache.
+    if (length !== undefined && declared <= limit) {
+      const size = (await c.req.arrayBuffer()).byteLength;
+      if (size > limit) throw payloadTooLarge(`the body exceeds ${limit} bytes`);
+      return next();
+    }
     const body = c.req.raw.body;
     if (!body) return next();
-    const declared = Number(c.req.header('content-length') ?? 0);
     const reader = body.getReader();
     const kept: Uint8Array[] = [];
     let size = 0;
@@ -160,7 +170,9 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
     const fields = { requestId, ...(callerRequestId ? { callerRequestId } : {}), ...invocationFields((c.env as { lambdaContext?: LambdaContextLike } | undefined)?.lambdaContext) };
     c.set('logFields', fields);
     await next();
-    c.header('x-request-id', requestId);
+    // Set on the response's own headers, as secureHeaders does: c.header() on a finished response
+    // copies it into a new one, which on Node's server turns its ready body into a stream to pump.
+    c.res.headers.set('x-request-id', requestId);
     log({
       level: c.res.status >= 500 ? 'error' : 'info',
       message: 'request',
