@@ -25,7 +25,14 @@ export function effectivePrivacy(privacy: Privacy, creditCode: string): Exclude<
   return personalIfIndividual(creditCode) ? 'personal' : 'public';
 }
 
-const own = (schema: z.ZodType): Privacy | undefined => schema.meta()?.privacy;
+// meta() looks a schema up in zod's registry (and its parents' in turn) on every call; responses
+// mask on every request, so each schema's class is looked up once.
+const ownClass = new WeakMap<z.ZodType, Privacy | null>();
+function own(schema: z.ZodType): Privacy | undefined {
+  let privacy = ownClass.get(schema);
+  if (privacy === undefined) ownClass.set(schema, (privacy = schema.meta()?.privacy ?? null));
+  return privacy ?? undefined;
+}
 const unwrap = (schema: z.ZodType) => (schema instanceof z.ZodOptional || schema instanceof z.ZodNullable ? (schema.unwrap() as z.ZodType) : undefined);
 
 function mask(schema: z.ZodType, value: unknown, inherited: Privacy | undefined, creditCode: string): unknown {
