@@ -4,7 +4,7 @@
  * a corrected version or by the department's explanation, and kept from every other department.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Fanout } from '../functions/core/fanout';
+import { fanoutBatch } from '../functions/core/fanout';
 import { CHECK_NAMES } from '../functions/core/problem-data';
 import { filing, inspection, licence, makeCreditCode, penalty, registration } from '../local/samples';
 import type { Notification } from '../schemas/events';
@@ -84,9 +84,9 @@ describe('checks as records arrive', () => {
     expect((await list('transport', '?limit=100')).items.map((p) => p.id)).not.toContain(items[0].id);
 
     // The licence's change handled again (a stream replay) finds its item closed and raises nothing.
-    const fanout = new Fanout(ex.ports, ex.push?.fanoutConfig ?? { ackWithinHours: 72, supervisingDepartment: 'supervision' });
+    const config = ex.push?.fanoutConfig ?? { ackWithinHours: 72, supervisingDepartment: 'supervision' };
     const [version] = await ex.ports.records.versions(licensed.id);
-    expect(await fanout.handle({ eventName: 'INSERT', sequenceNumber: '1', after: { type: 'record-version', value: version } })).toBe(0);
+    expect(await fanoutBatch(ex.ports, [{ eventName: 'INSERT', sequenceNumber: '1', after: { type: 'record-version', value: version } }], config)).toEqual({ notifications: 0 });
     expect((await ex.call('GET', `/v1/problem-data/${items[0].id}`, { as: 'transport' })).body).toMatchObject({ status: 'closed', closure: { reason: 'registered' } });
     expect(await ex.ports.problemData.waitingForRegistration(lateCo)).toEqual([]);
   });
@@ -130,10 +130,10 @@ describe('checks as records arrive', () => {
     expect((await list('transport', '?limit=100')).items.filter((p) => p.recordId === clean.id)).toEqual([]);
 
     const before = { market: await problemNotices('market'), items: (await list('market', '?limit=100')).items };
-    const fanout = new Fanout(ex.ports, ex.push?.fanoutConfig ?? { ackWithinHours: 72, supervisingDepartment: 'supervision' });
+    const config = ex.push?.fanoutConfig ?? { ackWithinHours: 72, supervisingDepartment: 'supervision' };
     const replayed = before.items.find((p) => p.creditCode === unknownCo);
     const [version] = await ex.ports.records.versions(replayed?.recordId ?? '');
-    expect(await fanout.handle({ eventName: 'INSERT', sequenceNumber: '1', after: { type: 'record-version', value: version } })).toBe(0);
+    expect(await fanoutBatch(ex.ports, [{ eventName: 'INSERT', sequenceNumber: '1', after: { type: 'record-version', value: version } }], config)).toEqual({ notifications: 0 });
     expect(await problemNotices('market')).toEqual(before.market);
     expect((await list('market', '?limit=100')).items).toEqual(before.items);
   });

@@ -207,23 +207,35 @@ export async function deliverBatch(
   report: DeliveryReporter = () => {},
   secrets = new OpenedSecrets(ports.secrets, ports.clock),
 ): Promise<string[]> {
-  // The batch's notifications, then their subscriptions, then the subscribing clients, each in
-  // one read: a batch often holds ten deliveries to ten departments.
-  const refs = messages.flatMap((m) => {
+  // The batch's notifications, their subscriptions and the subscribing clients, each in one read
+  // (a batch often holds ten deliveries to ten departments), all three at once where the messages
+  // name the subscription and client fan-out saw; what the hints missed is read after.
+  const parsed = messages.flatMap((m) => {
     try {
       const ref = JSON.parse(m.body) as Partial<DeliveryMessage> | null;
-      return typeof ref?.department === 'string' && typeof ref.notificationId === 'string' ? [{ department: ref.department, id: ref.notificationId }] : [];
+      return typeof ref?.department === 'string' && typeof ref.notificationId === 'string' ? [ref as DeliveryMessage] : [];
     } catch {
       return [];
     }
   });
   const key = (department: string, id: string) => `${department}#${id}`;
-  const notes = new Map((await ports.notifications.getMany(refs)).map((n) => [key(n.department, n.id), n]));
+  const asked = new Set<string>();
+  const readSubs = (keys: { department: string; id: string }[]) => {
+    const fresh = [...new Map(keys.filter((k) => !asked.has(key(k.department, k.id))).map((k) => [key(k.department, k.id), k])).values()];
+    fresh.forEach((k) => asked.add(key(k.department, k.id)));
+    return fresh.length ? ports.subscriptions.getMany(fresh) : Promise.resolve([]);
+  };
+  const receivers = new ReceiverCheck(ports);
+  receivers.preload(parsed.flatMap((m) => (typeof m.clientId === 'string' ? [{ clientId: m.clientId }] : [])));
+  const [found, hinted] = await Promise.all([
+    ports.notifications.getMany(parsed.map((m) => ({ department: m.department, id: m.notificationId }))),
+    readSubs(parsed.flatMap((m) => (typeof m.subscriptionId === 'string' ? [{ department: m.department, id: m.subscriptionId }] : []))),
+  ]);
+  const notes = new Map(found.map((n) => [key(n.department, n.id), n]));
   const notification: NotificationLookup = async (department, id) => notes.get(key(department, id));
   const subKeys = [...notes.values()].flatMap((n) => (n.delivery.mode === 'webhook' && n.delivery.subscriptionId ? [{ department: n.department, id: n.delivery.subscriptionId }] : []));
-  const subs = new Map((subKeys.length ? await ports.subscriptions.getMany(subKeys) : []).map((s) => [key(s.department, s.id), s]));
+  const subs = new Map([...hinted, ...(await readSubs(subKeys))].map((s) => [key(s.department, s.id), s]));
   const subscription: SubscriptionLookup = async (department, id) => subs.get(key(department, id));
-  const receivers = new ReceiverCheck(ports);
   receivers.preload([...subs.values()]);
   const receipts = new BatchReceipts(ports, messages.length);
   const outcomes = await Promise.all(

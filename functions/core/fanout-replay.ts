@@ -64,18 +64,17 @@ export async function parkChanges(ports: Ports, changes: { key: ChangeKey; reaso
 export async function replayChange(ports: Ports, config: FanoutConfig, key: ChangeKey, fanout = new Fanout(ports, config)): Promise<number> {
   const entity = await replayStore(ports).read(key);
   if (!entity) return 0;
-  let written = 0;
   let failure: { error: unknown } | undefined;
   try {
-    for (const change of changesFor(entity, `replay:${key.pk}/${key.sk}`)) written += await fanout.handle(change);
+    for (const change of changesFor(entity, `replay:${key.pk}/${key.sk}`)) await fanout.handle(change);
   } catch (error) {
     failure = { error };
   }
-  // Queued before the change counts as replayed (and is released); a failure keeps it parked.
+  // Written and queued before the change counts as replayed (and is released); a failure keeps it parked.
   const flushed = await fanout.flush();
   if (failure) throw failure.error;
   if (flushed.failed) throw flushed.error;
-  return written;
+  return flushed.notifications;
 }
 
 export interface ReplayProgress {

@@ -295,35 +295,61 @@ export class Fanout {
     };
   }
 
-  /** Deliveries to queue and notifications to count, of the changes handled so far, in stream order. */
-  private outbox: { sequenceNumber: string; messages: DeliveryMessage[] }[] = [];
-  private created: StoredNotification[] = [];
+  /** The notifications of the changes handled so far, in stream order, to write at `flush`. */
+  private pending: { sequenceNumber: string; notifications: StoredNotification[] }[] = [];
 
   /**
-   * Handles one change: its notifications written; its deliveries and counts wait for `flush`,
-   * so that a batch queues them ten to an SQS request and counts them with one ADD per department.
+   * Handles one change: works out its notifications, which wait for `flush` with its deliveries
+   * and counts, so that a batch writes its notifications together (a read and 25 to a write),
+   * queues the deliveries ten to an SQS request and counts them with one ADD per department.
    */
-  async handle(change: StreamChange): Promise<number> {
-    let written = 0;
-    const messages: DeliveryMessage[] = [];
-    const queuedAt = this.ports.clock.now().toISOString();
-    for (const { event, receivers } of await this.eventsOf(change)) {
-      await Promise.all(
-        receivers.map(async (r) => {
-          const n = this.notification(event, r);
-          const put = await this.ports.notifications.put(n);
-          const stored = put.created ? n : put.existing;
-          if (put.created) {
-            written++;
-            this.created.push(n);
-          }
-          if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id, queuedAt });
-        }),
-      );
-    }
-    if (messages.length) this.outbox.push({ sequenceNumber: change.sequenceNumber, messages });
+  async handle(change: StreamChange): Promise<void> {
+    const notifications = (await this.eventsOf(change)).flatMap(({ event, receivers }) => receivers.map((r) => this.notification(event, r)));
+    if (notifications.length) this.pending.push({ sequenceNumber: change.sequenceNumber, notifications });
     this.toCount(change);
-    return written;
+  }
+
+  /**
+   * What a delivery message names beside its notification: the webhook subscription and its
+   * client, from the subscription set this batch matched against (no read of its own).
+   */
+  private async deliveryHints(ns: StoredNotification[]): Promise<(n: StoredNotification) => Pick<DeliveryMessage, 'subscriptionId' | 'clientId'>> {
+    if (!ns.some((n) => n.delivery.subscriptionId)) return () => ({});
+    const subs = new Map((await this.subs()).map((s) => [`${s.department}#${s.id}`, s]));
+    return (n) => {
+      const id = n.delivery.subscriptionId;
+      const clientId = id ? subs.get(`${n.department}#${id}`)?.clientId : undefined;
+      return id ? { subscriptionId: id, ...(clientId ? { clientId } : {}) } : {};
+    };
+  }
+
+  /**
+   * Writes the pending notifications, all in one go; when that fails, change by change in stream
+   * order, to find the first change whose notifications cannot be written: those before it are
+   * done (writing one again finds it), it and those after are left to the stream's retry.
+   */
+  private async writePending(): Promise<{
+    written: { sequenceNumber: string; notifications: StoredNotification[]; results: Awaited<ReturnType<Ports['notifications']['putMany']>> }[];
+    failed?: string;
+    error?: unknown;
+  }> {
+    const pending = this.pending;
+    this.pending = [];
+    try {
+      const results = await this.ports.notifications.putMany(pending.flatMap((p) => p.notifications));
+      let at = 0;
+      return { written: pending.map((p) => ({ ...p, results: results.slice(at, (at += p.notifications.length)) })) };
+    } catch {
+      const written = [];
+      for (const p of pending) {
+        try {
+          written.push({ ...p, results: await this.ports.notifications.putMany(p.notifications) });
+        } catch (error) {
+          return { written, failed: p.sequenceNumber, error };
+        }
+      }
+      return { written };
+    }
   }
 
   /** Record versions handled so far, with their changes' places in the stream, to count at `flush`. */
@@ -338,10 +364,10 @@ export class Fanout {
    * however often its change is handled: only the versions this call marks counted are added.
    * When marking fails, the stream retries from the first of them (handling a change again is
    * safe, and the retry counts what is not marked yet); an ADD that fails after marking is lost
-   * (the bound the statistics state) and shown.
+   * (the bound the statistics state) and shown. Versions from `before` on are left to the retry.
    */
-  private async countVersions(): Promise<{ failed?: string; error?: unknown }> {
-    const versions = this.versions;
+  private async countVersions(before?: string): Promise<{ failed?: string; error?: unknown }> {
+    const versions = this.versions.filter((v) => before === undefined || isEarlier(v.sequenceNumber, before));
     this.versions = [];
     if (!versions.length) return {};
     let marked: StoredVersion[];
@@ -362,23 +388,37 @@ export class Fanout {
   }
 
   /**
-   * Queues the deliveries of the changes handled so far and counts their record versions and
-   * notifications. When the queue fails, returns the first change with deliveries: the stream
-   * retries from there, and the changes handled again queue every notification still waiting (a
-   * copy already sent is delivered once: delivery skips a notification marked delivered). When
-   * counting fails, returns the first record version's change, whichever is earlier.
+   * Writes the notifications of the changes handled so far, queues their deliveries and counts
+   * their record versions and notifications. Returns the first change that failed, if any: the
+   * stream retries from there, and the changes handled again queue every notification still
+   * waiting (a copy already sent is delivered once: delivery skips a notification marked
+   * delivered). A change whose notifications could not be written is neither queued nor counted.
    */
-  async flush(): Promise<{ failed?: string; error?: unknown }> {
-    const counted = await this.countVersions();
-    const [outbox, created] = [this.outbox, this.created];
-    this.outbox = [];
-    this.created = [];
+  async flush(): Promise<{ failed?: string; error?: unknown; notifications: number }> {
+    const { written, ...unwritten } = await this.writePending();
+    const counted = await this.countVersions(unwritten.failed);
+    const created: StoredNotification[] = [];
+    const queuedAt = this.ports.clock.now().toISOString();
+    const hints = await this.deliveryHints(written.flatMap((w) => w.notifications));
+    const outbox = written.flatMap(({ sequenceNumber, notifications, results }) => {
+      const messages: DeliveryMessage[] = [];
+      notifications.forEach((n, i) => {
+        const put = results[i];
+        const stored = put.created ? n : put.existing;
+        if (put.created) created.push(n);
+        if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id, queuedAt, ...hints(stored) });
+      });
+      return messages.length ? [{ sequenceNumber, messages }] : [];
+    });
+    const failures = [unwritten.failed === undefined ? undefined : unwritten, counted.failed === undefined ? undefined : counted];
     if (outbox.length) {
-      if (!this.ports.queue) return earlier(counted, { failed: outbox[0].sequenceNumber, error: new Error('fan-out needs the delivery queue') });
-      try {
-        await this.ports.queue.send(outbox.flatMap((o) => o.messages));
-      } catch (error) {
-        return earlier(counted, { failed: outbox[0].sequenceNumber, error });
+      if (!this.ports.queue) failures.push({ failed: outbox[0].sequenceNumber, error: new Error('fan-out needs the delivery queue') });
+      else {
+        try {
+          await this.ports.queue.send(outbox.flatMap((o) => o.messages));
+        } catch (error) {
+          failures.push({ failed: outbox[0].sequenceNumber, error });
+        }
       }
     }
     try {
@@ -388,35 +428,33 @@ export class Fanout {
       // these counts are lost either way (the bound the statistics state); the error is shown.
       console.error(JSON.stringify({ level: 'error', message: 'fan-out could not count received notifications', notifications: created.length, error: String(error) }));
     }
-    return counted;
+    const first = failures.reduce<{ failed?: string; error?: unknown } | undefined>((a, b) => (!b?.failed ? a : !a?.failed || isEarlier(b.failed, a.failed) ? b : a), undefined);
+    return { ...(first ?? {}), notifications: created.length };
   }
 }
 
-/** Of two flush outcomes, the failure earlier in the stream (sequence numbers are decimal strings). */
-function earlier(a: { failed?: string; error?: unknown }, b: { failed: string; error?: unknown }) {
-  if (a.failed === undefined) return b;
-  const first = a.failed.length !== b.failed.length ? a.failed.length < b.failed.length : a.failed < b.failed;
-  return first ? a : b;
+/** Whether stream sequence number `a` comes before `b` (decimal strings of any length). */
+function isEarlier(a: string, b: string) {
+  return a.length !== b.length ? a.length < b.length : a < b;
 }
 
 /**
  * Processes a stream batch in order and stops at the first change that fails, returning its
  * sequence number: the event source then retries from there (Lambda's reportBatchItemFailures).
- * The deliveries of the changes before it are queued first.
+ * The notifications and deliveries of the changes before it are written and queued first.
  */
 export async function fanoutBatch(ports: Ports, changes: StreamChange[], config: FanoutConfig, subscriptions?: SubscriptionSet): Promise<{ failed?: string; notifications: number; error?: unknown }> {
   const fanout = new Fanout(ports, config, subscriptions);
-  let notifications = 0;
   let failure: { failed: string; error: unknown } | undefined;
   for (const change of changes) {
     try {
-      notifications += await fanout.handle(change);
+      await fanout.handle(change);
     } catch (error) {
       failure = { failed: change.sequenceNumber, error };
       break;
     }
   }
   const flushed = await fanout.flush();
-  if (flushed.failed) return { failed: flushed.failed, notifications, error: flushed.error };
-  return failure ? { ...failure, notifications } : { notifications };
+  if (flushed.failed) return flushed as { failed: string; notifications: number; error?: unknown };
+  return failure ? { ...failure, notifications: flushed.notifications } : { notifications: flushed.notifications };
 }

@@ -156,6 +156,13 @@ export interface DeliveryMessage {
   notificationId: string;
   /** When this message was sent, so a dead-lettered message older than the latest redrive is known to be stale. */
   queuedAt?: string;
+  /**
+   * The webhook subscription and its client as fan-out saw them: delivery reads them beside the
+   * notification instead of after it. Only a hint: delivery goes by the notification's subscription
+   * and that subscription's client as they are stored, reading again what the hint missed.
+   */
+  subscriptionId?: string;
+  clientId?: string;
 }
 
 /** Credit risk class (信用风险分类) of an enterprise; absent means not yet rated. */

@@ -173,6 +173,12 @@ export interface OnceRecord {
 export interface NotificationStore {
   /** Writes a notification unless it exists; then returns the stored one. */
   put(n: StoredNotification): Promise<{ created: true } | { created: false; existing: StoredNotification }>;
+  /**
+   * Writes each notification unless it exists, in batches; answers in the order given. Not atomic
+   * per notification as `put` is: for one writer of a notification at a time (fan-out handles a
+   * stream shard's changes one batch after another). One given twice is written once.
+   */
+  putMany(ns: StoredNotification[]): Promise<({ created: true } | { created: false; existing: StoredNotification })[]>;
   get(department: string, id: string): Promise<StoredNotification | undefined>;
   /** Those of the notifications that exist, strongly consistent, in one read (a delivery batch's). */
   getMany(keys: { department: string; id: string }[]): Promise<StoredNotification[]>;

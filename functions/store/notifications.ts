@@ -70,6 +70,35 @@ export class DynamoNotificationStore implements NotificationStore {
     return existing ? { created: false as const, existing: await this.withDelivered(toNotification(existing)) } : { created: true as const };
   }
 
+  /**
+   * One strongly consistent batch read finds those that exist (with their delivered marks), then
+   * the rest go 25 to a BatchWriteItem: on DynamoDB a conditional PutItem per notification costs a
+   * request each, where a change to fifty departments now costs one read and two writes. The read
+   * and the write are two steps, so a second writer of the same notification between them would be
+   * overwritten; fan-out, the only caller, handles a shard's changes one batch after another.
+   */
+  async putMany(ns: StoredNotification[]) {
+    const keyOf = (n: { department: string; id: string }) => `${n.department}#${n.id}`;
+    const found = ns.length
+      ? (
+          await this.t.batchGet(
+            ns.map((n) => notificationKey(n.department, n.id)),
+            undefined,
+            true,
+          )
+        ).map(toNotification)
+      : [];
+    const existing = new Map((await this.withDeliveredMarks(found, true)).map((n) => [keyOf(n), n]));
+    const fresh = new Map<string, StoredNotification>();
+    for (const n of ns) if (!existing.has(keyOf(n)) && !fresh.has(keyOf(n))) fresh.set(keyOf(n), n);
+    await this.t.batchPut([...fresh.values()].map((n) => notificationItem(n, this.retentionDays)));
+    return ns.map((n) => {
+      // Given twice: the first is written, the second finds it.
+      const had = existing.get(keyOf(n)) ?? (fresh.get(keyOf(n)) === n ? undefined : fresh.get(keyOf(n)));
+      return had ? { created: false as const, existing: had } : { created: true as const };
+    });
+  }
+
   async get(department: string, id: string) {
     const out = await this.t.db.send(new GetCommand({ TableName: this.t.table, Key: notificationKey(department, id), ConsistentRead: true }));
     return out.Item ? this.withDelivered(toNotification(out.Item)) : undefined;

@@ -317,6 +317,11 @@ export class MemoryNotificationStore implements NotificationStore {
     this.notifications.set(this.key(n.department, n.id), copy(n));
     return { created: true as const };
   }
+  async putMany(ns: StoredNotification[]) {
+    const out: Awaited<ReturnType<NotificationStore['put']>>[] = [];
+    for (const n of ns) out.push(await this.put(n));
+    return out;
+  }
   async getMany(keys: { department: string; id: string }[]) {
     const unique = [...new Map(keys.map((k) => [`${k.department}#${k.id}`, k])).values()];
     return (await Promise.all(unique.map((k) => this.get(k.department, k.id)))).filter((x) => x !== undefined);

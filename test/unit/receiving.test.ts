@@ -8,7 +8,7 @@ import { deliverBatch } from '../../functions/core/delivery';
 import { fanoutBatch } from '../../functions/core/fanout';
 import { ingestRecord } from '../../functions/core/ingest';
 import { GENESIS } from '../../functions/core/access-log';
-import type { ApiClient, StoredNotification } from '../../functions/core/model';
+import type { ApiClient, DeliveryMessage, StoredNotification } from '../../functions/core/model';
 import { secretContext } from '../../functions/core/webhooks';
 import { ENTERPRISES, licence } from '../../local/samples';
 import { memoryPorts, type MemoryPorts } from '../fakes/ports';
@@ -23,7 +23,7 @@ const poster = async (url: string) => {
   posted.push(url);
   return { status: 200 };
 };
-const message = (n: { department: string; notificationId: string }, receiveCount = 1) => ({ messageId: `m${receiveCount}`, body: JSON.stringify(n), receiptHandle: `r${receiveCount}`, receiveCount });
+const message = (n: DeliveryMessage, receiveCount = 1) => ({ messageId: `m${receiveCount}`, body: JSON.stringify(n), receiptHandle: `r${receiveCount}`, receiveCount });
 
 beforeEach(async () => {
   ports = memoryPorts();
@@ -83,5 +83,30 @@ describe('delivery of a record event', () => {
         hash: expect.stringMatching(/^[0-9a-f]{64}$/),
       },
     ]);
+  });
+
+  it('names the subscription and its client in the queued message, and still goes by the stored ones', async () => {
+    const sent = ports.queue.sent[0];
+    expect(sent).toMatchObject({ department: 'health', subscriptionId: 'sub_h', clientId: health.clientId });
+    // A hint that names another client, which may read, does not let the data out once the
+    // subscription's own client lost profiles:read.
+    const other: ApiClient = { ...health, clientId: 'chealth000002' };
+    await ports.clients.put(other);
+    await ports.clients.put({ ...health, scopes: ['subscriptions:manage'] });
+    await deliverBatch(ports, poster, [message({ ...sent, clientId: other.clientId })]);
+    expect(posted).toEqual([]);
+    expect(ports.accessLog.entries).toEqual([]);
+  });
+
+  it('delivers a message whose hints name a subscription that is gone, and one queued without hints', async () => {
+    const { department, notificationId } = ports.queue.sent[0];
+    await deliverBatch(ports, poster, [message({ department, notificationId, subscriptionId: 'sub_gone', clientId: 'cgone0000001' })]);
+    expect(posted).toEqual(['https://health.example.gov.cn/hook']);
+    const { record } = await ingestRecord(ports, market, licence(code, 'XK-s'));
+    await fanoutBatch(ports, [{ eventName: 'INSERT', sequenceNumber: '2', after: { type: 'record-version', value: record } }], { ackWithinHours: 72, supervisingDepartment: 'supervision' });
+    const second = ports.queue.sent[1];
+    await deliverBatch(ports, poster, [message({ department: second.department, notificationId: second.notificationId }, 2)]);
+    expect(posted).toHaveLength(2);
+    expect(ports.accessLog.entries.map((e) => e.resource)).toEqual([`notification:${notificationId}`, `notification:${second.notificationId}`]);
   });
 });
