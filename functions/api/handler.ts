@@ -6,8 +6,10 @@ import { KmsSecretBox } from '../adapters/kms-secret-box';
 import { lambdaPorts } from '../runtime';
 import { createApp } from './app';
 
+const ports = { ...lambdaPorts((keyArn) => new KmsSecretBox(keyArn)), cursors: hmacCursors(cursorKey()) };
+
 export const app = createApp(
-  { ...lambdaPorts((keyArn) => new KmsSecretBox(keyArn)), cursors: hmacCursors(cursorKey()) },
+  ports,
   // A deployment must hold its own content hash key and key environment marker, or the api does not start.
   {
     webhookPolicy: webhookPolicy(),
@@ -20,3 +22,12 @@ export const app = createApp(
   },
 );
 export const handler = handle(app);
+
+// Started while the function starts up (Lambda's init phase), before the first request is handed
+// over: the reference data every post is validated against, and the first connection to the
+// table. The first request joins these reads instead of making them one after another; if one
+// fails, the request reads again.
+void Promise.allSettled([
+  import('../core/credit-code-exceptions').then(({ exceptionCodes }) => exceptionCodes(ports)),
+  import('../core/catalogue-cache').then(({ catalogueIndex }) => catalogueIndex(ports)),
+]);

@@ -22,22 +22,33 @@ const cache = new WeakMap<CatalogueStore, { index: CatalogueIndex; stamp: number
 /** The calendar date in China (UTC+8), on which "today" in the catalogue is judged. */
 export const chinaToday = (clock: Clock) => chinaDate(clock.now());
 
-export async function catalogueIndex(ports: Deps): Promise<CatalogueIndex> {
+/**
+ * A read of the catalogue under way, which every caller in the meantime joins (the api starts one
+ * while it starts up). Dropped by a write through this process, so the read it overtook keeps
+ * nothing.
+ */
+const loading = new WeakMap<CatalogueStore, Promise<CatalogueIndex>>();
+
+export function catalogueIndex(ports: Deps): Promise<CatalogueIndex> {
   const now = ports.clock.now().getTime();
   const hit = cache.get(ports.catalogue);
-  if (hit && now - hit.checkedAt < CATALOGUE_TTL_MS) return hit.index;
-  const stamp = await ports.catalogue.stamp();
-  if (hit && hit.stamp === stamp) {
-    hit.checkedAt = now;
-    return hit.index;
-  }
-  const index = indexCatalogue(await ports.catalogue.items());
-  cache.set(ports.catalogue, { index, stamp, checkedAt: now });
-  return index;
+  if (hit && now - hit.checkedAt < CATALOGUE_TTL_MS) return Promise.resolve(hit.index);
+  const under = loading.get(ports.catalogue);
+  if (under) return under;
+  const load: Promise<CatalogueIndex> = ports.catalogue.stamp().then(async (stamp) => {
+    const index = hit && hit.stamp === stamp ? hit.index : indexCatalogue(await ports.catalogue.items());
+    if (loading.get(ports.catalogue) === load) cache.set(ports.catalogue, { index, stamp, checkedAt: now });
+    return index;
+  });
+  loading.set(ports.catalogue, load);
+  const done = () => loading.get(ports.catalogue) === load && loading.delete(ports.catalogue);
+  load.then(done, done);
+  return load;
 }
 
 export function forgetCatalogue(store: CatalogueStore) {
   cache.delete(store);
+  loading.delete(store);
 }
 
 // The shipped files are checked against their schemas by the unit tests (test/unit/catalogue.test.ts).

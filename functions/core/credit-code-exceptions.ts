@@ -13,22 +13,42 @@ type Deps = { creditCodeExceptions: CreditCodeExceptionStore; clock: Clock };
 const cache = new WeakMap<CreditCodeExceptionStore, { codes: ReadonlySet<string>; until: number }>();
 
 /** The codes on the list, as of at most EXCEPTIONS_TTL_MS ago (at once after a change made through this process). */
-export async function exceptionCodes(ports: Deps): Promise<ReadonlySet<string>> {
+/**
+ * A read of the list under way, which every caller in the meantime joins (the api starts one while
+ * it starts up). Dropped by a change through this process, so the read it overtook keeps nothing.
+ */
+const loading = new WeakMap<CreditCodeExceptionStore, Promise<ReadonlySet<string>>>();
+
+export function exceptionCodes(ports: Deps): Promise<ReadonlySet<string>> {
   const now = ports.clock.now().getTime();
   const hit = cache.get(ports.creditCodeExceptions);
-  if (hit && hit.until > now) return hit.codes;
-  const codes = new Set((await ports.creditCodeExceptions.list()).map((e) => e.creditCode));
-  cache.set(ports.creditCodeExceptions, { codes, until: now + EXCEPTIONS_TTL_MS });
-  return codes;
+  if (hit && hit.until > now) return Promise.resolve(hit.codes);
+  const under = loading.get(ports.creditCodeExceptions);
+  if (under) return under;
+  const load: Promise<ReadonlySet<string>> = ports.creditCodeExceptions.list().then((list) => {
+    const codes: ReadonlySet<string> = new Set(list.map((e) => e.creditCode));
+    if (loading.get(ports.creditCodeExceptions) === load) cache.set(ports.creditCodeExceptions, { codes, until: now + EXCEPTIONS_TTL_MS });
+    return codes;
+  });
+  loading.set(ports.creditCodeExceptions, load);
+  const done = () => loading.get(ports.creditCodeExceptions) === load && loading.delete(ports.creditCodeExceptions);
+  load.then(done, done);
+  return load;
+}
+
+/** Drops what this process keeps of the list, and any read of it under way. */
+function forget(store: CreditCodeExceptionStore) {
+  cache.delete(store);
+  loading.delete(store);
 }
 
 export async function addCreditCodeException(ports: Deps, e: CreditCodeException): Promise<void> {
   await ports.creditCodeExceptions.put(e);
-  cache.delete(ports.creditCodeExceptions);
+  forget(ports.creditCodeExceptions);
 }
 
 export async function removeCreditCodeException(ports: Deps, creditCode: string): Promise<boolean> {
   const removed = await ports.creditCodeExceptions.delete(creditCode);
-  cache.delete(ports.creditCodeExceptions);
+  forget(ports.creditCodeExceptions);
   return removed;
 }

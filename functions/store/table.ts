@@ -16,7 +16,7 @@
  * | subscription          | SUBS                   | <department>#<id>         |                                                            |
  * | subscription-stamp    | SUBS                   | !STAMP                    |                                                            |
  * | fanout-parked         | FANOUT_PARKED          | <itemPk>@<itemSk>         |                                                            |
- * | rate-window           | RATE#<clientId>        | WINDOW                    |                                                            |
+ * | rate-window           | RATE#<clientId>        | W#<window>                |                                                            |
  * | notification          | INBOX#<department>     | N#<eventTime>#<id>        | GSI2 OPEN#<department> / <ackBy>#<id> (until acknowledged, see "The open index") |
  * | notification-delivered | INBOX#<department>    | D#<id>                    |                                                            |
  * | enterprise-directory  | ENT#<creditCode>       | DIRECTORY                 | GSI3 POOL#<regionCode> / <industryKey>#<creditCode> (while registered) |
@@ -191,7 +191,7 @@
  * | expire notifications and access-log entries | TTL on `expiresAtEpoch` (written with the item, epoch seconds) | 0 WCU: TTL deletes are free |
  * | erase a personal field (administrator)    | Query REC#id + UpdateItem SET data per version holding it + access-log PutItem | 0.5 RCU + 1 WCU per KB per version (+ the same on GSI2 for a published one) + 1 WCU |
  * | authenticate a client                     | GetItem CLIENTS/<id> (cached in the Lambda for 15 s; an id with no item for 30 s, apart) | 0.5 RCU, none while cached |
- * | reserve a block of a client's window      | UpdateItem RATE#<clientId>/WINDOW ADD count :n if the window is this second and count <= limit - n (what is left when fewer remain); the first of a second SETs window and count | 1 WCU per block (2 on the first of a second): a block is a quarter of the client's demand on the instance, at most limit / 8; a refused one 1 WCU, then none in that instance until the second ends |
+ * | reserve a block of a client's window      | UpdateItem RATE#<clientId>/W#<window> (the epoch second) ADD count :n if count <= limit - n or the item is new (what is left when fewer remain); the item expires by TTL two minutes on | 1 WCU per block: a block is a quarter of the client's demand on the instance, at most limit / 8; a refused one 1 WCU, then none in that instance until the second ends |
  * | list clients / exceptions                 | Query CLIENTS / CREDIT_CODE_EXCEPTIONS                 | one page                |
  * | a department's subscriptions (also the cap check on create) | Query SUBS, begins_with <department>#   | one page (at most MAX_SUBSCRIPTIONS_PER_DEPARTMENT items) |
  * | write or delete a subscription            | TransactWrite: Put/Delete SUBS/<department>#<id>, Update SUBS/!STAMP ADD revision | 2x (1 + 1) WCU |
@@ -506,7 +506,8 @@ export const clientKey = (clientId: string) => ({ PK: CLIENTS_PARTITION, SK: cli
  * per client, so one client's flood never shares a partition with another's count; a partition
  * takes 1,000 writes a second, far above any client's limit.
  */
-export const rateWindowKey = (clientId: string) => ({ PK: `RATE#${clientId}`, SK: 'WINDOW' });
+/** A client's one-second rate window (epoch second); the item expires by TTL soon after. */
+export const rateWindowKey = (clientId: string, window: number) => ({ PK: `RATE#${clientId}`, SK: `W#${window}` });
 
 export const EXCEPTIONS_PARTITION = 'CREDIT_CODE_EXCEPTIONS';
 export const exceptionKey = (creditCode: string) => ({ PK: EXCEPTIONS_PARTITION, SK: creditCode });

@@ -93,6 +93,7 @@ function docTable(title: string): string[][] {
 // Sample values for the placeholders the header writes in angle brackets.
 const sample = {
   recordId: 'rec_1',
+  window: '1795744800',
   version6: '000007',
   creditCode: '91350200MA2XYZ1234',
   kind: 'licence',
@@ -164,7 +165,7 @@ const built: Record<string, { PK: string; SK: string; index?: Record<string, str
   [ITEM_TYPES.subscription]: subscriptionKey(sample.department, sample.id),
   [ITEM_TYPES.subscriptionStamp]: SUBSCRIPTIONS_STAMP_KEY,
   [ITEM_TYPES.fanoutParked]: parkedChangeKey(sample.itemPk, sample.itemSk),
-  [ITEM_TYPES.rateWindow]: rateWindowKey(sample.clientId),
+  [ITEM_TYPES.rateWindow]: rateWindowKey(sample.clientId, Number(sample.window)),
   [ITEM_TYPES.notification]: { ...notificationKey(sample.department, sample.id), index: openIndexKey(sample.department, sample.ackBy, sample.id) },
   [ITEM_TYPES.notificationDelivered]: notificationDeliveredKey(sample.department, sample.id),
   [ITEM_TYPES.enterpriseDirectory]: { ...directoryKey(sample.creditCode), index: poolIndexKey(sample.regionCode, sample.industryKey, sample.creditCode) },
