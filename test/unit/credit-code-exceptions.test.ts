@@ -28,4 +28,28 @@ describe('credit code exceptions', () => {
     expect(await removeCreditCodeException(ports, pilot)).toBe(true);
     expect(await exceptionCodes(ports)).toEqual(new Set());
   });
+
+  it('are read once by callers that ask while a read is under way, and a change meanwhile is not overtaken', async () => {
+    const ports = memoryPorts();
+    await ports.creditCodeExceptions.put(entry);
+    const [a, b] = await Promise.all([exceptionCodes(ports), exceptionCodes(ports)]);
+    expect([a, b]).toEqual([new Set([pilot]), new Set([pilot])]);
+    expect(ports.creditCodeExceptions.reads).toBe(1);
+    // A read that started before a removal through this process and ends after it leaves nothing cached.
+    ports.clock.advance(EXCEPTIONS_TTL_MS);
+    const list = ports.creditCodeExceptions.list.bind(ports.creditCodeExceptions);
+    let release = () => {};
+    const gate = new Promise<void>((r) => (release = r));
+    ports.creditCodeExceptions.list = async () => {
+      const read = await list();
+      await gate;
+      return read;
+    };
+    const before = exceptionCodes(ports);
+    expect(await removeCreditCodeException(ports, pilot)).toBe(true);
+    release();
+    expect(await before).toEqual(new Set([pilot]));
+    ports.creditCodeExceptions.list = list;
+    expect(await exceptionCodes(ports)).toEqual(new Set());
+  });
 });
