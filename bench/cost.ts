@@ -308,11 +308,16 @@ try {
   // partition; a record event's in its receipt's transaction) and its updates (only of a
   // notification's status, after a failed attempt).
   const notificationWrites = units([
-    ...at.fanout.list.filter((e) => e.op === 'PutItemCommand notification'),
+    ...at.fanout.list.filter((e) => e.op === 'PutItemCommand notification' || e.op === 'BatchWriteItemCommand notification'),
     ...at.deliver.list.filter((e) => /^(PutItemCommand|TransactWriteItemsCommand, its) notification-delivered/.test(e.op) || e.op.startsWith('UpdateItemCommand')),
   ]);
-  // Delivery reads a batch's notifications with their delivered marks, then their subscriptions and clients, each with a BatchGetItem: all of it counted here (an upper bound).
-  const notificationReads = units(at.deliver.list, (op) => op === 'GetItemCommand' || op === 'BatchGetItemCommand');
+  // Delivery reads a batch's notifications with their delivered marks, their subscriptions and
+  // clients, each with a BatchGetItem: all of it counted here (an upper bound); fan-out's look for
+  // notifications already written reads the inbox partition too.
+  const notificationReads = units([
+    ...at.deliver.list.filter((e) => e.op === 'GetItemCommand' || e.op.startsWith('BatchGetItemCommand')),
+    ...at.fanout.list.filter((e) => e.op === 'BatchGetItemCommand INBOX'),
+  ]);
   const perNotification = (x: number) => x / expected;
   const rows: [string, string, number, number][] = [
     ['subscriptions partition SUBS', `${subsRead.toFixed(1)} RRU per fan-out batch of ${DEPARTMENTS + IDLE_SUBSCRIPTIONS} subscriptions`, batchesPerSecond * subsReadProvince, PARTITION.read],

@@ -41,6 +41,40 @@ function itemType(item: unknown): string | undefined {
   return typeof s === 'string' ? s : undefined;
 }
 
+/** The one item type a BatchWriteItem puts, if all its items share one. */
+function batchType(input: Item): string | undefined {
+  const requests = Object.values((input.RequestItems ?? {}) as Record<string, { PutRequest?: { Item?: unknown } }[]>).flat();
+  if (!requests.length || !requests.every((r) => r.PutRequest)) return undefined;
+  const types = new Set(requests.map((r) => itemType(r.PutRequest?.Item)));
+  return types.size === 1 ? [...types][0] : undefined;
+}
+
+/** The kind of partition (the key's prefix, e.g. INBOX) every key of a BatchGetItem is in, if one. */
+function batchPartition(input: Item): string | undefined {
+  const keys = Object.values((input.RequestItems ?? {}) as Record<string, { Keys?: Item[] }>).flatMap((r) => r.Keys ?? []);
+  const kinds = new Set(keys.map((k) => String((k[ATTR.pk] as { S?: string } | undefined)?.S ?? k[ATTR.pk]).split('#')[0]));
+  return keys.length && kinds.size === 1 ? [...kinds][0] : undefined;
+}
+
+/**
+ * DynamoDB bills each key of a BatchGetItem as a GetItem, so a key with no item still costs 0.5
+ * RCU (1 strongly consistent), as GetItem reports; DynamoDB Local reports nothing for such keys.
+ * Adds their units to what it reported (keys left unprocessed are not counted: they are asked again).
+ */
+function billAbsentKeys(input: Item, output: Item, consumed: ConsumedCapacity[]) {
+  const asked = (input.RequestItems ?? {}) as Record<string, { Keys?: unknown[]; ConsistentRead?: boolean }>;
+  const found = (output.Responses ?? {}) as Record<string, unknown[]>;
+  const unprocessed = (output.UnprocessedKeys ?? {}) as Record<string, { Keys?: unknown[] }>;
+  for (const [table, request] of Object.entries(asked)) {
+    const absent = (request.Keys?.length ?? 0) - (found[table]?.length ?? 0) - (unprocessed[table]?.Keys?.length ?? 0);
+    const c = consumed.find((x) => x.TableName === table);
+    if (!c || absent <= 0) continue;
+    const units = absent * (request.ConsistentRead ? 1 : 0.5);
+    c.CapacityUnits = (c.CapacityUnits ?? 0) + units;
+    if (c.Table) c.Table.CapacityUnits = (c.Table.CapacityUnits ?? 0) + units;
+  }
+}
+
 /** Asks every request for its consumed capacity and hands it to `listener`. */
 export function meterCapacity(db: DynamoDBDocumentClient, listener: CapacityListener) {
   db.middlewareStack.add(
@@ -49,7 +83,8 @@ export function meterCapacity(db: DynamoDBDocumentClient, listener: CapacityList
       input.ReturnConsumedCapacity ??= 'INDEXES';
       const out = await next(args);
       const consumed = (out.output as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
-      const target = itemType(input.Item) ?? (typeof input.IndexName === 'string' ? input.IndexName : undefined);
+      if (consumed && context.commandName === 'BatchGetItemCommand') billAbsentKeys(input, out.output as Item, [consumed].flat());
+      const target = itemType(input.Item) ?? batchType(input) ?? batchPartition(input) ?? (typeof input.IndexName === 'string' ? input.IndexName : undefined);
       if (consumed) listener([context.commandName, target].filter(Boolean).join(' '), [consumed].flat(), input);
       return out;
     },
