@@ -5,7 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { StoredNotification } from '../functions/core/model';
+import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { runtimePorts } from '../functions/runtime';
+import { documentClient } from '../functions/store/aws';
+import { TableClient } from '../functions/store/client';
+import { DynamoNotificationStore } from '../functions/store/notifications';
 import { sampleNotification } from './fakes/notifications';
 import { newTable } from './helpers';
 
@@ -38,5 +42,29 @@ describe('writing a batch of notifications', () => {
     // The open index holds every one not acknowledged.
     const open = await ports.notifications.list('health', { open: true, limit: 200 });
     expect(open.items).toHaveLength(129);
+  });
+
+  it('answers which were not written when a batch write fails, having written the rest, and the next call writes those', async () => {
+    const { table, dynamodbEndpoint } = await newTable();
+    const db = documentClient(dynamodbEndpoint);
+    let writes = 0;
+    // The second BatchWriteItem of the call fails (throttled past the SDK's retries).
+    const failing = {
+      send: (command: Parameters<typeof db.send>[0]) => {
+        if (command instanceof BatchWriteCommand && ++writes === 2) return Promise.reject(new Error('throttled'));
+        return db.send(command);
+      },
+    } as unknown as typeof db;
+    const store = new DynamoNotificationStore(new TableClient(failing, table));
+    const batch = Array.from({ length: 60 }, (_, i) => numbered(i));
+    const first = await store.putMany(batch);
+    const failed = first.filter((r) => 'failed' in r);
+    expect(failed).toHaveLength(25);
+    expect(failed[0]).toMatchObject({ failed: new Error('throttled') });
+    expect(first.filter((r) => r.created)).toHaveLength(35);
+    const second = await store.putMany(batch);
+    // Exactly those the first call could not write are written now.
+    expect(second.map((r) => r.created)).toEqual(first.map((r) => 'failed' in r));
+    expect(await store.getMany(batch.map((n) => ({ department: 'health', id: n.id })))).toHaveLength(60);
   });
 });

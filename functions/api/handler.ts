@@ -25,8 +25,8 @@ export const handler = handle(app);
 
 // Started while the function starts up (Lambda's init phase), before the first request is handed
 // over: the reference data every post is validated against, and the first connection to the
-// table. The first request joins these reads instead of making them one after another; if one
-// fails, the request reads again.
+// table. The first request joins these reads instead of making them one after another; one that
+// fails, fails the requests that joined it as their own read would have, and the next reads again.
 void Promise.allSettled([
   import('../core/credit-code-exceptions').then(({ exceptionCodes }) => exceptionCodes(ports)),
   import('../core/catalogue-cache').then(({ catalogueIndex }) => catalogueIndex(ports)),

@@ -12,13 +12,13 @@ export const EXCEPTIONS_TTL_MS = 60_000;
 type Deps = { creditCodeExceptions: CreditCodeExceptionStore; clock: Clock };
 const cache = new WeakMap<CreditCodeExceptionStore, { codes: ReadonlySet<string>; until: number }>();
 
-/** The codes on the list, as of at most EXCEPTIONS_TTL_MS ago (at once after a change made through this process). */
 /**
  * A read of the list under way, which every caller in the meantime joins (the api starts one while
  * it starts up). Dropped by a change through this process, so the read it overtook keeps nothing.
  */
 const loading = new WeakMap<CreditCodeExceptionStore, Promise<ReadonlySet<string>>>();
 
+/** The codes on the list, as of at most EXCEPTIONS_TTL_MS ago (at once after a change made through this process). */
 export function exceptionCodes(ports: Deps): Promise<ReadonlySet<string>> {
   const now = ports.clock.now().getTime();
   const hit = cache.get(ports.creditCodeExceptions);

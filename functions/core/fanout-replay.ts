@@ -61,7 +61,7 @@ export async function parkChanges(ports: Ports, changes: { key: ChangeKey; reaso
 }
 
 /** Fans out the item under `key` again as it is now; the notifications it wrote (none when all existed). */
-export async function replayChange(ports: Ports, config: FanoutConfig, key: ChangeKey, fanout = new Fanout(ports, config)): Promise<number> {
+export async function replayChange(ports: Ports, config: FanoutConfig, key: ChangeKey, fanout = new Fanout(ports, config, undefined, true)): Promise<number> {
   const entity = await replayStore(ports).read(key);
   if (!entity) return 0;
   let failure: { error: unknown } | undefined;
@@ -97,7 +97,7 @@ export async function replayParked(ports: Ports, config: FanoutConfig, onPage: (
   do {
     const page = await store.parked(cursor, pageSize);
     // One fan-out per page: one look at the subscriptions and the clients for up to pageSize changes.
-    const fanout = new Fanout(ports, config, subscriptions);
+    const fanout = new Fanout(ports, config, subscriptions, true);
     for (const parked of page.items) {
       try {
         progress.notifications += await replayChange(ports, config, parked.key, fanout);

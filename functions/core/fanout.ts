@@ -3,7 +3,9 @@
  * departments receive each, writes one notification per department and queues webhook
  * deliveries.
  *
- * Every step is safe to repeat: notifications are written only if absent, and a notification
+ * Every step is safe to repeat: notifications are written only if absent (a stream INSERT's found
+ * absent by one consistent read and then written with the batch's others, as the stream hands an
+ * item's change to one fan-out at a time; the rest with a conditional put), and a notification
  * still waiting for its webhook is queued again when its change is replayed, so a crash between
  * the inbox write and the queue send loses nothing (the stream retries the batch).
  */
@@ -12,7 +14,7 @@ import type { CloudEvent } from '../../schemas/events';
 import { updateCover } from './cover';
 import { catalogueChangedEvent, feedbackEvent, listChangeEvent, notificationIdFor, overdueEvent, recordEvent, taskEvent, taskOverdueEvent } from './events';
 import { CLAIM_POOL, type CatalogueChange, type ChangedEntity, type DeliveryMessage, type RecordSummary, type StoredNotification, type StoredVersion, type SubscriptionView } from './model';
-import type { Ports } from './ports';
+import type { NotificationPut, Ports } from './ports';
 import { matches, matchesListChange } from './matching';
 import { purposeOf, ReceiverCheck } from './receiving';
 import { DEFAULT_CREDIT, type CreditConfig } from './credit-rules';
@@ -123,10 +125,15 @@ export class Fanout {
   /** Reads each subscribing client once per batch. */
   private readonly receivers: ReceiverCheck;
 
+  /**
+   * @param replaying changes come from the replay of parked changes, which may run beside the
+   * stream and more than once at a time: every notification is then written with a conditional put.
+   */
   constructor(
     private readonly ports: Ports,
     private readonly config: FanoutConfig,
     private readonly subscriptionSet = new SubscriptionSet(ports, config.subscriptionCheckMs),
+    private readonly replaying = false,
   ) {
     this.receivers = new ReceiverCheck(ports);
   }
@@ -295,17 +302,22 @@ export class Fanout {
     };
   }
 
-  /** The notifications of the changes handled so far, in stream order, to write at `flush`. */
-  private pending: { sequenceNumber: string; notifications: StoredNotification[] }[] = [];
+  /**
+   * The notifications of the changes handled so far, in stream order, to write at `flush`; each
+   * change's in one batch with the others' when only one fan-out writes them at a time.
+   */
+  private pending: { sequenceNumber: string; notifications: StoredNotification[]; batched: boolean }[] = [];
 
   /**
    * Handles one change: works out its notifications, which wait for `flush` with its deliveries
    * and counts, so that a batch writes its notifications together (a read and 25 to a write),
    * queues the deliveries ten to an SQS request and counts them with one ADD per department.
+   * Only an INSERT's notifications are batched: its item reaches one fan-out at a time, while
+   * changes to several items can lead to one notification (two claims of one notice).
    */
   async handle(change: StreamChange): Promise<void> {
     const notifications = (await this.eventsOf(change)).flatMap(({ event, receivers }) => receivers.map((r) => this.notification(event, r)));
-    if (notifications.length) this.pending.push({ sequenceNumber: change.sequenceNumber, notifications });
+    if (notifications.length) this.pending.push({ sequenceNumber: change.sequenceNumber, notifications, batched: change.eventName === 'INSERT' && !this.replaying });
     this.toCount(change);
   }
 
@@ -324,32 +336,28 @@ export class Fanout {
   }
 
   /**
-   * Writes the pending notifications, all in one go; when that fails, change by change in stream
-   * order, to find the first change whose notifications cannot be written: those before it are
-   * done (writing one again finds it), it and those after are left to the stream's retry.
+   * Writes the pending notifications: those of batched changes together, the others each with a
+   * conditional put, all at the same time. Answers what became of each notification, and the first
+   * change (in stream order) any of whose notifications was not written, with its error: it and
+   * the changes after it are left to the stream's retry, which finds what was written.
    */
-  private async writePending(): Promise<{
-    written: { sequenceNumber: string; notifications: StoredNotification[]; results: Awaited<ReturnType<Ports['notifications']['putMany']>> }[];
-    failed?: string;
-    error?: unknown;
-  }> {
+  private async writePending(): Promise<{ written: { sequenceNumber: string; notifications: StoredNotification[]; results: NotificationPut[] }[]; failed?: string; error?: unknown }> {
     const pending = this.pending;
     this.pending = [];
-    try {
-      const results = await this.ports.notifications.putMany(pending.flatMap((p) => p.notifications));
-      let at = 0;
-      return { written: pending.map((p) => ({ ...p, results: results.slice(at, (at += p.notifications.length)) })) };
-    } catch {
-      const written = [];
-      for (const p of pending) {
-        try {
-          written.push({ ...p, results: await this.ports.notifications.putMany(p.notifications) });
-        } catch (error) {
-          return { written, failed: p.sequenceNumber, error };
-        }
-      }
-      return { written };
-    }
+    const failedAll = (failed: unknown, n: number): NotificationPut[] => Array.from({ length: n }, () => ({ created: false as const, failed }));
+    const together = pending.filter((p) => p.batched).flatMap((p) => p.notifications);
+    const [batchedResults, singles] = await Promise.all([
+      this.ports.notifications.putMany(together).catch((error: unknown) => failedAll(error, together.length)),
+      Promise.all(
+        pending.map((p) => (p.batched ? [] : Promise.all(p.notifications.map((n) => this.ports.notifications.put(n).catch((failed: unknown): NotificationPut => ({ created: false, failed })))))),
+      ),
+    ]);
+    let at = 0;
+    const written = pending.map((p, i) => ({ ...p, results: p.batched ? batchedResults.slice(at, (at += p.notifications.length)) : singles[i] }));
+    const first = written.findIndex((w) => w.results.some((r) => 'failed' in r));
+    if (first < 0) return { written };
+    const error = written[first].results.find((r) => 'failed' in r) as { failed: unknown };
+    return { written, failed: written[first].sequenceNumber, error: error.failed };
   }
 
   /** Record versions handled so far, with their changes' places in the stream, to count at `flush`. */
@@ -397,16 +405,24 @@ export class Fanout {
   async flush(): Promise<{ failed?: string; error?: unknown; notifications: number }> {
     const { written, ...unwritten } = await this.writePending();
     const counted = await this.countVersions(unwritten.failed);
-    const created: StoredNotification[] = [];
+    // Every notification written is counted, also of a change left to the retry (which finds it
+    // written and counts nothing); only the changes before the first failure are queued.
+    const created = written.flatMap((w) => w.notifications.filter((_, i) => w.results[i].created));
     const queuedAt = this.ports.clock.now().toISOString();
-    const hints = await this.deliveryHints(written.flatMap((w) => w.notifications));
-    const outbox = written.flatMap(({ sequenceNumber, notifications, results }) => {
+    const done =
+      unwritten.failed === undefined
+        ? written
+        : written.slice(
+            0,
+            written.findIndex((w) => w.sequenceNumber === unwritten.failed),
+          );
+    const hints = await this.deliveryHints(done.flatMap((w) => w.notifications));
+    const outbox = done.flatMap(({ sequenceNumber, notifications, results }) => {
       const messages: DeliveryMessage[] = [];
       notifications.forEach((n, i) => {
         const put = results[i];
-        const stored = put.created ? n : put.existing;
-        if (put.created) created.push(n);
-        if (stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id, queuedAt, ...hints(stored) });
+        const stored = put.created ? n : 'existing' in put ? put.existing : undefined;
+        if (stored && stored.delivery.status === 'queued' && !stored.acknowledgedAt) messages.push({ department: stored.department, notificationId: stored.id, queuedAt, ...hints(stored) });
       });
       return messages.length ? [{ sequenceNumber, messages }] : [];
     });

@@ -170,15 +170,19 @@ export interface OnceRecord {
   keyMarker?: boolean;
 }
 
+/** What became of a notification given to `NotificationStore.putMany`. */
+export type NotificationPut = { created: true } | { created: false; existing: StoredNotification } | { created: false; failed: unknown };
+
 export interface NotificationStore {
   /** Writes a notification unless it exists; then returns the stored one. */
   put(n: StoredNotification): Promise<{ created: true } | { created: false; existing: StoredNotification }>;
   /**
-   * Writes each notification unless it exists, in batches; answers in the order given. Not atomic
-   * per notification as `put` is: for one writer of a notification at a time (fan-out handles a
-   * stream shard's changes one batch after another). One given twice is written once.
+   * Writes each notification unless it exists, in batches, and answers for each in the order given:
+   * written, found stored, or the error that kept it from being written (throws only when it wrote
+   * nothing). Not atomic per notification as `put` is: only for a notification that nobody else
+   * writes at the same time. One given twice is written once.
    */
-  putMany(ns: StoredNotification[]): Promise<({ created: true } | { created: false; existing: StoredNotification })[]>;
+  putMany(ns: StoredNotification[]): Promise<NotificationPut[]>;
   get(department: string, id: string): Promise<StoredNotification | undefined>;
   /** Those of the notifications that exist, strongly consistent, in one read (a delivery batch's). */
   getMany(keys: { department: string; id: string }[]): Promise<StoredNotification[]>;

@@ -24,11 +24,13 @@ export class ReceiverCheck {
     const ids = [...new Set(subs.flatMap((s) => (s.clientId && !this.clients.has(s.clientId) ? [s.clientId] : [])))];
     if (!ids.length) return;
     const read = ids.length === 1 ? this.ports.clients.get(ids[0]).then((c) => (c ? [c] : [])) : this.ports.clients.getMany(ids);
-    for (const id of ids)
-      this.clients.set(
-        id,
-        read.then((found) => found.find((c) => c.clientId === id)),
-      );
+    for (const id of ids) {
+      const client = read.then((found) => found.find((c) => c.clientId === id));
+      // A client read ahead may never be asked about (a delivery message named one that is not the
+      // subscription's own): its failure is seen only by who asks.
+      client.catch(() => {});
+      this.clients.set(id, client);
+    }
   }
 
   async allows(sub: Pick<StoredSubscription, 'clientId' | 'department'>): Promise<boolean> {

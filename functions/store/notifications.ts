@@ -1,7 +1,7 @@
 /** Notifications, the departments' inboxes (收件箱), on DynamoDB (the NotificationStore port). */
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { CLAIM_POOL, type Feedback, type RedriveClaim, type StoredNotification } from '../core/model';
-import type { NotificationStore } from '../core/ports';
+import type { NotificationPut, NotificationStore } from '../core/ports';
 import { strip, unlessConditionFails, type Item, type TableClient } from './client';
 import {
   ATTR,
@@ -72,12 +72,13 @@ export class DynamoNotificationStore implements NotificationStore {
 
   /**
    * One strongly consistent batch read finds those that exist (with their delivered marks), then
-   * the rest go 25 to a BatchWriteItem: on DynamoDB a conditional PutItem per notification costs a
-   * request each, where a change to fifty departments now costs one read and two writes. The read
-   * and the write are two steps, so a second writer of the same notification between them would be
-   * overwritten; fan-out, the only caller, handles a shard's changes one batch after another.
+   * the rest go 25 to a BatchWriteItem: a change to fifty departments costs one read and two
+   * writes where a conditional PutItem each cost fifty requests (the same write units, and a read
+   * unit per notification more). The read and the write are two steps, so a second writer of the
+   * same notification between them would be overwritten: fan-out batches only the notifications of
+   * a stream INSERT, which one fan-out at a time handles.
    */
-  async putMany(ns: StoredNotification[]) {
+  async putMany(ns: StoredNotification[]): Promise<NotificationPut[]> {
     const keyOf = (n: { department: string; id: string }) => `${n.department}#${n.id}`;
     const found = ns.length
       ? (
@@ -91,11 +92,15 @@ export class DynamoNotificationStore implements NotificationStore {
     const existing = new Map((await this.withDeliveredMarks(found, true)).map((n) => [keyOf(n), n]));
     const fresh = new Map<string, StoredNotification>();
     for (const n of ns) if (!existing.has(keyOf(n)) && !fresh.has(keyOf(n))) fresh.set(keyOf(n), n);
-    await this.t.batchPut([...fresh.values()].map((n) => notificationItem(n, this.retentionDays)));
-    return ns.map((n) => {
+    const errors = await this.t.batchPutSettled([...fresh.values()].map((n) => notificationItem(n, this.retentionDays)));
+    const failed = new Map([...fresh.keys()].map((k, i) => [k, errors[i]]));
+    return ns.map((n): NotificationPut => {
+      const k = keyOf(n);
+      const had = existing.get(k);
+      if (had) return { created: false, existing: had };
+      if (failed.get(k) !== undefined) return { created: false, failed: failed.get(k) };
       // Given twice: the first is written, the second finds it.
-      const had = existing.get(keyOf(n)) ?? (fresh.get(keyOf(n)) === n ? undefined : fresh.get(keyOf(n)));
-      return had ? { created: false as const, existing: had } : { created: true as const };
+      return fresh.get(k) === n ? { created: true } : { created: false, existing: fresh.get(k) ?? n };
     });
   }
 

@@ -199,7 +199,8 @@
  * | parked changes (replay)                   | Query FANOUT_PARKED, then GetItem of each item (strong) and DeleteItem if parkedAt is unchanged | one page per 100 changes + 1 RCU per 4 KB item + 1 WCU each, besides fan-out's own cost |
  * | have the subscriptions changed? (fan-out) | GetItem SUBS/!STAMP (strong), at most every FANOUT_SUBSCRIPTION_CHECK_MS (5 s) per fan-out container | 1 RCU |
  * | all subscriptions (fan-out matching)      | Query SUBS, SK > !STAMP (strong), once per fan-out container and change of the stamp | 1 RCU per 4 KB (about 10 subscriptions) |
- * | write a notification (idempotent)         | PutItem INBOX#d/N#..., attribute_not_exists(PK)        | 1 WCU + 1 WCU on GSI2   |
+ * | write a notification (idempotent)         | PutItem INBOX#d/N#..., attribute_not_exists(PK) (fan-out of a MODIFY, replays of parked changes) | 1 WCU + 1 WCU on GSI2   |
+ * | write a stream INSERT's notifications (fan-out, a batch's together) | BatchGetItem INBOX#d/N#... (strong) finds those written before; BatchWriteItem of the rest, 25 a request | 1 RCU + 1 WCU + 1 WCU on GSI2 per notification |
  * | one notification (ack, feedback, deliver) | GetItem / UpdateItem INBOX#d/N#... (key from the id); GetItem INBOX#d/D#<id> for a webhook notification not marked delivered in itself | 1 RCU (+1) / 1-2 WCU (+ the same on GSI2 until acknowledged) |
  * | mark a webhook delivery delivered (an event not about a record; a record event's push is marked in its receipt's transaction) | PutItem INBOX#d/D#<id>, attribute_not_exists(PK) (the first success stays) | 1 WCU, no index |
  * | record a failed or retried delivery attempt | UpdateItem INBOX#d/N#... SET delivery, unless marked delivered in itself | 1-2 WCU + the same on GSI2 until acknowledged |
@@ -297,7 +298,7 @@
  * and feedback given (the inbox calls), overdue (the overdue job); the last four are counted under
  * the quarter the notification arrived in (China time), so one quarter's notifications and what
  * became of them read together. Each ADD follows a write that succeeds once for its event (a
- * record version's counted mark put only if absent, a notification put only if absent, the
+ * record version's counted mark put only if absent, a notification written only if absent, the
  * acknowledgement that set acknowledgedAt, the feedback appended under its id, the escalation
  * mark) and only when that write was this call's, so a stream redelivery, a batch retried after a
  * partial failure or a retried call never counts twice. Records are counted by fan-out, not by
@@ -502,11 +503,10 @@ export const HEALTH_KEY = { PK: 'HEALTH', SK: 'HEALTH' };
 export const CLIENTS_PARTITION = 'CLIENTS';
 export const clientKey = (clientId: string) => ({ PK: CLIENTS_PARTITION, SK: clientId });
 /**
- * One item per client holds the count of its current one-second window (rate limits): a partition
- * per client, so one client's flood never shares a partition with another's count; a partition
- * takes 1,000 writes a second, far above any client's limit.
+ * A client's one-second rate window (rate limits), one item per client and epoch second, gone by
+ * TTL soon after: a partition per client, so one client's flood never shares a partition with
+ * another's count; a partition takes 1,000 writes a second, far above any client's limit.
  */
-/** A client's one-second rate window (epoch second); the item expires by TTL soon after. */
 export const rateWindowKey = (clientId: string, window: number) => ({ PK: `RATE#${clientId}`, SK: `W#${window}` });
 
 export const EXCEPTIONS_PARTITION = 'CREDIT_CODE_EXCEPTIONS';

@@ -48,6 +48,7 @@ import type {
   DepartmentStore,
   DirectoryStore,
   Ids,
+  NotificationPut,
   NotificationStore,
   OnceRecord,
   Page,
@@ -318,8 +319,8 @@ export class MemoryNotificationStore implements NotificationStore {
     return { created: true as const };
   }
   async putMany(ns: StoredNotification[]) {
-    const out: Awaited<ReturnType<NotificationStore['put']>>[] = [];
-    for (const n of ns) out.push(await this.put(n));
+    const out: NotificationPut[] = [];
+    for (const n of ns) out.push(await this.put(n).catch((failed: unknown) => ({ created: false as const, failed })));
     return out;
   }
   async getMany(keys: { department: string; id: string }[]) {

@@ -173,6 +173,26 @@ describe('counting records as fan-out handles them', () => {
     expect((await ports.directory.get(code))?.counts).toEqual({ licence: 2 });
   });
 
+  it('counts every notification it wrote, also of a change that failed, queues only the changes before it, and the retry counts the rest', async () => {
+    const { record: second } = await ingestRecord(ports, market, licence(code, 'XK-2'));
+    const put = ports.notifications.put.bind(ports.notifications);
+    let failing = true;
+    // Of the second change's two notifications, culture's cannot be written; health's is.
+    ports.notifications.put = async (n) => {
+      if (failing && n.department === 'culture' && JSON.stringify(n.event).includes(second.id)) throw new Error('throttled');
+      return put(n);
+    };
+    const received = async () => ({ health: (await counts('health', quarter(second)))?.received, culture: (await counts('culture', quarter(second)))?.received });
+    expect(await fanoutBatch(ports, [change, inserted(second, '200')], config)).toMatchObject({ failed: '200', notifications: 3 });
+    expect(await received()).toEqual({ health: 2, culture: 1 });
+    // Only the first change's webhook delivery is queued (culture pulls).
+    expect(ports.queue.sent.map((m) => m.notificationId)).toHaveLength(1);
+    failing = false;
+    expect(await fanoutBatch(ports, [inserted(second, '200')], config)).toEqual({ notifications: 1 });
+    expect(await received()).toEqual({ health: 2, culture: 2 });
+    expect(new Set(ports.queue.sent.map((m) => m.notificationId)).size).toBe(2);
+  });
+
   it('has the batch retried from its first record when marking fails, and then counts each once', async () => {
     const { record: second } = await ingestRecord(ports, market, licence(code, 'XK-2'));
     const mark = ports.statistics.markCounted.bind(ports.statistics);
