@@ -352,12 +352,28 @@ describe('the console in a browser', () => {
     const { context, page } = await signIn(ex.keys.market);
     await page.click('nav a:has-text("统计")');
     await expect.poll(() => page.locator('h1').innerText()).toBe('统计（2026Q4）');
-    const api = (await ex.call('GET', '/v1/statistics')).body;
+    // Fan-out counts each record a moment after its post (the earlier tests' too): the page is
+    // compared with the API once the counts stood still while it was drawn.
+    const { api, shown } = await waitFor(
+      async () => {
+        const before = (await ex.call('GET', '/v1/statistics')).body;
+        await page.reload();
+        const drawn = {
+          provided: await page.locator('#own-provided').innerText(),
+          received: await page.locator('#own-received').innerText(),
+          bars: await page.locator('#own svg rect title').allTextContents(),
+        };
+        const after = (await ex.call('GET', '/v1/statistics')).body;
+        return before.provided === after.provided && before.received === after.received ? { api: after, shown: drawn } : undefined;
+      },
+      15_000,
+      'counts that stand still',
+    );
     // market posted the two registrations (and whatever other tests posted before this one).
     expect(api.provided).toBeGreaterThanOrEqual(2);
-    expect(await page.locator('#own-provided').innerText()).toBe(String(api.provided));
-    expect(await page.locator('#own-received').innerText()).toBe(String(api.received));
-    expect(await page.locator('#own svg rect title').allTextContents()).toContain(`报送记录: ${api.provided}`);
+    expect(shown.provided).toBe(String(api.provided));
+    expect(shown.received).toBe(String(api.received));
+    expect(shown.bars).toContain(`报送记录: ${api.provided}`);
     expect(await page.locator('#departments').count()).toBe(0);
     // Another quarter: nothing counted.
     await page.selectOption('#quarter', '2026Q3');
