@@ -12,6 +12,7 @@ import { shippedData } from '../../schemas/data-files';
 import { indexCatalogue, indexScopeTerms, type CatalogueIndex, type ScopeTable } from './catalogue';
 import type { CatalogueStore, Clock } from './ports';
 import { chinaDate } from './china-time';
+import { SharedReads } from './shared-reads';
 
 /** How stale another process's catalogue may be: a write elsewhere is seen within this time. */
 export const CATALOGUE_TTL_MS = 30_000;
@@ -22,33 +23,24 @@ const cache = new WeakMap<CatalogueStore, { index: CatalogueIndex; stamp: number
 /** The calendar date in China (UTC+8), on which "today" in the catalogue is judged. */
 export const chinaToday = (clock: Clock) => chinaDate(clock.now());
 
-/**
- * A read of the catalogue under way, which every caller in the meantime joins (the api starts one
- * while it starts up). Dropped by a write through this process, so the read it overtook keeps
- * nothing.
- */
-const loading = new WeakMap<CatalogueStore, Promise<CatalogueIndex>>();
+/** A refill under way, joined by every caller meanwhile (the api starts one while it starts up). */
+const reads = new SharedReads<CatalogueStore, { index: CatalogueIndex; stamp: number }>();
 
-export function catalogueIndex(ports: Deps): Promise<CatalogueIndex> {
+export async function catalogueIndex(ports: Deps): Promise<CatalogueIndex> {
   const now = ports.clock.now().getTime();
   const hit = cache.get(ports.catalogue);
-  if (hit && now - hit.checkedAt < CATALOGUE_TTL_MS) return Promise.resolve(hit.index);
-  const under = loading.get(ports.catalogue);
-  if (under) return under;
-  const load: Promise<CatalogueIndex> = ports.catalogue.stamp().then(async (stamp) => {
-    const index = hit && hit.stamp === stamp ? hit.index : indexCatalogue(await ports.catalogue.items());
-    if (loading.get(ports.catalogue) === load) cache.set(ports.catalogue, { index, stamp, checkedAt: now });
-    return index;
-  });
-  loading.set(ports.catalogue, load);
-  const done = () => loading.get(ports.catalogue) === load && loading.delete(ports.catalogue);
-  load.then(done, done);
-  return load;
+  if (hit && now - hit.checkedAt < CATALOGUE_TTL_MS) return hit.index;
+  const read = async () => {
+    const stamp = await ports.catalogue.stamp();
+    return { stamp, index: hit && hit.stamp === stamp ? hit.index : indexCatalogue(await ports.catalogue.items()) };
+  };
+  const { index } = await reads.join(ports.catalogue, read, (fresh) => cache.set(ports.catalogue, { ...fresh, checkedAt: now }));
+  return index;
 }
 
 export function forgetCatalogue(store: CatalogueStore) {
   cache.delete(store);
-  loading.delete(store);
+  reads.forget(store);
 }
 
 // The shipped files are checked against their schemas by the unit tests (test/unit/catalogue.test.ts).

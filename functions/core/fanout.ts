@@ -322,7 +322,8 @@ export class Fanout {
   }
 
   /**
-   * What a delivery message names beside its notification: the webhook subscription and its
+   * What a delivery message names beside its notification: the webhook subscription, and for a
+   * record event (the only one delivery checks the receiving client of) that subscription's
    * client, from the subscription set this batch matched against (no read of its own).
    */
   private async deliveryHints(ns: StoredNotification[]): Promise<(n: StoredNotification) => Pick<DeliveryMessage, 'subscriptionId' | 'clientId'>> {
@@ -330,7 +331,7 @@ export class Fanout {
     const subs = new Map((await this.subs()).map((s) => [`${s.department}#${s.id}`, s]));
     return (n) => {
       const id = n.delivery.subscriptionId;
-      const clientId = id ? subs.get(`${n.department}#${id}`)?.clientId : undefined;
+      const clientId = id && isRecordEventType(n.event.type) ? subs.get(`${n.department}#${id}`)?.clientId : undefined;
       return id ? { subscriptionId: id, ...(clientId ? { clientId } : {}) } : {};
     };
   }

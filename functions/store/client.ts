@@ -229,15 +229,15 @@ export class TableClient {
    */
   async batchPutSettled(items: Item[]): Promise<unknown[]> {
     const errors: unknown[] = items.map(() => undefined);
-    const indexed = items.map((Item, i) => ({ i, request: { PutRequest: { Item } } }));
+    const indexed = items.map((Item, i) => ({ i, Item }));
     await inParallel(chunked(indexed, BATCH_WRITE_MAX), async (chunk) => {
       let pending = chunk;
       try {
         for (let attempt = 0; pending.length; attempt++) {
           if (attempt > 0) await backOff(attempt, pending.length, 'BatchWriteItem');
-          const res = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending.map((p) => p.request) } }));
-          const left = new Set((res.UnprocessedItems?.[this.table] ?? []).map((r) => r.PutRequest?.Item));
-          pending = pending.filter((p) => [...left].some((item) => item !== undefined && sameKey(item, p.request.PutRequest.Item)));
+          const res = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending.map(({ Item }) => ({ PutRequest: { Item } })) } }));
+          const left = (res.UnprocessedItems?.[this.table] ?? []).flatMap((r) => (r.PutRequest?.Item ? [r.PutRequest.Item] : []));
+          pending = pending.filter((p) => left.some((item) => sameKey(item, p.Item)));
         }
       } catch (error) {
         // Those DynamoDB took before the failure are written; the rest are not.
@@ -247,16 +247,10 @@ export class TableClient {
     return errors;
   }
 
-  /** Writes items 25 per BatchWriteItem, asking again for what DynamoDB leaves unprocessed. */
+  /** Writes items 25 per BatchWriteItem, asking again for what DynamoDB leaves unprocessed; throws the first error once every chunk settled. */
   async batchPut(items: Item[]): Promise<void> {
-    await inParallel(chunked(items, BATCH_WRITE_MAX), async (chunk) => {
-      let pending = chunk.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length; attempt++) {
-        if (attempt > 0) await backOff(attempt, pending.length, 'BatchWriteItem');
-        const res = await this.db.send(new BatchWriteCommand({ RequestItems: { [this.table]: pending } }));
-        pending = (res.UnprocessedItems?.[this.table] ?? []) as typeof pending;
-      }
-    });
+    const failed = (await this.batchPutSettled(items)).find((e) => e !== undefined);
+    if (failed !== undefined) throw failed;
   }
 
   /** Resolves when the table answers a strongly consistent read of one fixed key (half a read unit). */

@@ -109,4 +109,15 @@ describe('delivery of a record event', () => {
     expect(posted).toHaveLength(2);
     expect(ports.accessLog.entries.map((e) => e.resource)).toEqual([`notification:${notificationId}`, `notification:${second.notificationId}`]);
   });
+
+  it('names no client for an event delivery does not check the receiving client of', async () => {
+    const event = { ...JSON.parse(JSON.stringify((await ports.notifications.get('health', ports.queue.sent[0].notificationId))?.event)), id: 'evt_proposal', type: 'cn.edx.credit.proposal' };
+    await fanoutBatch(ports, [{ eventName: 'INSERT', sequenceNumber: '3', after: { type: 'directed-event', value: { event, departments: ['health'], reason: 'credit' } } }], {
+      ackWithinHours: 72,
+      supervisingDepartment: 'supervision',
+    });
+    const sent = ports.queue.sent.at(-1);
+    expect(sent).toMatchObject({ department: 'health', subscriptionId: 'sub_h' });
+    expect(sent).not.toHaveProperty('clientId');
+  });
 });
