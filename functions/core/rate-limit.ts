@@ -10,6 +10,14 @@
  * demand on the instance and are at most an eighth of the limit (one request for a limit under 16,
  * so small limits are counted request by request as before).
  *
+ * A reservation is made ahead of need, so a steady client's requests do not wait for it: once
+ * what is left of a block falls to half the next block, the next block is asked for while the
+ * request goes on, and in the last quarter of a second a client that made several requests in it
+ * has its first block of the next second reserved too. Only a client's first request, a burst
+ * that spends a block faster than one write, and limits under 16 (counted request by request,
+ * never ahead) wait for the table. What an instance holds unspent at a second's end is then at
+ * most a block and a half.
+ *
  * Over the limit the request is refused with 429 and `Retry-After`, and the instance remembers the
  * refusal until the window ends, so a client hammering past its limit costs no more writes there.
  * The limit is the client's own (`rateLimitPerSecond`, set with `npm run clients -- limit`) or the
@@ -54,6 +62,11 @@ interface Allowance {
   pending?: Promise<void>;
 }
 
+/** The part of a second after which a busy client's next second is reserved ahead. */
+const NEXT_WINDOW_AHEAD_AFTER_MS = 750;
+/** Requests in a second from which a client counts as busy enough to reserve its next second ahead. */
+const BUSY_DEMAND = 4;
+
 /** Sets a key, forgetting the oldest when the map is full. */
 function remember<V>(map: Map<string, V>, key: string, value: V) {
   map.delete(key);
@@ -65,6 +78,8 @@ export class RateLimiter {
   /** Client → the window (epoch second) in which this container saw it refused. */
   private readonly refused = new Map<string, number>();
   private readonly allowances = new Map<string, Allowance>();
+  /** Client → its allowance of the next second, reserved ahead in the last part of this one. */
+  private readonly upcoming = new Map<string, Allowance>();
 
   constructor(
     private readonly ports: { rateWindows: RateWindowStore; clock: Clock },
@@ -83,20 +98,48 @@ export class RateLimiter {
       if (this.refused.get(client.clientId) === window) throw rateLimited(client.clientId, limit, retryAfter);
       if (allowance.left > 0) {
         allowance.left--;
+        this.reserveAhead(client.clientId, allowance, limit, now);
         return;
       }
-      allowance.pending ??= this.reserve(client.clientId, allowance, limit).finally(() => (allowance.pending = undefined));
-      await allowance.pending;
+      await this.reservation(client.clientId, allowance, limit);
     }
   }
 
-  /** The client's allowance in `window`, a new one (holding nothing) when the window moved on. */
+  /** The client's allowance in `window`, a new one (or the one reserved ahead for it) when the window moved on. */
   private allowance(clientId: string, window: number): Allowance {
     const held = this.allowances.get(clientId);
     if (held?.window === window) return held;
-    const fresh = { window, left: 0, demand: 0, previousDemand: held?.window === window - 1 ? held.demand : 0 };
+    const ahead = this.upcoming.get(clientId);
+    this.upcoming.delete(clientId);
+    const previousDemand = held?.window === window - 1 ? held.demand : 0;
+    const fresh = ahead?.window === window ? Object.assign(ahead, { previousDemand }) : { window, left: 0, demand: 0, previousDemand };
     remember(this.allowances, clientId, fresh);
     return fresh;
+  }
+
+  /** The reservation under way for `allowance`, or a new one: concurrent requests share it. */
+  private reservation(clientId: string, allowance: Allowance, limit: number): Promise<void> {
+    return (allowance.pending ??= this.reserve(clientId, allowance, limit).finally(() => (allowance.pending = undefined)));
+  }
+
+  /**
+   * Asks for the next block while this one still lasts, and for a busy client's first block of
+   * the next second near the end of this one; nobody waits for either. A failed reservation made
+   * ahead costs nothing: the request that finds nothing left asks again (and sees the error).
+   */
+  private reserveAhead(clientId: string, allowance: Allowance, limit: number, now: number) {
+    if (allowance.pending) return;
+    const block = reservationSize(limit, Math.max(allowance.demand, allowance.previousDemand));
+    if (block > 1 && allowance.left <= Math.floor(block / 2)) {
+      this.reservation(clientId, allowance, limit).catch(() => {});
+      return;
+    }
+    const next = allowance.window + 1;
+    if (limit < 16 || allowance.demand < BUSY_DEMAND || now - allowance.window * 1000 < NEXT_WINDOW_AHEAD_AFTER_MS) return;
+    if (this.upcoming.get(clientId)?.window === next) return;
+    const ahead: Allowance = { window: next, left: 0, demand: 0, previousDemand: allowance.demand };
+    remember(this.upcoming, clientId, ahead);
+    this.reservation(clientId, ahead, limit).catch(() => {});
   }
 
   private async reserve(clientId: string, allowance: Allowance, limit: number) {

@@ -25,6 +25,9 @@ const OPEN = INDEXES.open;
 /** At most this many feedback entries per notification, so an item stays far below 400 KB. */
 const MAX_FEEDBACK = 20;
 
+/** Open-index entries the overdue job reads per query (1-2 KB each: a few hundred KB a page). */
+const UNESCALATED_PAGE = 200;
+
 function notificationItem(n: StoredNotification, retentionDays: number): Item {
   return {
     ...notificationKey(n.department, n.id),
@@ -179,11 +182,17 @@ export class DynamoNotificationStore implements NotificationStore {
     return { ...page, items: await this.withDeliveredMarks(page.items, false) };
   }
 
-  /** Escalation does not look at delivery: no delivered marks read. */
+  /**
+   * Escalation does not look at delivery: no delivered marks read. A page reads at most
+   * `UNESCALATED_PAGE` index entries before the filter, so each request stays short even when the
+   * range holds a department's whole index (the job's first run), where a 1 MB page of entries
+   * escalated long ago, all filtered out, took seconds on a loaded table.
+   */
   unescalated(department: string, q: { from?: string; before: string; cursor?: string }) {
     return this.t.queryPage(
       {
         IndexName: OPEN.name,
+        Limit: UNESCALATED_PAGE,
         KeyConditionExpression: `${OPEN.partitionKey} = :pk AND ${q.from === undefined ? `${OPEN.sortKey} < :before` : `${OPEN.sortKey} BETWEEN :from AND :before`}`,
         FilterExpression: 'attribute_not_exists(escalatedAt)',
         ExpressionAttributeValues: { ':pk': openPartition(department), ':before': q.before, ...(q.from === undefined ? {} : { ':from': q.from }) },

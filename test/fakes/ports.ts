@@ -264,13 +264,14 @@ export class MemoryCreditCodeExceptionStore implements CreditCodeExceptionStore 
   }
 }
 
+/** Each client's second counted on its own, as the table's item per client and second is. */
 export class MemoryRateWindowStore implements RateWindowStore {
-  readonly windows = new Map<string, { window: number; count: number }>();
+  readonly counts = new Map<string, number>();
   async reserve(clientId: string, window: number, limit: number, want: number) {
-    const w = this.windows.get(clientId);
-    const count = w?.window === window ? w.count : 0;
+    const key = `${clientId}#${window}`;
+    const count = this.counts.get(key) ?? 0;
     const n = Math.max(0, Math.min(want, limit - count));
-    this.windows.set(clientId, { window, count: count + n });
+    this.counts.set(key, count + n);
     return n;
   }
 }

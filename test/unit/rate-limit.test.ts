@@ -36,6 +36,48 @@ function sharedWindows() {
 
 const at = (ms: number) => ({ now: () => new Date(Date.UTC(2026, 10, 27, 2, 0, 0) + ms) });
 
+/**
+ * A window store whose reservations answer only when the test lets the table answer, recording
+ * each (the second it reserves in, and what it asked for).
+ */
+function heldWindows(fail?: (call: number) => boolean) {
+  const store = new MemoryRateWindowStore();
+  const asked: { window: number; want: number }[] = [];
+  const open: (() => void)[] = [];
+  return {
+    asked,
+    rateWindows: {
+      reserve: (clientId: string, window: number, limit: number, want: number) => {
+        const call = asked.push({ window, want });
+        return new Promise<number>((ok, no) => open.push(() => (fail?.(call) ? no(new Error('table unavailable')) : ok(store.reserve(clientId, window, limit, want)))));
+      },
+    },
+    /** The table answers every reservation asked so far. */
+    answer: async () => {
+      for (const release of open.splice(0)) release();
+      await new Promise((r) => setImmediate(r));
+    },
+  };
+}
+
+/**
+ * Sequential requests, the table answering between them (as it does while a request does its own
+ * work): how many of them had to wait for a reservation.
+ */
+async function waitsOf(limiter: RateLimiter, c: ApiClient, n: number, windows: ReturnType<typeof heldWindows>, before?: (i: number) => void) {
+  let waits = 0;
+  for (let i = 0; i < n; i++) {
+    before?.(i);
+    let done = false;
+    const taking = limiter.take(c).then(() => (done = true));
+    await new Promise((r) => setImmediate(r));
+    if (!done) waits++;
+    await windows.answer();
+    await taking;
+  }
+  return waits;
+}
+
 /** How many of `n` concurrent requests the limiter lets through. */
 async function admitted(limiter: RateLimiter, c: ApiClient, n: number) {
   const results = await Promise.allSettled(Array.from({ length: n }, () => limiter.take(c)));
@@ -111,6 +153,54 @@ describe('RateLimiter', () => {
     expect(windows.reservations.map((r) => r.granted)).toEqual([1, 1, 1, 1, 1]);
     expect(await admitted(limiter, client(1000), 64)).toBe(64);
     expect(windows.reservations.length).toBeLessThan(5 + 64);
+  });
+
+  it('reserves the next block while the last one lasts, so a steady client’s requests do not wait for the table', async () => {
+    const windows = heldWindows();
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: at(100) });
+    // Blocks grow with the demand (one request each for the first four); then each is asked for
+    // when half of the one before is left, and answered before it runs out.
+    expect(await waitsOf(limiter, client(1_000_000), 300, windows)).toBeLessThanOrEqual(5);
+    expect(windows.asked.length).toBeLessThan(300 / 4);
+    expect(new Set(windows.asked.map((a) => a.window))).toEqual(new Set([windows.asked[0].window]));
+  });
+
+  it('reserves a busy client’s first block of the next second near the end of this one', async () => {
+    const windows = heldWindows();
+    let now = 0;
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: { now: () => at(now).now() } });
+    const c = client(1_000_000);
+    // 20 requests in the first 950 ms of a second, then 20 in the next one.
+    let askedInFirstSecond: typeof windows.asked = [];
+    const waits = await waitsOf(limiter, c, 40, windows, (i) => {
+      if (i === 20) askedInFirstSecond = [...windows.asked];
+      now = i < 20 ? i * 50 : 1000 + (i - 20) * 50;
+    });
+    const second = Math.floor(at(0).now().getTime() / 1000);
+    expect(askedInFirstSecond.filter((a) => a.window === second + 1)).toHaveLength(1);
+    // Only the ramp-up of the first second waited: the next second's first request found its block reserved.
+    expect(waits).toBeLessThanOrEqual(5);
+  });
+
+  it('never reserves ahead for a limit under 16 or a client of a few requests', async () => {
+    const small = heldWindows();
+    const limiter = new RateLimiter({ rateWindows: small.rateWindows, clock: at(900) });
+    // A limit of 10 is counted request by request: every request waits for its own write.
+    expect(await waitsOf(limiter, client(10), 10, small)).toBe(10);
+    expect(small.asked.map((a) => a.want)).toEqual(Array(10).fill(1));
+    const quiet = heldWindows();
+    const other = new RateLimiter({ rateWindows: quiet.rateWindows, clock: at(900) });
+    // Three requests late in a second: nothing is reserved for the next one.
+    await waitsOf(other, client(1000), 3, quiet);
+    expect(new Set(quiet.asked.map((a) => a.window)).size).toBe(1);
+  });
+
+  it('shrugs off a reservation made ahead that fails: the request that needs a block asks again', async () => {
+    // The table fails the second reservation, the first one made ahead of need.
+    const windows = heldWindows((call) => call === 6);
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: at(100) });
+    await waitsOf(limiter, client(1_000_000), 40, windows);
+    expect(windows.asked.length).toBeGreaterThan(6);
   });
 
   it('lets the client in again in the next second', async () => {
