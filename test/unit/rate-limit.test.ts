@@ -7,6 +7,10 @@ import { RateLimiter, reservationSize } from '../../functions/core/rate-limit';
 import type { ApiClient } from '../../functions/core/model';
 import { ProblemError } from '../../functions/core/errors';
 import { MemoryRateWindowStore } from '../fakes/ports';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoRateWindowStore } from '../../functions/store/rate-windows';
+import { TableClient } from '../../functions/store/client';
 
 const client = (rateLimitPerSecond: number): ApiClient => ({
   clientId: 'cmarket000001',
@@ -210,5 +214,44 @@ describe('RateLimiter', () => {
     expect(await admitted(limiter, client(3), 5)).toBe(3);
     now = 1100;
     expect(await admitted(limiter, client(3), 5)).toBe(3);
+  });
+});
+
+describe('the table’s window under contention', () => {
+  /**
+   * A table where others always got there first: each conditional ADD fails and hands back the
+   * window as the others left it (`counts`, one per attempt), until `accept` takes the ask.
+   */
+  function contended(counts: number[], accept: (n: number) => boolean = () => false) {
+    const asks: number[] = [];
+    const db = {
+      send: async (command: UpdateCommand) => {
+        const n = Number(command.input.ExpressionAttributeValues?.[':n']);
+        asks.push(n);
+        if (accept(n)) return {};
+        throw new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {}, Item: { count: { N: String(counts[asks.length - 1] ?? counts.at(-1)) } } });
+      },
+    };
+    return { asks, store: new DynamoRateWindowStore(new TableClient(db as unknown as DynamoDBDocumentClient, 'exchange')) };
+  }
+
+  it('takes what is left when others took part of the block it asked for', async () => {
+    // 20 of 24 taken: the ask of 8 shrinks to the 4 left, which are granted.
+    const { asks, store } = contended([20], (n) => n <= 4);
+    expect(await store.reserve('cmarket000001', 100, 24, 8)).toBe(4);
+    expect(asks).toEqual([8, 4]);
+  });
+
+  it('gives up on the window after five asks that others always beat, and asks no more', async () => {
+    // One unit seems left each time, and each time someone else takes it first.
+    const { asks, store } = contended([15, 15, 15, 15, 15, 15]);
+    expect(await store.reserve('cmarket000001', 100, 16, 2)).toBe(0);
+    expect(asks).toEqual([2, 1, 1, 1, 1]);
+  });
+
+  it('stops at once when the window is full', async () => {
+    const { asks, store } = contended([16]);
+    expect(await store.reserve('cmarket000001', 100, 16, 2)).toBe(0);
+    expect(asks).toEqual([2]);
   });
 });
