@@ -10,7 +10,8 @@ import type { Hono } from 'hono';
 import { recordExamples } from '../../schemas/examples';
 import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
 import { ingestRecord } from '../core/ingest';
-import { startImport, stepImport } from '../core/imports';
+import { startImport, stepImport, type ImportJob } from '../core/imports';
+import { StoreUnavailable } from '../core/store-errors';
 import { badRequest, notFound, ProblemError, type FieldError } from '../core/errors';
 import { WRITE_SCOPES } from '../core/model';
 import type { ConsoleContext, ConsoleDeps, ConsoleEnv } from './app';
@@ -19,6 +20,9 @@ import { bodyFrom, fieldLabel, fieldsOf, fileReader, parseCsv, placeErrors, temp
 import { chineseMessage } from './messages';
 import { Csrf, Table } from './layout';
 import { excelDate, NotXlsx, readXlsx } from './xlsx';
+
+/** How long an import's page waits before it tries again when the table did not answer. */
+const IMPORT_RETRY_SECONDS = 5;
 
 /** The largest file an import takes, and its most rows (stored with the job at upload, then taken 50 rows a request). */
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
@@ -248,7 +252,24 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
   // Each view of an unfinished job takes its next rows through ingest, then reloads itself: the
   // page shows how far the import is without scripts and without a request longer than one step.
   app.get('/import/jobs/:id', d.signedIn, async (c) => {
-    const job = await stepImport(ports, d.client(c), c.req.param('id'), d.ingest);
+    let job: ImportJob;
+    try {
+      job = await stepImport(ports, d.client(c), c.req.param('id'), d.ingest);
+    } catch (e) {
+      if (!(e instanceof StoreUnavailable)) throw e;
+      // The job moves on only once a step's rows are all taken, so the page takes the same rows
+      // again when the table answers (rows saved before the outage are found, not created twice).
+      c.header('retry-after', String(IMPORT_RETRY_SECONDS));
+      return d.render(
+        c,
+        '导入暂停',
+        <p id="progress" role="status" class="box-err">
+          数据存储暂时无法访问，导入已暂停，{IMPORT_RETRY_SECONDS} 秒后自动重试；已保存的行不会重复创建。
+        </p>,
+        503,
+        IMPORT_RETRY_SECONDS,
+      );
+    }
     const report = await ports.importJobs.report(job.id);
     const done = job.processed >= job.total;
     const kind = job.kind;
