@@ -70,8 +70,11 @@ describe('an import when the table stops answering halfway through a step', () =
       after = (await ex.ports.importJobs.get(job.id)) as ImportJob;
     }
     expect(after.processed).toBe(rows.length);
-    // The two rows saved before the outage are found again, not created twice.
-    expect(after.counts).toEqual({ created: rows.length - 2, replayed: 2, rejected: 0 });
+    // The rows saved in the failed step (the two before the outage, and any of its writes still
+    // under way once the table answered again) are found again, not created twice.
+    expect(after.counts.rejected).toBe(0);
+    expect(after.counts.replayed).toBeGreaterThanOrEqual(2);
+    expect(after.counts.created + after.counts.replayed).toBe(rows.length);
     const report = await ex.ports.importJobs.report(job.id);
     expect(report.map((r) => r.line).sort((a, b) => a - b)).toEqual(rows.map((r) => r.line));
     // The exchange's table is this file's own: the department's filings are exactly the file's rows, each once.
