@@ -60,6 +60,8 @@ interface Allowance {
   previousDemand: number;
   /** The reservation under way: concurrent requests wait for it instead of writing too. */
   pending?: Promise<void>;
+  /** A reservation made ahead found the window full: what is held is the last of it. */
+  exhausted?: boolean;
 }
 
 /** The part of a second after which a busy client's next second is reserved ahead. */
@@ -101,7 +103,8 @@ export class RateLimiter {
         this.reserveAhead(client.clientId, allowance, limit, now);
         return;
       }
-      await this.reservation(client.clientId, allowance, limit);
+      if (allowance.exhausted) remember(this.refused, client.clientId, window);
+      else await this.reservation(client.clientId, allowance, limit);
     }
   }
 
@@ -128,7 +131,7 @@ export class RateLimiter {
    * ahead costs nothing: the request that finds nothing left asks again (and sees the error).
    */
   private reserveAhead(clientId: string, allowance: Allowance, limit: number, now: number) {
-    if (allowance.pending) return;
+    if (allowance.pending || allowance.exhausted) return;
     const block = reservationSize(limit, Math.max(allowance.demand, allowance.previousDemand));
     if (block > 1 && allowance.left <= Math.floor(block / 2)) {
       this.reservation(clientId, allowance, limit).catch(() => {});
@@ -146,6 +149,8 @@ export class RateLimiter {
     const want = reservationSize(limit, Math.max(allowance.demand, allowance.previousDemand));
     const granted = await this.ports.rateWindows.reserve(clientId, allowance.window, limit, want);
     allowance.left += granted;
-    if (granted === 0) remember(this.refused, clientId, allowance.window);
+    // Refused once nothing is held; what a reservation made ahead left in hand is still spent.
+    if (granted === 0 && allowance.left === 0) remember(this.refused, clientId, allowance.window);
+    else if (granted === 0) allowance.exhausted = true;
   }
 }

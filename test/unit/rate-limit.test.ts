@@ -207,6 +207,24 @@ describe('RateLimiter', () => {
     expect(windows.asked.length).toBeGreaterThan(6);
   });
 
+  it('spends what it holds when a reservation made ahead finds the window full, then refuses without a write', async () => {
+    // The table grants one request four times, then two, then nothing: others took the rest.
+    const grants = [1, 1, 1, 1, 2];
+    const asked: number[] = [];
+    const limiter = new RateLimiter({
+      rateWindows: { reserve: async (_c: string, _w: number, _l: number, want: number) => (asked.push(want), grants.shift() ?? 0) },
+      clock: at(100),
+    });
+    const c = client(1000);
+    for (let i = 0; i < 5; i++) await limiter.take(c);
+    // The fifth request took one of its block of two and asked ahead for more, which the table refused.
+    await new Promise((r) => setImmediate(r));
+    expect(asked).toHaveLength(6);
+    await limiter.take(c);
+    await expect(limiter.take(c)).rejects.toThrow(ProblemError);
+    expect(asked).toHaveLength(6);
+  });
+
   it('lets the client in again in the next second', async () => {
     const windows = sharedWindows();
     let now = 100;
