@@ -4,6 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { escalateOverdue } from '../functions/core/overdue';
+import { notificationId } from '../functions/core/ids';
+import type { StoredNotification } from '../functions/core/model';
 import { inspection, makeCreditCode } from '../local/samples';
 import type { Notification } from '../schemas/events';
 import { startExchange, waitFor, type TestExchange } from './helpers';
@@ -54,5 +56,28 @@ describe('overdue notifications', () => {
     // The escalation itself is never escalated again, even when the supervisor is slow too.
     offset = 200 * 3600_000;
     expect(await escalateOverdue(ex.ports)).toEqual({ escalated: 0 });
+  });
+
+  it('reads past hundreds of notifications escalated before to find the one newly overdue', async () => {
+    // 250 of one department's open notifications, all escalated already, fell due before the one
+    // not escalated yet: the job reads them a page at a time, every page filtered empty but the last.
+    const now = clock.now().getTime();
+    const at = (minutesAgo: number) => new Date(now - minutesAgo * 60_000).toISOString();
+    const notification = (i: number, ackBy: string, escalatedAt?: string): StoredNotification => ({
+      id: notificationId(at(60), i.toString(16).padStart(16, '0')),
+      department: 'health',
+      event: { specversion: '1.0', id: `evt_many_${i}`, type: 'cn.edx.record.created', source: '/records', subject: code, time: at(60), datacontenttype: 'application/json', data: {} },
+      reasons: ['test'],
+      createdAt: at(60),
+      ackBy,
+      ...(escalatedAt ? { escalatedAt } : {}),
+      delivery: { mode: 'pull', status: 'none', attempts: 0 },
+      feedback: [],
+    });
+    for (let i = 0; i < 250; i += 25) await Promise.all(Array.from({ length: 25 }, (_, j) => ex.ports.notifications.put(notification(i + j, at(20), at(15)))));
+    const late = notification(999, at(5));
+    await ex.ports.notifications.put(late);
+    expect(await escalateOverdue(ex.ports)).toEqual({ escalated: 1 });
+    expect((await ex.call('GET', `/v1/notifications/${late.id}`, { as: 'health' })).body.escalatedAt).toBeDefined();
   });
 });

@@ -10,7 +10,7 @@ import type { Hono } from 'hono';
 import { recordExamples } from '../../schemas/examples';
 import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
 import { ingestRecord } from '../core/ingest';
-import { startImport, stepImport, type ImportJob } from '../core/imports';
+import { startImport, stepImport, type ImportJob, type ImportRowResult } from '../core/imports';
 import { StoreUnavailable } from '../core/store-errors';
 import { badRequest, notFound, ProblemError, type FieldError } from '../core/errors';
 import { WRITE_SCOPES } from '../core/model';
@@ -253,8 +253,10 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
   // page shows how far the import is without scripts and without a request longer than one step.
   app.get('/import/jobs/:id', d.signedIn, async (c) => {
     let job: ImportJob;
+    let report: ImportRowResult[];
     try {
       job = await stepImport(ports, d.client(c), c.req.param('id'), d.ingest);
+      report = await ports.importJobs.report(job.id);
     } catch (e) {
       if (!(e instanceof StoreUnavailable)) throw e;
       // The job moves on only once a step's rows are all taken, so the page takes the same rows
@@ -270,7 +272,6 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
         IMPORT_RETRY_SECONDS,
       );
     }
-    const report = await ports.importJobs.report(job.id);
     const done = job.processed >= job.total;
     const kind = job.kind;
     const label = fieldLabel(kind);

@@ -10,13 +10,13 @@
  * demand on the instance and are at most an eighth of the limit (one request for a limit under 16,
  * so small limits are counted request by request as before).
  *
- * A reservation is made ahead of need, so a steady client's requests do not wait for it: once
- * what is left of a block falls to half the next block, the next block is asked for while the
- * request goes on, and in the last quarter of a second a client that made several requests in it
- * has its first block of the next second reserved too. Only a client's first request, a burst
- * that spends a block faster than one write, and limits under 16 (counted request by request,
- * never ahead) wait for the table. What an instance holds unspent at a second's end is then at
- * most a block and a half.
+ * A reservation is made ahead of need, so a busy client's requests seldom wait for it: once what
+ * is left of a block falls to half the next block, the next block is asked for while the request
+ * goes on, and in the last quarter of a second a client that made at least four requests in it
+ * has its first block of the next second reserved too. Requests still wait for the table when a
+ * block of one is used up (a client of a few requests a second, and limits under 16, which are
+ * counted request by request and never ahead) and when a burst spends a block faster than one
+ * write. What an instance holds unspent at a second's end is at most a block and a half.
  *
  * Over the limit the request is refused with 429 and `Retry-After`, and the instance remembers the
  * refusal until the window ends, so a client hammering past its limit costs no more writes there.
@@ -60,7 +60,7 @@ interface Allowance {
   previousDemand: number;
   /** The reservation under way: concurrent requests wait for it instead of writing too. */
   pending?: Promise<void>;
-  /** A reservation made ahead found the window full: what is held is the last of it. */
+  /** A reservation found the window full: what is held is the last of it, then the client is refused. */
   exhausted?: boolean;
 }
 
@@ -100,7 +100,7 @@ export class RateLimiter {
       if (this.refused.get(client.clientId) === window) throw rateLimited(client.clientId, limit, retryAfter);
       if (allowance.left > 0) {
         allowance.left--;
-        this.reserveAhead(client.clientId, allowance, limit, now);
+        this.reserveAhead(client.clientId, allowance, limit);
         return;
       }
       if (allowance.exhausted) remember(this.refused, client.clientId, window);
@@ -127,11 +127,15 @@ export class RateLimiter {
 
   /**
    * Asks for the next block while this one still lasts, and for a busy client's first block of
-   * the next second near the end of this one; nobody waits for either. A failed reservation made
-   * ahead costs nothing: the request that finds nothing left asks again (and sees the error).
+   * the next second near the end of this one; the request goes on without waiting. Requests that
+   * run out before a failed reservation made ahead answers wait for it and get its error, as
+   * they would their own; the next one asks again.
    */
-  private reserveAhead(clientId: string, allowance: Allowance, limit: number, now: number) {
-    if (allowance.pending || allowance.exhausted) return;
+  private reserveAhead(clientId: string, allowance: Allowance, limit: number) {
+    const now = this.ports.clock.now().getTime();
+    // A request that waited for a reservation may answer in a later second than it began in:
+    // the allowance it spent from is then no longer the client's current one.
+    if (allowance.pending || allowance.exhausted || this.allowances.get(clientId) !== allowance || Math.floor(now / 1000) !== allowance.window) return;
     const block = reservationSize(limit, Math.max(allowance.demand, allowance.previousDemand));
     if (block > 1 && allowance.left <= Math.floor(block / 2)) {
       this.reservation(clientId, allowance, limit).catch(() => {});
@@ -149,8 +153,7 @@ export class RateLimiter {
     const want = reservationSize(limit, Math.max(allowance.demand, allowance.previousDemand));
     const granted = await this.ports.rateWindows.reserve(clientId, allowance.window, limit, want);
     allowance.left += granted;
-    // Refused once nothing is held; what a reservation made ahead left in hand is still spent.
-    if (granted === 0 && allowance.left === 0) remember(this.refused, clientId, allowance.window);
-    else if (granted === 0) allowance.exhausted = true;
+    // What is still held is spent first; the request that finds nothing left is then refused.
+    if (granted === 0) allowance.exhausted = true;
   }
 }

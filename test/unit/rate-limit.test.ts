@@ -200,29 +200,93 @@ describe('RateLimiter', () => {
   });
 
   it('shrugs off a reservation made ahead that fails: the request that needs a block asks again', async () => {
-    // The table fails the second reservation, the first one made ahead of need.
+    // The table fails the sixth reservation, the first one made ahead of need (four blocks of
+    // one, then one of two, of which the fifth request leaves one).
     const windows = heldWindows((call) => call === 6);
     const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: at(100) });
+    // Every request is let in (a failure reaching one would fail the run), and the seventh
+    // reservation, asked for after the failure, is the one that serves the rest.
     await waitsOf(limiter, client(1_000_000), 40, windows);
-    expect(windows.asked.length).toBeGreaterThan(6);
+    expect(windows.asked.length).toBeGreaterThan(7);
   });
 
-  it('spends what it holds when a reservation made ahead finds the window full, then refuses without a write', async () => {
-    // The table grants one request four times, then two, then nothing: others took the rest.
-    const grants = [1, 1, 1, 1, 2];
-    const asked: number[] = [];
-    const limiter = new RateLimiter({
-      rateWindows: { reserve: async (_c: string, _w: number, _l: number, want: number) => (asked.push(want), grants.shift() ?? 0) },
-      clock: at(100),
-    });
+  /** A window store whose every reservation the test answers by hand, with the grant it chooses. */
+  function scriptedWindows(clock: () => number) {
+    const open: { window: number; second: number; answer: (granted: number) => void }[] = [];
+    const asked: { window: number; second: number }[] = [];
+    return {
+      open,
+      asked,
+      rateWindows: {
+        reserve: (_c: string, window: number) =>
+          new Promise<number>((answer) => {
+            const second = Math.floor(clock() / 1000);
+            asked.push({ window, second });
+            open.push({ window, second, answer });
+          }),
+      },
+      /** Answers every open reservation with what `grant` says for its second. */
+      answer: async (grant: (window: number) => number) => {
+        for (const o of open.splice(0)) o.answer(grant(o.window));
+        await new Promise((r) => setImmediate(r));
+      },
+    };
+  }
+
+  it('keeps a second refused, without a write, when the next second’s block reserved ahead also finds it full', async () => {
+    let now = 0;
+    const clock = () => at(now).now().getTime();
+    const windows = scriptedWindows(clock);
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: { now: () => new Date(clock()) } });
     const c = client(1000);
-    for (let i = 0; i < 5; i++) await limiter.take(c);
-    // The fifth request took one of its block of two and asked ahead for more, which the table refused.
+    const second = Math.floor(clock() / 1000);
+    // Four requests late in the second, one block each: the fourth has the next second reserved ahead.
+    for (let i = 0; i < 4; i++, now = 800 + i * 20) {
+      const taking = limiter.take(c);
+      await new Promise((r) => setImmediate(r));
+      await windows.answer(() => 1);
+      await taking;
+    }
+    const ahead = windows.open.find((o) => o.window === second + 1);
+    expect(ahead).toBeDefined();
+    // The fifth finds this second full (the next second's answer still to come) and is refused.
+    const fifth = limiter.take(c);
     await new Promise((r) => setImmediate(r));
-    expect(asked).toHaveLength(6);
-    await limiter.take(c);
+    const full = windows.open.filter((o) => o.window === second);
+    windows.open.splice(0, windows.open.length, ...windows.open.filter((o) => o.window !== second));
+    full.forEach((o) => o.answer(0));
+    await expect(fifth).rejects.toThrow(ProblemError);
+    // Then the next second turns out full too; this second stays refused without asking again.
+    await windows.answer(() => 0);
+    const writes = windows.asked.length;
     await expect(limiter.take(c)).rejects.toThrow(ProblemError);
-    expect(asked).toHaveLength(6);
+    expect(windows.asked).toHaveLength(writes);
+    // And the next second's first request is refused without a write.
+    now = 1010;
+    await expect(limiter.take(c)).rejects.toThrow(ProblemError);
+    expect(windows.asked).toHaveLength(writes);
+  });
+
+  it('reserves nothing for a second that has passed, when a request waited into the next one', async () => {
+    let now = 100;
+    const clock = () => at(now).now().getTime();
+    const windows = scriptedWindows(clock);
+    const limiter = new RateLimiter({ rateWindows: windows.rateWindows, clock: { now: () => new Date(clock()) } });
+    const c = client(1000);
+    for (let i = 0; i < 4; i++) {
+      const taking = limiter.take(c);
+      await new Promise((r) => setImmediate(r));
+      await windows.answer(() => 1);
+      await taking;
+    }
+    // The fifth asks for a block of two, answered only in the next second.
+    const fifth = limiter.take(c);
+    await new Promise((r) => setImmediate(r));
+    now = 1030;
+    await windows.answer(() => 2);
+    await fifth;
+    await new Promise((r) => setImmediate(r));
+    expect(windows.asked.filter((a) => a.window < a.second)).toEqual([]);
   });
 
   it('lets the client in again in the next second', async () => {
