@@ -3,7 +3,8 @@
  * job does not move on, its page says the import is paused and tries again by itself, and once the
  * table answers the same rows are taken again. Every row ends up stored once, none is lost and
  * none is reported twice. The outage is the store port failing from its third record write on,
- * as a table that stops answering between two writes does.
+ * as a table that stops answering between two writes does. Any other console page read during an
+ * outage says so the same way.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startImport, IMPORT_STEP_ROWS, type ImportJob } from '../functions/core/imports';
@@ -81,5 +82,26 @@ describe('an import when the table stops answering halfway through a step', () =
     const stored = (await ex.call('GET', '/v1/records?kind=filing&limit=100')).body.items as { id: string; creditCode: string }[];
     expect(stored).toHaveLength(rows.length);
     expect(new Set(stored.map((r) => r.id))).toEqual(new Set(report.map((r) => r.recordId)));
+  });
+
+  it('any console page read while the table does not answer says so with Retry-After and reloads itself', async () => {
+    const cookie = await consoleSession();
+    const records = ex.ports.records;
+    const read = records.enterpriseRecords.bind(records);
+    const page = () => fetch(`${ex.base}/console/enterprise?code=${code}&purpose=${encodeURIComponent('test: outage')}`, { headers: { cookie } });
+    records.enterpriseRecords = async () => {
+      throw new StoreUnavailable();
+    };
+    try {
+      const down = await page();
+      expect(down.status).toBe(503);
+      expect(down.headers.get('retry-after')).toBe('5');
+      const html = await down.text();
+      expect(html).toContain('数据存储暂时无法访问');
+      expect(html).toMatch(/<meta http-equiv="refresh" content="5"/);
+    } finally {
+      records.enterpriseRecords = read;
+    }
+    expect((await page()).status).toBe(200);
   });
 });

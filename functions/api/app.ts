@@ -8,7 +8,7 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { authenticate, cachedClientLookup } from '../core/clients';
 import { invalidCursor, payloadTooLarge, ProblemError, type Problem } from '../core/errors';
-import { InvalidCursor, StoreUnavailable } from '../core/store-errors';
+import { InvalidCursor, STORE_RETRY_AFTER_SECONDS, StoreUnavailable } from '../core/store-errors';
 import { MAX_RECORD_BYTES } from '../core/limits';
 import type { Ports } from '../core/ports';
 import { RateLimiter } from '../core/rate-limit';
@@ -118,12 +118,10 @@ function platformRequestId(env: unknown): string | undefined {
 function asProblem(err: Error): Error {
   if (err instanceof InvalidCursor) return invalidCursor(err.parameter);
   if (err instanceof StoreUnavailable)
-    return new ProblemError(503, { type: 'store-unavailable', title: 'Service unavailable', detail: `the data store is not answering; retry in ${RETRY_AFTER_SECONDS} s`, cause: err });
+    return new ProblemError(503, { type: 'store-unavailable', title: 'Service unavailable', detail: `the data store is not answering; retry in ${STORE_RETRY_AFTER_SECONDS} s`, cause: err });
   return err;
 }
 
-/** What a 503 asks callers to wait before retrying. */
-const RETRY_AFTER_SECONDS = 5;
 /** How long one answer of the store's health is reused, so callers of /health cannot drive load on the table. */
 const HEALTH_TTL_MS = 5000;
 
@@ -193,7 +191,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
         err.status === 401
           ? { 'www-authenticate': 'Bearer realm="exchange"' }
           : err.status === 503
-            ? { 'retry-after': String(RETRY_AFTER_SECONDS) }
+            ? { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) }
             : err.status === 429
               ? { 'retry-after': String(err.extra?.retryAfter ?? 1) }
               : {};
@@ -228,7 +226,7 @@ export function createApp(ports: Ports, options: AppOptions = {}) {
 
   const healthy = storeHealth(ports);
   app.get('/health', async (c) =>
-    (await healthy()) ? c.json({ status: 'ok', store: 'ok' }) : c.json({ status: 'unavailable', store: 'unavailable' }, 503, { 'retry-after': String(RETRY_AFTER_SECONDS) }),
+    (await healthy()) ? c.json({ status: 'ok', store: 'ok' }) : c.json({ status: 'unavailable', store: 'unavailable' }, 503, { 'retry-after': String(STORE_RETRY_AFTER_SECONDS) }),
   );
 
   app.get('/openapi.json', async (c) => c.body((await docs()).json, 200, { 'content-type': 'application/json' }));

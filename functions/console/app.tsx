@@ -21,7 +21,7 @@ import type { ApiClient } from '../core/model';
 import type { Ports } from '../core/ports';
 import { csrfToken, sameToken, SESSION_HOURS, sessionClient, signIn, signOut } from '../core/sessions';
 import type { WebhookPolicy } from '../core/subscriptions';
-import { InvalidCursor, StoreUnavailable } from '../core/store-errors';
+import { InvalidCursor, STORE_RETRY_AFTER_SECONDS, StoreUnavailable } from '../core/store-errors';
 import { Page, SCOPE_LABELS } from './layout';
 import { registerDesk } from './desk';
 import { registerEnterprise } from './enterprise';
@@ -47,6 +47,11 @@ export interface ConsoleDeps extends ConsoleOptions {
   ports: Ports;
   /** Renders a page for the signed-in (or anonymous) user; one that shows work under way reloads itself every `refreshSeconds`. */
   render(c: ConsoleContext, title: string, body: Child, status?: number, refreshSeconds?: number): Response | Promise<Response>;
+  /**
+   * The 503 page when the table does not answer, saying `body`: with Retry-After, and for a GET
+   * (safe to repeat) reloading itself after that time, so work shown under way goes on by itself.
+   */
+  storeUnavailable(c: ConsoleContext, body: Child): Response | Promise<Response>;
   /** Middleware: the page needs a signed-in user; forms posted to it need the session's form token. */
   signedIn: MiddlewareHandler<ConsoleEnv>;
   /** The signed-in client (after `signedIn`). */
@@ -80,6 +85,10 @@ export function createConsole(ports: Ports, options: ConsoleOptions): Hono<Conso
     // Pages show enterprise data: never cached by the browser or anything in between.
     c.header('cache-control', 'no-store');
     return c.html(`<!doctype html>${String(page)}`, status as 200);
+  };
+  const storeUnavailable: ConsoleDeps['storeUnavailable'] = (c, body) => {
+    c.header('retry-after', String(STORE_RETRY_AFTER_SECONDS));
+    return render(c, STATUS_TITLES[503], body, 503, c.req.method === 'GET' ? STORE_RETRY_AFTER_SECONDS : undefined);
   };
 
   app.use('*', async (c, next) => {
@@ -123,7 +132,7 @@ export function createConsole(ports: Ports, options: ConsoleOptions): Hono<Conso
 
   app.onError((caught, c) => {
     const err = caught instanceof InvalidCursor ? new ProblemError(400, { type: 'invalid-cursor', title: 'Bad request', detail: '翻页参数无效，请从第一页重新开始' }) : caught;
-    if (err instanceof StoreUnavailable) return render(c, STATUS_TITLES[503], <p>数据存储暂时无法访问，请稍后重试。</p>, 503);
+    if (err instanceof StoreUnavailable) return storeUnavailable(c, <p>数据存储暂时无法访问，请稍后重试。</p>);
     if (err instanceof ProblemError) {
       const problem = err.toProblem(c.req.path);
       if (problem.status === 401 && c.req.method === 'GET') return c.redirect('/console/login', 303);
@@ -220,7 +229,7 @@ export function createConsole(ports: Ports, options: ConsoleOptions): Hono<Conso
     );
   });
 
-  const deps: ConsoleDeps = { ...options, ports, render, signedIn, client, form };
+  const deps: ConsoleDeps = { ...options, ports, render, storeUnavailable, signedIn, client, form };
   registerEnterprise(app, deps);
   registerDesk(app, deps);
   registerPublic(app, deps);

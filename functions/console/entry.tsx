@@ -11,7 +11,7 @@ import { recordExamples } from '../../schemas/examples';
 import { RECORD_KINDS, type RecordKind } from '../../schemas/records';
 import { ingestRecord } from '../core/ingest';
 import { startImport, stepImport, type ImportJob, type ImportRowResult } from '../core/imports';
-import { StoreUnavailable } from '../core/store-errors';
+import { STORE_RETRY_AFTER_SECONDS, StoreUnavailable } from '../core/store-errors';
 import { badRequest, notFound, ProblemError, type FieldError } from '../core/errors';
 import { WRITE_SCOPES } from '../core/model';
 import type { ConsoleContext, ConsoleDeps, ConsoleEnv } from './app';
@@ -20,9 +20,6 @@ import { bodyFrom, fieldLabel, fieldsOf, fileReader, parseCsv, placeErrors, temp
 import { chineseMessage } from './messages';
 import { Csrf, Table } from './layout';
 import { excelDate, NotXlsx, readXlsx } from './xlsx';
-
-/** How long an import's page waits before it tries again when the table did not answer. */
-const IMPORT_RETRY_SECONDS = 5;
 
 /** The largest file an import takes, and its most rows (stored with the job at upload, then taken 50 rows a request). */
 export const IMPORT_MAX_BYTES = 2 * 1024 * 1024;
@@ -259,17 +256,13 @@ export function registerEntry(app: Hono<ConsoleEnv>, d: ConsoleDeps) {
       report = await ports.importJobs.report(job.id);
     } catch (e) {
       if (!(e instanceof StoreUnavailable)) throw e;
-      // The job moves on only once a step's rows are all taken, so the page takes the same rows
-      // again when the table answers (rows saved before the outage are found, not created twice).
-      c.header('retry-after', String(IMPORT_RETRY_SECONDS));
-      return d.render(
+      // The job moves on only once a step's rows are all taken, so the page, reloading itself,
+      // takes the same rows again when the table answers (rows saved before are found, not created twice).
+      return d.storeUnavailable(
         c,
-        '导入暂停',
         <p id="progress" role="status" class="box-err">
-          数据存储暂时无法访问，导入已暂停，{IMPORT_RETRY_SECONDS} 秒后自动重试；已保存的行不会重复创建。
+          数据存储暂时无法访问，导入已暂停，{STORE_RETRY_AFTER_SECONDS} 秒后自动重试；已保存的行不会重复创建。
         </p>,
-        503,
-        IMPORT_RETRY_SECONDS,
       );
     }
     const done = job.processed >= job.total;

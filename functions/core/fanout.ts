@@ -427,7 +427,7 @@ export class Fanout {
       });
       return messages.length ? [{ sequenceNumber, messages }] : [];
     });
-    const failures = [unwritten.failed === undefined ? undefined : unwritten, counted.failed === undefined ? undefined : counted];
+    const failures: Outcome[] = [unwritten, counted];
     if (outbox.length) {
       if (!this.ports.queue) failures.push({ failed: outbox[0].sequenceNumber, error: new Error('fan-out needs the delivery queue') });
       else {
@@ -445,14 +445,21 @@ export class Fanout {
       // these counts are lost either way (the bound the statistics state); the error is shown.
       console.error(JSON.stringify({ level: 'error', message: 'fan-out could not count received notifications', notifications: created.length, error: String(error) }));
     }
-    const first = failures.reduce<{ failed?: string; error?: unknown } | undefined>((a, b) => (!b?.failed ? a : !a?.failed || isEarlier(b.failed, a.failed) ? b : a), undefined);
-    return { ...(first ?? {}), notifications: created.length };
+    return { ...earliest(failures), notifications: created.length };
   }
 }
 
 /** Whether stream sequence number `a` comes before `b` (decimal strings of any length). */
 function isEarlier(a: string, b: string) {
   return a.length !== b.length ? a.length < b.length : a < b;
+}
+
+/** A step of `flush`: the change it failed at, if it did, and why. */
+type Outcome = { failed?: string; error?: unknown };
+
+/** Of several outcomes, the failure earliest in the stream (nothing when none failed). */
+function earliest(outcomes: Outcome[]): Outcome {
+  return outcomes.reduce<Outcome>((a, b) => (b.failed !== undefined && (a.failed === undefined || isEarlier(b.failed, a.failed)) ? { failed: b.failed, error: b.error } : a), {});
 }
 
 /**

@@ -13,6 +13,9 @@ export class InvalidCursor extends Error {
   }
 }
 
+/** How long callers are asked to wait (Retry-After) when the table does not answer. */
+export const STORE_RETRY_AFTER_SECONDS = 5;
+
 /** The table did not answer, or answered that it cannot serve now: worth retrying later, not a bug. */
 export class StoreUnavailable extends Error {
   constructor(options?: ErrorOptions) {
